@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checkpoint requests.  Every thread in the scope (cr_scope.c) gets a task
+ * work (TWA_SIGNAL), so each stops in its own context on its way back to
+ * user mode, even from an interruptible sleep.  All threads meet at one
+ * barrier, each saves its own registers, and the first thread of each
+ * process to arrive writes that process: the processes take turns, in
+ * process-table order, on the one sequential stream.  Then all go on, or
+ * take the post-checkpoint signal.
+ */
+#include <linux/file.h>
+#include <linux/fs_struct.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/utsname.h>
+
+#include "cr_chkpt.h"
+
+enum { CR_REQ_RUNNING, CR_REQ_DONE };
+
+/* Targets of running checkpoints: a second request for one is refused. */
+static LIST_HEAD(cr_busy_list);
+static DEFINE_SPINLOCK(cr_busy_lock);
+
+static void cr_chkpt_release(struct kref *ref)
+{
+	struct cr_chkpt_req *req = container_of(ref, struct cr_chkpt_req, ref);
+
+	cr_release_scope(req);
+	put_pid(req->root);
+	if (req->out)
+		fput(req->out);
+	kfree(req);
+}
+
+void cr_chkpt_put(struct cr_chkpt_req *req)
+{
+	kref_put(&req->ref, cr_chkpt_release);
+}
+
+struct cr_status *cr_chkpt_status(struct cr_chkpt_req *req)
+{
+	return &req->st;
+}
+
+bool cr_chkpt_done(struct cr_chkpt_req *req)
+{
+	return READ_ONCE(req->state) != CR_REQ_RUNNING;
+}
+
+int cr_chkpt_reap(struct cr_chkpt_req *req)
+{
+	return cr_chkpt_done(req) ? req->st.result : -EAGAIN;
+}
+
+/* Ends the request once, with its first result; wakes every waiter. */
+static void cr_chkpt_finish(struct cr_chkpt_req *req, int err,
+			    const struct cr_status *st)
+{
+	spin_lock(&req->lock);
+	if (req->state == CR_REQ_RUNNING) {
+		req->state = CR_REQ_DONE;
+		if (st)
+			req->st = *st;
+		req->st.result = err;
+	}
+	spin_unlock(&req->lock);
+	spin_lock(&cr_busy_lock);
+	list_del_init(&req->busy);
+	spin_unlock(&cr_busy_lock);
+	wake_up_all(&req->wq);
+}
+
+static int cr_write_header(struct cr_stream *s, struct cr_chkpt_req *req)
+{
+	struct cr_img_header h;
+	int err;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.ident, CR_IMG_IDENT, sizeof(CR_IMG_IDENT));
+	h.version = CR_IMG_VERSION;
+	h.arch = CR_ARCH_X86_64;
+	h.nprocs = req->nprocs;
+	h.time_ns = ktime_get_real_ns();
+	strscpy(h.release, utsname()->release, sizeof(h.release));
+	err = vmad_xstate_info(&h.xfeatures, &h.xstate_size);
+	return err ? err : cr_write_rec(s, CR_REC_HEADER, &h, sizeof(h));
+}
+
+/* Entries, then every process's thread ids, then every cwd. */
+static int cr_write_proctab(struct cr_stream *s, struct cr_chkpt_req *req)
+{
+	size_t len = 0, off;
+	unsigned int i, j;
+	char *buf;
+	int err;
+
+	for (i = 0; i < req->nprocs; i++)
+		len += sizeof(struct cr_img_proc_ent) + strlen(req->procs[i].cwd) +
+		       1 + req->procs[i].ent.nthreads * sizeof(s32);
+	buf = kvzalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	off = req->nprocs * sizeof(struct cr_img_proc_ent);
+	for (i = 0; i < req->nprocs; i++) {
+		struct cr_proc_ctx *pc = &req->procs[i];
+
+		memcpy(buf + i * sizeof(pc->ent), &pc->ent, sizeof(pc->ent));
+		for (j = 0; j < pc->nthreads; j++) {
+			struct cr_thread_ctx *t = &req->threads[pc->first + j];
+
+			if (!t->saved)
+				continue;
+			memcpy(buf + off, &t->img.t.tid, sizeof(s32));
+			off += sizeof(s32);
+		}
+	}
+	for (i = 0; i < req->nprocs; i++)
+		off += strscpy(buf + off, req->procs[i].cwd, len - off) + 1;
+	err = cr_write_rec(s, CR_REC_PROCTAB, buf, len);
+	kvfree(buf);
+	return err;
+}
+
+static int cr_write_thread(struct cr_stream *s, struct cr_thread_ctx *t)
+{
+	struct cr_thread_image *ti = &t->img;
+	size_t len = sizeof(ti->t) + ti->t.xstate_size;
+	u32 crc;
+	int err;
+
+	crc = cr_crc(~0, &ti->t, sizeof(ti->t));
+	crc = cr_crc(crc, ti->xstate, ti->t.xstate_size);
+	err = cr_write_hdr(s, CR_REC_THREAD, len, crc);
+	if (!err)
+		err = cr_write_raw(s, &ti->t, sizeof(ti->t));
+	if (!err)
+		err = cr_write_raw(s, ti->xstate, ti->t.xstate_size);
+	if (!err)
+		err = cr_write_pad(s, CR_REC_ALIGN);
+	if (!err)
+		err = cr_save_sigqueue(s, &t->task->pending);
+	return err;
+}
+
+static int cr_write_end(struct cr_stream *s)
+{
+	struct cr_img_end end = { .nrecords = s->nrecords, .bytes = s->pos };
+
+	return cr_write_rec(s, CR_REC_END, &end, sizeof(end));
+}
+
+/* This process's section, written by its dumper on its turn. */
+static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			    struct cr_status *st)
+{
+	struct cr_stream *s = &req->s;
+	unsigned int i;
+	int err;
+
+	err = cr_save_proc(s, st);
+	if (!err)
+		err = cr_save_signals(s, st);
+	if (!err)
+		err = vmad_save_mm(s, st);
+	if (!err)
+		err = cr_save_files(s, st);
+	for (i = 0; !err && i < pc->nthreads; i++)
+		if (req->threads[pc->first + i].saved)
+			err = cr_write_thread(s, &req->threads[pc->first + i]);
+	return err;
+}
+
+static long cr_chkpt_wait(struct cr_chkpt_req *req, bool (*cond)(struct cr_chkpt_req *, struct cr_proc_ctx *),
+			  struct cr_proc_ctx *pc, unsigned long timeout)
+{
+	return wait_event_killable_timeout(req->wq,
+			cond(req, pc) || cr_chkpt_done(req), timeout);
+}
+
+static bool cr_all_arrived(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
+{
+	return atomic_read(&req->arrived) == atomic_read(&req->expected);
+}
+
+static bool cr_proc_saved(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
+{
+	return atomic_read(&pc->saved) == atomic_read(&pc->expected);
+}
+
+static bool cr_my_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
+{
+	return READ_ONCE(req->turn) == pc->index &&
+	       atomic_read(&req->described) == req->nprocs;
+}
+
+static bool cr_never(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
+{
+	return false;
+}
+
+/* A pipe or socket on 0-2 held by two processes of the scope. */
+static int cr_check_shared_std(struct cr_chkpt_req *req, struct cr_status *st)
+{
+	unsigned int i, j, a, b;
+
+	for (i = 0; i < req->nprocs; i++)
+		for (a = 0; a < 3; a++)
+			for (j = 0; j < req->nprocs; j++)
+				for (b = 0; b < 3; b++)
+					if (req->procs[i].std[a] && j != i &&
+					    req->procs[i].std[a] ==
+					    req->procs[j].std[b])
+						return cr_fail(st, -EOPNOTSUPP,
+							"pid %d fd %u and pid %d fd %u share a pipe or socket; not supported yet",
+							req->procs[i].ent.pid, a,
+							req->procs[j].ent.pid, b);
+	return 0;
+}
+
+/* Checks this process and describes it for the process table. */
+static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+		       struct cr_status *st)
+{
+	struct cr_img_proc_ent *e = &pc->ent;
+	unsigned int i, n = atomic_read(&pc->saved);
+	struct path pwd;
+	char *buf, *p;
+	int err;
+
+	if (get_nr_threads(current) != n)
+		return cr_fail(st, -EAGAIN,
+			       "pid %d created threads during the checkpoint",
+			       task_tgid_vnr(current));
+	err = vmad_check_mm(st);
+	if (!err)
+		err = cr_check_files(pc->std, st);
+	if (err)
+		return err;
+	e->pid = task_tgid_vnr(current);
+	e->ppid = task_tgid_vnr(rcu_access_pointer(current->real_parent));
+	e->pgid = task_pgrp_vnr(current);
+	e->sid = task_session_vnr(current);
+	e->nthreads = n;
+	vmad_vdso_range(current->mm, &e->vdso_start, &e->vdso_len,
+			&e->vvar_start, &e->vvar_len);
+	cr_save_cpu_itimers(e);
+	for (i = 0, n = 0; i < pc->nthreads; i++)
+		if (req->threads[pc->first + i].saved)
+			req->threads[pc->first + i].img.t.index = n++;
+	buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	get_fs_pwd(current->fs, &pwd);
+	p = d_path(&pwd, buf, CR_PATH_MAX);
+	path_put(&pwd);
+	if (!IS_ERR(p))
+		pc->cwd = kstrdup(p, GFP_KERNEL);
+	kfree(buf);
+	if (IS_ERR(p))
+		return cr_fail(st, PTR_ERR(p), "pid %d: cwd", e->pid);
+	return pc->cwd ? 0 : -ENOMEM;
+}
+
+static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			struct cr_status *st)
+{
+	bool first = pc->index == 0, last = pc->index == req->nprocs - 1;
+	int err;
+
+	if (cr_chkpt_wait(req, cr_proc_saved, pc, MAX_SCHEDULE_TIMEOUT) < 0)
+		return -EINTR;
+	if (cr_chkpt_done(req))
+		return 0;
+	err = cr_describe(req, pc, st);
+	if (err)
+		return err;
+	atomic_inc(&req->described);
+	wake_up_all(&req->wq);
+	if (cr_chkpt_wait(req, cr_my_turn, pc, MAX_SCHEDULE_TIMEOUT) < 0)
+		return -EINTR;
+	if (cr_chkpt_done(req))
+		return 0;
+	if (first)
+		err = cr_check_shared_std(req, st);
+	if (first && !err)
+		err = cr_write_header(&req->s, req);
+	if (first && !err)
+		err = cr_write_proctab(&req->s, req);
+	if (!err)
+		err = cr_write_section(req, pc, st);
+	if (last && !err)
+		err = cr_write_end(&req->s);
+	if (err)
+		return cr_fail(st, err, "writing the context file");
+	WRITE_ONCE(req->turn, pc->index + 1);
+	wake_up_all(&req->wq);
+	return 0;
+}
+
+static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
+{
+	struct cr_proc_ctx *pc = ctx->proc;
+	unsigned long timeout = msecs_to_jiffies(req->args.timeout_ms);
+	bool dumper = atomic_inc_return(&pc->arrived) == 1;
+	struct cr_status st = { 0 };
+	long left;
+	int err;
+
+	atomic_inc(&req->arrived);
+	wake_up_all(&req->wq);
+	left = cr_chkpt_wait(req, cr_all_arrived, pc, timeout);
+	if (left <= 0) {
+		cr_fail(&st, left ? -EINTR : -ETIMEDOUT,
+			"pid %d: not every thread stopped in time",
+			task_tgid_vnr(current));
+		cr_chkpt_finish(req, st.result, &st);
+		return;
+	}
+	if (cr_chkpt_done(req))
+		return;
+	err = vmad_save_thread(&ctx->img, &st);
+	if (err) {
+		cr_chkpt_finish(req, err, &st);
+		return;
+	}
+	ctx->saved = true;
+	atomic_inc(&pc->saved);
+	wake_up_all(&req->wq);
+	if (dumper) {
+		err = cr_dump_proc(req, pc, &st);
+		if (err || pc->index == req->nprocs - 1)
+			cr_chkpt_finish(req, err, &st);
+	}
+	cr_chkpt_wait(req, cr_never, pc, MAX_SCHEDULE_TIMEOUT);
+	/* Each process takes the post-checkpoint signal once. */
+	if (dumper && !req->st.result && req->args.signal)
+		kill_pid(task_tgid(current), req->args.signal, 1);
+}
+
+static void cr_chkpt_work(struct callback_head *cb)
+{
+	struct cr_thread_ctx *ctx = container_of(cb, struct cr_thread_ctx, cb);
+	struct cr_chkpt_req *req = ctx->req;
+
+	/* Works also run from exit_task_work(): an exiting thread drops out. */
+	if (current->flags & PF_EXITING) {
+		atomic_dec(&ctx->proc->expected);
+		atomic_dec(&req->expected);
+		wake_up_all(&req->wq);
+	} else {
+		cr_chkpt_thread(req, ctx);
+	}
+	cr_chkpt_put(req);
+	module_put(THIS_MODULE);
+}
+
+static bool cr_target_busy(struct cr_chkpt_req *req)
+{
+	struct cr_chkpt_req *other;
+	bool busy = false;
+
+	spin_lock(&cr_busy_lock);
+	list_for_each_entry(other, &cr_busy_list, busy)
+		busy |= other->root == req->root;
+	if (!busy)
+		list_add(&req->busy, &cr_busy_list);
+	spin_unlock(&cr_busy_lock);
+	return busy;
+}
+
+static struct cr_proc_ctx *cr_proc_of(struct cr_chkpt_req *req,
+				       unsigned int thread)
+{
+	unsigned int i = 0;
+
+	while (thread >= req->procs[i].first + req->procs[i].nthreads)
+		i++;
+	return &req->procs[i];
+}
+
+static void cr_queue_works(struct cr_chkpt_req *req)
+{
+	unsigned int i;
+
+	atomic_set(&req->expected, req->nthreads);
+	for (i = 0; i < req->nthreads; i++) {
+		struct cr_thread_ctx *ctx = &req->threads[i];
+
+		ctx->req = req;
+		ctx->proc = cr_proc_of(req, i);
+		init_task_work(&ctx->cb, cr_chkpt_work);
+		kref_get(&req->ref);
+		__module_get(THIS_MODULE);
+		if (task_work_add(ctx->task, &ctx->cb, TWA_SIGNAL)) {
+			/* Already exiting: it will not arrive. */
+			module_put(THIS_MODULE);
+			kref_put(&req->ref, cr_chkpt_release);
+			atomic_dec(&ctx->proc->expected);
+			atomic_dec(&req->expected);
+			wake_up_all(&req->wq);
+		}
+	}
+}
+
+static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
+{
+	if (a->scope != CR_SCOPE_PROC && a->scope != CR_SCOPE_TREE)
+		return cr_fail(st, -EOPNOTSUPP,
+			       "only the process and tree scopes are supported");
+	if (a->signal >= _NSIG || a->flags)
+		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
+	if (!a->timeout_ms)
+		a->timeout_ms = CR_DEFAULT_TIMEOUT_MS;
+	return 0;
+}
+
+static int cr_chkpt_start(struct cr_chkpt_req *req)
+{
+	struct task_struct *t;
+	int err;
+
+	err = cr_check_args(&req->args, &req->st);
+	if (err)
+		return err;
+	req->out = fget(req->args.fd);
+	if (!req->out || !(req->out->f_mode & FMODE_WRITE))
+		return cr_fail(&req->st, -EBADF,
+			       "fd %d is not open for writing", req->args.fd);
+	req->s.file = req->out;
+	req->root = find_get_pid(req->args.target);
+	t = req->root ? get_pid_task(req->root, PIDTYPE_TGID) : NULL;
+	if (!t)
+		return cr_fail(&req->st, -ESRCH, "no process %d",
+			       req->args.target);
+	err = cr_collect_scope(req, t);
+	put_task_struct(t);
+	if (err)
+		return err;
+	if (cr_target_busy(req))
+		return cr_fail(&req->st, -EBUSY,
+			       "pid %d is already being checkpointed",
+			       req->args.target);
+	cr_queue_works(req);
+	return 0;
+}
+
+/* CR_OP_CHKPT_REQ: the new request is returned through *reqp. */
+long cr_chkpt_request(struct file *ctrl, void __user *uarg,
+		      struct cr_chkpt_req **reqp)
+{
+	struct cr_chkpt_req *req;
+	int err;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	kref_init(&req->ref);
+	INIT_LIST_HEAD(&req->busy);
+	init_waitqueue_head(&req->wq);
+	spin_lock_init(&req->lock);
+	if (copy_from_user(&req->args, uarg, sizeof(req->args))) {
+		cr_chkpt_put(req);
+		return -EFAULT;
+	}
+	err = cr_chkpt_start(req);
+	if (err) {
+		/* Keep the message for CR_OP_LOG; the request is over. */
+		cr_chkpt_finish(req, err, NULL);
+	}
+	*reqp = req;
+	return err;
+}
+
+__poll_t cr_chkpt_poll(struct cr_chkpt_req *req, struct file *file,
+		       poll_table *wait)
+{
+	poll_wait(file, &req->wq, wait);
+	return cr_chkpt_done(req) ? EPOLLIN | EPOLLRDNORM : 0;
+}

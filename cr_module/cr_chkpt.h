@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A checkpoint request, shared by cr_chkpt.c and cr_scope.c. */
+#ifndef CR_CHKPT_H
+#define CR_CHKPT_H
+
+#include "cr_internal.h"
+
+struct cr_chkpt_req;
+
+/* One process in the scope; its first thread to arrive writes it. */
+struct cr_proc_ctx {
+	unsigned int index;		/* in the process table */
+	unsigned int first, nthreads;	/* its slice of req->threads */
+	atomic_t expected;		/* its threads that will arrive */
+	atomic_t arrived;
+	atomic_t saved;
+	struct cr_img_proc_ent ent;	/* filled by its dumper */
+	char *cwd;
+	struct inode *std[3];		/* pipe or socket on fds 0-2 */
+};
+
+struct cr_thread_ctx {
+	struct callback_head cb;
+	struct cr_chkpt_req *req;
+	struct cr_proc_ctx *proc;
+	struct task_struct *task;
+	struct cr_thread_image img;
+	bool saved;
+};
+
+struct cr_chkpt_req {
+	struct kref ref;
+	struct list_head busy;		/* on the busy list while running */
+	struct cr_chkpt_args args;
+	struct file *out;
+	struct pid *root;
+	unsigned int nprocs, nthreads;
+	struct cr_proc_ctx *procs;
+	struct cr_thread_ctx *threads;
+	atomic_t expected;		/* threads of all processes */
+	atomic_t arrived;
+	atomic_t described;		/* processes checked and described */
+	unsigned int turn;		/* the process writing its section */
+	struct cr_stream s;
+	wait_queue_head_t wq;
+	spinlock_t lock;		/* state and st */
+	int state;
+	struct cr_status st;
+};
+
+/* cr_scope.c */
+int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root);
+void cr_release_scope(struct cr_chkpt_req *req);
+
+#endif /* CR_CHKPT_H */

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Declarations shared inside the module. */
+#ifndef CR_INTERNAL_H
+#define CR_INTERNAL_H
+
+#include <linux/bvec.h>
+#include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/task_work.h>
+#include <linux/wait.h>
+
+#include "cr_abi.h"
+#include "cr_image.h"
+
+#define CR_MSG_LEN		256
+#define CR_DEFAULT_TIMEOUT_MS	10000
+
+/* Sequential access to a context file: no seeks, position tracked here. */
+struct cr_stream {
+	struct file *file;
+	loff_t pos;
+	u64 nrecords;
+	struct cr_rec peek;	/* read ahead by cr_peek_type() */
+	bool peeked;
+};
+
+/* cr_io.c */
+u32 cr_crc(u32 crc, const void *buf, size_t len);
+int cr_write_raw(struct cr_stream *s, const void *buf, size_t len);
+int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
+		   struct bio_vec *bv);
+int cr_write_hdr(struct cr_stream *s, u16 type, u64 len, u32 crc);
+int cr_write_pad(struct cr_stream *s, size_t align);
+int cr_write_rec(struct cr_stream *s, u16 type, const void *buf, size_t len);
+int cr_read_raw(struct cr_stream *s, void *buf, size_t len);
+int cr_skip_pad(struct cr_stream *s, size_t align);
+int cr_peek_type(struct cr_stream *s);
+int cr_read_hdr(struct cr_stream *s, struct cr_rec *rec, u16 type,
+		u64 maxlen);
+void *cr_read_rec(struct cr_stream *s, u16 type, size_t minlen,
+		  size_t maxlen, size_t *lenp);
+int cr_read_fixed(struct cr_stream *s, u16 type, void *buf, size_t len);
+
+/* What a request reports back: an errno and one line for the user. */
+struct cr_status {
+	int result;
+	char msg[CR_MSG_LEN];
+};
+
+__printf(3, 4) int cr_fail(struct cr_status *st, int err,
+			   const char *fmt, ...);
+
+/* cr_chkpt.c */
+struct cr_chkpt_req;
+long cr_chkpt_request(struct file *ctrl, void __user *uarg,
+		      struct cr_chkpt_req **reqp);
+__poll_t cr_chkpt_poll(struct cr_chkpt_req *req, struct file *file,
+		       poll_table *wait);
+int cr_chkpt_reap(struct cr_chkpt_req *req);
+bool cr_chkpt_done(struct cr_chkpt_req *req);
+void cr_chkpt_put(struct cr_chkpt_req *req);
+struct cr_status *cr_chkpt_status(struct cr_chkpt_req *req);
+
+/* cr_rstrt.c */
+struct cr_rstrt_req;
+long cr_rstrt_request(struct file *ctrl, void __user *uarg,
+		      struct cr_rstrt_req **reqp);
+__poll_t cr_rstrt_poll(struct cr_rstrt_req *req, struct file *file,
+		       poll_table *wait);
+long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg);
+long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg);
+long cr_rstrt_abort(struct cr_rstrt_req *req, int err);
+int cr_rstrt_reap(struct cr_rstrt_req *req);
+bool cr_rstrt_done(struct cr_rstrt_req *req);
+void cr_rstrt_get(struct cr_rstrt_req *req);
+void cr_rstrt_put(struct cr_rstrt_req *req);
+struct cr_status *cr_rstrt_status(struct cr_rstrt_req *req);
+
+int cr_ctrl_init(void);
+void cr_ctrl_exit(void);
+
+/* Per-resource save and restore, each in its own file. */
+int cr_save_proc(struct cr_stream *s, struct cr_status *st);
+int cr_restore_proc(struct cr_stream *s, struct cr_img_creds **credp,
+		    struct cr_status *st);
+int cr_restore_creds(struct cr_img_creds *c, struct cr_status *st);
+int cr_save_signals(struct cr_stream *s, struct cr_status *st);
+int cr_restore_signals(struct cr_stream *s, struct cr_status *st);
+void cr_save_itimer_real(struct cr_img_sighand *h);
+void cr_load_itimer_real(const struct cr_img_sighand *h);
+void cr_save_cpu_itimers(struct cr_img_proc_ent *e);
+int cr_save_sigqueue(struct cr_stream *s, struct sigpending *p);
+struct cr_img_sigqueue *cr_read_sigqueue(struct cr_stream *s);
+void cr_raise_pending(const struct cr_img_sigqueue *q, u64 set, bool group);
+int cr_check_files(struct inode **std, struct cr_status *st);
+int cr_save_files(struct cr_stream *s, struct cr_status *st);
+int cr_restore_files(struct cr_stream *s, struct cr_status *st);
+
+/* vmadump/: registers and memory. */
+struct cr_thread_image {
+	struct cr_img_thread t;
+	void *xstate;
+	struct cr_img_sigqueue *sigq;	/* restart only */
+};
+
+int vmad_save_thread(struct cr_thread_image *ti, struct cr_status *st);
+int vmad_load_thread(const struct cr_thread_image *ti, long *ax,
+		     struct cr_status *st);
+int vmad_xstate_info(u64 *xfeatures, u32 *size);
+int vmad_check_thread(const struct cr_img_thread *t, u32 xstate_size,
+		      struct cr_status *st);
+int vmad_check_mm(struct cr_status *st);
+void vmad_vdso_range(struct mm_struct *mm, u64 *vdso, u64 *vdso_len,
+		     u64 *vvar, u64 *vvar_len);
+int vmad_save_mm(struct cr_stream *s, struct cr_status *st);
+int vmad_restore_mm(struct cr_stream *s, struct cr_status *st);
+
+#ifdef CR_TEST_IOCTLS
+long cr_test_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+#else
+static inline long cr_test_ioctl(struct file *file, unsigned int cmd,
+				 unsigned long arg)
+{
+	return -ENOTTY;
+}
+#endif
+
+#endif /* CR_INTERNAL_H */

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Record framing of the context file (include/cr_image.h): sequential
+ * writes and reads with a crc32c per record.  Nothing here seeks, so a
+ * context file can be a pipe.
+ */
+#include <linux/bvec.h>
+#include <linux/crc32c.h>
+#include <linux/uio.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "cr_internal.h"
+
+static const u8 cr_zero[CR_PAGE_ALIGN];
+
+u32 cr_crc(u32 crc, const void *buf, size_t len)
+{
+	return crc32c(crc, buf, len);
+}
+
+int cr_write_raw(struct cr_stream *s, const void *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = kernel_write(s->file, buf, len, &s->file->f_pos);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -EIO;
+		s->pos += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Whole pages straight from their struct page: one write, no copy here. */
+int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
+		   struct bio_vec *bv)
+{
+	struct iov_iter it;
+	unsigned int i;
+	ssize_t ret;
+
+	for (i = 0; i < n; i++)
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(&it, ITER_SOURCE, bv, n, (size_t)n * PAGE_SIZE);
+	while (iov_iter_count(&it)) {
+		file_start_write(s->file);
+		ret = vfs_iter_write(s->file, &it, &s->file->f_pos, 0);
+		file_end_write(s->file);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			return -EIO;
+		s->pos += ret;
+	}
+	return 0;
+}
+
+static size_t cr_pad_len(loff_t pos, size_t align)
+{
+	return (align - (pos & (align - 1))) & (align - 1);
+}
+
+int cr_write_pad(struct cr_stream *s, size_t align)
+{
+	return cr_write_raw(s, cr_zero, cr_pad_len(s->pos, align));
+}
+
+int cr_write_hdr(struct cr_stream *s, u16 type, u64 len, u32 crc)
+{
+	struct cr_rec rec = {
+		.magic = CR_REC_MAGIC,
+		.type = type,
+		.len = len,
+		.crc = crc,
+	};
+
+	rec.hdr_crc = cr_crc(~0, &rec, sizeof(rec));
+	s->nrecords++;
+	return cr_write_raw(s, &rec, sizeof(rec));
+}
+
+int cr_write_rec(struct cr_stream *s, u16 type, const void *buf, size_t len)
+{
+	int err;
+
+	err = cr_write_hdr(s, type, len, cr_crc(~0, buf, len));
+	if (!err)
+		err = cr_write_raw(s, buf, len);
+	if (!err)
+		err = cr_write_pad(s, CR_REC_ALIGN);
+	return err;
+}
+
+int cr_read_raw(struct cr_stream *s, void *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = kernel_read(s->file, buf, len, &s->file->f_pos);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -ENODATA;	/* truncated file */
+		s->pos += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int cr_skip_pad(struct cr_stream *s, size_t align)
+{
+	u8 pad[CR_REC_ALIGN];
+	size_t left = cr_pad_len(s->pos, align);
+
+	while (left) {
+		size_t n = min(left, sizeof(pad));
+		int err = cr_read_raw(s, pad, n);
+
+		if (err)
+			return err;
+		if (memchr_inv(pad, 0, n))
+			return -EBADMSG;
+		left -= n;
+	}
+	return 0;
+}
+
+/* Reads the next record header once, checking its own integrity. */
+static int cr_fetch_hdr(struct cr_stream *s)
+{
+	u32 crc;
+	int err;
+
+	if (s->peeked)
+		return 0;
+	err = cr_read_raw(s, &s->peek, sizeof(s->peek));
+	if (err)
+		return err;
+	crc = s->peek.hdr_crc;
+	s->peek.hdr_crc = 0;
+	if (s->peek.magic != CR_REC_MAGIC ||
+	    cr_crc(~0, &s->peek, sizeof(s->peek)) != crc)
+		return -EBADMSG;
+	s->peeked = true;
+	s->nrecords++;
+	return 0;
+}
+
+/* The type of the next record, without consuming it. */
+int cr_peek_type(struct cr_stream *s)
+{
+	int err = cr_fetch_hdr(s);
+
+	return err ? err : s->peek.type;
+}
+
+/* Consumes a record header, which must be of the given type. */
+int cr_read_hdr(struct cr_stream *s, struct cr_rec *rec, u16 type,
+		u64 maxlen)
+{
+	int err = cr_fetch_hdr(s);
+
+	if (err)
+		return err;
+	*rec = s->peek;
+	s->peeked = false;
+	if (rec->type != type || rec->flags || rec->len > maxlen)
+		return -EBADMSG;
+	return 0;
+}
+
+/* Reads a whole record of minlen..maxlen bytes into a new buffer. */
+void *cr_read_rec(struct cr_stream *s, u16 type, size_t minlen,
+		  size_t maxlen, size_t *lenp)
+{
+	struct cr_rec rec;
+	void *buf;
+	int err;
+
+	err = cr_read_hdr(s, &rec, type, maxlen);
+	if (err)
+		return ERR_PTR(err);
+	if (rec.len < minlen)
+		return ERR_PTR(-EBADMSG);
+	buf = kvmalloc(max_t(size_t, rec.len, 1), GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	err = cr_read_raw(s, buf, rec.len);
+	if (!err && cr_crc(~0, buf, rec.len) != rec.crc)
+		err = -EBADMSG;
+	if (!err)
+		err = cr_skip_pad(s, CR_REC_ALIGN);
+	if (err) {
+		kvfree(buf);
+		return ERR_PTR(err);
+	}
+	*lenp = rec.len;
+	return buf;
+}
+
+int cr_read_fixed(struct cr_stream *s, u16 type, void *buf, size_t len)
+{
+	size_t got;
+	void *p = cr_read_rec(s, type, len, len, &got);
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	memcpy(buf, p, len);
+	kvfree(p);
+	return 0;
+}

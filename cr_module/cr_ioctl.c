@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /proc/checkpoint/ctrl: the only entry point.  Each open file holds at
+ * most one request, checkpoint or restart; the work lives in cr_chkpt.c
+ * and cr_rstrt.c.
+ */
+#include <linux/proc_fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "cr_internal.h"
+
+struct cr_ctrl {
+	struct mutex lock;
+	struct cr_chkpt_req *chkpt;
+	struct cr_rstrt_req *rstrt;
+};
+
+static struct proc_dir_entry *cr_proc_dir;
+
+static long cr_ioctl_version(void __user *uarg)
+{
+	struct cr_version_args args;
+
+	memset(&args, 0, sizeof(args));
+	args.abi_major = CR_ABI_MAJOR;
+	args.abi_minor = CR_ABI_MINOR;
+	strscpy(args.module_version, PACKAGE_VERSION,
+		sizeof(args.module_version));
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
+
+static struct cr_status *cr_ctrl_status(struct cr_ctrl *c)
+{
+	if (c->chkpt)
+		return cr_chkpt_status(c->chkpt);
+	if (c->rstrt)
+		return cr_rstrt_status(c->rstrt);
+	return NULL;
+}
+
+static long cr_ioctl_log(struct cr_ctrl *c, void __user *uarg)
+{
+	struct cr_status *st = cr_ctrl_status(c);
+	struct cr_log_args a;
+	size_t len;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (!st)
+		return -EINVAL;
+	len = strnlen(st->msg, sizeof(st->msg) - 1) + 1;
+	if (a.len && copy_to_user(u64_to_user_ptr(a.buf), st->msg,
+				  min_t(size_t, len, a.len)))
+		return -EFAULT;
+	return len;
+}
+
+static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
+			    unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case CR_OP_CHKPT_REQ:
+		if (c->chkpt || c->rstrt)
+			return -EBUSY;
+		return cr_chkpt_request(file, uarg, &c->chkpt);
+	case CR_OP_CHKPT_REAP:
+		return c->chkpt ? cr_chkpt_reap(c->chkpt) : -EINVAL;
+	case CR_OP_RSTRT_REQ:
+		if (c->chkpt || c->rstrt)
+			return -EBUSY;
+		return cr_rstrt_request(file, uarg, &c->rstrt);
+	case CR_OP_RSTRT_PROCS:
+		return c->rstrt ? cr_rstrt_procs(c->rstrt, uarg) : -EINVAL;
+	case CR_OP_RSTRT_REAP:
+		return c->rstrt ? cr_rstrt_reap(c->rstrt) : -EINVAL;
+	case CR_OP_RSTRT_ABORT:
+		return c->rstrt ? cr_rstrt_abort(c->rstrt, arg) : -EINVAL;
+	case CR_OP_LOG:
+		return cr_ioctl_log(c, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* Blocks until the process is rebuilt: must not hold the ctrl lock. */
+static long cr_ioctl_child(struct cr_ctrl *c, void __user *uarg)
+{
+	struct cr_rstrt_req *req;
+	long ret;
+
+	mutex_lock(&c->lock);
+	req = c->rstrt;
+	if (req)
+		cr_rstrt_get(req);
+	mutex_unlock(&c->lock);
+	if (!req)
+		return -EINVAL;
+	ret = cr_rstrt_child(req, uarg);
+	cr_rstrt_put(req);
+	return ret;
+}
+
+static long cr_ctrl_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct cr_ctrl *c = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	switch (cmd) {
+	case CR_OP_VERSION:
+		return cr_ioctl_version(uarg);
+	case CR_OP_RSTRT_CHILD:
+		return cr_ioctl_child(c, uarg);
+	case CR_OP_TEST_WARN:
+		return cr_test_ioctl(file, cmd, arg);
+	}
+	mutex_lock(&c->lock);
+	ret = cr_ioctl_locked(c, file, cmd, arg);
+	mutex_unlock(&c->lock);
+	return ret;
+}
+
+static __poll_t cr_ctrl_poll(struct file *file, poll_table *wait)
+{
+	struct cr_ctrl *c = file->private_data;
+	__poll_t mask = EPOLLERR;
+
+	mutex_lock(&c->lock);
+	if (c->chkpt)
+		mask = cr_chkpt_poll(c->chkpt, file, wait);
+	else if (c->rstrt)
+		mask = cr_rstrt_poll(c->rstrt, file, wait);
+	mutex_unlock(&c->lock);
+	return mask;
+}
+
+static int cr_ctrl_open(struct inode *inode, struct file *file)
+{
+	struct cr_ctrl *c = kzalloc(sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return -ENOMEM;
+	mutex_init(&c->lock);
+	file->private_data = c;
+	return 0;
+}
+
+/* A request outlives its fd while threads still hold it. */
+static int cr_ctrl_release(struct inode *inode, struct file *file)
+{
+	struct cr_ctrl *c = file->private_data;
+
+	if (c->chkpt)
+		cr_chkpt_put(c->chkpt);
+	if (c->rstrt)
+		cr_rstrt_put(c->rstrt);
+	kfree(c);
+	return 0;
+}
+
+static const struct proc_ops cr_ctrl_ops = {
+	.proc_open = cr_ctrl_open,
+	.proc_release = cr_ctrl_release,
+	.proc_ioctl = cr_ctrl_ioctl,
+	.proc_poll = cr_ctrl_poll,
+	.proc_lseek = noop_llseek,
+};
+
+int cr_ctrl_init(void)
+{
+	cr_proc_dir = proc_mkdir("checkpoint", NULL);
+	if (!cr_proc_dir)
+		return -ENOMEM;
+	if (!proc_create("ctrl", 0666, cr_proc_dir, &cr_ctrl_ops)) {
+		proc_remove(cr_proc_dir);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void cr_ctrl_exit(void)
+{
+	proc_remove(cr_proc_dir);
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * blcr: checkpoint/restart for Linux processes.
+ */
+#include <linux/module.h>
+
+#include "cr_compat.h"
+#include "cr_internal.h"
+
+/* Records a failure; the first message, the most precise, is kept. */
+int cr_fail(struct cr_status *st, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	st->result = err;
+	if (st->msg[0])
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static int __init cr_init(void)
+{
+	int err;
+
+	err = cr_ctrl_init();
+	if (err)
+		return err;
+	pr_info("blcr: version %s, interface %d.%d, crc32c by %s\n",
+		PACKAGE_VERSION, CR_ABI_MAJOR, CR_ABI_MINOR, cr_crc32c_impl());
+	return 0;
+}
+
+static void __exit cr_exit(void)
+{
+	cr_ctrl_exit();
+}
+
+module_init(cr_init);
+module_exit(cr_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Berkeley Lab Checkpoint/Restart for modern Linux");
+MODULE_VERSION(PACKAGE_VERSION);

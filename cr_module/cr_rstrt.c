@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Restart requests.  cr_restart hands over the context file; the module
+ * checks its header and process table and tells cr_restart what to
+ * create.  Every created thread then enters CR_OP_RSTRT_CHILD: the leader
+ * of each process reads that process's section of the file and rebuilds
+ * its memory, files and signal state in place; then every thread loads
+ * its own registers and returns into the saved program.
+ */
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "cr_internal.h"
+
+enum { CR_RSTRT_RUNNING, CR_RSTRT_DONE };
+enum { CR_PROC_WAIT, CR_PROC_GO, CR_PROC_FAILED };
+
+#define CR_PROCTAB_MAX_LEN	(16 << 20)
+#define CR_THREAD_ARRIVE_MS	10000
+
+struct cr_rproc {
+	const struct cr_img_proc_ent *ent;
+	struct pid *pid;		/* the process rebuilding itself */
+	const s32 *tids;
+	const char *cwd;
+	unsigned long *claimed;		/* thread indexes taken */
+	atomic_t arrived;		/* threads other than the leader */
+	int phase;
+	struct cr_thread_image *threads;
+};
+
+struct cr_rstrt_req {
+	struct kref ref;
+	struct cr_rstrt_args args;
+	struct mutex stream_lock;
+	struct cr_stream s;
+	struct cr_img_header hdr;
+	void *proctab;
+	size_t proctab_len;
+	struct cr_rproc *procs;
+	unsigned int nprocs;
+	atomic_t loaded;		/* threads back in user mode */
+	unsigned int turn;		/* the process reading its section */
+	unsigned int nthreads;
+	wait_queue_head_t wq;
+	spinlock_t lock;		/* state and st */
+	int state;
+	struct cr_status st;
+};
+
+static void cr_rstrt_release(struct kref *ref)
+{
+	struct cr_rstrt_req *req = container_of(ref, struct cr_rstrt_req, ref);
+	unsigned int i, j;
+
+	for (i = 0; req->procs && i < req->nprocs; i++) {
+		struct cr_rproc *rp = &req->procs[i];
+
+		for (j = 0; rp->threads && j < rp->ent->nthreads; j++) {
+			kfree(rp->threads[j].xstate);
+			kvfree(rp->threads[j].sigq);
+		}
+		kfree(rp->threads);
+		bitmap_free(rp->claimed);
+		put_pid(rp->pid);
+	}
+	kfree(req->procs);
+	kvfree(req->proctab);
+	if (req->s.file)
+		fput(req->s.file);
+	kfree(req);
+}
+
+void cr_rstrt_get(struct cr_rstrt_req *req)
+{
+	kref_get(&req->ref);
+}
+
+void cr_rstrt_put(struct cr_rstrt_req *req)
+{
+	kref_put(&req->ref, cr_rstrt_release);
+}
+
+struct cr_status *cr_rstrt_status(struct cr_rstrt_req *req)
+{
+	return &req->st;
+}
+
+bool cr_rstrt_done(struct cr_rstrt_req *req)
+{
+	return READ_ONCE(req->state) != CR_RSTRT_RUNNING;
+}
+
+int cr_rstrt_reap(struct cr_rstrt_req *req)
+{
+	return cr_rstrt_done(req) ? req->st.result : -EAGAIN;
+}
+
+static void cr_rstrt_finish(struct cr_rstrt_req *req, int err,
+			    const struct cr_status *st)
+{
+	spin_lock(&req->lock);
+	if (req->state == CR_RSTRT_RUNNING) {
+		req->state = CR_RSTRT_DONE;
+		if (st && st->msg[0])
+			memcpy(req->st.msg, st->msg, sizeof(req->st.msg));
+		req->st.result = err;
+	}
+	spin_unlock(&req->lock);
+	wake_up_all(&req->wq);
+}
+
+/* ---- the request: header and process table ---- */
+
+static int cr_check_header(struct cr_img_header *h, struct cr_status *st)
+{
+	u64 xfeatures;
+	u32 xsize;
+	int err;
+
+	if (memcmp(h->ident, CR_IMG_IDENT, sizeof(CR_IMG_IDENT)))
+		return cr_fail(st, -EINVAL, "not a context file");
+	if (h->version != CR_IMG_VERSION)
+		return cr_fail(st, -EINVAL,
+			       "context file format %u, this module reads %u",
+			       h->version, CR_IMG_VERSION);
+	if (h->arch != CR_ARCH_X86_64)
+		return cr_fail(st, -EINVAL, "context file of another architecture");
+	err = vmad_xstate_info(&xfeatures, &xsize);
+	if (err)
+		return cr_fail(st, err, "no FPU state support");
+	if (h->xfeatures & ~xfeatures || h->xstate_size > xsize ||
+	    h->xstate_size < 576)
+		return cr_fail(st, -EINVAL,
+			       "this CPU lacks FPU features the checkpoint used (%llx, here %llx)",
+			       h->xfeatures, xfeatures);
+	if (!h->nprocs || h->nprocs > CR_MAX_PROCS)
+		return cr_fail(st, -EINVAL, "bad process count %u", h->nprocs);
+	return 0;
+}
+
+static bool cr_vdso_ok(const struct cr_img_proc_ent *e)
+{
+	return PAGE_ALIGNED(e->vdso_start) && PAGE_ALIGNED(e->vdso_len) &&
+	       PAGE_ALIGNED(e->vvar_start) && PAGE_ALIGNED(e->vvar_len) &&
+	       e->vdso_start <= TASK_SIZE && e->vdso_len <= TASK_SIZE -
+	       e->vdso_start && e->vvar_start <= TASK_SIZE &&
+	       e->vvar_len <= TASK_SIZE - e->vvar_start;
+}
+
+/*
+ * Every process but the first has its parent earlier in the table (the
+ * restarter forks them in order), and no pid appears twice.
+ */
+static bool cr_parent_listed(const struct cr_img_proc_ent *ents,
+			     unsigned int i)
+{
+	bool parent = i == 0;
+	unsigned int j;
+
+	for (j = 0; j < i; j++) {
+		if (ents[j].pid == ents[i].pid)
+			return false;
+		parent |= ents[j].pid == ents[i].ppid;
+	}
+	return parent;
+}
+
+/* Points every process at its entry, tids and cwd; checks them all. */
+static int cr_parse_proctab(struct cr_rstrt_req *req)
+{
+	const struct cr_img_proc_ent *ents = req->proctab;
+	size_t len = req->proctab_len, off;
+	unsigned int i;
+	u64 ntids = 0;
+
+	off = req->nprocs * sizeof(*ents);
+	if (len < off)
+		return -EBADMSG;
+	for (i = 0; i < req->nprocs; i++) {
+		if (!ents[i].nthreads || ents[i].nthreads > CR_MAX_THREADS ||
+		    ents[i].pid <= 0 || !cr_vdso_ok(&ents[i]) ||
+		    !cr_parent_listed(ents, i))
+			return -EBADMSG;
+		ntids += ents[i].nthreads;
+	}
+	if (len - off < ntids * sizeof(s32))
+		return -EBADMSG;
+	for (i = 0; i < req->nprocs; i++) {
+		struct cr_rproc *rp = &req->procs[i];
+
+		rp->ent = &ents[i];
+		rp->tids = req->proctab + off;
+		off += rp->ent->nthreads * sizeof(s32);
+		req->nthreads += rp->ent->nthreads;
+	}
+	for (i = 0; i < req->nprocs; i++) {
+		const char *cwd = req->proctab + off;
+		size_t n = strnlen(cwd, min_t(size_t, len - off, CR_PATH_MAX));
+
+		if (off + n >= len || n == CR_PATH_MAX || cwd[0] != '/')
+			return -EBADMSG;
+		req->procs[i].cwd = cwd;
+		off += n + 1;
+	}
+	return off == len ? 0 : -EBADMSG;
+}
+
+static int cr_alloc_procs(struct cr_rstrt_req *req)
+{
+	unsigned int i;
+
+	req->procs = kcalloc(req->nprocs, sizeof(*req->procs), GFP_KERNEL);
+	if (!req->procs)
+		return -ENOMEM;
+	for (i = 0; i < req->nprocs; i++) {
+		req->procs[i].claimed = bitmap_zalloc(CR_MAX_THREADS,
+						      GFP_KERNEL);
+		if (!req->procs[i].claimed)
+			return -ENOMEM;
+		atomic_set(&req->procs[i].arrived, 0);
+	}
+	return 0;
+}
+
+static int cr_rstrt_start(struct cr_rstrt_req *req)
+{
+	struct cr_status *st = &req->st;
+	int err;
+
+	if (req->args.flags & ~CR_RSTRT_RESTORE_PID)
+		return cr_fail(st, -EINVAL, "bad restart flags");
+	req->s.file = fget(req->args.fd);
+	if (!req->s.file || !(req->s.file->f_mode & FMODE_READ))
+		return cr_fail(st, -EBADF, "fd %d is not open for reading",
+			       req->args.fd);
+	err = cr_read_fixed(&req->s, CR_REC_HEADER, &req->hdr,
+			    sizeof(req->hdr));
+	if (err)
+		return cr_fail(st, err, "not a context file");
+	err = cr_check_header(&req->hdr, st);
+	if (err)
+		return err;
+	req->nprocs = req->hdr.nprocs;
+	req->proctab = cr_read_rec(&req->s, CR_REC_PROCTAB, 0,
+				   CR_PROCTAB_MAX_LEN, &req->proctab_len);
+	if (IS_ERR(req->proctab)) {
+		err = PTR_ERR(req->proctab);
+		req->proctab = NULL;
+		return cr_fail(st, err, "bad process table");
+	}
+	err = cr_alloc_procs(req);
+	if (!err)
+		err = cr_parse_proctab(req);
+	return err ? cr_fail(st, err, "bad process table") : 0;
+}
+
+long cr_rstrt_request(struct file *ctrl, void __user *uarg,
+		      struct cr_rstrt_req **reqp)
+{
+	struct cr_rstrt_req *req;
+	int err;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	kref_init(&req->ref);
+	mutex_init(&req->stream_lock);
+	init_waitqueue_head(&req->wq);
+	spin_lock_init(&req->lock);
+	if (copy_from_user(&req->args, uarg, sizeof(req->args))) {
+		cr_rstrt_put(req);
+		return -EFAULT;
+	}
+	err = cr_rstrt_start(req);
+	if (err)
+		cr_rstrt_finish(req, err, NULL);
+	*reqp = req;
+	return err;
+}
+
+/* CR_OP_RSTRT_PROCS: the table, in the ABI's layout. */
+long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
+{
+	struct cr_rstrt_procs_args a;
+	struct cr_rstrt_proc *out;
+	size_t len, off;
+	unsigned int i;
+	char *buf;
+	long err = 0;
+
+	if (cr_rstrt_done(req) || !req->procs)
+		return -EINVAL;
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	len = req->nprocs * sizeof(*out) + req->proctab_len;
+	buf = kvzalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	out = (struct cr_rstrt_proc *)buf;
+	off = req->nprocs * sizeof(*out);
+	for (i = 0; i < req->nprocs; i++) {
+		struct cr_rproc *rp = &req->procs[i];
+		size_t tlen = rp->ent->nthreads * sizeof(s32);
+
+		out[i].pid = rp->ent->pid;
+		out[i].ppid = rp->ent->ppid;
+		out[i].nthreads = rp->ent->nthreads;
+		out[i].vdso_start = rp->ent->vdso_start;
+		out[i].vdso_len = rp->ent->vdso_len;
+		out[i].vvar_start = rp->ent->vvar_start;
+		out[i].vvar_len = rp->ent->vvar_len;
+		out[i].itimer_prof_ns = rp->ent->itimer_prof_ns;
+		out[i].itimer_prof_incr_ns = rp->ent->itimer_prof_incr_ns;
+		out[i].itimer_virt_ns = rp->ent->itimer_virt_ns;
+		out[i].itimer_virt_incr_ns = rp->ent->itimer_virt_incr_ns;
+		out[i].tids_off = off;
+		memcpy(buf + off, rp->tids, tlen);
+		off += tlen;
+		out[i].cwd_off = off;
+		off += strscpy(buf + off, rp->cwd, len - off) + 1;
+	}
+	if (a.len >= off && copy_to_user(u64_to_user_ptr(a.buf), buf, off))
+		err = -EFAULT;
+	a.len = off;
+	a.nprocs = req->nprocs;
+	if (!err && copy_to_user(uarg, &a, sizeof(a)))
+		err = -EFAULT;
+	kvfree(buf);
+	return err;
+}
+
+/* ---- the children: each process rebuilds itself ---- */
+
+static int cr_read_thread(struct cr_rstrt_req *req, struct cr_rproc *rp,
+			  unsigned int i, struct cr_status *st)
+{
+	struct cr_thread_image *ti = &rp->threads[i];
+	u32 xsize = req->hdr.xstate_size;
+	struct cr_rec rec;
+	u32 crc;
+	int err;
+
+	err = cr_read_hdr(&req->s, &rec, CR_REC_THREAD, sizeof(ti->t) + xsize);
+	if (!err && rec.len != sizeof(ti->t) + xsize)
+		err = -EBADMSG;
+	if (!err)
+		err = cr_read_raw(&req->s, &ti->t, sizeof(ti->t));
+	if (err)
+		return err;
+	ti->xstate = kmalloc(xsize, GFP_KERNEL);
+	if (!ti->xstate)
+		return -ENOMEM;
+	err = cr_read_raw(&req->s, ti->xstate, xsize);
+	if (err)
+		return err;
+	crc = cr_crc(~0, &ti->t, sizeof(ti->t));
+	if (cr_crc(crc, ti->xstate, xsize) != rec.crc ||
+	    ti->t.index != i || ti->t.tid != rp->tids[i])
+		return -EBADMSG;
+	err = cr_skip_pad(&req->s, CR_REC_ALIGN);
+	if (err)
+		return err;
+	ti->sigq = cr_read_sigqueue(&req->s);
+	if (IS_ERR(ti->sigq)) {
+		err = PTR_ERR(ti->sigq);
+		ti->sigq = NULL;
+		return err;
+	}
+	return vmad_check_thread(&ti->t, xsize, st);
+}
+
+static int cr_read_end(struct cr_stream *s)
+{
+	struct cr_img_end end;
+	u64 nrecords = s->nrecords, bytes = s->pos;
+	int err = cr_read_fixed(s, CR_REC_END, &end, sizeof(end));
+
+	if (err)
+		return err;
+	return end.nrecords == nrecords && end.bytes == bytes ? 0 : -EBADMSG;
+}
+
+static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
+			    struct cr_status *st)
+{
+	unsigned int i, n = rp->ent->nthreads;
+	struct cr_img_creds *creds = NULL;
+	int err;
+
+	rp->threads = kcalloc(n, sizeof(*rp->threads), GFP_KERNEL);
+	if (!rp->threads)
+		return -ENOMEM;
+	err = cr_restore_proc(&req->s, &creds, st);
+	if (!err)
+		err = cr_restore_signals(&req->s, st);
+	if (!err)
+		err = vmad_restore_mm(&req->s, st);
+	if (!err)
+		err = cr_restore_files(&req->s, st);
+	for (i = 0; !err && i < n; i++) {
+		err = cr_read_thread(req, rp, i, st);
+		if (err)
+			cr_fail(st, err, "bad thread record %u", i);
+	}
+	if (!err && rp == &req->procs[req->nprocs - 1]) {
+		err = cr_read_end(&req->s);
+		if (err)
+			cr_fail(st, err, "the context file is truncated or damaged");
+	}
+	if (!err)
+		err = cr_restore_creds(creds, st);
+	kvfree(creds);
+	return err;
+}
+
+/*
+ * A process that failed half-rebuilt cannot go back to user mode, and a
+ * restart is all or nothing: every process of it is killed.
+ */
+static int cr_rstrt_fail(struct cr_rstrt_req *req, struct cr_rproc *rp,
+			 int err, struct cr_status *st)
+{
+	unsigned int i;
+
+	rp->phase = CR_PROC_FAILED;
+	cr_rstrt_finish(req, err, st);
+	kill_pid(task_tgid(current), SIGKILL, 1);
+	mutex_lock(&req->stream_lock);
+	for (i = 0; i < req->nprocs; i++)
+		if (req->procs[i].pid)
+			kill_pid(req->procs[i].pid, SIGKILL, 1);
+	mutex_unlock(&req->stream_lock);
+	return err;
+}
+
+/* CR_OP_RSTRT_ABORT: a restarting process gave up before the module. */
+long cr_rstrt_abort(struct cr_rstrt_req *req, int err)
+{
+	struct cr_status st = { 0 };
+
+	if (err <= 0 || err >= MAX_ERRNO)
+		return -EINVAL;
+	cr_fail(&st, -err, "a process of the restart could not be created");
+	cr_rstrt_finish(req, -err, &st);
+	return 0;
+}
+
+static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
+			    unsigned int i)
+{
+	struct cr_status st = { 0 };
+	long ax;
+	int err;
+
+	err = vmad_load_thread(&rp->threads[i], &ax, &st);
+	if (err)
+		return cr_rstrt_fail(req, rp, err, &st);
+	if (atomic_inc_return(&req->loaded) == req->nthreads)
+		cr_rstrt_finish(req, 0, NULL);
+	return ax;
+}
+
+static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
+{
+	struct cr_status st = { 0 };
+	unsigned int others = rp->ent->nthreads - 1;
+	long left;
+	int err;
+
+	left = wait_event_killable_timeout(req->wq,
+			atomic_read(&rp->arrived) == others,
+			msecs_to_jiffies(CR_THREAD_ARRIVE_MS));
+	if (left <= 0 || get_nr_threads(current) != rp->ent->nthreads) {
+		cr_fail(&st, -ECHILD, "pid %d: its threads did not all arrive",
+			rp->ent->pid);
+		return cr_rstrt_fail(req, rp, -ECHILD, &st);
+	}
+	/* Sections come in process-table order on the stream. */
+	if (wait_event_killable(req->wq, READ_ONCE(req->turn) == rp - req->procs ||
+				cr_rstrt_done(req)) || cr_rstrt_done(req))
+		return cr_rstrt_fail(req, rp, -ECANCELED, &st);
+	mutex_lock(&req->stream_lock);
+	err = cr_rstrt_section(req, rp, &st);
+	mutex_unlock(&req->stream_lock);
+	if (err)
+		return cr_rstrt_fail(req, rp, err, &st);
+	WRITE_ONCE(req->turn, req->turn + 1);
+	rp->phase = CR_PROC_GO;
+	wake_up_all(&req->wq);
+	return cr_rstrt_become(req, rp, 0);
+}
+
+static long cr_rstrt_thread(struct cr_rstrt_req *req, struct cr_rproc *rp,
+			    unsigned int i)
+{
+	atomic_inc(&rp->arrived);
+	wake_up_all(&req->wq);
+	if (wait_event_killable(req->wq, READ_ONCE(rp->phase) != CR_PROC_WAIT))
+		return -EINTR;
+	if (rp->phase != CR_PROC_GO)
+		return -ECANCELED;
+	return cr_rstrt_become(req, rp, i);
+}
+
+long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg)
+{
+	struct cr_rstrt_child_args a;
+	struct cr_rproc *rp;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (cr_rstrt_done(req) || !req->procs || a.proc >= req->nprocs)
+		return -EINVAL;
+	rp = &req->procs[a.proc];
+	if (a.thread >= rp->ent->nthreads ||
+	    (a.thread == 0) != thread_group_leader(current) ||
+	    test_and_set_bit(a.thread, rp->claimed))
+		return -EINVAL;
+	if (a.thread == 0) {
+		mutex_lock(&req->stream_lock);
+		rp->pid = get_pid(task_tgid(current));
+		mutex_unlock(&req->stream_lock);
+		return cr_rstrt_leader(req, rp);
+	}
+	return cr_rstrt_thread(req, rp, a.thread);
+}
+
+__poll_t cr_rstrt_poll(struct cr_rstrt_req *req, struct file *file,
+		       poll_table *wait)
+{
+	poll_wait(file, &req->wq, wait);
+	return cr_rstrt_done(req) ? EPOLLIN | EPOLLRDNORM : 0;
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Which processes and threads a checkpoint covers, and whether the
+ * requester may checkpoint them.  The process table lists parents before
+ * their children, so that restart can create them in order.
+ */
+#include <linux/cred.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "cr_chkpt.h"
+
+/* Like ptrace: the same user and a dumpable target, or CAP_SYS_PTRACE. */
+static bool cr_may_checkpoint(struct task_struct *t)
+{
+	const struct cred *me = current_cred(), *tc;
+	bool ok;
+
+	if (capable(CAP_SYS_PTRACE) || capable(CAP_CHECKPOINT_RESTORE))
+		return true;
+	rcu_read_lock();
+	tc = __task_cred(t);
+	ok = uid_eq(me->uid, tc->euid) && uid_eq(me->uid, tc->suid) &&
+	     uid_eq(me->uid, tc->uid) && gid_eq(me->gid, tc->egid) &&
+	     gid_eq(me->gid, tc->sgid) && gid_eq(me->gid, tc->gid);
+	rcu_read_unlock();
+	task_lock(t);
+	ok = ok && t->mm && get_dumpable(t->mm) == SUID_DUMP_USER;
+	task_unlock(t);
+	return ok;
+}
+
+static int cr_check_target(struct task_struct *t, struct cr_status *st)
+{
+	pid_t pid = task_tgid_vnr(t);
+
+	if (t->flags & PF_KTHREAD)
+		return cr_fail(st, -EPERM, "pid %d is a kernel thread", pid);
+	if (is_global_init(t))
+		return cr_fail(st, -EPERM, "pid %d is init", pid);
+	if (same_thread_group(t, current))
+		return cr_fail(st, -EINVAL,
+			       "pid %d is the requester itself", pid);
+	if (t->exit_state || (t->flags & PF_EXITING) || !t->mm)
+		return cr_fail(st, -ESRCH, "pid %d is exiting or a zombie",
+			       pid);
+	if (test_tsk_thread_flag(t, TIF_ADDR32))
+		return cr_fail(st, -EOPNOTSUPP, "pid %d is a 32-bit process",
+			       pid);
+	if (!cr_may_checkpoint(t))
+		return cr_fail(st, -EPERM, "not allowed to checkpoint pid %d",
+			       pid);
+	return 0;
+}
+
+/* Generations below root, or -1 when p does not descend from it. */
+static int cr_depth(struct task_struct *p, struct task_struct *root)
+{
+	int depth = 0;
+
+	for (; p != root; p = rcu_dereference(p->real_parent), depth++)
+		if (is_global_init(p) || depth > PID_MAX_LIMIT)
+			return -1;
+	return depth;
+}
+
+struct cr_member {
+	struct task_struct *task;
+	int depth;
+};
+
+static int cr_cmp_depth(const void *a, const void *b)
+{
+	return ((const struct cr_member *)a)->depth -
+	       ((const struct cr_member *)b)->depth;
+}
+
+/* Fills m with root and, for a tree, its descendants; returns how many. */
+static int cr_find_members(struct task_struct *root, bool tree,
+			   struct cr_member *m, int cap)
+{
+	struct task_struct *p;
+	int n = 0, depth;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		depth = p == root ? 0 : tree ? cr_depth(p, root) : -1;
+		if (depth < 0)
+			continue;
+		if (n < cap) {
+			get_task_struct(p);
+			m[n] = (struct cr_member){ p, depth };
+		}
+		n++;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+static void cr_put_members(struct cr_member *m, int n)
+{
+	while (n--)
+		put_task_struct(m[n].task);
+	kfree(m);
+}
+
+/* Takes a reference on every thread of p into req->threads from *n. */
+static int cr_take_threads(struct cr_chkpt_req *req, struct task_struct *p,
+			   unsigned int cap, unsigned int *n)
+{
+	struct task_struct *t;
+	int err = 0;
+
+	rcu_read_lock();
+	for_each_thread(p, t) {
+		if (*n == cap) {
+			err = -EAGAIN;
+			break;
+		}
+		req->threads[(*n)++].task = get_task_struct(t);
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+static int cr_take_all_threads(struct cr_chkpt_req *req, struct cr_member *m)
+{
+	unsigned int i, cap = 0, n = 0;
+	int err = 0;
+
+	for (i = 0; i < req->nprocs; i++)
+		cap += get_nr_threads(m[i].task) + 4;
+	if (cap > CR_MAX_THREADS * 4)
+		return cr_fail(&req->st, -E2BIG, "too many threads");
+	req->threads = kcalloc(cap, sizeof(*req->threads), GFP_KERNEL);
+	if (!req->threads)
+		return -ENOMEM;
+	for (i = 0; !err && i < req->nprocs; i++) {
+		struct cr_proc_ctx *pc = &req->procs[i];
+
+		pc->index = i;
+		pc->first = n;
+		err = cr_take_threads(req, m[i].task, cap, &n);
+		pc->nthreads = n - pc->first;
+		atomic_set(&pc->expected, pc->nthreads);
+	}
+	req->nthreads = n;
+	return err ? cr_fail(&req->st, err, "threads appeared; try again") : 0;
+}
+
+int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
+{
+	bool tree = req->args.scope == CR_SCOPE_TREE;
+	struct cr_member *m;
+	int n, cap = 16, i, err = 0;
+
+	for (;;) {
+		m = kcalloc(cap, sizeof(*m), GFP_KERNEL);
+		if (!m)
+			return -ENOMEM;
+		n = cr_find_members(root, tree, m, cap);
+		if (n <= cap)
+			break;
+		cr_put_members(m, cap);
+		if (n > CR_MAX_PROCS)
+			return cr_fail(&req->st, -E2BIG, "too many processes");
+		cap = n + 16;
+	}
+	sort(m, n, sizeof(*m), cr_cmp_depth, NULL);
+	for (i = 0; !err && i < n; i++)
+		err = cr_check_target(m[i].task, &req->st);
+	req->nprocs = n;
+	req->procs = err ? NULL : kcalloc(n, sizeof(*req->procs), GFP_KERNEL);
+	if (!err && !req->procs)
+		err = -ENOMEM;
+	if (!err)
+		err = cr_take_all_threads(req, m);
+	cr_put_members(m, n);
+	return err;
+}
+
+void cr_release_scope(struct cr_chkpt_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nthreads; i++) {
+		kfree(req->threads[i].img.xstate);
+		put_task_struct(req->threads[i].task);
+	}
+	for (i = 0; req->procs && i < req->nprocs; i++)
+		kfree(req->procs[i].cwd);
+	kfree(req->threads);
+	kfree(req->procs);
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The interface between the blcr module and userspace: ioctls on
+ * /proc/checkpoint/ctrl.  Shared verbatim by the module and libcr, so it
+ * holds only fixed-width types.  Incompatible changes bump CR_ABI_MAJOR;
+ * additions bump CR_ABI_MINOR.
+ */
+#ifndef CR_ABI_H
+#define CR_ABI_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
+
+#define CR_ABI_MAJOR		1
+#define CR_ABI_MINOR		0
+
+#define CR_IOC_MAGIC		0xB1
+
+#define CR_MODULE_VERSION_LEN	32
+
+struct cr_version_args {
+	__u32 abi_major;
+	__u32 abi_minor;
+	char module_version[CR_MODULE_VERSION_LEN];
+};
+
+#define CR_OP_VERSION	_IOR(CR_IOC_MAGIC, 0x00, struct cr_version_args)
+
+/* Scopes, as BLCR numbered them. */
+enum cr_scope {
+	CR_SCOPE_PROC = 1,
+	CR_SCOPE_PGRP = 2,
+	CR_SCOPE_SESS = 3,
+	CR_SCOPE_TREE = 4,
+};
+
+/*
+ * One request per ctrl fd.  CR_OP_CHKPT_REQ starts a checkpoint and
+ * returns; the fd polls readable when it is done; CR_OP_CHKPT_REAP returns
+ * its result (0 or -errno; -EAGAIN while it runs); CR_OP_LOG copies the
+ * module's message about it.
+ */
+struct cr_chkpt_args {
+	__s32 target;		/* pid (or pgid, sid) */
+	__u32 scope;		/* enum cr_scope */
+	__s32 fd;		/* destination, open for writing */
+	__u32 signal;		/* sent to the targets after success, or 0 */
+	__u32 timeout_ms;	/* 0: the module's default */
+	__u32 flags;		/* CR_CHKPT_* */
+};
+
+#define CR_OP_CHKPT_REQ		_IOW(CR_IOC_MAGIC, 0x01, struct cr_chkpt_args)
+#define CR_OP_CHKPT_REAP	_IO(CR_IOC_MAGIC, 0x02)
+
+struct cr_log_args {
+	__u64 buf;		/* user pointer */
+	__u32 len;
+	__u32 pad;
+};
+
+/* Returns the message length including its NUL; copies up to len. */
+#define CR_OP_LOG		_IOW(CR_IOC_MAGIC, 0x03, struct cr_log_args)
+
+/*
+ * Restart: CR_OP_RSTRT_REQ reads and checks the file's header and process
+ * table; CR_OP_RSTRT_PROCS copies the table out (struct cr_rstrt_proc
+ * entries followed by every process's thread ids); the restarter creates
+ * the processes and threads, and each calls CR_OP_RSTRT_CHILD, which
+ * returns into the restored context or fails with -errno.
+ */
+struct cr_rstrt_args {
+	__s32 fd;		/* context file, open for reading */
+	__u32 flags;		/* CR_RSTRT_* */
+};
+
+#define CR_RSTRT_RESTORE_PID	0x1
+
+/* CR_OP_RSTRT_PROCS output: nprocs of these, then the data they index. */
+struct cr_rstrt_proc {
+	__s32 pid;
+	__s32 ppid;
+	__u32 nthreads;
+	__u32 tids_off;		/* byte offset of nthreads __s32 tids */
+	__u32 cwd_off;		/* byte offset of the cwd, NUL-terminated */
+	__u32 pad;
+	__u64 vdso_start;	/* where the process had its [vdso] */
+	__u64 vdso_len;
+	__u64 vvar_start;	/* and its [vvar] */
+	__u64 vvar_len;
+	__u64 itimer_prof_ns;	/* CPU-time interval timers to arm, in ns */
+	__u64 itimer_prof_incr_ns;
+	__u64 itimer_virt_ns;
+	__u64 itimer_virt_incr_ns;
+};
+
+struct cr_rstrt_procs_args {
+	__u64 buf;		/* user pointer */
+	__u32 len;		/* in: bytes at buf; out: bytes needed */
+	__u32 nprocs;		/* out */
+};
+
+struct cr_rstrt_child_args {
+	__u32 proc;		/* index in the process table */
+	__u32 thread;		/* index of the thread in its process */
+};
+
+#define CR_OP_RSTRT_REQ		_IOW(CR_IOC_MAGIC, 0x10, struct cr_rstrt_args)
+#define CR_OP_RSTRT_PROCS	_IOWR(CR_IOC_MAGIC, 0x11, struct cr_rstrt_procs_args)
+#define CR_OP_RSTRT_CHILD	_IOW(CR_IOC_MAGIC, 0x12, struct cr_rstrt_child_args)
+#define CR_OP_RSTRT_REAP	_IO(CR_IOC_MAGIC, 0x13)
+/* A restarting process gave up before entering the module: arg = errno. */
+#define CR_OP_RSTRT_ABORT	_IO(CR_IOC_MAGIC, 0x14)
+
+/* Only in a module configured with --enable-test-ioctls. */
+#define CR_OP_TEST_WARN	_IO(CR_IOC_MAGIC, 0x7f)
+
+#endif /* CR_ABI_H */

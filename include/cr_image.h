@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The context-file format: the one declaration of it, shared by the module
+ * and the tools.
+ *
+ * A context file is a stream of records, written strictly in order with no
+ * seeks, so it can go to a pipe or socket and be compressed or checksummed
+ * record by record.  Each record is a struct cr_rec followed by len bytes
+ * of payload; the next record starts at the next 8-byte aligned stream
+ * offset.  Integers are little-endian.  Record types are never renumbered
+ * or reused; a change to any record bumps CR_IMG_VERSION and gets a NEWS
+ * line.
+ *
+ * Order: HEADER, PROCTAB, then per process PROC, CREDS, RLIMITS,
+ * SIGHAND, SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per
+ * thread; then END.
+ * A reader validates every field before use: the file is untrusted.
+ */
+#ifndef CR_IMAGE_H
+#define CR_IMAGE_H
+
+#include <linux/types.h>
+
+#define CR_IMG_VERSION		1
+#define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
+#define CR_REC_ALIGN		8
+#define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
+
+enum cr_rec_type {
+	CR_REC_HEADER	= 1,
+	CR_REC_PROCTAB	= 2,
+	CR_REC_PROC	= 3,
+	CR_REC_CREDS	= 4,
+	CR_REC_FS	= 5,	/* unused: the cwd travels in PROCTAB */
+	CR_REC_RLIMITS	= 6,
+	CR_REC_SIGHAND	= 7,
+	CR_REC_MM	= 8,
+	CR_REC_VMA	= 9,
+	CR_REC_PAGES	= 10,
+	CR_REC_FILES	= 11,
+	CR_REC_THREAD	= 12,
+	/* Reserved for incremental images: pages found in a parent image. */
+	CR_REC_PAGES_PARENT = 13,
+	CR_REC_SIGQUEUE	= 14,
+	CR_REC_END	= 255,
+};
+
+/* Record flags. */
+#define CR_RECF_ZSTD		0x0001	/* reserved: payload compressed */
+
+struct cr_rec {
+	__u32 magic;		/* CR_REC_MAGIC */
+	__u16 type;		/* enum cr_rec_type */
+	__u16 flags;		/* CR_RECF_* */
+	__u64 len;		/* payload bytes */
+	__u32 crc;		/* crc32c of the payload */
+	__u32 hdr_crc;		/* crc32c of this struct with hdr_crc = 0 */
+};
+
+enum cr_arch {
+	CR_ARCH_X86_64 = 1,
+};
+
+#define CR_RELEASE_LEN		65
+#define CR_COMM_LEN		16
+
+/* First record.  Restart refuses another arch or missing CPU features. */
+struct cr_img_header {
+	__u8  ident[8];		/* "BLCRctx\0" */
+	__u32 version;		/* CR_IMG_VERSION */
+	__u32 arch;		/* enum cr_arch */
+	__u64 xfeatures;	/* XCR0 bits the saved xstate uses */
+	__u32 xstate_size;	/* bytes of each thread's xstate */
+	__u32 nprocs;		/* entries in PROCTAB */
+	__u64 time_ns;		/* CLOCK_REALTIME at checkpoint */
+	char  release[CR_RELEASE_LEN];	/* uname -r of the checkpoint */
+	__u8  pad[7];
+};
+
+#define CR_IMG_IDENT		"BLCRctx"
+
+/*
+ * PROCTAB: what cr_restart must prepare before the module restores:
+ * processes, threads, the [vdso] placement and the working directory.
+ * Payload: nprocs entries, then every process's tids in order, then
+ * every process's cwd, NUL-terminated, in order.
+ */
+struct cr_img_proc_ent {
+	__s32 pid;
+	__s32 ppid;
+	__s32 pgid;
+	__s32 sid;
+	__u32 nthreads;
+	__u32 flags;
+	__u64 vdso_start;
+	__u64 vdso_len;
+	__u64 vvar_start;
+	__u64 vvar_len;
+	__u64 itimer_prof_ns;	/* ITIMER_PROF: time left, 0 if disarmed */
+	__u64 itimer_prof_incr_ns;
+	__u64 itimer_virt_ns;	/* ITIMER_VIRTUAL */
+	__u64 itimer_virt_incr_ns;
+};
+
+#define CR_MAX_THREADS		4096
+#define CR_MAX_PROCS		4096
+
+struct cr_img_proc {
+	__s32 pid;
+	__u32 nthreads;
+	__u32 personality;
+	__u32 umask;
+	__u32 flags;		/* CR_PROCF_* */
+	__u32 exit_signal;
+	char  comm[CR_COMM_LEN];
+};
+
+#define CR_PROCF_NO_NEW_PRIVS	0x1
+#define CR_PROCF_DUMPABLE	0x2
+
+/* CREDS payload: this struct, then ngroups supplementary gids. */
+struct cr_img_creds {
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u64 cap_inheritable;
+	__u64 cap_permitted;
+	__u64 cap_effective;
+	__u64 cap_bset;
+	__u64 cap_ambient;
+	__u32 ngroups;
+	__u32 pad;
+	__u32 groups[];
+};
+
+#define CR_MAX_GROUPS		65536
+
+#define CR_PATH_MAX		4096
+
+#define CR_NLIMITS		16
+struct cr_img_rlimits {
+	__u64 cur[CR_NLIMITS];
+	__u64 max[CR_NLIMITS];
+};
+
+#define CR_NSIG			64
+struct cr_img_sigaction {
+	__u64 handler;
+	__u64 flags;
+	__u64 restorer;
+	__u64 mask;
+};
+
+struct cr_img_sighand {
+	struct cr_img_sigaction action[CR_NSIG];
+	__u64 shared_pending;	/* bitmap of process-wide pending signals */
+	__u64 itimer_real_ns;	/* ITIMER_REAL: time left, 0 if disarmed */
+	__u64 itimer_real_incr_ns;
+};
+
+/* Identifies a file reopened by path, so that a changed one is refused. */
+struct cr_img_fileid {
+	__u64 ino;
+	__u64 dev;
+	__u64 size;
+	__s64 mtime_sec;
+	__u64 mtime_nsec;
+};
+
+/*
+ * SIGQUEUE: queued signals with their siginfo, oldest first: the
+ * process's after SIGHAND, each thread's after its THREAD record.
+ */
+#define CR_SIGINFO_SIZE		48	/* siginfo_t without its padding */
+#define CR_MAX_SIGQUEUE		65536
+
+struct cr_img_sigqueue {
+	__u32 count;
+	__u32 pad;
+	__u8 info[][CR_SIGINFO_SIZE];
+};
+
+#define CR_AUXV_WORDS		64
+/* MM payload: this struct, then the executable's path, NUL-terminated. */
+struct cr_img_mm {
+	__u64 start_code, end_code, start_data, end_data;
+	__u64 start_brk, brk, start_stack;
+	__u64 arg_start, arg_end, env_start, env_end;
+	__u64 vdso;		/* mm->context.vdso */
+	__u64 auxv[CR_AUXV_WORDS];
+	__u32 nr_vmas;
+	__u32 exe_path_len;	/* bytes of path after this struct, 0 if none */
+	struct cr_img_fileid exe;
+};
+
+enum cr_vma_kind {
+	CR_VMA_ANON	= 1,	/* private anonymous (heap, stack, mmap) */
+	CR_VMA_FILE	= 2,	/* file mapping, by reference */
+	CR_VMA_SHANON	= 3,	/* shared anonymous */
+	CR_VMA_VDSO	= 4,
+	CR_VMA_VVAR	= 5,
+};
+
+/* PROT_* and MAP_* bits as in <sys/mman.h>. */
+struct cr_img_vma {
+	__u64 start;
+	__u64 end;
+	__u64 pgoff;		/* file offset in pages */
+	__u64 vm_flags;		/* VM_* of the checkpoint kernel */
+	__u32 kind;		/* enum cr_vma_kind */
+	__u32 prot;
+	__u32 mapflags;		/* MAP_SHARED, MAP_PRIVATE, MAP_GROWSDOWN */
+	__u32 path_len;		/* bytes of path after this struct, 0 if none */
+	struct cr_img_fileid id;
+};
+
+/*
+ * PAGES payload: this struct, npages page addresses, zero padding up to
+ * the next CR_PAGE_ALIGN stream offset, then npages pages of data.
+ * Addresses are increasing and lie inside the preceding VMA.
+ */
+struct cr_img_pages {
+	__u32 npages;
+	__u32 pad;
+};
+
+#define CR_PAGES_MAX		256	/* pages in one record */
+
+enum cr_fd_kind {
+	CR_FD_REG	= 1,	/* reopened by path */
+	CR_FD_INHERIT	= 2,	/* given the restarter's same fd (a tty) */
+};
+
+struct cr_img_fd {
+	__s32 fd;
+	__u32 kind;		/* enum cr_fd_kind */
+	__u32 flags;		/* open flags (O_ACCMODE, O_APPEND, ...) */
+	__u32 cloexec;
+	__s64 pos;
+	__u32 shared_with;	/* index+1 of an earlier entry, or 0 */
+	__u32 path_len;		/* bytes of path after this struct */
+};
+
+/* FILES payload: nfds, then nfds (cr_img_fd + path) entries, 8-aligned. */
+struct cr_img_files {
+	__u32 nfds;
+	__u32 pad;
+};
+
+#define CR_MAX_FDS		65536
+
+/* THREAD: registers, then xstate_size bytes of XSAVE image. */
+struct cr_img_thread {
+	__s32 tid;
+	__u32 index;
+	__u64 regs[27];		/* struct user_regs_struct order */
+	__u64 blocked;
+	__u64 pending;		/* bitmap of the thread's pending signals */
+	__u64 sas_ss_sp;
+	__u64 sas_ss_size;
+	__u32 sas_ss_flags;
+	__u32 rseq_len;
+	__u64 rseq;
+	__u32 rseq_sig;
+	__u32 xstate_size;
+	__u64 clear_child_tid;
+	__u64 set_child_tid;
+	__u64 robust_list;
+	__u64 robust_len;
+};
+
+struct cr_img_end {
+	__u64 nrecords;		/* records before this one */
+	__u64 bytes;		/* stream bytes before this record */
+};
+
+#endif /* CR_IMAGE_H */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libcr internals shared with the tools in util/. */
+#ifndef CR_PRIVATE_H
+#define CR_PRIVATE_H
+
+#include <stddef.h>
+
+#include "cr_abi.h"
+
+int cri_ctrl_open(void);
+int cri_module_version(struct cr_version_args *ver);
+int cri_chkpt_start(int ctrl, const struct cr_chkpt_args *args);
+int cri_rstrt_start(int ctrl, const struct cr_rstrt_args *args);
+int cri_rstrt_procs(int ctrl, struct cr_rstrt_procs_args *args);
+int cri_wait(int ctrl, int timeout_ms);
+int cri_reap(int ctrl, int restart);
+void cri_log(int ctrl, char *buf, size_t len);
+
+#endif /* CR_PRIVATE_H */

@@ -1,0 +1,16 @@
+# A statically linked program is checkpointed and restarted like any other.
+. "$CR_TESTS/lib.sh"
+
+prog=$CR_TESTS/cmd/cr_counter_static
+[ -x $prog ] || skip "no static build of cr_counter"
+file -L $prog 2>/dev/null | grep -q 'statically linked' ||
+	ldd $prog 2>&1 | grep -q 'not a dynamic' || fail "$prog is not static"
+d=$(mktemp -d)
+$prog $d/out 40 100 &
+pid=$!
+sleep 1
+cr_checkpoint -f $d/ctx --kill $pid || fail "cr_checkpoint exited $?"
+wait $pid
+cr_restart $d/ctx || fail "cr_restart exited $?"
+check_counter $d 40
+echo "static program restarted"

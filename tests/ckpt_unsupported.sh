@@ -1,0 +1,24 @@
+# A checkpoint that cannot be taken (a socket on fd 5) fails before
+# anything is written: a message naming it, no file, the target unharmed.
+. "$CR_TESTS/lib.sh"
+
+d=$(mktemp -d)
+python3 -c '
+import socket, os, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+os.dup2(s.fileno(), 5)
+os.execv(sys.argv[1], sys.argv[1:])
+' "$CR_TESTS/cmd/cr_counter" $d/out 30 100 &
+pid=$!
+sleep 1
+out=$(cr_checkpoint -f $d/ctx --kill $pid 2>&1)
+rc=$?
+echo "$out"
+[ $rc -ne 0 ] || fail "a checkpoint with a socket succeeded"
+echo "$out" | grep -q "fd 5" || fail "the message does not name fd 5"
+[ ! -e $d/ctx ] || fail "a context file was left"
+ls -a $d | grep -q '\.tmp$' && fail "a temporary file was left"
+wait $pid
+[ $? -eq 0 ] || fail "the target did not finish normally"
+check_counter $d 30
+echo "refused cleanly, target unharmed"

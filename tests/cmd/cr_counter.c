@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Counts from 0 to LIMIT-1, appending each number to FILE every DELAY ms,
+ * and exits with STATUS (default 0).  A checkpointed and restarted counter
+ * must leave the file holding every number exactly once, in order.
+ * Usage: cr_counter FILE LIMIT [DELAY_MS [STATUS]]
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	struct timespec delay = { 0, 50 * 1000 * 1000 };
+	char line[32];
+	long i, limit;
+	int fd, n;
+
+	if (argc < 3) {
+		fprintf(stderr,
+			"usage: cr_counter FILE LIMIT [DELAY_MS [STATUS]]\n");
+		return 2;
+	}
+	limit = atol(argv[2]);
+	if (argc > 3) {
+		delay.tv_sec = atol(argv[3]) / 1000;
+		delay.tv_nsec = atol(argv[3]) % 1000 * 1000 * 1000;
+	}
+	fd = open(argv[1], O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
+	if (fd < 0) {
+		perror(argv[1]);
+		return 2;
+	}
+	for (i = 0; i < limit; i++) {
+		n = snprintf(line, sizeof(line), "%ld\n", i);
+		if (write(fd, line, n) != n)
+			return 3;
+		nanosleep(&delay, NULL);
+	}
+	return argc > 4 ? atoi(argv[4]) : 0;
+}

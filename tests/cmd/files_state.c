@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Open file state survives checkpoint/restart.  In DIR the program opens:
+ *   rw    O_RDWR, offset 1000 of 4096 bytes     app   O_WRONLY|O_APPEND
+ *   ro    O_RDONLY, 10 bytes read (offset 10)   dup   O_RDWR and a dup() of it
+ *   ce    "ro" again with O_CLOEXEC             nce   "ro" again without it
+ *   nb    "ro" again with O_NONBLOCK            high  DIR/high dup2'ed to fd 100
+ *   /dev/null, /dev/zero, /dev/urandom, and DIR itself (O_DIRECTORY)
+ * creates DIR/ready and waits for DIR/go.  Then it checks every descriptor's
+ * number, offset, F_GETFD, F_GETFL access mode and flags and file identity,
+ * keeps working through all of them (writes, reads, openat), checks that the
+ * dup'ed descriptors share one offset, and verifies the files' contents.
+ * Exits 0 iff everything is right.
+ * Usage: files_state DIR
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *dir;
+static int errors;
+
+#define BAD(...) do { printf("files_state: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
+
+static char *path(const char *name)
+{
+	static char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+	return buf;
+}
+
+static int xopen(const char *p, int flags)
+{
+	int fd = open(p, flags, 0644);
+
+	if (fd < 0) {
+		perror(p);
+		exit(2);
+	}
+	return fd;
+}
+
+static void put(const char *name, const char *data, size_t len)
+{
+	int fd = xopen(path(name), O_WRONLY | O_CREAT | O_TRUNC);
+
+	if (write(fd, data, len) != (ssize_t)len)
+		exit(2);
+	close(fd);
+}
+
+/* The whole content of NAME in buf; its length. */
+static ssize_t get(const char *name, char *buf, size_t size)
+{
+	int fd = open(path(name), O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size);
+	close(fd);
+	return n;
+}
+
+struct desc {
+	const char *what, *file;	/* file: path name or NULL for DIR */
+	int fd, fdflags, flflags;	/* F_GETFD, F_GETFL & the mask below */
+	off_t off;
+	dev_t dev;
+	ino_t ino;
+};
+
+#define FL_MASK (O_ACCMODE | O_APPEND | O_NONBLOCK)
+
+static struct desc ds[16];
+static int nd;
+
+static void rec(const char *what, const char *file, int fd)
+{
+	struct stat st;
+
+	ds[nd].what = what;
+	ds[nd].file = file;
+	ds[nd].fd = fd;
+	ds[nd].fdflags = fcntl(fd, F_GETFD);
+	ds[nd].flflags = fcntl(fd, F_GETFL) & FL_MASK;
+	ds[nd].off = lseek(fd, 0, SEEK_CUR);
+	fstat(fd, &st);
+	ds[nd].dev = st.st_dev;
+	ds[nd].ino = st.st_ino;
+	nd++;
+}
+
+static void check(const struct desc *d)
+{
+	struct stat st, pst;
+	off_t off;
+	int f;
+
+	f = fcntl(d->fd, F_GETFD);
+	if (f < 0) {
+		BAD("%s: fd %d is not open", d->what, d->fd);
+		return;
+	}
+	if (f != d->fdflags)
+		BAD("%s: F_GETFD %#x, was %#x", d->what, f, d->fdflags);
+	f = fcntl(d->fd, F_GETFL) & FL_MASK;
+	if (f != d->flflags)
+		BAD("%s: F_GETFL %#o, was %#o", d->what, f, d->flflags);
+	off = lseek(d->fd, 0, SEEK_CUR);
+	if (off != d->off && !(off < 0 && d->off < 0))
+		BAD("%s: offset %lld, was %lld", d->what, (long long)off, (long long)d->off);
+	if (fstat(d->fd, &st) || stat(d->file ? d->file : dir, &pst))
+		BAD("%s: fstat/stat: %s", d->what, strerror(errno));
+	else if (st.st_dev != pst.st_dev || st.st_ino != pst.st_ino)
+		BAD("%s: fd %d is not %s", d->what, d->fd, d->file ? d->file : dir);
+}
+
+int main(int argc, char **argv)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	char content[4096], buf[8192], exp[8192];
+	int rw, app, ro, d1, d2, ce, nce, nb, high, dnull, dzero, drand, dd, fd, i;
+	ssize_t n;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: files_state DIR\n");
+		return 2;
+	}
+	dir = argv[1];
+	for (i = 0; i < (int)sizeof(content); i++)
+		content[i] = 'a' + (i * 7 + i / 26) % 26;
+	put("rw", content, sizeof(content));
+	put("ro", content, sizeof(content));
+	put("app", "line0\n", 6);
+
+	rw = xopen(path("rw"), O_RDWR);
+	lseek(rw, 1000, SEEK_SET);
+	app = xopen(path("app"), O_WRONLY | O_APPEND);
+	ro = xopen(path("ro"), O_RDONLY);
+	if (read(ro, buf, 10) != 10 || memcmp(buf, content, 10))
+		BAD("read ro");
+	d1 = xopen(path("dup"), O_RDWR | O_CREAT | O_TRUNC);
+	d2 = dup(d1);
+	if (write(d1, "abc", 3) != 3)
+		BAD("write dup");
+	ce = xopen(path("ro"), O_RDONLY | O_CLOEXEC);
+	lseek(ce, 111, SEEK_SET);
+	nce = xopen(path("ro"), O_RDONLY);
+	lseek(nce, 222, SEEK_SET);
+	nb = xopen(path("ro"), O_RDONLY | O_NONBLOCK);
+	lseek(nb, 333, SEEK_SET);
+	fd = xopen(path("high"), O_RDWR | O_CREAT | O_TRUNC);
+	high = dup2(fd, 100);
+	close(fd);
+	if (write(high, "high:", 5) != 5)
+		BAD("write high");
+	dnull = xopen("/dev/null", O_WRONLY);
+	dzero = xopen("/dev/zero", O_RDONLY);
+	drand = xopen("/dev/urandom", O_RDONLY);
+	dd = xopen(dir, O_RDONLY | O_DIRECTORY);
+
+	rec("rw", strdup(path("rw")), rw);
+	rec("app", strdup(path("app")), app);
+	rec("ro", strdup(path("ro")), ro);
+	rec("dup1", strdup(path("dup")), d1);
+	rec("dup2", strdup(path("dup")), d2);
+	rec("cloexec", strdup(path("ro")), ce);
+	rec("no cloexec", strdup(path("ro")), nce);
+	rec("nonblock", strdup(path("ro")), nb);
+	rec("high", strdup(path("high")), high);
+	rec("/dev/null", "/dev/null", dnull);
+	rec("/dev/zero", "/dev/zero", dzero);
+	rec("/dev/urandom", "/dev/urandom", drand);
+	rec("dir", NULL, dd);
+	if (!(ds[5].fdflags & FD_CLOEXEC) || (ds[6].fdflags & FD_CLOEXEC) || high != 100)
+		BAD("setup");
+	printf("files_state: %d descriptors open\n", nd);
+	fflush(stdout);
+
+	fd = xopen(path("ready"), O_WRONLY | O_CREAT | O_TRUNC);
+	close(fd);
+	while (access(path("go"), F_OK) != 0)
+		nanosleep(&ts, NULL);
+
+	/* the same descriptors, in the same state */
+	for (i = 0; i < nd; i++)
+		check(&ds[i]);
+
+	/* they still work */
+	if (write(rw, "XYZ", 3) != 3)
+		BAD("write rw: %s", strerror(errno));
+	if (lseek(rw, 0, SEEK_CUR) != 1003)
+		BAD("rw offset after write");
+	if (read(rw, buf, 7) != 7 || memcmp(buf, content + 1003, 7))
+		BAD("read rw");
+	if (write(app, "line1\n", 6) != 6)
+		BAD("write app: %s", strerror(errno));
+	if (lseek(app, 0, SEEK_CUR) != lseek(app, 0, SEEK_END))
+		BAD("app offset is not at the end after an O_APPEND write");
+	if (read(ro, buf, 10) != 10 || memcmp(buf, content + 10, 10))
+		BAD("read ro");
+	if (write(ro, "x", 1) != -1)
+		BAD("write to O_RDONLY fd succeeded");
+	if (write(d2, "def", 3) != 3)
+		BAD("write dup2");
+	if (lseek(d1, 0, SEEK_CUR) != 6)
+		BAD("dup'ed fds do not share the offset: dup1 at %lld after a write through dup2",
+		    (long long)lseek(d1, 0, SEEK_CUR));
+	lseek(d1, 1, SEEK_SET);
+	if (lseek(d2, 0, SEEK_CUR) != 1)
+		BAD("dup'ed fds do not share the offset (lseek)");
+	if (read(ce, buf, 5) != 5 || memcmp(buf, content + 111, 5))
+		BAD("read cloexec");
+	if (read(nce, buf, 5) != 5 || memcmp(buf, content + 222, 5))
+		BAD("read no cloexec");
+	if (read(nb, buf, 5) != 5 || memcmp(buf, content + 333, 5))
+		BAD("read nonblock");
+	if (write(high, "after", 5) != 5)
+		BAD("write high");
+	if (write(dnull, buf, 100) != 100)
+		BAD("write /dev/null");
+	memset(buf, 1, 4096);
+	if (read(dzero, buf, 4096) != 4096)
+		BAD("read /dev/zero");
+	for (i = 0; i < 4096; i++)
+		if (buf[i]) {
+			BAD("/dev/zero gave a non-zero byte");
+			break;
+		}
+	memset(buf, 0, 64);
+	if (read(drand, buf, 64) != 64)
+		BAD("read /dev/urandom");
+	for (i = 0; i < 64 && !buf[i]; i++)
+		;
+	if (i == 64)
+		BAD("/dev/urandom gave 64 zero bytes");
+	fd = openat(dd, "viaat", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, "at\n", 3) != 3)
+		BAD("openat on the directory fd: %s", strerror(errno));
+	close(fd);
+
+	/* contents */
+	memcpy(exp, content, sizeof(content));
+	memcpy(exp + 1000, "XYZ", 3);
+	if (get("rw", buf, sizeof(buf)) != 4096 || memcmp(buf, exp, 4096))
+		BAD("rw content");
+	n = get("app", buf, sizeof(buf) - 1);
+	if (n < 12 || memcmp(buf, "line0\n", 6) || memcmp(buf + n - 6, "line1\n", 6))
+		BAD("app content");
+	if (n > 0)
+		printf("files_state: app holds %zd bytes\n", n);
+	if (get("ro", buf, sizeof(buf)) != 4096 || memcmp(buf, content, 4096))
+		BAD("ro content");
+	if (get("dup", buf, sizeof(buf)) != 6 || memcmp(buf, "abcdef", 6))
+		BAD("dup content");
+	if (get("high", buf, sizeof(buf)) != 10 || memcmp(buf, "high:after", 10))
+		BAD("high content");
+	if (get("viaat", buf, sizeof(buf)) != 3 || memcmp(buf, "at\n", 3))
+		BAD("viaat content");
+	printf("files_state: %s\n", errors ? "FAILED" : "ok");
+	return errors ? 1 : 0;
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A process tree: the parent forks NCHILD children; every process counts
+ * 0..LIMIT-1 into its own file DIR/out.K, one number per DELAY_MS, and
+ * child K exits with status K.  The parent then reaps every child, checks
+ * their statuses, writes "ok" to DIR/result and exits 0.
+ * Usage: tree_counter DIR NCHILD LIMIT DELAY_MS
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void count(const char *dir, int k, long limit, long delay_ms)
+{
+	struct timespec d = { delay_ms / 1000, delay_ms % 1000 * 1000000 };
+	char path[4096], line[32];
+	long i;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "%.4000s/out.%d", dir, k);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
+	if (fd < 0)
+		exit(100);
+	for (i = 0; i < limit; i++) {
+		n = snprintf(line, sizeof(line), "%ld\n", i);
+		if (write(fd, line, n) != n)
+			exit(101);
+		nanosleep(&d, NULL);
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	int nchild, k, status, bad = 0;
+	long limit, delay;
+	char path[4096];
+	FILE *f;
+	pid_t pid;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: tree_counter DIR NCHILD LIMIT DELAY_MS\n");
+		return 2;
+	}
+	nchild = atoi(argv[2]);
+	limit = atol(argv[3]);
+	delay = atol(argv[4]);
+	for (k = 1; k <= nchild; k++) {
+		pid = fork();
+		if (pid < 0)
+			return 3;
+		if (pid == 0) {
+			count(argv[1], k, limit, delay);
+			_exit(k);
+		}
+	}
+	count(argv[1], 0, limit, delay);
+	for (k = 0; k < nchild; k++) {
+		pid = wait(&status);
+		if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) < 1 ||
+		    WEXITSTATUS(status) > nchild)
+			bad++;
+	}
+	snprintf(path, sizeof(path), "%.4000s/result", argv[1]);
+	f = fopen(path, "w");
+	if (!f)
+		return 4;
+	fprintf(f, bad ? "BAD: %d children did not exit right\n" : "ok\n", bad);
+	fclose(f);
+	return bad ? 1 : 0;
+}

@@ -1,0 +1,53 @@
+# cwd, umask, rlimits, personality, name, no_new_privs and ids survive a
+# restart; a user's job restarted by root runs as that user again; a
+# context file of root's is refused to another user.
+. "$CR_TESTS/lib.sh"
+
+prog=$CR_TESTS/cmd/proc_state
+nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+# run DIR AS...: starts the program as the given command prefix,
+# checkpoints it with --kill, then lets the caller restart it.
+run() {
+	local d=$1
+	shift
+	"$@" $prog $d &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -e $d/ready ] && break
+		sleep 0.1
+	done
+	[ -e $d/ready ] || fail "the program did not get ready"
+	cr_checkpoint -f $d/ctx --kill $pid || fail "cr_checkpoint exited $?"
+	wait $pid
+	touch $d/go
+}
+
+d=$(mktemp -d)
+chmod 755 $d
+run $d env
+cr_restart $d/ctx || fail "cr_restart exited $?: $(cat $d/result)"
+grep -qx ok $d/result || fail "$(cat $d/result)"
+
+# A job of nobody's, restarted by root, is nobody's again.
+u=$(mktemp -d)
+chmod 777 $u
+run $u $nobody
+cr_restart $u/ctx || fail "root's restart of nobody's job exited $?: $(cat $u/result)"
+grep -qx ok $u/result || fail "$(cat $u/result)"
+
+# root's context file, readable by nobody, is refused to nobody.
+cp $d/ctx $u/rootctx
+chmod 444 $u/rootctx
+out=$($nobody cr_restart $u/rootctx 2>&1)
+rc=$?
+echo "$out"
+[ $rc -ne 0 ] || fail "nobody restarted root's context file"
+echo "$out" | grep -q "needs CAP_CHECKPOINT_RESTORE" ||
+	fail "no clear refusal to restore pids"
+out=$($nobody cr_restart --no-restore-pid $u/rootctx 2>&1)
+rc=$?
+echo "$out"
+[ $rc -ne 0 ] || fail "nobody restarted root's context file"
+echo "$out" | grep -q "belongs to uid 0" || fail "no clear refusal"
+echo "process state restored; ids never gained"

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cr_checkpoint [options] PID: write a context file of a running process.
+ * Options, messages and exit codes follow BLCR's (the errno, 8 bits; 255
+ * for a usage error).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cr_private.h"
+#include "cr_util.h"
+
+struct opts {
+	struct cr_chkpt_args args;
+	const char *file;
+	bool sync;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: cr_checkpoint [options] ID\n"
+"Scope (last one wins):\n"
+"  -T, --tree          ID's process and its descendants (default)\n"
+"  -p, --pid           the process ID, all its threads\n"
+"Destination:\n"
+"  -f, --file FILE     write FILE (default: context.ID in the cwd)\n"
+"  -c, --cwd           write context.ID in the cwd\n"
+"After the checkpoint:\n"
+"      --run           let the process go on (default)\n"
+"  -S, --signal NUM    send signal NUM\n"
+"      --stop, --term, --abort, --kill, --cont\n"
+"                      send SIGSTOP, SIGTERM, SIGABRT, SIGKILL, SIGCONT\n"
+"Other:\n"
+"  -t, --time SEC      give up if the process has not stopped in SEC s\n"
+"      --sync, --nosync  fsync the file (default) or not\n"
+"  -q, --quiet         print no messages\n"
+"  -h, --help          this text\n"
+"      --version       versions of the tools and the module\n");
+}
+
+enum {
+	OPT_RUN = 256, OPT_STOP, OPT_TERM, OPT_ABORT, OPT_KILL, OPT_CONT,
+	OPT_SYNC, OPT_NOSYNC, OPT_VERSION
+};
+
+static const struct option long_opts[] = {
+	{ "tree", no_argument, NULL, 'T' },
+	{ "pid", no_argument, NULL, 'p' },
+	{ "process", no_argument, NULL, 'p' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "cwd", no_argument, NULL, 'c' },
+	{ "signal", required_argument, NULL, 'S' },
+	{ "run", no_argument, NULL, OPT_RUN },
+	{ "stop", no_argument, NULL, OPT_STOP },
+	{ "term", no_argument, NULL, OPT_TERM },
+	{ "abort", no_argument, NULL, OPT_ABORT },
+	{ "kill", no_argument, NULL, OPT_KILL },
+	{ "cont", no_argument, NULL, OPT_CONT },
+	{ "time", required_argument, NULL, 't' },
+	{ "sync", no_argument, NULL, OPT_SYNC },
+	{ "nosync", no_argument, NULL, OPT_NOSYNC },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int post_signal(int opt)
+{
+	switch (opt) {
+	case OPT_STOP:
+		return SIGSTOP;
+	case OPT_TERM:
+		return SIGTERM;
+	case OPT_ABORT:
+		return SIGABRT;
+	case OPT_KILL:
+		return SIGKILL;
+	case OPT_CONT:
+		return SIGCONT;
+	default:
+		return 0;
+	}
+}
+
+/* Returns -1 to go on, else the exit code. */
+static int parse(int argc, char **argv, struct opts *o)
+{
+	long v;
+	int c;
+
+	o->args.scope = CR_SCOPE_TREE;
+	o->sync = true;
+	while ((c = getopt_long(argc, argv, "Tpf:cS:t:qh", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'T':
+			o->args.scope = CR_SCOPE_TREE;
+			break;
+		case 'p':
+			o->args.scope = CR_SCOPE_PROC;
+			break;
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'c':
+			o->file = NULL;
+			break;
+		case 'S':
+			if (cr_parse_long(optarg, 1, NSIG - 1, &v))
+				return cr_usage_error("bad signal '%s'", optarg);
+			o->args.signal = v;
+			break;
+		case 't':
+			if (cr_parse_long(optarg, 1, INT_MAX / 1000, &v))
+				return cr_usage_error("bad time '%s'", optarg);
+			o->args.timeout_ms = v * 1000;
+			break;
+		case OPT_SYNC:
+		case OPT_NOSYNC:
+			o->sync = c == OPT_SYNC;
+			break;
+		case 'q':
+			cr_quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			return cr_print_version("cr_checkpoint");
+		default:
+			if (c >= OPT_RUN && c <= OPT_CONT) {
+				o->args.signal = post_signal(c);
+				break;
+			}
+			usage(stderr);
+			return 255;
+		}
+	}
+	if (optind != argc - 1)
+		return cr_usage_error("one process ID expected");
+	if (cr_parse_long(argv[optind], 1, INT_MAX, &v))
+		return cr_usage_error("bad process ID '%s'", argv[optind]);
+	o->args.target = v;
+	return -1;
+}
+
+static int checkpoint(struct opts *o, int out)
+{
+	char msg[CR_MSG_MAX];
+	int ctrl, err;
+
+	ctrl = cri_ctrl_open();
+	if (ctrl < 0)
+		return cr_report("Checkpoint failed", ctrl, NULL);
+	o->args.fd = out;
+	err = cri_chkpt_start(ctrl, &o->args);
+	if (!err)
+		err = cri_wait(ctrl, -1) < 0 ? -EIO : cri_reap(ctrl, 0);
+	cri_log(ctrl, msg, sizeof(msg));
+	close(ctrl);
+	return err ? cr_report("Checkpoint failed", err, msg) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct cr_outfile f;
+	char name[64];
+	int rc, err;
+
+	rc = parse(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (!o.file) {
+		snprintf(name, sizeof(name), "context.%d", o.args.target);
+		o.file = name;
+	}
+	err = cr_outfile_open(&f, o.file);
+	if (err)
+		return cr_report("Checkpoint failed", err, o.file);
+	rc = checkpoint(&o, f.fd);
+	err = cr_outfile_close(&f, rc == 0, o.sync);
+	if (!rc && err)
+		rc = cr_report("Checkpoint failed", err, o.file);
+	return rc;
+}

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cr_restart [options] FILE: bring a checkpointed process back as this
+ * command's child, wait for it, and exit as it does.  Signals sent to
+ * cr_restart are passed on to it, as BLCR's did.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cr_private.h"
+#include "cr_rstrt.h"
+#include "cr_util.h"
+
+#define CHILD_POLL_MS	100
+
+struct opts {
+	const char *file;
+	bool restore_pid;
+};
+
+static pid_t child_pid;
+
+int cr_rstrt_error(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cr_quiet)
+		return err;
+	fprintf(stderr, "Restart failed: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(-err));
+	return err;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: cr_restart [options] FILE\n"
+"  -f, --file FILE        the context file (or the last argument)\n"
+"      --restore-pid      restore the original pids (default)\n"
+"      --no-restore-pid   give the process new pids\n"
+"  -q, --quiet            print no messages\n"
+"  -h, --help             this text\n"
+"  -v, --version          versions of the tools and the module\n");
+}
+
+enum { OPT_RESTORE_PID = 256, OPT_NO_RESTORE_PID };
+
+static const struct option long_opts[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "restore-pid", no_argument, NULL, OPT_RESTORE_PID },
+	{ "no-restore-pid", no_argument, NULL, OPT_NO_RESTORE_PID },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	o->restore_pid = true;
+	while ((c = getopt_long(argc, argv, "f:qhv", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->file = optarg;
+			break;
+		case OPT_RESTORE_PID:
+		case OPT_NO_RESTORE_PID:
+			o->restore_pid = c == OPT_RESTORE_PID;
+			break;
+		case 'q':
+			cr_quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'v':
+			return cr_print_version("cr_restart");
+		default:
+			usage(stderr);
+			return 255;
+		}
+	}
+	if (!o->file && optind == argc - 1)
+		o->file = argv[optind++];
+	if (!o->file || optind != argc)
+		return cr_usage_error("one context file expected");
+	return -1;
+}
+
+/* The process table from the module, into plan. */
+static int get_plan(int ctrl, struct cr_plan *plan)
+{
+	struct cr_rstrt_procs_args a = { 0 };
+	char *buf;
+
+	if (cri_rstrt_procs(ctrl, &a) < 0)
+		return -EINVAL;
+	buf = malloc(a.len);
+	if (!buf)
+		return -ENOMEM;
+	a.buf = (unsigned long)buf;
+	if (cri_rstrt_procs(ctrl, &a) < 0 || !a.nprocs) {
+		free(buf);
+		return -EINVAL;
+	}
+	plan->ctrl = ctrl;
+	plan->buf = buf;
+	plan->procs = (struct cr_rstrt_proc *)buf;
+	plan->nprocs = a.nprocs;
+	return 0;
+}
+
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static void forward_signals(void)
+{
+	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGCHLD || sig == SIGKILL || sig == SIGSTOP ||
+		    sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+		    sig == SIGFPE || sig == SIGTRAP)
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
+}
+
+/* Exits the way the child did: same code, or dies of the same signal. */
+static int mimic(int status)
+{
+	struct rlimit no_core = { 0, 0 };
+	int sig;
+
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	sig = WTERMSIG(status);
+	setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &(sigset_t){ 0 }, NULL);
+	kill(getpid(), sig);
+	return 128 + sig;
+}
+
+/*
+ * Waits for the module to finish: 0 once the program runs again, -errno
+ * when the module failed, or an exit code when the child gave up before
+ * the module took over (it said why).
+ */
+static int wait_restored(int ctrl)
+{
+	int n, status;
+
+	for (;;) {
+		n = cri_wait(ctrl, CHILD_POLL_MS);
+		if (n)
+			return n < 0 ? n : cri_reap(ctrl, 1);
+		if (waitpid(child_pid, &status, WNOHANG) != child_pid)
+			continue;
+		child_pid = 0;
+		n = cri_reap(ctrl, 1);
+		if (n && n != -EAGAIN)
+			return n;
+		return WIFEXITED(status) && WEXITSTATUS(status) ?
+		       WEXITSTATUS(status) : 1;
+	}
+}
+
+static int restart(struct opts *o, int img, int ctrl)
+{
+	struct cr_rstrt_args args = { .fd = img };
+	struct cr_plan plan = { .restore_pid = o->restore_pid };
+	const struct cr_rstrt_proc *p;
+	char msg[CR_MSG_MAX];
+	int err, status = 0;
+
+	if (o->restore_pid)
+		args.flags |= CR_RSTRT_RESTORE_PID;
+	err = cri_rstrt_start(ctrl, &args);
+	if (err)
+		goto out_log;
+	err = get_plan(ctrl, &plan);
+	if (err)
+		goto out_log;
+	p = plan.procs;
+	child_pid = cr_fork_with_pid(p->pid, o->restore_pid);
+	if (child_pid < 0) {
+		err = errno == EEXIST ? -EBUSY : -errno;
+		if (err == -EBUSY)
+			cr_rstrt_error(err, "pid %d is in use", p->pid);
+		else if (err == -EPERM)
+			cr_rstrt_error(err, "restoring pid %d needs "
+				       "CAP_CHECKPOINT_RESTORE (or use "
+				       "--no-restore-pid)", p->pid);
+		else
+			cr_rstrt_error(err, "cannot create process %d", p->pid);
+		return -err & 0xff;
+	}
+	if (child_pid == 0)
+		_exit(-cr_rstrt_child_run(&plan, 0) & 0xff);
+	forward_signals();
+	close(img);
+	err = wait_restored(ctrl);
+	if (err > 0)
+		return err;
+	if (err)
+		goto out_log;
+	close(ctrl);
+	while (waitpid(child_pid, &status, __WALL) < 0 && errno == EINTR)
+		;
+	return mimic(status);
+out_log:
+	cri_log(ctrl, msg, sizeof(msg));
+	return cr_report("Restart failed", err, msg);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	int rc, img, ctrl;
+
+	rc = parse(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	img = open(o.file, O_RDONLY | O_CLOEXEC);
+	if (img < 0)
+		return cr_report("Restart failed", -errno, o.file);
+	ctrl = cri_ctrl_open();
+	if (ctrl < 0)
+		return cr_report("Restart failed", ctrl, NULL);
+	return restart(&o, img, ctrl);
+}

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The restarted process's side of cr_restart, before the module takes it
+ * over: move [vvar] and [vdso] to where the program had them, create the
+ * threads, and let every thread enter the module.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "cr_private.h"
+#include "cr_rstrt.h"
+
+#define THREAD_STACK	(64 * 1024)
+
+struct range {
+	unsigned long start, end;
+};
+
+/* This process's [vdso] and [vvar]; 0 when absent. */
+static int find_special(struct range *vdso, struct range *vvar)
+{
+	char line[512], name[64];
+	unsigned long s, e;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return -errno;
+	memset(vdso, 0, sizeof(*vdso));
+	memset(vvar, 0, sizeof(*vvar));
+	while (fgets(line, sizeof(line), f)) {
+		name[0] = '\0';
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %63s", &s, &e,
+			   name) < 2)
+			continue;
+		if (!strcmp(name, "[vdso]"))
+			*vdso = (struct range){ s, e };
+		else if (!strcmp(name, "[vvar]"))
+			*vvar = (struct range){ s, e };
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Whether anything but [vdso]/[vvar] is mapped in [start, end). */
+static bool range_busy(unsigned long start, unsigned long end)
+{
+	char line[512], name[64];
+	unsigned long s, e;
+	bool busy = false;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return true;
+	while (!busy && fgets(line, sizeof(line), f)) {
+		name[0] = '\0';
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %63s", &s, &e,
+			   name) < 2)
+			continue;
+		busy = s < end && start < e && strcmp(name, "[vdso]") &&
+		       strcmp(name, "[vvar]");
+	}
+	fclose(f);
+	return busy;
+}
+
+static int move(struct range *r, unsigned long to)
+{
+	size_t len = r->end - r->start;
+
+	if (r->start == to)
+		return 0;
+	if (mremap((void *)r->start, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   (void *)to) == MAP_FAILED)
+		return -errno;
+	*r = (struct range){ to, to + len };
+	return 0;
+}
+
+/*
+ * The program may keep pointers into the vdso, so it must sit where it
+ * was.  Park both areas in a scratch spot first so that the final moves
+ * cannot land on each other.
+ */
+static int place_vdso(const struct cr_rstrt_proc *p)
+{
+	struct range vdso, vvar;
+	size_t total = p->vdso_len + p->vvar_len;
+	void *scratch;
+	int err;
+
+	if (!p->vdso_len && !p->vvar_len)
+		return 0;
+	err = find_special(&vdso, &vvar);
+	if (err)
+		return err;
+	if (vdso.end - vdso.start != p->vdso_len ||
+	    vvar.end - vvar.start != p->vvar_len)
+		return cr_rstrt_error(-EINVAL,
+			"this kernel's [vdso] differs from the checkpointed one");
+	if (range_busy(p->vdso_start, p->vdso_start + p->vdso_len) ||
+	    range_busy(p->vvar_start, p->vvar_start + p->vvar_len))
+		return cr_rstrt_error(-EBUSY,
+			"the restarter occupies the program's [vdso] address");
+	scratch = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	if (scratch == MAP_FAILED)
+		return -errno;
+	err = move(&vvar, (unsigned long)scratch);
+	if (!err)
+		err = move(&vdso, (unsigned long)scratch + p->vvar_len);
+	if (!err)
+		err = move(&vvar, p->vvar_start);
+	if (!err)
+		err = move(&vdso, p->vdso_start);
+	return err;
+}
+
+static long raw_syscall3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile ("syscall"
+		      : "=a"(ret)
+		      : "a"(nr), "D"(a), "S"(b), "d"(c)
+		      : "rcx", "r11", "memory");
+	return ret;
+}
+
+struct thread_arg {
+	int ctrl;
+	struct cr_rstrt_child_args child;
+};
+
+/* Runs on a bare stack with no TLS of its own: raw system calls only. */
+static void __attribute__((noreturn, used)) thread_main(struct thread_arg *a)
+{
+	long ret = raw_syscall3(SYS_ioctl, a->ctrl, CR_OP_RSTRT_CHILD,
+				(long)&a->child);
+
+	raw_syscall3(SYS_exit, -ret, 0, 0);
+	__builtin_unreachable();
+}
+
+/* clone3() a thread that starts in thread_main(arg) on its own stack. */
+static long clone3_thread(struct clone_args *ca, struct thread_arg *arg)
+{
+	register long r12 asm("r12") = (long)thread_main;
+	register long r13 asm("r13") = (long)arg;
+	long ret;
+
+	asm volatile ("syscall\n\t"
+		      "test %%rax, %%rax\n\t"
+		      "jnz 1f\n\t"
+		      "xor %%ebp, %%ebp\n\t"
+		      "mov %%r13, %%rdi\n\t"
+		      "call *%%r12\n\t"
+		      "hlt\n"
+		      "1:"
+		      : "=a"(ret)
+		      : "a"(SYS_clone3), "D"(ca), "S"(sizeof(*ca)), "r"(r12),
+			"r"(r13)
+		      : "rcx", "r11", "memory");
+	return ret;
+}
+
+static int start_thread(const struct cr_plan *plan, unsigned int index,
+			unsigned int i)
+{
+	const struct cr_rstrt_proc *p = &plan->procs[index];
+	const int32_t *tids = (const int32_t *)(plan->buf + p->tids_off);
+	struct thread_arg *arg;
+	struct clone_args ca;
+	pid_t tid = tids[i];
+	char *stack;
+	long ret;
+
+	stack = mmap(NULL, THREAD_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (stack == MAP_FAILED)
+		return -errno;
+	/* The argument lives at the top of the thread's own stack. */
+	arg = (struct thread_arg *)(stack + THREAD_STACK) - 1;
+	arg->ctrl = plan->ctrl;
+	arg->child = (struct cr_rstrt_child_args){ .proc = index, .thread = i };
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+		   CLONE_THREAD | CLONE_SYSVSEM;
+	ca.stack = (unsigned long)stack;
+	ca.stack_size = ((char *)arg - stack) & ~15UL;
+	if (plan->restore_pid) {
+		ca.set_tid = (unsigned long)&tid;
+		ca.set_tid_size = 1;
+	}
+	ret = clone3_thread(&ca, arg);
+	if (ret == -EEXIST)
+		return cr_rstrt_error(-EBUSY, "thread id %d is in use", tid);
+	return ret < 0 ? (int)ret : 0;
+}
+
+static struct timeval ns_to_tv(uint64_t ns)
+{
+	return (struct timeval){ .tv_sec = ns / 1000000000,
+				 .tv_usec = ns % 1000000000 / 1000 };
+}
+
+static int arm(int which, uint64_t left_ns, uint64_t incr_ns)
+{
+	struct itimerval v = { ns_to_tv(incr_ns), ns_to_tv(left_ns) };
+
+	/* A timer with under 1 us left must still fire. */
+	if (left_ns && !v.it_value.tv_sec && !v.it_value.tv_usec)
+		v.it_value.tv_usec = 1;
+	return setitimer(which, &v, NULL) < 0 ? -errno : 0;
+}
+
+/* The module cannot arm CPU-time timers: do it before it takes over. */
+static int arm_cpu_itimers(const struct cr_rstrt_proc *p)
+{
+	int err = arm(ITIMER_PROF, p->itimer_prof_ns, p->itimer_prof_incr_ns);
+
+	if (!err)
+		err = arm(ITIMER_VIRTUAL, p->itimer_virt_ns,
+			  p->itimer_virt_incr_ns);
+	return err ? cr_rstrt_error(err, "cannot arm the CPU-time timers") : 0;
+}
+
+pid_t cr_fork_with_pid(pid_t pid, bool restore_pid)
+{
+	struct clone_args ca = { .exit_signal = SIGCHLD };
+
+	if (!restore_pid)
+		return fork();
+	ca.set_tid = (unsigned long)&pid;
+	ca.set_tid_size = 1;
+	return syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
+/* The children of process index must exist before it becomes the program. */
+static int fork_children(const struct cr_plan *plan, unsigned int index)
+{
+	const struct cr_rstrt_proc *procs = plan->procs;
+	unsigned int j;
+	pid_t pid;
+
+	for (j = index + 1; j < plan->nprocs; j++) {
+		if (procs[j].ppid != procs[index].pid)
+			continue;
+		pid = cr_fork_with_pid(procs[j].pid, plan->restore_pid);
+		if (pid == 0)
+			_exit(-cr_rstrt_child_run(plan, j) & 0xff);
+		if (pid < 0 && errno == EEXIST)
+			return cr_rstrt_error(-EBUSY, "pid %d is in use",
+					      procs[j].pid);
+		if (pid < 0)
+			return cr_rstrt_error(-errno, "cannot create pid %d",
+					      procs[j].pid);
+	}
+	return 0;
+}
+
+static int prepare(const struct cr_plan *plan, unsigned int index)
+{
+	const struct cr_rstrt_proc *p = &plan->procs[index];
+	const char *cwd = plan->buf + p->cwd_off;
+	unsigned int i;
+	int err;
+
+	err = fork_children(plan, index);
+	if (err)
+		return err;
+	if (chdir(cwd) < 0)
+		return cr_rstrt_error(-errno, "cannot enter %s", cwd);
+	err = place_vdso(p);
+	if (err)
+		return cr_rstrt_error(err, "cannot place [vdso]");
+	err = arm_cpu_itimers(p);
+	for (i = 1; !err && i < p->nthreads; i++) {
+		err = start_thread(plan, index, i);
+		if (err)
+			cr_rstrt_error(err, "cannot create thread %u", i);
+	}
+	return err;
+}
+
+/*
+ * Runs in the process that becomes process index of the table.  Never
+ * returns on success: the thread becomes the restarted program.  On
+ * failure the module is told, so that the whole restart stops.
+ */
+int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index)
+{
+	struct cr_rstrt_child_args leader = { .proc = index };
+	sigset_t all;
+	int err;
+
+	/* Signals wait for the restored program's own mask and handlers. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	err = prepare(plan, index);
+	if (!err && ioctl(plan->ctrl, CR_OP_RSTRT_CHILD, &leader) < 0)
+		err = -errno;
+	ioctl(plan->ctrl, CR_OP_RSTRT_ABORT, err ? -err : EINVAL);
+	return err ? err : -EINVAL;
+}

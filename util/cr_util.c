@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cr_config.h"
+#include "cr_private.h"
+#include "cr_util.h"
+
+bool cr_quiet;
+
+/*
+ * --version: the tool's own version and the loaded module's.  Returns the
+ * exit code: non-zero when the module cannot be asked.
+ */
+int cr_print_version(const char *prog)
+{
+	struct cr_version_args ver;
+	int err;
+
+	printf("%s (%s) %s\n", prog, PACKAGE_NAME, PACKAGE_VERSION);
+	printf("interface %d.%d\n", CR_ABI_MAJOR, CR_ABI_MINOR);
+	err = cri_module_version(&ver);
+	if (err == -ENOSYS) {
+		printf("module: not loaded (%s is missing)\n", CR_CTRL_FILE);
+		return 1;
+	}
+	if (err) {
+		printf("module: cannot query %s: %s\n", CR_CTRL_FILE,
+		       strerror(-err));
+		return 1;
+	}
+	printf("module: blcr %.*s, interface %u.%u\n",
+	       (int)sizeof(ver.module_version), ver.module_version,
+	       ver.abi_major, ver.abi_minor);
+	if (ver.abi_major != CR_ABI_MAJOR) {
+		printf("module: interface %u is incompatible with %d\n",
+		       ver.abi_major, CR_ABI_MAJOR);
+		return 1;
+	}
+	return 0;
+}
+
+int cr_parse_long(const char *s, long min, long max, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	if (errno || end == s || *end || *v < min || *v > max)
+		return -EINVAL;
+	return 0;
+}
+
+int cr_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cr_quiet) {
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fprintf(stderr, " (try --help)\n");
+	}
+	return 255;
+}
+
+/* Prints "WHAT: reason" and the module's detail; returns the exit code. */
+int cr_report(const char *what, int err, const char *detail)
+{
+	if (!cr_quiet) {
+		if (err == -ENOSYS)
+			fprintf(stderr, "%s: support missing from kernel "
+				"(is the blcr module loaded?)\n", what);
+		else
+			fprintf(stderr, "%s: %s\n", what, strerror(-err));
+		if (detail && detail[0])
+			fprintf(stderr, "- %s\n", detail);
+	}
+	return (-err & 0xff) ? (-err & 0xff) : 1;
+}
+
+int cr_outfile_open(struct cr_outfile *f, const char *path)
+{
+	char dir[4096], base[4096];
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(base, sizeof(base), "%s", path);
+	n = snprintf(f->tmp, sizeof(f->tmp), "%s/.%s.tmp", dirname(dir),
+		     basename(base));
+	if (n >= (int)sizeof(f->tmp) ||
+	    snprintf(f->path, sizeof(f->path), "%s", path) >=
+	    (int)sizeof(f->path))
+		return -ENAMETOOLONG;
+	unlink(f->tmp);
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY |
+		     O_CLOEXEC, 0400);
+	return f->fd < 0 ? -errno : 0;
+}
+
+static int cr_sync_dir(const char *path)
+{
+	char dir[4096];
+	int fd, err = 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Renames a complete file into place, or removes an incomplete one. */
+int cr_outfile_close(struct cr_outfile *f, bool keep, bool sync)
+{
+	int err = 0;
+
+	if (keep && sync && fsync(f->fd) < 0)
+		err = -errno;
+	if (close(f->fd) < 0 && !err)
+		err = -errno;
+	if (keep && !err && rename(f->tmp, f->path) < 0)
+		err = -errno;
+	if (!keep || err) {
+		unlink(f->tmp);
+		return err;
+	}
+	return sync ? cr_sync_dir(f->path) : 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers shared by the command-line tools. */
+#ifndef CR_UTIL_H
+#define CR_UTIL_H
+
+#include <stdbool.h>
+
+#define CR_MSG_MAX	512
+
+extern bool cr_quiet;
+
+int cr_print_version(const char *prog);
+int cr_parse_long(const char *s, long min, long max, long *v);
+__attribute__((format(printf, 1, 2))) int cr_usage_error(const char *fmt, ...);
+int cr_report(const char *what, int err, const char *detail);
+
+/* A context file written under a temporary name, renamed when complete. */
+struct cr_outfile {
+	int fd;
+	char path[4096];
+	char tmp[4096];
+};
+
+int cr_outfile_open(struct cr_outfile *f, const char *path);
+int cr_outfile_close(struct cr_outfile *f, bool keep, bool sync);
+
+#endif /* CR_UTIL_H */

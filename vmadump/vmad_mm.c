@@ -1,0 +1,705 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The address space: mm fields, mappings and the pages worth saving.
+ * Clean file pages and never-touched anonymous pages are not written;
+ * files are mapped again by path at restart.  Both directions run in the
+ * target's own context, on current->mm.
+ */
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/mman.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/slab.h>
+#include <linux/stat.h>
+
+#include "cr_compat.h"
+#include "cr_internal.h"
+
+#define VMAD_PAGES_HDR(n) (sizeof(struct cr_img_pages) + (n) * sizeof(u64))
+
+static const char *vmad_special_name(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->name)
+		return vma->vm_ops->name(vma);
+	return NULL;
+}
+
+static bool vmad_is_special(struct vm_area_struct *vma, const char *name)
+{
+	const char *n = vmad_special_name(vma);
+
+	return n && !strcmp(n, name);
+}
+
+void vmad_vdso_range(struct mm_struct *mm, u64 *vdso, u64 *vdso_len,
+		     u64 *vvar, u64 *vvar_len)
+{
+	struct vm_area_struct *vma;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	*vdso = *vdso_len = *vvar = *vvar_len = 0;
+	mmap_read_lock(mm);
+	for_each_vma(vmi, vma) {
+		if (vmad_is_special(vma, "[vdso]")) {
+			*vdso = vma->vm_start;
+			*vdso_len = vma->vm_end - vma->vm_start;
+		} else if (vmad_is_special(vma, "[vvar]")) {
+			*vvar = vma->vm_start;
+			*vvar_len = vma->vm_end - vma->vm_start;
+		}
+	}
+	mmap_read_unlock(mm);
+}
+
+/* ---- checkpoint ---- */
+
+static int vmad_vma_kind(struct vm_area_struct *vma, struct cr_status *st)
+{
+	struct file *f = vma->vm_file;
+
+	if (vmad_is_special(vma, "[vdso]"))
+		return CR_VMA_VDSO;
+	if (vmad_is_special(vma, "[vvar]"))
+		return CR_VMA_VVAR;
+	if (vma_is_anonymous(vma))
+		return CR_VMA_ANON;
+	if (!f || (vma->vm_flags & (VM_IO | VM_PFNMAP)) ||
+	    !S_ISREG(file_inode(f)->i_mode))
+		return cr_fail(st, -EOPNOTSUPP,
+			       "mapping at %lx is a device or special mapping",
+			       vma->vm_start);
+	if (d_unlinked(f->f_path.dentry))
+		return cr_fail(st, -EOPNOTSUPP,
+			       "mapping at %lx is of a deleted file or shared memory",
+			       vma->vm_start);
+	return CR_VMA_FILE;
+}
+
+static bool vmad_page_is_zero(struct page *page)
+{
+	void *p = kmap_local_page(page);
+	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
+
+	kunmap_local(p);
+	return zero;
+}
+
+/*
+ * Only pages the file cannot give back: anonymous, or copied on write.
+ * A zero-filled anonymous page (the untouched rest of a transparent huge
+ * page, say) reads back as zero anyway and is skipped too.
+ */
+static bool vmad_worth_saving(struct vm_area_struct *vma, struct page *page)
+{
+	if (is_zero_pfn(page_to_pfn(page)))
+		return false;
+	if (!vma_is_anonymous(vma))
+		return PageAnon(page);
+	return !vmad_page_is_zero(page);
+}
+
+struct vmad_batch {
+	unsigned int n;
+	u64 addrs[CR_PAGES_MAX];
+	struct page *pages[CR_PAGES_MAX];
+	struct bio_vec bv[CR_PAGES_MAX];
+};
+
+static void vmad_batch_release(struct vmad_batch *b)
+{
+	while (b->n)
+		put_page(b->pages[--b->n]);
+}
+
+static u32 vmad_crc_page(u32 crc, struct page *page)
+{
+	void *p = kmap_local_page(page);
+
+	crc = cr_crc(crc, p, PAGE_SIZE);
+	kunmap_local(p);
+	return crc;
+}
+
+/* Page data starts at a CR_PAGE_ALIGN stream offset: pad before it. */
+static size_t vmad_pages_pad(loff_t payload_pos, unsigned int n)
+{
+	loff_t data = payload_pos + VMAD_PAGES_HDR(n);
+
+	return (CR_PAGE_ALIGN - (data & (CR_PAGE_ALIGN - 1))) &
+	       (CR_PAGE_ALIGN - 1);
+}
+
+static int vmad_flush(struct cr_stream *s, struct vmad_batch *b)
+{
+	static const u8 zero[CR_PAGE_ALIGN];
+	struct cr_img_pages ph = { .npages = b->n };
+	size_t pad = vmad_pages_pad(s->pos + sizeof(struct cr_rec), b->n);
+	u32 crc;
+	unsigned int i;
+	int err;
+
+	crc = cr_crc(~0, &ph, sizeof(ph));
+	crc = cr_crc(crc, b->addrs, b->n * sizeof(u64));
+	crc = cr_crc(crc, zero, pad);
+	for (i = 0; i < b->n; i++)
+		crc = vmad_crc_page(crc, b->pages[i]);
+	err = cr_write_hdr(s, CR_REC_PAGES,
+			   VMAD_PAGES_HDR(b->n) + pad + b->n * PAGE_SIZE, crc);
+	if (!err)
+		err = cr_write_raw(s, &ph, sizeof(ph));
+	if (!err)
+		err = cr_write_raw(s, b->addrs, b->n * sizeof(u64));
+	if (!err)
+		err = cr_write_raw(s, zero, pad);
+	if (!err)
+		err = cr_write_pages(s, b->pages, b->n, b->bv);
+	vmad_batch_release(b);
+	return err;
+}
+
+/*
+ * Takes up to a batch's room of pages at addr into the batch, keeping
+ * those worth saving.  Returns the bytes it covered: a hole (FOLL_DUMP's
+ * -EFAULT) covers one page.
+ */
+static unsigned long vmad_take_pages(struct vm_area_struct *vma,
+				     unsigned long addr, struct vmad_batch *b)
+{
+	unsigned long room = min_t(unsigned long, CR_PAGES_MAX - b->n,
+				   (vma->vm_end - addr) >> PAGE_SHIFT);
+	struct page **got = b->pages + b->n;
+	long i, n;
+
+	n = cr_get_user_pages(addr, room, CR_FOLL_DUMP | FOLL_FORCE, got);
+	if (n <= 0)
+		return PAGE_SIZE;
+	/* Compacts in place: b->n never passes the page being looked at. */
+	for (i = 0; i < n; i++) {
+		struct page *page = got[i];
+
+		if (!vmad_worth_saving(vma, page)) {
+			put_page(page);
+			continue;
+		}
+		b->addrs[b->n] = addr + i * PAGE_SIZE;
+		b->pages[b->n++] = page;
+	}
+	return n * PAGE_SIZE;
+}
+
+static int vmad_save_pages(struct cr_stream *s, struct vm_area_struct *vma,
+			   struct vmad_batch *b)
+{
+	unsigned long addr = vma->vm_start;
+	int err;
+
+	/* No anon_vma: nothing was ever written or copied here. */
+	if (!vma->anon_vma)
+		return 0;
+	while (addr < vma->vm_end) {
+		addr += vmad_take_pages(vma, addr, b);
+		if (b->n == CR_PAGES_MAX) {
+			err = vmad_flush(s, b);
+			if (err)
+				return err;
+		}
+		cond_resched();
+	}
+	return b->n ? vmad_flush(s, b) : 0;
+}
+
+/* A file saved by reference: its path at path, and its identity. */
+static int vmad_file_ref(struct file *f, char *path, u32 *path_len,
+			 struct cr_img_fileid *id)
+{
+	struct inode *inode = file_inode(f);
+	char *p = d_path(&f->f_path, path, CR_PATH_MAX);
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	*path_len = strlen(p) + 1;
+	memmove(path, p, *path_len);
+	id->ino = inode->i_ino;
+	id->dev = inode->i_sb->s_dev;
+	id->size = i_size_read(inode);
+	id->mtime_sec = cr_inode_mtime(inode).tv_sec;
+	id->mtime_nsec = cr_inode_mtime(inode).tv_nsec;
+	return 0;
+}
+
+static u32 vmad_prot(unsigned long vm_flags)
+{
+	return (vm_flags & VM_READ ? PROT_READ : 0) |
+	       (vm_flags & VM_WRITE ? PROT_WRITE : 0) |
+	       (vm_flags & VM_EXEC ? PROT_EXEC : 0);
+}
+
+static int vmad_save_vma(struct cr_stream *s, struct vm_area_struct *vma,
+			 struct vmad_batch *b, char *pathbuf,
+			 struct cr_status *st)
+{
+	struct cr_img_vma *v = (struct cr_img_vma *)pathbuf;
+	char *path = pathbuf + sizeof(*v);
+	int kind = vmad_vma_kind(vma, st);
+	int err;
+
+	if (kind < 0)
+		return kind;
+	memset(v, 0, sizeof(*v));
+	v->start = vma->vm_start;
+	v->end = vma->vm_end;
+	v->pgoff = vma->vm_pgoff;
+	v->vm_flags = vma->vm_flags;
+	v->kind = kind;
+	v->prot = vmad_prot(vma->vm_flags);
+	v->mapflags = (vma->vm_flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE) |
+		      (vma->vm_flags & VM_GROWSDOWN ? MAP_GROWSDOWN : 0);
+	if (kind == CR_VMA_FILE) {
+		err = vmad_file_ref(vma->vm_file, path, &v->path_len, &v->id);
+		if (err)
+			return cr_fail(st, err, "path of mapping at %lx",
+				       vma->vm_start);
+	}
+	err = cr_write_rec(s, CR_REC_VMA, v, sizeof(*v) + v->path_len);
+	if (err)
+		return cr_fail(st, err, "writing the context file");
+	if (kind != CR_VMA_ANON && kind != CR_VMA_FILE)
+		return 0;
+	err = vmad_save_pages(s, vma, b);
+	return err ? cr_fail(st, err, "writing the context file") : 0;
+}
+
+static int vmad_fill_exe(struct mm_struct *mm, struct cr_img_mm *m)
+{
+	struct file *exe;
+	int err;
+
+	exe = cr_get_mm_exe_file(mm);
+	if (!exe)
+		return 0;
+	err = vmad_file_ref(exe, (char *)(m + 1), &m->exe_path_len, &m->exe);
+	fput(exe);
+	return err;
+}
+
+static int vmad_fill_mm(struct mm_struct *mm, struct cr_img_mm *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->start_code = mm->start_code;
+	m->end_code = mm->end_code;
+	m->start_data = mm->start_data;
+	m->end_data = mm->end_data;
+	m->start_brk = mm->start_brk;
+	m->brk = mm->brk;
+	m->start_stack = mm->start_stack;
+	m->arg_start = mm->arg_start;
+	m->arg_end = mm->arg_end;
+	m->env_start = mm->env_start;
+	m->env_end = mm->env_end;
+	m->vdso = (unsigned long)mm->context.vdso;
+	memcpy(m->auxv, mm->saved_auxv,
+	       min(sizeof(m->auxv), sizeof(mm->saved_auxv)));
+	m->nr_vmas = mm->map_count;
+	return vmad_fill_exe(mm, m);
+}
+
+int vmad_save_mm(struct cr_stream *s, struct cr_status *st)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct vmad_batch *b;
+	char *buf;
+	int err;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	buf = kmalloc(sizeof(struct cr_img_vma) + CR_PATH_MAX, GFP_KERNEL);
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!buf || !b)
+		goto out_free;
+	mmap_read_lock(mm);
+	err = vmad_fill_mm(mm, (struct cr_img_mm *)buf);
+	if (!err)
+		err = cr_write_rec(s, CR_REC_MM, buf, sizeof(struct cr_img_mm) +
+				   ((struct cr_img_mm *)buf)->exe_path_len);
+	for_each_vma(vmi, vma) {
+		if (err)
+			break;
+		err = vmad_save_vma(s, vma, b, buf, st);
+	}
+	mmap_read_unlock(mm);
+out_free:
+	kfree(b);
+	kfree(buf);
+	return err ? cr_fail(st, err, "saving memory") : 0;
+}
+
+/* Before the target is disturbed: refuse what cannot be saved. */
+int vmad_check_mm(struct cr_status *st)
+{
+	struct vm_area_struct *vma;
+	int err = 0;
+	VMA_ITERATOR(vmi, current->mm, 0);
+
+	mmap_read_lock(current->mm);
+	for_each_vma(vmi, vma) {
+		err = vmad_vma_kind(vma, st);
+		if (err < 0)
+			break;
+		err = 0;
+	}
+	mmap_read_unlock(current->mm);
+	return err;
+}
+
+/* ---- restart ---- */
+
+static bool vmad_range_ok(u64 start, u64 end)
+{
+	return start <= end && end <= TASK_SIZE;
+}
+
+static bool vmad_path_ok(const char *path, u32 len)
+{
+	return len > 1 && len <= CR_PATH_MAX && path[len - 1] == '\0' &&
+	       strlen(path) == len - 1 && path[0] == '/';
+}
+
+static int vmad_check_mm_rec(const struct cr_img_mm *m, size_t len)
+{
+	if (len != sizeof(*m) + m->exe_path_len || m->nr_vmas > 65536 ||
+	    (m->exe_path_len &&
+	     !vmad_path_ok((const char *)(m + 1), m->exe_path_len)))
+		return -EBADMSG;
+	if (!vmad_range_ok(m->start_code, m->end_code) ||
+	    !vmad_range_ok(m->start_data, m->end_data) ||
+	    !vmad_range_ok(m->start_brk, m->brk) ||
+	    !vmad_range_ok(m->arg_start, m->arg_end) ||
+	    !vmad_range_ok(m->env_start, m->env_end) ||
+	    m->start_stack >= TASK_SIZE || m->vdso >= TASK_SIZE)
+		return -EBADMSG;
+	return 0;
+}
+
+static void vmad_load_mm_fields(struct mm_struct *mm,
+				const struct cr_img_mm *m)
+{
+	mmap_write_lock(mm);
+	mm->start_code = m->start_code;
+	mm->end_code = m->end_code;
+	mm->start_data = m->start_data;
+	mm->end_data = m->end_data;
+	mm->start_brk = m->start_brk;
+	mm->brk = m->brk;
+	mm->start_stack = m->start_stack;
+	mm->arg_start = m->arg_start;
+	mm->arg_end = m->arg_end;
+	mm->env_start = m->env_start;
+	mm->env_end = m->env_end;
+	memcpy(mm->saved_auxv, m->auxv,
+	       min(sizeof(m->auxv), sizeof(mm->saved_auxv)));
+	mmap_write_unlock(mm);
+}
+
+/* Unmaps everything but [vdso] and [vvar], which the restarter placed. */
+static int vmad_unmap_all(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	unsigned long start = 0, end = 0;
+	int err;
+
+	do {
+		VMA_ITERATOR(vmi, mm, start);
+
+		mmap_read_lock(mm);
+		end = 0;
+		for_each_vma(vmi, vma) {
+			if (vmad_special_name(vma)) {
+				start = vma->vm_end;
+				continue;
+			}
+			start = vma->vm_start;
+			end = vma->vm_end;
+			break;
+		}
+		mmap_read_unlock(mm);
+		err = end ? vm_munmap(start, end - start) : 0;
+	} while (end && !err);
+	return err;
+}
+
+/* Reopens a file saved by reference; refuses one that changed since. */
+static struct file *vmad_open_same(const char *path, int flags,
+				   const struct cr_img_fileid *id,
+				   struct cr_status *st)
+{
+	struct file *f = filp_open(path, flags | O_LARGEFILE, 0);
+	struct inode *inode;
+
+	if (IS_ERR(f)) {
+		cr_fail(st, PTR_ERR(f), "cannot open mapped file %s", path);
+		return f;
+	}
+	inode = file_inode(f);
+	if (!S_ISREG(inode->i_mode) || inode->i_ino != id->ino ||
+	    inode->i_sb->s_dev != id->dev || i_size_read(inode) != id->size ||
+	    cr_inode_mtime(inode).tv_sec != id->mtime_sec ||
+	    cr_inode_mtime(inode).tv_nsec != id->mtime_nsec) {
+		fput(f);
+		cr_fail(st, -ESTALE, "mapped file %s changed since the checkpoint",
+			path);
+		return ERR_PTR(-ESTALE);
+	}
+	return f;
+}
+
+static struct file *vmad_open_mapped(const struct cr_img_vma *v,
+				     struct cr_status *st)
+{
+	int flags = (v->mapflags & MAP_SHARED) && (v->prot & PROT_WRITE) ?
+		    O_RDWR : O_RDONLY;
+
+	return vmad_open_same((const char *)(v + 1), flags, &v->id, st);
+}
+
+/* /proc/PID/exe: point the mm at the saved executable again. */
+static int vmad_set_exe(struct mm_struct *mm, const struct cr_img_mm *m,
+			struct cr_status *st)
+{
+	struct file *f, *old;
+	int err;
+
+	if (!m->exe_path_len)
+		return 0;
+	f = vmad_open_same((const char *)(m + 1), O_RDONLY, &m->exe, st);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	err = exe_file_deny_write_access(f);
+	if (err) {
+		fput(f);
+		return cr_fail(st, err, "the executable is open for writing");
+	}
+	old = xchg((__force struct file **)&mm->exe_file, f);
+	if (old) {
+		exe_file_allow_write_access(old);
+		fput(old);
+	}
+	return 0;
+}
+
+static int vmad_check_vma_rec(const struct cr_img_vma *v, size_t len)
+{
+	const char *path = (const char *)(v + 1);
+
+	if (len < sizeof(*v) || len != sizeof(*v) + v->path_len)
+		return -EBADMSG;
+	if (v->start >= v->end || !PAGE_ALIGNED(v->start) ||
+	    !PAGE_ALIGNED(v->end) || v->end > TASK_SIZE ||
+	    v->prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
+	    v->mapflags & ~(MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN) ||
+	    !(v->mapflags & (MAP_SHARED | MAP_PRIVATE)) ||
+	    v->pgoff > (ULONG_MAX >> PAGE_SHIFT))
+		return -EBADMSG;
+	if (v->kind == CR_VMA_FILE)
+		return vmad_path_ok(path, v->path_len) ? 0 : -EBADMSG;
+	if (v->kind == CR_VMA_ANON && !(v->mapflags & MAP_SHARED))
+		return v->path_len ? -EBADMSG : 0;
+	if (v->kind == CR_VMA_VDSO || v->kind == CR_VMA_VVAR)
+		return v->path_len ? -EBADMSG : 0;
+	return -EBADMSG;
+}
+
+/* [vdso] and [vvar] must already be where the checkpoint had them. */
+static int vmad_check_special(const struct cr_img_vma *v,
+			      struct cr_status *st)
+{
+	struct vm_area_struct *vma;
+	const char *want = v->kind == CR_VMA_VDSO ? "[vdso]" : "[vvar]";
+	bool ok;
+
+	mmap_read_lock(current->mm);
+	vma = find_vma(current->mm, v->start);
+	ok = vma && vma->vm_start == v->start && vma->vm_end == v->end &&
+	     vmad_is_special(vma, want);
+	mmap_read_unlock(current->mm);
+	return ok ? 0 : cr_fail(st, -EINVAL,
+				"%s at %llx differs from this kernel's", want,
+				v->start);
+}
+
+static int vmad_map(const struct cr_img_vma *v, struct cr_status *st)
+{
+	struct file *f = NULL;
+	unsigned long addr;
+	unsigned long flags = v->mapflags | MAP_FIXED;
+
+	if (v->kind == CR_VMA_VDSO || v->kind == CR_VMA_VVAR)
+		return vmad_check_special(v, st);
+	if (v->kind == CR_VMA_FILE) {
+		f = vmad_open_mapped(v, st);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+	} else {
+		flags |= MAP_ANONYMOUS;
+	}
+	addr = vm_mmap(f, v->start, v->end - v->start, v->prot, flags,
+		       f ? v->pgoff << PAGE_SHIFT : 0);
+	if (f)
+		fput(f);
+	if (IS_ERR_VALUE(addr))
+		return cr_fail(st, (long)addr, "cannot map %llx-%llx",
+			       v->start, v->end);
+	if (addr != v->start) {
+		vm_munmap(addr, v->end - v->start);
+		return cr_fail(st, -EINVAL, "mapping %llx moved", v->start);
+	}
+	return 0;
+}
+
+static int vmad_fill_page(unsigned long addr, const void *data)
+{
+	struct mm_struct *mm = current->mm;
+	struct page *page;
+	void *p;
+	long n;
+
+	mmap_read_lock(mm);
+	n = cr_get_user_pages(addr, 1, FOLL_WRITE | FOLL_FORCE, &page);
+	mmap_read_unlock(mm);
+	if (n != 1)
+		return n < 0 ? n : -EFAULT;
+	p = kmap_local_page(page);
+	memcpy(p, data, PAGE_SIZE);
+	kunmap_local(p);
+	set_page_dirty_lock(page);
+	put_page(page);
+	return 0;
+}
+
+static int vmad_check_addrs(const u64 *addrs, unsigned int n,
+			    const struct cr_img_vma *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!PAGE_ALIGNED(addrs[i]) || addrs[i] < v->start ||
+		    addrs[i] >= v->end || (i && addrs[i] <= addrs[i - 1]))
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
+			      u8 *data, u64 *addrs)
+{
+	struct cr_img_pages ph;
+	struct cr_rec rec;
+	size_t pad;
+	unsigned int i;
+	u32 crc;
+	int err;
+
+	err = cr_read_hdr(s, &rec, CR_REC_PAGES, VMAD_PAGES_HDR(CR_PAGES_MAX) +
+			  CR_PAGE_ALIGN + CR_PAGES_MAX * PAGE_SIZE);
+	if (!err)
+		err = cr_read_raw(s, &ph, sizeof(ph));
+	if (err)
+		return err;
+	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
+		return -EBADMSG;
+	pad = vmad_pages_pad(s->pos - sizeof(ph), ph.npages);
+	if (rec.len != VMAD_PAGES_HDR(ph.npages) + pad + ph.npages * PAGE_SIZE)
+		return -EBADMSG;
+	err = cr_read_raw(s, addrs, ph.npages * sizeof(u64));
+	if (!err)
+		err = vmad_check_addrs(addrs, ph.npages, v);
+	if (!err)
+		err = cr_read_raw(s, data, pad);
+	if (!err && memchr_inv(data, 0, pad))
+		err = -EBADMSG;
+	if (!err)
+		err = cr_read_raw(s, data, ph.npages * PAGE_SIZE);
+	if (err)
+		return err;
+	crc = cr_crc(~0, &ph, sizeof(ph));
+	crc = cr_crc(crc, addrs, ph.npages * sizeof(u64));
+	memset(data + ph.npages * PAGE_SIZE, 0, pad);
+	crc = cr_crc(crc, data + ph.npages * PAGE_SIZE, pad);
+	crc = cr_crc(crc, data, ph.npages * PAGE_SIZE);
+	if (crc != rec.crc)
+		return -EBADMSG;
+	for (i = 0; !err && i < ph.npages; i++)
+		err = vmad_fill_page(addrs[i], data + i * PAGE_SIZE);
+	return err;
+}
+
+static int vmad_restore_vma(struct cr_stream *s, u8 *data, u64 *addrs,
+			    struct cr_status *st)
+{
+	struct cr_img_vma *v;
+	size_t len;
+	int err;
+
+	v = cr_read_rec(s, CR_REC_VMA, sizeof(*v),
+			sizeof(*v) + CR_PATH_MAX, &len);
+	if (IS_ERR(v))
+		return cr_fail(st, PTR_ERR(v), "bad mapping record");
+	err = vmad_check_vma_rec(v, len);
+	if (err) {
+		cr_fail(st, err, "bad mapping record");
+		goto out;
+	}
+	err = vmad_map(v, st);
+	while (!err && cr_peek_type(s) == CR_REC_PAGES) {
+		err = vmad_restore_pages(s, v, data, addrs);
+		if (err)
+			cr_fail(st, err, "bad page data for %llx-%llx",
+				v->start, v->end);
+	}
+out:
+	kvfree(v);
+	return err;
+}
+
+int vmad_restore_mm(struct cr_stream *s, struct cr_status *st)
+{
+	struct cr_img_mm *m;
+	u8 *data = NULL;
+	u64 *addrs = NULL;
+	size_t len;
+	u32 i;
+	int err;
+
+	m = cr_read_rec(s, CR_REC_MM, sizeof(*m), sizeof(*m) + CR_PATH_MAX,
+			&len);
+	if (IS_ERR(m))
+		return cr_fail(st, PTR_ERR(m), "bad memory record");
+	err = vmad_check_mm_rec(m, len);
+	if (err) {
+		cr_fail(st, err, "bad memory record");
+		goto out;
+	}
+	/* Room for a record's pages plus its alignment padding. */
+	data = kvmalloc(CR_PAGES_MAX * PAGE_SIZE + CR_PAGE_ALIGN, GFP_KERNEL);
+	addrs = kmalloc_array(CR_PAGES_MAX, sizeof(u64), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!data || !addrs)
+		goto out;
+	err = vmad_unmap_all(current->mm);
+	if (err) {
+		cr_fail(st, err, "cannot clear the address space");
+		goto out;
+	}
+	for (i = 0; !err && i < m->nr_vmas; i++)
+		err = vmad_restore_vma(s, data, addrs, st);
+	if (!err)
+		err = vmad_set_exe(current->mm, m, st);
+	if (!err)
+		vmad_load_mm_fields(current->mm, m);
+out:
+	kfree(addrs);
+	kvfree(data);
+	kvfree(m);
+	return err;
+}
