@@ -51,6 +51,11 @@ struct cr_chkpt_args {
 	__u32 flags;		/* CR_CHKPT_* */
 };
 
+/*
+ * A process that checkpointed itself keeps its request's fd in the
+ * context file; restarted, CR_OP_CHKPT_REAP on it returns 1 (BLCR's
+ * CR_ERESTARTED) instead of the 0 the continuing process gets.
+ */
 #define CR_OP_CHKPT_REQ		_IOW(CR_IOC_MAGIC, 0x01, struct cr_chkpt_args)
 #define CR_OP_CHKPT_REAP	_IO(CR_IOC_MAGIC, 0x02)
 
@@ -67,8 +72,9 @@ struct cr_log_args {
  * Restart: CR_OP_RSTRT_REQ reads and checks the file's header and process
  * table; CR_OP_RSTRT_PROCS copies the table out (struct cr_rstrt_proc
  * entries followed by every process's thread ids); the restarter creates
- * the processes and threads, and each calls CR_OP_RSTRT_CHILD, which
- * returns into the restored context or fails with -errno.
+ * the pipes (CR_OP_RSTRT_PIPES), then the processes and threads, and
+ * each thread calls CR_OP_RSTRT_CHILD, which returns into the restored
+ * context or fails with -errno.
  */
 struct cr_rstrt_args {
 	__s32 fd;		/* context file, open for reading */
@@ -81,6 +87,8 @@ struct cr_rstrt_args {
 struct cr_rstrt_proc {
 	__s32 pid;
 	__s32 ppid;
+	__s32 pgid;
+	__s32 sid;
 	__u32 nthreads;
 	__u32 tids_off;		/* byte offset of nthreads __s32 tids */
 	__u32 cwd_off;		/* byte offset of the cwd, NUL-terminated */
@@ -99,6 +107,20 @@ struct cr_rstrt_procs_args {
 	__u64 buf;		/* user pointer */
 	__u32 len;		/* in: bytes at buf; out: bytes needed */
 	__u32 nprocs;		/* out */
+	__u32 npipes;		/* out: pipes to create */
+	__u32 pipes_off;	/* out: byte offset of npipes __u32 sizes */
+};
+
+/*
+ * CR_OP_RSTRT_PIPES: the restarter made the npipes pipes the table asked
+ * for (pipe2 with O_NONBLOCK, sized with F_SETPIPE_SZ); fds holds each
+ * one's read and write fd.  The module fills them and keeps them; the
+ * restarter closes its fds before creating the processes.
+ */
+struct cr_rstrt_pipes_args {
+	__u64 fds;		/* user pointer to 2 * npipes __s32 */
+	__u32 npipes;
+	__u32 pad;
 };
 
 struct cr_rstrt_child_args {
@@ -112,6 +134,43 @@ struct cr_rstrt_child_args {
 #define CR_OP_RSTRT_REAP	_IO(CR_IOC_MAGIC, 0x13)
 /* A restarting process gave up before entering the module: arg = errno. */
 #define CR_OP_RSTRT_ABORT	_IO(CR_IOC_MAGIC, 0x14)
+#define CR_OP_RSTRT_PIPES	_IOW(CR_IOC_MAGIC, 0x15, struct cr_rstrt_pipes_args)
+
+/*
+ * The handler side, for libcr in a program that registered callbacks.
+ * Each process keeps one ctrl fd of its own for these (the token).
+ *
+ * CR_OP_HAND_WAIT blocks until a checkpoint covers the caller's process,
+ * then returns 0 and the process runs its callbacks; the first call
+ * registers the process, and closing the token ends that.  While a
+ * process is registered, a checkpoint does not stop it by itself: it
+ * waits (up to the request's timeout) for the process to call
+ * CR_OP_HAND_CHKPT.  -EINTR if a signal came first.
+ *
+ * CR_OP_HAND_CHKPT(arg = cr_checkpoint() flags): with CR_HAND_READY,
+ * stops and saves every thread of the process and returns 0 when it goes
+ * on, or 1 in a process restarted from that checkpoint (its token was
+ * reopened by the restart); a failure flag fails the request (the code
+ * above bit 16 is the requester's errno, else ECANCELED; CR_HAND_OMIT
+ * gives ESRCH) and returns 0.  -ESRCH when no checkpoint is pending.
+ *
+ * CR_OP_HAND_INFO: the pending checkpoint, for cr_get_checkpoint_info().
+ */
+#define CR_HAND_READY		0x0
+#define CR_HAND_TEMP_FAILURE	0x1
+#define CR_HAND_PERM_FAILURE	0x2
+#define CR_HAND_OMIT		0x4
+
+struct cr_hand_info {
+	__s32 requester;	/* pid of the requester */
+	__s32 target;		/* the request's target */
+	__u32 scope;		/* enum cr_scope */
+	__u32 signal;		/* signal after the checkpoint, or 0 */
+};
+
+#define CR_OP_HAND_WAIT		_IO(CR_IOC_MAGIC, 0x20)
+#define CR_OP_HAND_CHKPT	_IO(CR_IOC_MAGIC, 0x21)
+#define CR_OP_HAND_INFO		_IOR(CR_IOC_MAGIC, 0x22, struct cr_hand_info)
 
 /* Only in a module configured with --enable-test-ioctls. */
 #define CR_OP_TEST_WARN	_IO(CR_IOC_MAGIC, 0x7f)
