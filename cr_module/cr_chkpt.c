@@ -165,7 +165,7 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	unsigned int i;
 	int err;
 
-	err = cr_save_proc(s, st);
+	err = cr_save_proc(s, pc->stopped, st);
 	if (!err)
 		err = cr_save_signals(s, st);
 	if (!err)
@@ -324,6 +324,8 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 	/* Each process takes the post-checkpoint signal once. */
 	if (dumper && !req->st.result && req->args.signal)
 		kill_pid(task_tgid(current), req->args.signal, 1);
+	else if (dumper && pc->stopped)
+		kill_pid(task_tgid(current), SIGSTOP, 1);
 }
 
 /*
@@ -407,6 +409,21 @@ static void cr_queue_works(struct cr_chkpt_req *req)
 	}
 }
 
+/*
+ * A stopped thread does not run task work: continue its process, whose
+ * threads then stop in the checkpoint before any user code runs, and
+ * stop it again afterwards.  Its parent sees it continue and stop.
+ */
+static void cr_wake_stopped(struct cr_chkpt_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nprocs; i++)
+		if (req->procs[i].stopped)
+			kill_pid(task_tgid(req->threads[req->procs[i].first].task),
+				 SIGCONT, 1);
+}
+
 /* A process's callbacks refused the checkpoint. */
 void cr_chkpt_abort(struct cr_chkpt_req *req, int err)
 {
@@ -463,6 +480,7 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 			       "pid %d is already being checkpointed",
 			       req->args.target);
 	cr_queue_works(req);
+	cr_wake_stopped(req);
 	return 0;
 }
 

@@ -16,6 +16,7 @@ struct cr_proc_ctx {
 	atomic_t saved;
 	struct cr_img_proc_ent ent;	/* filled by its dumper */
 	char *cwd;
+	bool stopped;			/* by job control, before we came */
 };
 
 struct cr_thread_ctx {

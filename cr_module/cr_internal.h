@@ -93,9 +93,9 @@ int cr_ctrl_init(void);
 void cr_ctrl_exit(void);
 
 /* Per-resource save and restore, each in its own file. */
-int cr_save_proc(struct cr_stream *s, struct cr_status *st);
+int cr_save_proc(struct cr_stream *s, bool stopped, struct cr_status *st);
 int cr_restore_proc(struct cr_stream *s, struct cr_img_creds **credp,
-		    struct cr_status *st);
+		    bool *stopped, struct cr_status *st);
 int cr_restore_creds(struct cr_img_creds *c, struct cr_status *st);
 int cr_save_signals(struct cr_stream *s, struct cr_status *st);
 int cr_restore_signals(struct cr_stream *s, struct cr_status *st);

@@ -61,7 +61,7 @@ static void cr_fill_rlimits(struct cr_img_rlimits *r)
 	task_unlock(current->group_leader);
 }
 
-int cr_save_proc(struct cr_stream *s, struct cr_status *st)
+int cr_save_proc(struct cr_stream *s, bool stopped, struct cr_status *st)
 {
 	struct cr_img_proc p;
 	struct cr_img_creds *c;
@@ -79,6 +79,8 @@ int cr_save_proc(struct cr_stream *s, struct cr_status *st)
 		p.flags |= CR_PROCF_NO_NEW_PRIVS;
 	if (get_dumpable(current->mm) == SUID_DUMP_USER)
 		p.flags |= CR_PROCF_DUMPABLE;
+	if (stopped)
+		p.flags |= CR_PROCF_STOPPED;
 	get_task_comm(p.comm, current);
 	c = cr_fill_creds(current_cred(), &clen);
 	if (!c)
@@ -96,7 +98,8 @@ int cr_save_proc(struct cr_stream *s, struct cr_status *st)
 static int cr_check_proc_rec(const struct cr_img_proc *p)
 {
 	if (p->umask & ~0777 || p->flags & ~(CR_PROCF_NO_NEW_PRIVS |
-					       CR_PROCF_DUMPABLE) ||
+					       CR_PROCF_DUMPABLE |
+					       CR_PROCF_STOPPED) ||
 	    p->exit_signal >= _NSIG || !memchr(p->comm, 0, sizeof(p->comm)))
 		return -EBADMSG;
 	return 0;
@@ -248,7 +251,7 @@ static int cr_load_rlimits(const struct cr_img_rlimits *r,
 
 /* Applies the process record; the credentials come last, through *credp. */
 int cr_restore_proc(struct cr_stream *s, struct cr_img_creds **credp,
-		    struct cr_status *st)
+		    bool *stopped, struct cr_status *st)
 {
 	struct cr_img_proc p;
 	struct cr_img_creds *c = NULL;
@@ -284,5 +287,6 @@ int cr_restore_proc(struct cr_stream *s, struct cr_img_creds **credp,
 	}
 	cr_load_proc(&p);
 	*credp = c;
+	*stopped = p.flags & CR_PROCF_STOPPED;
 	return 0;
 }

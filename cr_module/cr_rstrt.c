@@ -444,12 +444,13 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 {
 	unsigned int i, n = rp->ent->nthreads;
 	struct cr_img_creds *creds = NULL;
+	bool stopped = false;
 	int err;
 
 	rp->threads = kcalloc(n, sizeof(*rp->threads), GFP_KERNEL);
 	if (!rp->threads)
 		return -ENOMEM;
-	err = cr_restore_proc(&req->s, &creds, st);
+	err = cr_restore_proc(&req->s, &creds, &stopped, st);
 	if (!err)
 		err = cr_restore_signals(&req->s, st);
 	if (!err)
@@ -474,6 +475,9 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	}
 	if (!err)
 		err = cr_restore_creds(creds, st);
+	/* Stopped as it was, once its threads are back in user mode. */
+	if (!err && stopped)
+		kill_pid(task_tgid(current), SIGSTOP, 1);
 	kvfree(creds);
 	return err;
 }

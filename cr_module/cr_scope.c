@@ -177,6 +177,8 @@ static int cr_take_all_threads(struct cr_chkpt_req *req, struct cr_member *m)
 
 		pc->index = i;
 		pc->first = n;
+		pc->stopped = READ_ONCE(m[i].task->signal->flags) &
+			      SIGNAL_STOP_STOPPED;
 		err = cr_take_threads(req, m[i].task, cap, &n);
 		pc->nthreads = n - pc->first;
 		atomic_set(&pc->expected, pc->nthreads);

@@ -119,6 +119,7 @@ struct cr_img_proc {
 
 #define CR_PROCF_NO_NEW_PRIVS	0x1
 #define CR_PROCF_DUMPABLE	0x2
+#define CR_PROCF_STOPPED	0x4	/* job-control stopped (SIGSTOP) */
 
 /* CREDS payload: this struct, then ngroups supplementary gids. */
 struct cr_img_creds {

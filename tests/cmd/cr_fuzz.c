@@ -290,6 +290,7 @@ static const struct field f_header[] = {
 };
 static const struct field f_proctab[] = {
 	E(cr_img_proc_ent, pid), E(cr_img_proc_ent, ppid),
+	E(cr_img_proc_ent, pgid), E(cr_img_proc_ent, sid),
 	E(cr_img_proc_ent, nthreads), E(cr_img_proc_ent, flags),
 	E(cr_img_proc_ent, vdso_start), E(cr_img_proc_ent, vdso_len),
 	E(cr_img_proc_ent, vvar_start), E(cr_img_proc_ent, vvar_len),
@@ -345,8 +346,12 @@ static const struct field f_pages[] = {
 };
 static const struct field f_fd[] = {
 	F(cr_img_fd, fd), F(cr_img_fd, kind), F(cr_img_fd, flags),
-	F(cr_img_fd, cloexec), F(cr_img_fd, pos), F(cr_img_fd, shared_with),
-	F(cr_img_fd, path_len),
+	F(cr_img_fd, cloexec), F(cr_img_fd, pos), F(cr_img_fd, file_id),
+	F(cr_img_fd, path_len), F(cr_img_fd, pipe), F(cr_img_fd, inherit_fd),
+};
+static const struct field f_pipes[] = {
+	F(cr_img_pipes, npipes), F(cr_img_pipes, pad),
+	{ sizeof(struct cr_img_pipes), 4, 4 },
 };
 /* Registers, and the XSAVE legacy area and header after them. */
 static const struct field f_thread[] = {
@@ -376,6 +381,7 @@ static const struct {
 	T(CR_REC_SIGQUEUE, f_sigqueue), T(CR_REC_MM, f_mm),
 	T(CR_REC_VMA, f_vma), T(CR_REC_PAGES, f_pages),
 	T(CR_REC_FILES, f_fd), T(CR_REC_THREAD, f_thread),
+	T(CR_REC_PIPES, f_pipes),
 	T(CR_REC_END, f_end),
 };
 
