@@ -51,6 +51,11 @@ struct cr_chkpt_args {
 	__u32 flags;		/* CR_CHKPT_* */
 };
 
+/*
+ * A process that checkpointed itself keeps its request's fd in the
+ * context file; restarted, CR_OP_CHKPT_REAP on it returns 1 (BLCR's
+ * CR_ERESTARTED) instead of the 0 the continuing process gets.
+ */
 #define CR_OP_CHKPT_REQ		_IOW(CR_IOC_MAGIC, 0x01, struct cr_chkpt_args)
 #define CR_OP_CHKPT_REAP	_IO(CR_IOC_MAGIC, 0x02)
 
@@ -112,6 +117,42 @@ struct cr_rstrt_child_args {
 #define CR_OP_RSTRT_REAP	_IO(CR_IOC_MAGIC, 0x13)
 /* A restarting process gave up before entering the module: arg = errno. */
 #define CR_OP_RSTRT_ABORT	_IO(CR_IOC_MAGIC, 0x14)
+
+/*
+ * The handler side, for libcr in a program that registered callbacks.
+ * Each process keeps one ctrl fd of its own for these (the token).
+ *
+ * CR_OP_HAND_WAIT blocks until a checkpoint covers the caller's process,
+ * then returns 0 and the process runs its callbacks; the first call
+ * registers the process, and closing the token ends that.  While a
+ * process is registered, a checkpoint does not stop it by itself: it
+ * waits (up to the request's timeout) for the process to call
+ * CR_OP_HAND_CHKPT.  -EINTR if a signal came first.
+ *
+ * CR_OP_HAND_CHKPT(arg = cr_checkpoint() flags): with CR_HAND_READY,
+ * stops and saves every thread of the process and returns 0 when it goes
+ * on, or 1 in a process restarted from that checkpoint (its token was
+ * reopened by the restart); a failure flag fails the request (the code
+ * above bit 16 is the requester's errno, else ECANCELED; CR_HAND_OMIT
+ * gives ESRCH) and returns 0.  -ESRCH when no checkpoint is pending.
+ *
+ * CR_OP_HAND_INFO: the pending checkpoint, for cr_get_checkpoint_info().
+ */
+#define CR_HAND_READY		0x0
+#define CR_HAND_TEMP_FAILURE	0x1
+#define CR_HAND_PERM_FAILURE	0x2
+#define CR_HAND_OMIT		0x4
+
+struct cr_hand_info {
+	__s32 requester;	/* pid of the requester */
+	__s32 target;		/* the request's target */
+	__u32 scope;		/* enum cr_scope */
+	__u32 signal;		/* signal after the checkpoint, or 0 */
+};
+
+#define CR_OP_HAND_WAIT		_IO(CR_IOC_MAGIC, 0x20)
+#define CR_OP_HAND_CHKPT	_IO(CR_IOC_MAGIC, 0x21)
+#define CR_OP_HAND_INFO		_IOR(CR_IOC_MAGIC, 0x22, struct cr_hand_info)
 
 /* Only in a module configured with --enable-test-ioctls. */
 #define CR_OP_TEST_WARN	_IO(CR_IOC_MAGIC, 0x7f)
