@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -144,10 +145,12 @@ static void cri_run_checkpoint(void)
 	cri_cs_unblock();
 }
 
-static void *cri_hand_thread(void *unused)
+static void *cri_hand_thread(void *started)
 {
 	int r;
 
+	/* Lets cr_init() return only when the module is about to know us. */
+	sem_post(started);
 	for (;;) {
 		do
 			r = ioctl(cri_token, CR_OP_HAND_WAIT);
@@ -165,6 +168,7 @@ int cri_handler_start(void)
 	struct sigaction sa = { .sa_sigaction = cri_sig_handler };
 	sigset_t all, old;
 	pthread_t th;
+	sem_t started;
 	int err;
 
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
@@ -173,9 +177,14 @@ int cri_handler_start(void)
 		return -1;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&th, NULL, cri_hand_thread, NULL);
+	sem_init(&started, 0, 0);
+	err = pthread_create(&th, NULL, cri_hand_thread, &started);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!err)
+	if (!err) {
 		pthread_detach(th);
+		while (sem_wait(&started) && errno == EINTR)
+			;
+	}
+	sem_destroy(&started);
 	return err ? -1 : 0;
 }
