@@ -17,6 +17,7 @@ wait $pid || fail "the omitted counter exited $?"
 check_counter $d $limit
 
 for opts in "--run" "--omit --run --"; do
+	rm -f $d/out
 	counter_wrap="cr_run $opts" start_counter $d $limit 100
 	sleep 0.5
 	grep -q libcr_run /proc/$pid/maps || fail "cr_run $opts: no libcr_run"
