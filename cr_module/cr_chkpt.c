@@ -28,7 +28,12 @@ static void cr_chkpt_release(struct kref *ref)
 {
 	struct cr_chkpt_req *req = container_of(ref, struct cr_chkpt_req, ref);
 
+	/* A request whose targets all exited was never finished. */
+	spin_lock(&cr_busy_lock);
+	list_del(&req->busy);
+	spin_unlock(&cr_busy_lock);
 	cr_release_scope(req);
+	cr_shared_release(&req->sh);
 	put_pid(req->root);
 	if (req->out)
 		fput(req->out);
@@ -166,7 +171,7 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	if (!err)
 		err = vmad_save_mm(s, st);
 	if (!err)
-		err = cr_save_files(s, st);
+		err = cr_save_files(s, &req->sh, st);
 	for (i = 0; !err && i < pc->nthreads; i++)
 		if (req->threads[pc->first + i].saved)
 			err = cr_write_thread(s, &req->threads[pc->first + i]);
@@ -201,25 +206,6 @@ static bool cr_never(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 	return false;
 }
 
-/* A pipe or socket on 0-2 held by two processes of the scope. */
-static int cr_check_shared_std(struct cr_chkpt_req *req, struct cr_status *st)
-{
-	unsigned int i, j, a, b;
-
-	for (i = 0; i < req->nprocs; i++)
-		for (a = 0; a < 3; a++)
-			for (j = 0; j < req->nprocs; j++)
-				for (b = 0; b < 3; b++)
-					if (req->procs[i].std[a] && j != i &&
-					    req->procs[i].std[a] ==
-					    req->procs[j].std[b])
-						return cr_fail(st, -EOPNOTSUPP,
-							"pid %d fd %u and pid %d fd %u share a pipe or socket; not supported yet",
-							req->procs[i].ent.pid, a,
-							req->procs[j].ent.pid, b);
-	return 0;
-}
-
 /* Checks this process and describes it for the process table. */
 static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		       struct cr_status *st)
@@ -236,7 +222,7 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 			       task_tgid_vnr(current));
 	err = vmad_check_mm(st);
 	if (!err)
-		err = cr_check_files(pc->std, st);
+		err = cr_check_files(&req->sh, st);
 	if (err)
 		return err;
 	e->pid = task_tgid_vnr(current);
@@ -284,11 +270,11 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	if (cr_chkpt_done(req))
 		return 0;
 	if (first)
-		err = cr_check_shared_std(req, st);
-	if (first && !err)
 		err = cr_write_header(&req->s, req);
 	if (first && !err)
 		err = cr_write_proctab(&req->s, req);
+	if (first && !err)
+		err = cr_save_pipes(&req->s, &req->sh, st);
 	if (!err)
 		err = cr_write_section(req, pc, st);
 	if (last && !err)
@@ -340,6 +326,23 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 		kill_pid(task_tgid(current), req->args.signal, 1);
 }
 
+/*
+ * A thread that exits will not arrive.  When a whole process goes, the
+ * checkpoint cannot be taken: it ends, and the other targets go on.
+ */
+static void cr_drop_out(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
+{
+	struct cr_status st = { 0 };
+
+	atomic_dec(&req->expected);
+	if (atomic_dec_and_test(&ctx->proc->expected)) {
+		cr_fail(&st, -ESRCH, "pid %d exited during the checkpoint",
+			task_tgid_nr(ctx->task));
+		cr_chkpt_finish(req, -ESRCH, &st);
+	}
+	wake_up_all(&req->wq);
+}
+
 static void cr_chkpt_work(struct callback_head *cb)
 {
 	struct cr_thread_ctx *ctx = container_of(cb, struct cr_thread_ctx, cb);
@@ -347,9 +350,7 @@ static void cr_chkpt_work(struct callback_head *cb)
 
 	/* Works also run from exit_task_work(): an exiting thread drops out. */
 	if (current->flags & PF_EXITING) {
-		atomic_dec(&ctx->proc->expected);
-		atomic_dec(&req->expected);
-		wake_up_all(&req->wq);
+		cr_drop_out(req, ctx);
 	} else {
 		cr_chkpt_thread(req, ctx);
 	}
@@ -371,14 +372,26 @@ static bool cr_target_busy(struct cr_chkpt_req *req)
 	return busy;
 }
 
-static struct cr_proc_ctx *cr_proc_of(struct cr_chkpt_req *req,
-				       unsigned int thread)
+/* Stops the threads of one process: now, or when its callbacks are done. */
+void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 {
-	unsigned int i = 0;
+	unsigned int i;
 
-	while (thread >= req->procs[i].first + req->procs[i].nthreads)
-		i++;
-	return &req->procs[i];
+	for (i = pc->first; i < pc->first + pc->nthreads; i++) {
+		struct cr_thread_ctx *ctx = &req->threads[i];
+
+		ctx->req = req;
+		ctx->proc = pc;
+		init_task_work(&ctx->cb, cr_chkpt_work);
+		kref_get(&req->ref);
+		__module_get(THIS_MODULE);
+		if (task_work_add(ctx->task, &ctx->cb, TWA_SIGNAL)) {
+			/* Already exiting: it will not arrive. */
+			module_put(THIS_MODULE);
+			cr_drop_out(req, ctx);
+			kref_put(&req->ref, cr_chkpt_release);
+		}
+	}
 }
 
 static void cr_queue_works(struct cr_chkpt_req *req)
@@ -386,30 +399,28 @@ static void cr_queue_works(struct cr_chkpt_req *req)
 	unsigned int i;
 
 	atomic_set(&req->expected, req->nthreads);
-	for (i = 0; i < req->nthreads; i++) {
-		struct cr_thread_ctx *ctx = &req->threads[i];
+	for (i = 0; i < req->nprocs; i++) {
+		struct cr_proc_ctx *pc = &req->procs[i];
 
-		ctx->req = req;
-		ctx->proc = cr_proc_of(req, i);
-		init_task_work(&ctx->cb, cr_chkpt_work);
-		kref_get(&req->ref);
-		__module_get(THIS_MODULE);
-		if (task_work_add(ctx->task, &ctx->cb, TWA_SIGNAL)) {
-			/* Already exiting: it will not arrive. */
-			module_put(THIS_MODULE);
-			kref_put(&req->ref, cr_chkpt_release);
-			atomic_dec(&ctx->proc->expected);
-			atomic_dec(&req->expected);
-			wake_up_all(&req->wq);
-		}
+		if (!cr_hand_claim(req, pc, req->threads[pc->first].task))
+			cr_queue_proc_works(req, pc);
 	}
+}
+
+/* A process's callbacks refused the checkpoint. */
+void cr_chkpt_abort(struct cr_chkpt_req *req, int err)
+{
+	struct cr_status st = { 0 };
+
+	cr_fail(&st, err, "pid %d: its callbacks refused the checkpoint",
+		task_tgid_vnr(current));
+	cr_chkpt_finish(req, err, &st);
 }
 
 static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
-	if (a->scope != CR_SCOPE_PROC && a->scope != CR_SCOPE_TREE)
-		return cr_fail(st, -EOPNOTSUPP,
-			       "only the process and tree scopes are supported");
+	if (a->scope < CR_SCOPE_PROC || a->scope > CR_SCOPE_TREE)
+		return cr_fail(st, -EINVAL, "bad scope %u", a->scope);
 	if (a->signal >= _NSIG || a->flags)
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
 	if (!a->timeout_ms)
@@ -431,12 +442,20 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 			       "fd %d is not open for writing", req->args.fd);
 	req->s.file = req->out;
 	req->root = find_get_pid(req->args.target);
-	t = req->root ? get_pid_task(req->root, PIDTYPE_TGID) : NULL;
-	if (!t)
+	if (!req->root)
 		return cr_fail(&req->st, -ESRCH, "no process %d",
 			       req->args.target);
-	err = cr_collect_scope(req, t);
-	put_task_struct(t);
+	if (req->args.scope == CR_SCOPE_PGRP ||
+	    req->args.scope == CR_SCOPE_SESS) {
+		err = cr_collect_scope(req, NULL);
+	} else {
+		t = get_pid_task(req->root, PIDTYPE_TGID);
+		if (!t)
+			return cr_fail(&req->st, -ESRCH, "no process %d",
+				       req->args.target);
+		err = cr_collect_scope(req, t);
+		put_task_struct(t);
+	}
 	if (err)
 		return err;
 	if (cr_target_busy(req))
@@ -461,6 +480,8 @@ long cr_chkpt_request(struct file *ctrl, void __user *uarg,
 	INIT_LIST_HEAD(&req->busy);
 	init_waitqueue_head(&req->wq);
 	spin_lock_init(&req->lock);
+	cr_shared_init(&req->sh);
+	req->requester = task_tgid_vnr(current);
 	if (copy_from_user(&req->args, uarg, sizeof(req->args))) {
 		cr_chkpt_put(req);
 		return -EFAULT;

@@ -16,7 +16,6 @@ struct cr_proc_ctx {
 	atomic_t saved;
 	struct cr_img_proc_ent ent;	/* filled by its dumper */
 	char *cwd;
-	struct inode *std[3];		/* pipe or socket on fds 0-2 */
 };
 
 struct cr_thread_ctx {
@@ -32,6 +31,7 @@ struct cr_chkpt_req {
 	struct kref ref;
 	struct list_head busy;		/* on the busy list while running */
 	struct cr_chkpt_args args;
+	pid_t requester;
 	struct file *out;
 	struct pid *root;
 	unsigned int nprocs, nthreads;
@@ -42,11 +42,19 @@ struct cr_chkpt_req {
 	atomic_t described;		/* processes checked and described */
 	unsigned int turn;		/* the process writing its section */
 	struct cr_stream s;
+	struct cr_shared sh;
 	wait_queue_head_t wq;
 	spinlock_t lock;		/* state and st */
 	int state;
 	struct cr_status st;
 };
+
+void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);
+void cr_chkpt_abort(struct cr_chkpt_req *req, int err);
+
+/* cr_hand.c */
+bool cr_hand_claim(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+		   struct task_struct *leader);
 
 /* cr_scope.c */
 int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root);

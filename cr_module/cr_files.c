@@ -2,10 +2,11 @@
 /*
  * The descriptor table.  Regular files, directories and memory devices
  * are reopened by path at restart with the restarting user's rights, at
- * the same number, flags and offset; descriptors that shared an open file
- * share one again.  A terminal, pipe or socket on 0-2 is replaced by the
- * restarter's own descriptor of that number.  Anything else is refused at
- * checkpoint time, before anything is written.
+ * the same number, flags and offset; pipes are rebuilt (cr_pipes.c).
+ * Descriptors that shared an open file, in one process or across the
+ * checkpoint's processes, share one again.  A terminal or socket on 0-2
+ * is replaced by the restarter's own descriptor of that number.  Anything
+ * else is refused at checkpoint time, before anything is written.
  */
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -69,7 +70,9 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 		return d_unlinked(f->f_path.dentry) ? -EOPNOTSUPP : CR_FD_REG;
 	if (S_ISCHR(mode) && imajor(inode) == MEM_MAJOR)
 		return CR_FD_REG;
-	if (fd <= 2 && (S_ISCHR(mode) || S_ISFIFO(mode) || S_ISSOCK(mode)))
+	if (S_ISFIFO(mode))
+		return CR_FD_PIPE;
+	if (fd <= 2 && (S_ISCHR(mode) || S_ISSOCK(mode)))
 		return CR_FD_INHERIT;
 	return -EOPNOTSUPP;
 }
@@ -102,12 +105,31 @@ static int cr_collect_fds(struct cr_fd_list *l, struct cr_status *st)
 	return 0;
 }
 
+void cr_shared_init(struct cr_shared *sh)
+{
+	mutex_init(&sh->lock);
+	xa_init(&sh->seen);
+	xa_init(&sh->ids);
+}
+
+/* Also called early, once a restart has no more use for the files. */
+void cr_shared_release(struct cr_shared *sh)
+{
+	xa_destroy(&sh->seen);
+	xa_destroy(&sh->ids);
+	while (sh->files && sh->nfiles)
+		fput(sh->files[--sh->nfiles]);
+	kvfree(sh->files);
+	sh->files = NULL;
+	cr_release_pipes(sh);
+}
+
 /*
- * Refuses what cannot be saved, before anything is written, and notes the
- * pipes and sockets on fds 0-2 so that the caller can refuse those that
- * connect two processes of the checkpoint.
+ * Refuses what cannot be saved, before anything is written, and counts
+ * this process's pipe ends: whether a pipe is whole inside the checkpoint
+ * is known once every process has been counted.
  */
-int cr_check_files(struct inode **std, struct cr_status *st)
+int cr_check_files(struct cr_shared *sh, struct cr_status *st)
 {
 	struct cr_fd_list l;
 	unsigned int i;
@@ -115,52 +137,67 @@ int cr_check_files(struct inode **std, struct cr_status *st)
 
 	if (err)
 		return err;
-	for (i = 0; i < l.n; i++) {
-		struct inode *inode = file_inode(l.slots[i].file);
-
-		if (l.slots[i].fd <= 2 && !S_ISCHR(inode->i_mode) &&
-		    cr_fd_kind(l.slots[i].file, l.slots[i].fd) == CR_FD_INHERIT)
-			std[l.slots[i].fd] = inode;
+	for (i = 0; !err && i < l.n; i++) {
+		if (!S_ISFIFO(file_inode(l.slots[i].file)->i_mode))
+			continue;
+		err = cr_note_pipe(sh, l.slots[i].file);
+		if (err)
+			cr_fail(st, err, "pid %d fd %u: pipe",
+				task_tgid_vnr(current), l.slots[i].fd);
 	}
 	cr_fd_list_free(&l);
-	return 0;
+	return err;
 }
 
-static unsigned int cr_shared_with(struct cr_fd_list *l, unsigned int i)
+/* f's file id: 1 when f is new to the checkpoint, 0 when known, or -errno. */
+static int cr_file_id(struct cr_shared *sh, struct file *f, u32 *id)
 {
-	unsigned int j;
+	void *v = xa_load(&sh->ids, (unsigned long)f);
 
-	for (j = 0; j < i; j++)
-		if (l->slots[j].file == l->slots[i].file)
-			return j + 1;
-	return 0;
+	if (v) {
+		*id = xa_to_value(v);
+		return 0;
+	}
+	if (sh->nfiles == CR_MAX_FILES)
+		return -E2BIG;
+	*id = ++sh->nfiles;
+	return xa_err(xa_store(&sh->ids, (unsigned long)f, xa_mk_value(*id),
+			       GFP_KERNEL)) ?: 1;
 }
 
-/* Appends one entry at *pos of buf; returns its size or -errno. */
-static int cr_fill_fd(struct cr_fd_list *l, unsigned int i, char *buf)
+/* Appends one entry at buf; returns its size or -errno. */
+static int cr_fill_fd(struct cr_shared *sh, struct cr_fd_slot *slot,
+		      char *buf)
 {
-	struct cr_fd_slot *slot = &l->slots[i];
 	struct cr_img_fd *e = (struct cr_img_fd *)buf;
 	char *path = buf + sizeof(*e), *p;
+	int n;
 
 	memset(e, 0, sizeof(*e));
 	e->fd = slot->fd;
+	e->cloexec = slot->cloexec;
+	n = cr_file_id(sh, slot->file, &e->file_id);
+	if (n <= 0)
+		return n ?: sizeof(*e);
 	e->kind = cr_fd_kind(slot->file, slot->fd);
 	e->flags = slot->file->f_flags & CR_FD_FLAGS;
-	e->cloexec = slot->cloexec;
+	if (e->kind == CR_FD_PIPE)
+		cr_pipe_fd(sh, slot->file, e);
+	if (e->kind == CR_FD_INHERIT && slot->fd <= 2)
+		e->inherit_fd = slot->fd;
+	if (e->kind != CR_FD_REG)
+		return sizeof(*e);
 	e->pos = slot->file->f_pos;
-	e->shared_with = cr_shared_with(l, i);
-	if (e->kind == CR_FD_REG && !e->shared_with) {
-		p = d_path(&slot->file->f_path, path, CR_PATH_MAX);
-		if (IS_ERR(p))
-			return PTR_ERR(p);
-		e->path_len = strlen(p) + 1;
-		memmove(path, p, e->path_len);
-	}
+	p = d_path(&slot->file->f_path, path, CR_PATH_MAX);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	e->path_len = strlen(p) + 1;
+	memmove(path, p, e->path_len);
 	return ALIGN(sizeof(*e) + e->path_len, 8);
 }
 
-int cr_save_files(struct cr_stream *s, struct cr_status *st)
+int cr_save_files(struct cr_stream *s, struct cr_shared *sh,
+		  struct cr_status *st)
 {
 	struct cr_fd_list l;
 	struct cr_img_files *h;
@@ -180,7 +217,7 @@ int cr_save_files(struct cr_stream *s, struct cr_status *st)
 	h = (struct cr_img_files *)buf;
 	h->nfds = l.n;
 	for (i = 0, err = 0; !err && i < l.n; i++) {
-		int n = cr_fill_fd(&l, i, buf + len);
+		int n = cr_fill_fd(sh, &l.slots[i], buf + len);
 
 		if (n < 0)
 			err = cr_fail(st, n, "path of fd %u", l.slots[i].fd);
@@ -202,8 +239,14 @@ struct cr_fd_new {
 	struct file *file;
 };
 
+/* A reference to a file described earlier carries nothing else. */
+static bool cr_fd_is_ref(const struct cr_img_fd *e, u32 next_id)
+{
+	return e->file_id < next_id;
+}
+
 static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
-			   unsigned int i, int prev_fd, struct cr_fd_new *fds)
+			   int prev_fd, u32 *next_id)
 {
 	const char *path = (const char *)(e + 1);
 
@@ -211,13 +254,19 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 	    room < sizeof(*e) + e->path_len)
 		return -EBADMSG;
 	if (e->fd <= prev_fd || e->fd >= rlimit(RLIMIT_NOFILE) ||
-	    e->flags & ~CR_FD_FLAGS || e->cloexec > 1 || e->pos < 0)
+	    e->flags & ~CR_FD_FLAGS || e->cloexec > 1 || e->pos < 0 ||
+	    !e->file_id || e->file_id > *next_id)
 		return -EBADMSG;
-	if (e->shared_with)
-		return e->shared_with <= i && !e->path_len &&
-		       !fds[e->shared_with - 1].e->shared_with ? 0 : -EBADMSG;
+	if (cr_fd_is_ref(e, *next_id))
+		return e->kind || e->flags || e->pos || e->path_len ||
+		       e->pipe || e->inherit_fd ? -EBADMSG : 0;
+	if (*next_id == CR_MAX_FILES)
+		return -EBADMSG;
+	(*next_id)++;
 	if (e->kind == CR_FD_INHERIT)
-		return e->fd <= 2 && !e->path_len ? 0 : -EBADMSG;
+		return e->inherit_fd <= 2 && !e->path_len ? 0 : -EBADMSG;
+	if (e->kind == CR_FD_PIPE)
+		return e->path_len ? -EBADMSG : 0;
 	if (e->kind != CR_FD_REG || e->path_len < 2 ||
 	    path[e->path_len - 1] || strlen(path) != e->path_len - 1)
 		return -EBADMSG;
@@ -225,7 +274,7 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 }
 
 static int cr_parse_fds(const char *buf, size_t len, struct cr_fd_new *fds,
-			unsigned int nfds)
+			unsigned int nfds, u32 next_id)
 {
 	size_t off = sizeof(struct cr_img_files);
 	unsigned int i;
@@ -236,7 +285,7 @@ static int cr_parse_fds(const char *buf, size_t len, struct cr_fd_new *fds,
 
 		if (off > len)
 			return -EBADMSG;
-		err = cr_check_fd_rec(e, len - off, i, prev, fds);
+		err = cr_check_fd_rec(e, len - off, prev, &next_id);
 		if (err)
 			return err;
 		fds[i].e = e;
@@ -246,20 +295,31 @@ static int cr_parse_fds(const char *buf, size_t len, struct cr_fd_new *fds,
 	return off == len ? 0 : -EBADMSG;
 }
 
-static struct file *cr_open_fd(struct cr_fd_new *fds, unsigned int i,
-			       struct cr_status *st)
+/* The checkpoint's file id + 1, for the file just opened. */
+static int cr_add_file(struct cr_shared *sh, struct file *f)
 {
-	const struct cr_img_fd *e = fds[i].e;
+	if (sh->nfiles == sh->cap) {
+		unsigned int cap = max(2 * sh->cap, 64U);
+		struct file **n = kvmalloc_array(cap, sizeof(*n), GFP_KERNEL);
+
+		if (!n)
+			return -ENOMEM;
+		if (sh->files)
+			memcpy(n, sh->files, sh->nfiles * sizeof(*n));
+		kvfree(sh->files);
+		sh->files = n;
+		sh->cap = cap;
+	}
+	sh->files[sh->nfiles++] = get_file(f);
+	return 0;
+}
+
+static struct file *cr_reopen(const struct cr_img_fd *e, struct cr_status *st)
+{
 	const char *path = (const char *)(e + 1);
 	struct file *f;
 	loff_t pos;
 
-	if (e->shared_with)
-		return get_file(fds[e->shared_with - 1].file);
-	if (e->kind == CR_FD_INHERIT) {
-		f = fget(e->fd);
-		return f ? f : ERR_PTR(-EBADF);
-	}
 	f = filp_open(path, e->flags, 0);
 	if (IS_ERR(f)) {
 		cr_fail(st, PTR_ERR(f), "cannot reopen %s for fd %d", path,
@@ -273,6 +333,30 @@ static struct file *cr_open_fd(struct cr_fd_new *fds, unsigned int i,
 			cr_fail(st, -EIO, "cannot seek %s to %lld", path, e->pos);
 			return ERR_PTR(-EIO);
 		}
+	}
+	return f;
+}
+
+static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
+			       struct cr_status *st)
+{
+	struct file *f;
+	int err;
+
+	if (cr_fd_is_ref(e, sh->nfiles + 1))
+		return get_file(sh->files[e->file_id - 1]);
+	if (e->kind == CR_FD_INHERIT)
+		f = fget(e->inherit_fd) ?: ERR_PTR(-EBADF);
+	else if (e->kind == CR_FD_PIPE)
+		f = cr_pipe_file(sh, e);
+	else
+		f = cr_reopen(e, st);
+	if (IS_ERR(f))
+		return f;
+	err = cr_add_file(sh, f);
+	if (err) {
+		fput(f);
+		return ERR_PTR(err);
 	}
 	return f;
 }
@@ -332,7 +416,8 @@ static int cr_install_fds(struct cr_fd_new *fds, unsigned int nfds)
 	return 0;
 }
 
-int cr_restore_files(struct cr_stream *s, struct cr_status *st)
+int cr_restore_files(struct cr_stream *s, struct cr_shared *sh,
+		     struct cr_status *st)
 {
 	const struct cr_img_files *h;
 	struct cr_fd_new *fds = NULL;
@@ -350,9 +435,9 @@ int cr_restore_files(struct cr_stream *s, struct cr_status *st)
 	fds = kvcalloc(max(h->nfds, 1U), sizeof(*fds), GFP_KERNEL);
 	if (!fds)
 		goto out;
-	err = cr_parse_fds((const char *)h, len, fds, h->nfds);
+	err = cr_parse_fds((const char *)h, len, fds, h->nfds, sh->nfiles + 1);
 	for (i = 0; !err && i < h->nfds; i++) {
-		fds[i].file = cr_open_fd(fds, i, st);
+		fds[i].file = cr_open_fd(sh, fds[i].e, st);
 		if (IS_ERR(fds[i].file)) {
 			err = PTR_ERR(fds[i].file);
 			fds[i].file = NULL;

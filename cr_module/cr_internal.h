@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/task_work.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 
 #include "cr_abi.h"
 #include "cr_image.h"
@@ -73,11 +74,20 @@ __poll_t cr_rstrt_poll(struct cr_rstrt_req *req, struct file *file,
 long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_abort(struct cr_rstrt_req *req, int err);
+long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg);
 int cr_rstrt_reap(struct cr_rstrt_req *req);
 bool cr_rstrt_done(struct cr_rstrt_req *req);
 void cr_rstrt_get(struct cr_rstrt_req *req);
 void cr_rstrt_put(struct cr_rstrt_req *req);
 struct cr_status *cr_rstrt_status(struct cr_rstrt_req *req);
+
+/* cr_hand.c: processes with libcr callbacks. */
+struct cr_hand;
+long cr_hand_wait(struct cr_hand **hp);
+long cr_hand_chkpt(struct cr_hand **hp, bool restored, unsigned long flags);
+long cr_hand_info(struct cr_hand *h, void __user *uarg);
+void cr_hand_release(struct cr_hand *h);
+bool cr_restoring(struct task_struct *t);
 
 int cr_ctrl_init(void);
 void cr_ctrl_exit(void);
@@ -95,9 +105,42 @@ void cr_save_cpu_itimers(struct cr_img_proc_ent *e);
 int cr_save_sigqueue(struct cr_stream *s, struct sigpending *p);
 struct cr_img_sigqueue *cr_read_sigqueue(struct cr_stream *s);
 void cr_raise_pending(const struct cr_img_sigqueue *q, u64 set, bool group);
-int cr_check_files(struct inode **std, struct cr_status *st);
-int cr_save_files(struct cr_stream *s, struct cr_status *st);
-int cr_restore_files(struct cr_stream *s, struct cr_status *st);
+
+/*
+ * What the processes of one checkpoint or restart share: the open files
+ * (numbered by file id, cr_files.c) and the pipes (cr_pipes.c).
+ */
+struct cr_pipe;
+struct cr_shared {
+	struct mutex lock;	/* checkpoint: seen and pipes, while noting */
+	struct xarray seen;	/* checkpoint: pipe files counted */
+	struct xarray ids;	/* checkpoint: file -> file id */
+	struct file **files;	/* restart: file id - 1 -> file */
+	unsigned int nfiles;	/* file ids given out */
+	unsigned int cap;
+	struct cr_pipe *pipes;
+	unsigned int npipes, pcap;
+	bool pipes_ready;	/* restart: the restarter's pipes are filled */
+};
+
+void cr_shared_init(struct cr_shared *sh);
+void cr_shared_release(struct cr_shared *sh);
+int cr_check_files(struct cr_shared *sh, struct cr_status *st);
+int cr_save_files(struct cr_stream *s, struct cr_shared *sh,
+		  struct cr_status *st);
+int cr_restore_files(struct cr_stream *s, struct cr_shared *sh,
+		     struct cr_status *st);
+int cr_note_pipe(struct cr_shared *sh, struct file *f);
+int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh,
+		  struct cr_status *st);
+void cr_pipe_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e);
+int cr_read_pipes(struct cr_stream *s, struct cr_shared *sh,
+		  struct cr_status *st);
+u32 cr_pipe_size(struct cr_shared *sh, unsigned int i);
+int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
+		  struct cr_status *st);
+struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e);
+void cr_release_pipes(struct cr_shared *sh);
 
 /* vmadump/: registers and memory. */
 struct cr_thread_image {

@@ -14,6 +14,8 @@ struct cr_ctrl {
 	struct mutex lock;
 	struct cr_chkpt_req *chkpt;
 	struct cr_rstrt_req *rstrt;
+	struct cr_hand *hand;		/* libcr's token */
+	bool restored;			/* reopened by a restart */
 };
 
 static struct proc_dir_entry *cr_proc_dir;
@@ -69,7 +71,9 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 			return -EBUSY;
 		return cr_chkpt_request(file, uarg, &c->chkpt);
 	case CR_OP_CHKPT_REAP:
-		return c->chkpt ? cr_chkpt_reap(c->chkpt) : -EINVAL;
+		if (c->chkpt)
+			return cr_chkpt_reap(c->chkpt);
+		return c->restored ? 1 : -EINVAL;
 	case CR_OP_RSTRT_REQ:
 		if (c->chkpt || c->rstrt)
 			return -EBUSY;
@@ -78,10 +82,14 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 		return c->rstrt ? cr_rstrt_procs(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_REAP:
 		return c->rstrt ? cr_rstrt_reap(c->rstrt) : -EINVAL;
+	case CR_OP_RSTRT_PIPES:
+		return c->rstrt ? cr_rstrt_pipes(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_ABORT:
 		return c->rstrt ? cr_rstrt_abort(c->rstrt, arg) : -EINVAL;
 	case CR_OP_LOG:
 		return cr_ioctl_log(c, uarg);
+	case CR_OP_HAND_INFO:
+		return cr_hand_info(c->hand, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -117,6 +125,11 @@ static long cr_ctrl_ioctl(struct file *file, unsigned int cmd,
 		return cr_ioctl_version(uarg);
 	case CR_OP_RSTRT_CHILD:
 		return cr_ioctl_child(c, uarg);
+	/* The handler calls block, and only their caller uses the token. */
+	case CR_OP_HAND_WAIT:
+		return cr_hand_wait(&c->hand);
+	case CR_OP_HAND_CHKPT:
+		return cr_hand_chkpt(&c->hand, c->restored, arg);
 	case CR_OP_TEST_WARN:
 		return cr_test_ioctl(file, cmd, arg);
 	}
@@ -147,6 +160,7 @@ static int cr_ctrl_open(struct inode *inode, struct file *file)
 	if (!c)
 		return -ENOMEM;
 	mutex_init(&c->lock);
+	c->restored = cr_restoring(current);
 	file->private_data = c;
 	return 0;
 }
@@ -160,6 +174,7 @@ static int cr_ctrl_release(struct inode *inode, struct file *file)
 		cr_chkpt_put(c->chkpt);
 	if (c->rstrt)
 		cr_rstrt_put(c->rstrt);
+	cr_hand_release(c->hand);
 	kfree(c);
 	return 0;
 }

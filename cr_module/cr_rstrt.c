@@ -41,6 +41,7 @@ struct cr_rstrt_req {
 	size_t proctab_len;
 	struct cr_rproc *procs;
 	unsigned int nprocs;
+	struct cr_shared sh;
 	atomic_t loaded;		/* threads back in user mode */
 	unsigned int turn;		/* the process reading its section */
 	unsigned int nthreads;
@@ -49,6 +50,14 @@ struct cr_rstrt_req {
 	int state;
 	struct cr_status st;
 };
+
+/* Processes rebuilding their files: a ctrl fd they reopen is marked. */
+static DEFINE_XARRAY(cr_restoring_tasks);
+
+bool cr_restoring(struct task_struct *t)
+{
+	return xa_load(&cr_restoring_tasks, (unsigned long)t);
+}
 
 static void cr_rstrt_release(struct kref *ref)
 {
@@ -68,6 +77,7 @@ static void cr_rstrt_release(struct kref *ref)
 	}
 	kfree(req->procs);
 	kvfree(req->proctab);
+	cr_shared_release(&req->sh);
 	if (req->s.file)
 		fput(req->s.file);
 	kfree(req);
@@ -151,21 +161,22 @@ static bool cr_vdso_ok(const struct cr_img_proc_ent *e)
 }
 
 /*
- * Every process but the first has its parent earlier in the table (the
- * restarter forks them in order), and no pid appears twice.
+ * A process's parent, when it is in the table, comes before it (the
+ * restarter forks them in order; the others are its own children), and
+ * no pid appears twice.
  */
-static bool cr_parent_listed(const struct cr_img_proc_ent *ents,
-			     unsigned int i)
+static bool cr_parent_first(const struct cr_img_proc_ent *ents,
+			    unsigned int n, unsigned int i)
 {
-	bool parent = i == 0;
 	unsigned int j;
 
-	for (j = 0; j < i; j++) {
-		if (ents[j].pid == ents[i].pid)
+	for (j = 0; j < n; j++) {
+		if (j < i && ents[j].pid == ents[i].pid)
 			return false;
-		parent |= ents[j].pid == ents[i].ppid;
+		if (j >= i && ents[j].pid == ents[i].ppid)
+			return false;
 	}
-	return parent;
+	return true;
 }
 
 /* Points every process at its entry, tids and cwd; checks them all. */
@@ -182,7 +193,7 @@ static int cr_parse_proctab(struct cr_rstrt_req *req)
 	for (i = 0; i < req->nprocs; i++) {
 		if (!ents[i].nthreads || ents[i].nthreads > CR_MAX_THREADS ||
 		    ents[i].pid <= 0 || !cr_vdso_ok(&ents[i]) ||
-		    !cr_parent_listed(ents, i))
+		    !cr_parent_first(ents, req->nprocs, i))
 			return -EBADMSG;
 		ntids += ents[i].nthreads;
 	}
@@ -254,7 +265,9 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 	err = cr_alloc_procs(req);
 	if (!err)
 		err = cr_parse_proctab(req);
-	return err ? cr_fail(st, err, "bad process table") : 0;
+	if (err)
+		return cr_fail(st, err, "bad process table");
+	return cr_read_pipes(&req->s, &req->sh, st);
 }
 
 long cr_rstrt_request(struct file *ctrl, void __user *uarg,
@@ -268,6 +281,7 @@ long cr_rstrt_request(struct file *ctrl, void __user *uarg,
 		return -ENOMEM;
 	kref_init(&req->ref);
 	mutex_init(&req->stream_lock);
+	cr_shared_init(&req->sh);
 	init_waitqueue_head(&req->wq);
 	spin_lock_init(&req->lock);
 	if (copy_from_user(&req->args, uarg, sizeof(req->args))) {
@@ -295,7 +309,8 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 		return -EINVAL;
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	len = req->nprocs * sizeof(*out) + req->proctab_len;
+	len = req->nprocs * sizeof(*out) + req->proctab_len +
+	      (req->sh.npipes + 1) * sizeof(u32);
 	buf = kvzalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -307,6 +322,8 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 
 		out[i].pid = rp->ent->pid;
 		out[i].ppid = rp->ent->ppid;
+		out[i].pgid = rp->ent->pgid;
+		out[i].sid = rp->ent->sid;
 		out[i].nthreads = rp->ent->nthreads;
 		out[i].vdso_start = rp->ent->vdso_start;
 		out[i].vdso_len = rp->ent->vdso_len;
@@ -322,6 +339,11 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 		out[i].cwd_off = off;
 		off += strscpy(buf + off, rp->cwd, len - off) + 1;
 	}
+	off = ALIGN(off, sizeof(u32));
+	a.pipes_off = off;
+	a.npipes = req->sh.npipes;
+	for (i = 0; i < a.npipes; i++, off += sizeof(u32))
+		*(u32 *)(buf + off) = cr_pipe_size(&req->sh, i);
 	if (a.len >= off && copy_to_user(u64_to_user_ptr(a.buf), buf, off))
 		err = -EFAULT;
 	a.len = off;
@@ -329,6 +351,40 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	if (!err && copy_to_user(uarg, &a, sizeof(a)))
 		err = -EFAULT;
 	kvfree(buf);
+	return err;
+}
+
+/* CR_OP_RSTRT_PIPES: once, before any process reads its section. */
+long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg)
+{
+	struct cr_rstrt_pipes_args a;
+	struct cr_status st = { 0 };
+	s32 *fds;
+	long err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (cr_rstrt_done(req) || !req->procs || a.pad ||
+	    a.npipes != req->sh.npipes || !a.npipes)
+		return -EINVAL;
+	fds = kvmalloc_array(2 * a.npipes, sizeof(*fds), GFP_KERNEL);
+	if (!fds)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (copy_from_user(fds, u64_to_user_ptr(a.fds),
+			   2 * a.npipes * sizeof(*fds)))
+		goto out;
+	mutex_lock(&req->stream_lock);
+	if (req->sh.pipes_ready || req->turn)
+		err = -EINVAL;
+	else
+		err = cr_fill_pipes(&req->s, &req->sh, fds, &st);
+	mutex_unlock(&req->stream_lock);
+	/* The stream is past the pipes' data: no second try. */
+	if (err && err != -EINVAL)
+		cr_rstrt_finish(req, err, &st);
+out:
+	kvfree(fds);
 	return err;
 }
 
@@ -399,7 +455,13 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	if (!err)
 		err = vmad_restore_mm(&req->s, st);
 	if (!err)
-		err = cr_restore_files(&req->s, st);
+		err = xa_err(xa_store(&cr_restoring_tasks,
+				      (unsigned long)current, current,
+				      GFP_KERNEL));
+	if (!err) {
+		err = cr_restore_files(&req->s, &req->sh, st);
+		xa_erase(&cr_restoring_tasks, (unsigned long)current);
+	}
 	for (i = 0; !err && i < n; i++) {
 		err = cr_read_thread(req, rp, i, st);
 		if (err)
@@ -483,7 +545,13 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 				cr_rstrt_done(req)) || cr_rstrt_done(req))
 		return cr_rstrt_fail(req, rp, -ECANCELED, &st);
 	mutex_lock(&req->stream_lock);
-	err = cr_rstrt_section(req, rp, &st);
+	if (req->sh.npipes && !req->sh.pipes_ready)
+		err = cr_fail(&st, -EINVAL, "the restarter made no pipes");
+	else
+		err = cr_rstrt_section(req, rp, &st);
+	/* The last process holds all it shares: let go of the rest. */
+	if (!err && rp == &req->procs[req->nprocs - 1])
+		cr_shared_release(&req->sh);
 	mutex_unlock(&req->stream_lock);
 	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);

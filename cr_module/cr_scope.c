@@ -67,19 +67,53 @@ static int cr_depth(struct task_struct *p, struct task_struct *root)
 	return depth;
 }
 
+/* Generations below init: sorts any set of processes parents first. */
+static int cr_level(struct task_struct *p)
+{
+	int depth = 0;
+
+	for (; !is_global_init(p) && p != rcu_dereference(p->real_parent);
+	     p = rcu_dereference(p->real_parent))
+		if (++depth > PID_MAX_LIMIT)
+			return -1;
+	return depth;
+}
+
+/* p's place in the scope's order, or -1 when p is not in it. */
+static int cr_member_depth(struct task_struct *p, struct cr_chkpt_req *req,
+			   struct task_struct *root)
+{
+	switch (req->args.scope) {
+	case CR_SCOPE_PROC:
+		return p == root ? 0 : -1;
+	case CR_SCOPE_TREE:
+		return cr_depth(p, root);
+	case CR_SCOPE_PGRP:
+		return task_pgrp(p) == req->root ? cr_level(p) : -1;
+	default:
+		return task_session(p) == req->root ? cr_level(p) : -1;
+	}
+}
+
 struct cr_member {
 	struct task_struct *task;
 	int depth;
 };
 
+/* Parents first; among equals a process group's leader first. */
 static int cr_cmp_depth(const void *a, const void *b)
 {
-	return ((const struct cr_member *)a)->depth -
-	       ((const struct cr_member *)b)->depth;
+	const struct cr_member *x = a, *y = b;
+	bool xl = task_pgrp(x->task) == task_tgid(x->task);
+	bool yl = task_pgrp(y->task) == task_tgid(y->task);
+
+	if (x->depth != y->depth)
+		return x->depth - y->depth;
+	return yl - xl;
 }
 
-/* Fills m with root and, for a tree, its descendants; returns how many. */
-static int cr_find_members(struct task_struct *root, bool tree,
+/* Fills m with the processes of the scope; returns how many. */
+static int cr_find_members(struct cr_chkpt_req *req, struct task_struct *root,
 			   struct cr_member *m, int cap)
 {
 	struct task_struct *p;
@@ -87,7 +121,7 @@ static int cr_find_members(struct task_struct *root, bool tree,
 
 	rcu_read_lock();
 	for_each_process(p) {
-		depth = p == root ? 0 : tree ? cr_depth(p, root) : -1;
+		depth = cr_member_depth(p, req, root);
 		if (depth < 0)
 			continue;
 		if (n < cap) {
@@ -151,9 +185,9 @@ static int cr_take_all_threads(struct cr_chkpt_req *req, struct cr_member *m)
 	return err ? cr_fail(&req->st, err, "threads appeared; try again") : 0;
 }
 
+/* root: the target process, or NULL for a process group or session. */
 int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
 {
-	bool tree = req->args.scope == CR_SCOPE_TREE;
 	struct cr_member *m;
 	int n, cap = 16, i, err = 0;
 
@@ -161,13 +195,22 @@ int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
 		m = kcalloc(cap, sizeof(*m), GFP_KERNEL);
 		if (!m)
 			return -ENOMEM;
-		n = cr_find_members(root, tree, m, cap);
+		n = cr_find_members(req, root, m, cap);
 		if (n <= cap)
 			break;
 		cr_put_members(m, cap);
 		if (n > CR_MAX_PROCS)
 			return cr_fail(&req->st, -E2BIG, "too many processes");
 		cap = n + 16;
+	}
+	if (!n) {
+		kfree(m);
+		if (root)
+			return cr_fail(&req->st, -ESRCH, "pid %d has exited",
+				       req->args.target);
+		return cr_fail(&req->st, -ESRCH, "no process in %s %d",
+			       req->args.scope == CR_SCOPE_PGRP ?
+			       "process group" : "session", req->args.target);
 	}
 	sort(m, n, sizeof(*m), cr_cmp_depth, NULL);
 	for (i = 0; !err && i < n; i++)

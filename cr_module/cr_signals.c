@@ -87,7 +87,9 @@ bad:
 /*
  * Queues the saved signals again, with their siginfo, on this thread;
  * then raises the rest of the pending set, on the thread or the process.
- * A process-wide signal with siginfo comes back on the restoring thread.
+ * A process-wide signal with siginfo comes back on the restoring thread,
+ * except a kernel-sent one, which kill_pid() can queue process-wide as it
+ * was: an expired ITIMER_REAL re-arms only from the process's queue.
  */
 void cr_raise_pending(const struct cr_img_sigqueue *q, u64 set, bool group)
 {
@@ -98,7 +100,10 @@ void cr_raise_pending(const struct cr_img_sigqueue *q, u64 set, bool group)
 
 	for (i = 0; i < q->count; i++) {
 		memcpy(&info, q->info[i], sizeof(info));
-		send_sig_info(info.si_signo, &info, current);
+		if (group && info.si_code == SI_KERNEL)
+			kill_pid(task_tgid(current), info.si_signo, 1);
+		else
+			send_sig_info(info.si_signo, &info, current);
 		queued |= sigmask(info.si_signo);
 	}
 	for (sig = 1; sig <= 64; sig++) {

@@ -72,8 +72,9 @@ struct cr_log_args {
  * Restart: CR_OP_RSTRT_REQ reads and checks the file's header and process
  * table; CR_OP_RSTRT_PROCS copies the table out (struct cr_rstrt_proc
  * entries followed by every process's thread ids); the restarter creates
- * the processes and threads, and each calls CR_OP_RSTRT_CHILD, which
- * returns into the restored context or fails with -errno.
+ * the pipes (CR_OP_RSTRT_PIPES), then the processes and threads, and
+ * each thread calls CR_OP_RSTRT_CHILD, which returns into the restored
+ * context or fails with -errno.
  */
 struct cr_rstrt_args {
 	__s32 fd;		/* context file, open for reading */
@@ -86,6 +87,8 @@ struct cr_rstrt_args {
 struct cr_rstrt_proc {
 	__s32 pid;
 	__s32 ppid;
+	__s32 pgid;
+	__s32 sid;
 	__u32 nthreads;
 	__u32 tids_off;		/* byte offset of nthreads __s32 tids */
 	__u32 cwd_off;		/* byte offset of the cwd, NUL-terminated */
@@ -104,6 +107,20 @@ struct cr_rstrt_procs_args {
 	__u64 buf;		/* user pointer */
 	__u32 len;		/* in: bytes at buf; out: bytes needed */
 	__u32 nprocs;		/* out */
+	__u32 npipes;		/* out: pipes to create */
+	__u32 pipes_off;	/* out: byte offset of npipes __u32 sizes */
+};
+
+/*
+ * CR_OP_RSTRT_PIPES: the restarter made the npipes pipes the table asked
+ * for (pipe2 with O_NONBLOCK, sized with F_SETPIPE_SZ); fds holds each
+ * one's read and write fd.  The module fills them and keeps them; the
+ * restarter closes its fds before creating the processes.
+ */
+struct cr_rstrt_pipes_args {
+	__u64 fds;		/* user pointer to 2 * npipes __s32 */
+	__u32 npipes;
+	__u32 pad;
 };
 
 struct cr_rstrt_child_args {
@@ -117,6 +134,7 @@ struct cr_rstrt_child_args {
 #define CR_OP_RSTRT_REAP	_IO(CR_IOC_MAGIC, 0x13)
 /* A restarting process gave up before entering the module: arg = errno. */
 #define CR_OP_RSTRT_ABORT	_IO(CR_IOC_MAGIC, 0x14)
+#define CR_OP_RSTRT_PIPES	_IOW(CR_IOC_MAGIC, 0x15, struct cr_rstrt_pipes_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

@@ -11,7 +11,7 @@
  * or reused; a change to any record bumps CR_IMG_VERSION and gets a NEWS
  * line.
  *
- * Order: HEADER, PROCTAB, then per process PROC, CREDS, RLIMITS,
+ * Order: HEADER, PROCTAB, PIPES, PIPEDATA*, then per process PROC, CREDS, RLIMITS,
  * SIGHAND, SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per
  * thread; then END.
  * A reader validates every field before use: the file is untrusted.
@@ -42,6 +42,8 @@ enum cr_rec_type {
 	/* Reserved for incremental images: pages found in a parent image. */
 	CR_REC_PAGES_PARENT = 13,
 	CR_REC_SIGQUEUE	= 14,
+	CR_REC_PIPES	= 15,
+	CR_REC_PIPEDATA	= 16,
 	CR_REC_END	= 255,
 };
 
@@ -225,20 +227,51 @@ struct cr_img_pages {
 
 #define CR_PAGES_MAX		256	/* pages in one record */
 
-enum cr_fd_kind {
-	CR_FD_REG	= 1,	/* reopened by path */
-	CR_FD_INHERIT	= 2,	/* given the restarter's same fd (a tty) */
+/*
+ * PIPES: the pipes whose every end is inside the checkpoint, once for all
+ * processes; FILES entries name them by index.  Each pipe with data_len
+ * bytes buffered is followed, in order, by a PIPEDATA record of them.
+ */
+struct cr_img_pipe {
+	__u32 size;		/* capacity (F_GETPIPE_SZ), a power of two */
+	__u32 data_len;		/* bytes buffered, at most size */
 };
 
+struct cr_img_pipes {
+	__u32 npipes;
+	__u32 pad;
+	struct cr_img_pipe pipe[];
+};
+
+#define CR_MAX_PIPES		4096
+#define CR_PIPE_MAX_SIZE	(64U << 20)
+
+enum cr_fd_kind {
+	CR_FD_REG	= 1,	/* reopened by path */
+	CR_FD_INHERIT	= 2,	/* the restarter's fd inherit_fd (a tty, or */
+				/* a pipe end whose peer was outside) */
+	CR_FD_PIPE	= 3,	/* an end of pipe number "pipe" of PIPES */
+};
+
+/*
+ * One descriptor.  file_id numbers the open files of the whole checkpoint
+ * from 1, in stream order: the first entry with an id describes the file;
+ * a later one with the same id (a dup, or a file inherited through fork)
+ * shares it and has kind, flags, pos and path_len 0.
+ */
 struct cr_img_fd {
 	__s32 fd;
 	__u32 kind;		/* enum cr_fd_kind */
 	__u32 flags;		/* open flags (O_ACCMODE, O_APPEND, ...) */
 	__u32 cloexec;
 	__s64 pos;
-	__u32 shared_with;	/* index+1 of an earlier entry, or 0 */
+	__u32 file_id;
 	__u32 path_len;		/* bytes of path after this struct */
+	__u32 pipe;		/* CR_FD_PIPE: index in PIPES */
+	__u32 inherit_fd;	/* CR_FD_INHERIT: 0, 1 or 2 */
 };
+
+#define CR_MAX_FILES		(1U << 20)	/* file ids of a checkpoint */
 
 /* FILES payload: nfds, then nfds (cr_img_fd + path) entries, 8-aligned. */
 struct cr_img_files {

@@ -32,6 +32,11 @@ int cri_rstrt_procs(int ctrl, struct cr_rstrt_procs_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_PROCS, args);
 }
 
+int cri_rstrt_pipes(int ctrl, const struct cr_rstrt_pipes_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_PIPES, (void *)args);
+}
+
 /* 1 when the request is over, 0 on timeout (ms; -1 waits), or -errno. */
 int cri_wait(int ctrl, int timeout_ms)
 {

@@ -11,7 +11,11 @@ k=$(wc -l < $d/out)
 # A first restart holds the pid; a second one must be refused.
 cr_restart $d/ctx &
 rpid=$!
-sleep 0.5
+# the restarted counter writes again once it holds its pid
+for _ in $(seq 100); do
+	[ $(wc -l < $d/out) -gt $k ] && break
+	sleep 0.1
+done
 out=$(cr_restart $d/ctx 2>&1)
 rc=$?
 echo "$out"

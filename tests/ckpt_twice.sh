@@ -7,7 +7,7 @@
 
 d=$(mktemp -d)
 trap 'rm -rf $d' EXIT
-limit=120
+limit=250
 lines() { wc -l < $d/out; }
 wait_lines() {
 	local i

@@ -31,6 +31,8 @@ static void usage(FILE *out)
 "Scope (last one wins):\n"
 "  -T, --tree          ID's process and its descendants (default)\n"
 "  -p, --pid           the process ID, all its threads\n"
+"  -g, --pgid          every process of process group ID\n"
+"  -s, --sid           every process of session ID\n"
 "Destination:\n"
 "  -f, --file FILE     write FILE (default: context.ID in the cwd)\n"
 "  -c, --cwd           write context.ID in the cwd\n"
@@ -56,6 +58,10 @@ static const struct option long_opts[] = {
 	{ "tree", no_argument, NULL, 'T' },
 	{ "pid", no_argument, NULL, 'p' },
 	{ "process", no_argument, NULL, 'p' },
+	{ "pgid", no_argument, NULL, 'g' },
+	{ "group", no_argument, NULL, 'g' },
+	{ "sid", no_argument, NULL, 's' },
+	{ "session", no_argument, NULL, 's' },
 	{ "file", required_argument, NULL, 'f' },
 	{ "cwd", no_argument, NULL, 'c' },
 	{ "signal", required_argument, NULL, 'S' },
@@ -100,7 +106,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	o->args.scope = CR_SCOPE_TREE;
 	o->sync = true;
-	while ((c = getopt_long(argc, argv, "Tpf:cS:t:qh", long_opts,
+	while ((c = getopt_long(argc, argv, "Tpgsf:cS:t:qh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'T':
@@ -108,6 +114,12 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'p':
 			o->args.scope = CR_SCOPE_PROC;
+			break;
+		case 'g':
+			o->args.scope = CR_SCOPE_PGRP;
+			break;
+		case 's':
+			o->args.scope = CR_SCOPE_SESS;
 			break;
 		case 'f':
 			o->file = optarg;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -28,10 +29,15 @@
 
 struct opts {
 	const char *file;
-	bool restore_pid;
+	bool restore_pid, restore_pgid, restore_sid;
 };
 
-static pid_t child_pid;
+/* The processes of the restart whose parent was outside it: ours. */
+static pid_t *roots;
+static unsigned int nroots;
+/* A root reaped while the module was finishing: it already ran. */
+static pid_t early_pid;
+static int early_status;
 
 int cr_rstrt_error(int err, const char *fmt, ...)
 {
@@ -54,17 +60,28 @@ static void usage(FILE *out)
 "  -f, --file FILE        the context file (or the last argument)\n"
 "      --restore-pid      restore the original pids (default)\n"
 "      --no-restore-pid   give the process new pids\n"
+"      --restore-pgid     restore process groups (default: take ours)\n"
+"      --no-restore-pgid\n"
+"      --restore-sid      restore sessions (default: take ours)\n"
+"      --no-restore-sid\n"
 "  -q, --quiet            print no messages\n"
 "  -h, --help             this text\n"
 "  -v, --version          versions of the tools and the module\n");
 }
 
-enum { OPT_RESTORE_PID = 256, OPT_NO_RESTORE_PID };
+enum {
+	OPT_RESTORE_PID = 256, OPT_NO_RESTORE_PID, OPT_RESTORE_PGID,
+	OPT_NO_RESTORE_PGID, OPT_RESTORE_SID, OPT_NO_RESTORE_SID
+};
 
 static const struct option long_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "restore-pid", no_argument, NULL, OPT_RESTORE_PID },
 	{ "no-restore-pid", no_argument, NULL, OPT_NO_RESTORE_PID },
+	{ "restore-pgid", no_argument, NULL, OPT_RESTORE_PGID },
+	{ "no-restore-pgid", no_argument, NULL, OPT_NO_RESTORE_PGID },
+	{ "restore-sid", no_argument, NULL, OPT_RESTORE_SID },
+	{ "no-restore-sid", no_argument, NULL, OPT_NO_RESTORE_SID },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
@@ -84,6 +101,14 @@ static int parse(int argc, char **argv, struct opts *o)
 		case OPT_RESTORE_PID:
 		case OPT_NO_RESTORE_PID:
 			o->restore_pid = c == OPT_RESTORE_PID;
+			break;
+		case OPT_RESTORE_PGID:
+		case OPT_NO_RESTORE_PGID:
+			o->restore_pgid = c == OPT_RESTORE_PGID;
+			break;
+		case OPT_RESTORE_SID:
+		case OPT_NO_RESTORE_SID:
+			o->restore_sid = c == OPT_RESTORE_SID;
 			break;
 		case 'q':
 			cr_quiet = true;
@@ -125,13 +150,52 @@ static int get_plan(int ctrl, struct cr_plan *plan)
 	plan->buf = buf;
 	plan->procs = (struct cr_rstrt_proc *)buf;
 	plan->nprocs = a.nprocs;
+	plan->pipe_sizes = (const uint32_t *)(buf + a.pipes_off);
+	plan->npipes = a.npipes;
 	return 0;
+}
+
+/*
+ * The module cannot create pipes: make the ones it asked for, at their
+ * saved size, and hand them over.  Ours are closed before any process
+ * of the restart is created.
+ */
+static int make_pipes(const struct cr_plan *plan)
+{
+	struct cr_rstrt_pipes_args a = { .npipes = plan->npipes };
+	unsigned int i, n = 0;
+	int *fds, err = 0;
+
+	if (!plan->npipes)
+		return 0;
+	fds = calloc(2 * plan->npipes, sizeof(*fds));
+	if (!fds)
+		return cr_rstrt_error(-ENOMEM, "pipes");
+	for (; !err && n < plan->npipes; n++) {
+		if (pipe2(fds + 2 * n, O_CLOEXEC | O_NONBLOCK) < 0) {
+			err = cr_rstrt_error(-errno, "cannot create pipe %u", n);
+			break;
+		}
+		if (fcntl(fds[2 * n], F_SETPIPE_SZ, plan->pipe_sizes[n]) < 0)
+			err = cr_rstrt_error(-errno, "cannot make pipe %u "
+					     "%u bytes", n, plan->pipe_sizes[n]);
+	}
+	a.fds = (unsigned long)fds;
+	if (!err)
+		err = cri_rstrt_pipes(plan->ctrl, &a);
+	for (i = 0; i < 2 * n; i++)
+		close(fds[i]);
+	free(fds);
+	return err;
 }
 
 static void forward(int sig)
 {
-	if (child_pid > 0)
-		kill(child_pid, sig);
+	unsigned int i;
+
+	for (i = 0; i < nroots; i++)
+		if (roots[i] > 0)
+			kill(roots[i], sig);
 }
 
 static void forward_signals(void)
@@ -166,35 +230,98 @@ static int mimic(int status)
 
 /*
  * Waits for the module to finish: 0 once the program runs again, -errno
- * when the module failed, or an exit code when the child gave up before
+ * when the module failed, or an exit code when a process gave up before
  * the module took over (it said why).
  */
 static int wait_restored(int ctrl)
 {
 	int n, status;
+	pid_t pid;
 
 	for (;;) {
 		n = cri_wait(ctrl, CHILD_POLL_MS);
 		if (n)
 			return n < 0 ? n : cri_reap(ctrl, 1);
-		if (waitpid(child_pid, &status, WNOHANG) != child_pid)
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid <= 0)
 			continue;
-		child_pid = 0;
 		n = cri_reap(ctrl, 1);
-		if (n && n != -EAGAIN)
+		if (!n) {
+			early_pid = pid;
+			early_status = status;
+			return 0;
+		}
+		if (n != -EAGAIN)
 			return n;
 		return WIFEXITED(status) && WEXITSTATUS(status) ?
 		       WEXITSTATUS(status) : 1;
 	}
 }
 
+static int fork_error(pid_t pid)
+{
+	int err = errno == EEXIST ? -EBUSY : -errno;
+
+	if (err == -EBUSY)
+		return cr_rstrt_error(err, "pid %d is in use", pid);
+	if (err == -EPERM)
+		return cr_rstrt_error(err, "restoring pid %d needs "
+				      "CAP_CHECKPOINT_RESTORE (or use "
+				      "--no-restore-pid)", pid);
+	return cr_rstrt_error(err, "cannot create process %d", pid);
+}
+
+/* The processes whose parent was outside the restart become ours. */
+static int fork_roots(const struct cr_plan *plan)
+{
+	unsigned int i;
+	pid_t pid;
+
+	roots = calloc(plan->nprocs, sizeof(*roots));
+	if (!roots)
+		return cr_rstrt_error(-ENOMEM, "processes");
+	for (i = 0; i < plan->nprocs; i++) {
+		if (!cr_is_root(plan, i))
+			continue;
+		pid = cr_fork_with_pid(plan->procs[i].pid, plan->restore_pid);
+		if (pid == 0)
+			_exit(-cr_rstrt_child_run(plan, i) & 0xff);
+		if (pid < 0)
+			return fork_error(plan->procs[i].pid);
+		cr_set_group(plan, i, pid);
+		roots[nroots++] = pid;
+	}
+	return 0;
+}
+
+/* Waits for every root; the first, the eldest, gives the exit status. */
+static int wait_roots(void)
+{
+	int status, first = 0;
+	unsigned int i;
+
+	for (i = 0; i < nroots; i++) {
+		if (roots[i] == early_pid)
+			status = early_status;
+		else
+			while (waitpid(roots[i], &status, __WALL) < 0 &&
+			       errno == EINTR)
+				;
+		if (i == 0)
+			first = status;
+		roots[i] = 0;
+	}
+	return first;
+}
+
 static int restart(struct opts *o, int img, int ctrl)
 {
 	struct cr_rstrt_args args = { .fd = img };
-	struct cr_plan plan = { .restore_pid = o->restore_pid };
-	const struct cr_rstrt_proc *p;
+	struct cr_plan plan = { .restore_pid = o->restore_pid,
+				.restore_pgid = o->restore_pgid,
+				.restore_sid = o->restore_sid };
 	char msg[CR_MSG_MAX];
-	int err, status = 0;
+	int err;
 
 	if (o->restore_pid)
 		args.flags |= CR_RSTRT_RESTORE_PID;
@@ -202,24 +329,15 @@ static int restart(struct opts *o, int img, int ctrl)
 	if (err)
 		goto out_log;
 	err = get_plan(ctrl, &plan);
+	if (!err)
+		err = make_pipes(&plan);
 	if (err)
 		goto out_log;
-	p = plan.procs;
-	child_pid = cr_fork_with_pid(p->pid, o->restore_pid);
-	if (child_pid < 0) {
-		err = errno == EEXIST ? -EBUSY : -errno;
-		if (err == -EBUSY)
-			cr_rstrt_error(err, "pid %d is in use", p->pid);
-		else if (err == -EPERM)
-			cr_rstrt_error(err, "restoring pid %d needs "
-				       "CAP_CHECKPOINT_RESTORE (or use "
-				       "--no-restore-pid)", p->pid);
-		else
-			cr_rstrt_error(err, "cannot create process %d", p->pid);
+	err = fork_roots(&plan);
+	if (err) {
+		ioctl(ctrl, CR_OP_RSTRT_ABORT, -err);
 		return -err & 0xff;
 	}
-	if (child_pid == 0)
-		_exit(-cr_rstrt_child_run(&plan, 0) & 0xff);
 	forward_signals();
 	close(img);
 	err = wait_restored(ctrl);
@@ -228,9 +346,7 @@ static int restart(struct opts *o, int img, int ctrl)
 	if (err)
 		goto out_log;
 	close(ctrl);
-	while (waitpid(child_pid, &status, __WALL) < 0 && errno == EINTR)
-		;
-	return mimic(status);
+	return mimic(wait_roots());
 out_log:
 	cri_log(ctrl, msg, sizeof(msg));
 	return cr_report("Restart failed", err, msg);

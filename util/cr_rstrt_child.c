@@ -247,6 +247,56 @@ pid_t cr_fork_with_pid(pid_t pid, bool restore_pid)
 	return syscall(SYS_clone3, &ca, sizeof(ca));
 }
 
+/* Whether process index's parent is outside the restart. */
+bool cr_is_root(const struct cr_plan *plan, unsigned int index)
+{
+	unsigned int j;
+
+	for (j = 0; j < plan->nprocs; j++)
+		if (plan->procs[j].pid == plan->procs[index].ppid)
+			return false;
+	return true;
+}
+
+/*
+ * Session and process group, when asked for, before the children are
+ * made so that they inherit them.  Without the original pids only a
+ * process's own group or session can be made again.
+ */
+static int restore_ids(const struct cr_plan *plan, const struct cr_rstrt_proc *p)
+{
+	pid_t pgid = p->pgid == p->pid ? 0 : p->pgid;
+
+	if (plan->restore_sid && p->sid == p->pid && setsid() < 0)
+		return cr_rstrt_error(-errno, "cannot make pid %d a session "
+				      "leader", p->pid);
+	if (!plan->restore_pgid || getpgid(0) == (pgid ? pgid : getpid()))
+		return 0;
+	if (pgid && !plan->restore_pid)
+		return cr_rstrt_error(-EINVAL, "process group %d of pid %d "
+				      "needs --restore-pid", p->pgid, p->pid);
+	if (setpgid(0, pgid) < 0)
+		return cr_rstrt_error(-errno, "cannot put pid %d in process "
+				      "group %d", p->pid, p->pgid);
+	return 0;
+}
+
+/*
+ * The parent puts a new process in its group too, as shells do: the
+ * group's leader is made first, so its members never race it.
+ */
+void cr_set_group(const struct cr_plan *plan, unsigned int index, pid_t pid)
+{
+	const struct cr_rstrt_proc *p = &plan->procs[index];
+
+	if (!plan->restore_pgid)
+		return;
+	if (p->pgid == p->pid)
+		setpgid(pid, pid);
+	else if (plan->restore_pid)
+		setpgid(pid, p->pgid);
+}
+
 /* The children of process index must exist before it becomes the program. */
 static int fork_children(const struct cr_plan *plan, unsigned int index)
 {
@@ -260,6 +310,8 @@ static int fork_children(const struct cr_plan *plan, unsigned int index)
 		pid = cr_fork_with_pid(procs[j].pid, plan->restore_pid);
 		if (pid == 0)
 			_exit(-cr_rstrt_child_run(plan, j) & 0xff);
+		if (pid > 0)
+			cr_set_group(plan, j, pid);
 		if (pid < 0 && errno == EEXIST)
 			return cr_rstrt_error(-EBUSY, "pid %d is in use",
 					      procs[j].pid);
@@ -277,7 +329,9 @@ static int prepare(const struct cr_plan *plan, unsigned int index)
 	unsigned int i;
 	int err;
 
-	err = fork_children(plan, index);
+	err = restore_ids(plan, p);
+	if (!err)
+		err = fork_children(plan, index);
 	if (err)
 		return err;
 	if (chdir(cwd) < 0)
