@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libcr: the application side of checkpoint/restart, source-compatible
+ * with BLCR's libcr.h.  Link with -lcr (pkg-config libcr).
+ *
+ * A program that never calls cr_init() needs no libcr at all: the blcr
+ * module checkpoints and restarts it as it is.  cr_init() is for programs
+ * that want callbacks around a checkpoint or critical sections.
+ *
+ * How callbacks run here.  cr_init() starts one libcr thread (all signals
+ * blocked) that waits for checkpoints covering the process.  When one
+ * comes it waits until no thread is inside a critical section, runs the
+ * thread-context callbacks, and, from the innermost cr_checkpoint(), sends
+ * every thread that called cr_init() the signal SIGRTMAX (BLCR's
+ * CR_SIGNUM); those threads run their signal-context callbacks in the
+ * handler, newest first.  When all of them wait in their innermost
+ * cr_checkpoint(), the process is saved; every cr_checkpoint() then
+ * returns 0, or later a positive value in a process restarted from that
+ * checkpoint.  Programs that call cr_init() must leave SIGRTMAX alone and
+ * unblocked in those threads.
+ *
+ * Differences from BLCR, all reported with -1 and errno:
+ *  - cr_forward_checkpoint() fails with ENOSYS.
+ *  - The restart request API (cr_request_restart() ...) fails with ENOSYS:
+ *    use the cr_restart tool.
+ *  - cr_hold_ctrl() records its values but threads are never held: each
+ *    resumes as soon as its own callbacks are done.
+ *  - The *_NO_CALLBACKS hooks never run: threads that did not call
+ *    cr_init() are not interrupted at all.
+ *  - struct cr_checkpoint_info's dest and struct cr_restart_info's src are
+ *    "" and cr_restart_info's requester is 0: the module does not say.
+ */
+#ifndef LIBCR_H
+#define LIBCR_H
+
+#include <sys/types.h>
+#include <sys/time.h>
+#include <errno.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define _CR_DEPRECATED __attribute__((__deprecated__))
+#else
+#define _CR_DEPRECATED
+#endif
+
+/* Error codes beyond errno.h's, for errno and cr_strerror(). */
+enum {
+	CR_MIN_ERRCODE = 2353,
+	CR_ETEMPFAIL,		/* a callback cancelled the checkpoint */
+	CR_EPERMFAIL,		/* ... and asked for the job to end */
+	CR_ENOSUPPORT,		/* no checkpoint support in a target */
+	CR_EVERSION,		/* module interface version not supported */
+	CR_EOMITTED,		/* a callback omitted its process */
+	CR_EBADARCH,		/* context file is for another architecture */
+	CR_EPTRACED,		/* a target is being traced */
+	CR_EPTRACER,		/* a target is tracing another process */
+	CR_ERSTRTABRT,		/* restart was aborted */
+	CR_ERESTARTED,		/* the request handle crossed a restart */
+	CR_ENOTCB,		/* only valid inside a callback */
+	CR_ENOINIT,		/* the thread has not called cr_init() */
+	CR_MAX_ERRCODE
+};
+
+typedef int cr_version_t;
+#define CR_CHECKPOINT_ARGS_VERSION	1
+#define CR_RESTART_ARGS_VERSION		1
+
+#define CR_MAX_CALLBACKS	0x1FFFFFF
+
+typedef int (*cr_callback_t)(void *);
+typedef int cr_client_id_t;
+typedef int cr_callback_id_t;
+typedef unsigned int cr_spinlock_t;
+
+/* What a request covers.  BLCR's values; the module numbers them itself. */
+typedef enum {
+	CR_SCOPE_PROC,		/* one process, all its threads */
+	CR_SCOPE_PGRP,		/* every process of a process group */
+	CR_SCOPE_SESS,		/* every process of a session */
+	CR_SCOPE_TREE,		/* a process and its descendants */
+} cr_scope_t;
+
+/* cr_checkpoint() flags; a failure may carry a code (1..65535). */
+enum {
+	CR_CHECKPOINT_READY = 0,
+	CR_CHECKPOINT_TEMP_FAILURE = 1,	/* cancel, everyone continues */
+	CR_CHECKPOINT_PERM_FAILURE = 2,	/* cancel, the job should end */
+	CR_CHECKPOINT_OMIT = 4,		/* leave this process out */
+};
+#define CR_CHECKPOINT_TEMP_FAILURE_CODE(v) \
+	(CR_CHECKPOINT_TEMP_FAILURE | ((v) << 16))
+#define CR_CHECKPOINT_PERM_FAILURE_CODE(v) \
+	(CR_CHECKPOINT_PERM_FAILURE | ((v) << 16))
+#define CR_CHECKPOINT_ABORT_MASK (CR_CHECKPOINT_TEMP_FAILURE | \
+		CR_CHECKPOINT_PERM_FAILURE | CR_CHECKPOINT_OMIT)
+
+/*
+ * cr_checkpoint_args_t.cr_flags.  Only CR_CHKPT_ASYNC_ERR (report request
+ * errors at reap time) is supported; the others fail with EINVAL.
+ */
+#define CR_CHKPT_PROHIBIT_SELF	0x0001
+#define CR_CHKPT_PTRACED_ALLOW	0x0002
+#define CR_CHKPT_PTRACED_SKIP	0x0004
+#define CR_CHKPT_PTRACER_SKIP	0x0008
+#define CR_CHKPT_ASYNC_ERR	0x0010
+#define CR_CHKPT_DUMP_EXEC	0x0200
+#define CR_CHKPT_DUMP_PRIVATE	0x0400
+#define CR_CHKPT_DUMP_SHARED	0x0800
+#define CR_CHKPT_DUMP_ALL	(CR_CHKPT_DUMP_EXEC | CR_CHKPT_DUMP_PRIVATE | \
+				 CR_CHKPT_DUMP_SHARED)
+
+/* cr_restart_args_t.cr_flags. */
+#define CR_RSTRT_ASYNC_ERR	0x0001
+#define CR_RSTRT_RESTORE_PID	0x0002
+#define CR_RSTRT_RESTORE_PGID	0x0004
+#define CR_RSTRT_RESTORE_SID	0x0008
+
+/* Path pairs to relocate at restart. */
+struct cr_rstrt_relocate_pair {
+	const char *oldpath;
+	const char *newpath;
+};
+
+struct cr_rstrt_relocate {
+	unsigned int count;
+	struct cr_rstrt_relocate_pair path[];
+};
+
+#define CR_MAX_RSTRT_RELOC	16
+
+typedef struct cr_checkpoint_args {
+	cr_version_t cr_version;
+	cr_scope_t cr_scope;	/* must be set */
+	pid_t cr_target;	/* 0: the caller's own pid, pgid or sid */
+	int cr_fd;		/* destination, open for writing; must be set */
+	int cr_signal;		/* sent to the targets afterwards, or 0 */
+	unsigned int cr_timeout; /* seconds, 0: the module's default */
+	unsigned int cr_flags;	/* CR_CHKPT_* */
+} cr_checkpoint_args_t;
+
+typedef struct cr_restart_args {
+	cr_version_t cr_version;
+	int cr_fd;
+	int cr_signal;
+	unsigned int cr_flags;	/* CR_RSTRT_* */
+	struct cr_rstrt_relocate *cr_relocate;
+} cr_restart_args_t;
+
+/* A request in progress (an open ctrl fd). */
+typedef unsigned long cr_checkpoint_handle_t;
+typedef unsigned long cr_restart_handle_t;
+
+struct cr_checkpoint_info {
+	int signal;		/* sent after the checkpoint, or 0 */
+	const char *dest;	/* "" here: the module does not say */
+	pid_t requester;
+	pid_t target;
+	cr_scope_t scope;
+};
+
+struct cr_restart_info {
+	pid_t requester;	/* 0 here: the module does not say */
+	const char *src;	/* "" here */
+};
+
+/* Callback contexts, for the flags of cr_register_callback(). */
+#define CR_THREAD_CONTEXT	0x4000000
+#define CR_SIGNAL_CONTEXT	0x2000000
+
+/* The client id for cr_enter_cs() inside callbacks. */
+#define CR_ID_CALLBACK		((cr_client_id_t)-1)
+
+#define CR_SPINLOCK_INITIALIZER	0U
+
+/* cr_status() */
+enum {
+	CR_STATE_IDLE,
+	CR_STATE_PENDING,	/* requested, waiting for critical sections */
+	CR_STATE_ACTIVE,	/* callbacks are running */
+};
+
+/* cr_poll_checkpoint() and cr_poll_restart() failures. */
+#define CR_POLL_CHKPT_ERR_PRE	(-1)	/* waiting failed */
+#define CR_POLL_CHKPT_ERR_POST	(-2)	/* the request failed */
+#define CR_POLL_CHKPT_ERR_LOG	(-3)	/* reading its messages failed */
+#define CR_POLL_RSTRT_ERR_PRE	(-1)
+#define CR_POLL_RSTRT_ERR_POST	(-2)
+#define CR_POLL_RSTRT_ERR_LOG	(-3)
+
+/* Hooks: CONT after a checkpoint, RSTRT after a restart. */
+typedef enum {
+	CR_HOOK_CONT_SIGNAL_CONTEXT = 0, /* in a thread that called cr_init */
+	CR_HOOK_CONT_THREAD_CONTEXT,	/* in the libcr thread */
+	CR_HOOK_CONT_NO_CALLBACKS,	/* never run, see above */
+	CR_HOOK_RSTRT_SIGNAL_CONTEXT,
+	CR_HOOK_RSTRT_THREAD_CONTEXT,
+	CR_HOOK_RSTRT_NO_CALLBACKS,
+	CR_NUM_HOOKS
+} cr_hook_event_t;
+
+typedef void (*cr_hook_fn_t)(cr_hook_event_t);
+#define CR_HOOK_FN_ERROR	((cr_hook_fn_t)(~0UL))
+
+/* cr_hold_ctrl() scopes and flags. */
+enum {
+	CR_HOLD_SCOPE_THREAD,
+	CR_HOLD_SCOPE_INIT,
+	CR_HOLD_SCOPE_UNINIT
+};
+
+#define CR_HOLD_READ	(-1)
+#define CR_HOLD_NONE	0
+#define CR_HOLD_CONT	1
+#define CR_HOLD_RSTRT	2
+#define CR_HOLD_BOTH	(CR_HOLD_CONT | CR_HOLD_RSTRT)
+#define CR_HOLD_DFLT	4
+
+/*
+ * Sets up libcr for the calling thread; call it in every thread that
+ * registers signal-context callbacks or enters critical sections.
+ * Returns the thread's client id (>= 0), or -1 with errno (ENOSYS when
+ * the module is not loaded).  Not async-signal-safe.
+ */
+cr_client_id_t cr_init(void);
+
+/*
+ * Registers a callback run at each checkpoint: CR_THREAD_CONTEXT ones in
+ * the libcr thread, CR_SIGNAL_CONTEXT ones in the calling thread's signal
+ * handler (newest first).  Returns its id, or -1 with errno CR_ENOINIT,
+ * EINVAL, ENOMEM, ENOSPC, or EBUSY inside a callback.
+ */
+cr_callback_id_t cr_register_callback(cr_callback_t func, void *arg,
+				      int flags);
+
+/* Replaces a callback (func NULL disables it); the context must match. */
+int cr_replace_callback(cr_callback_id_t id, cr_callback_t func, void *arg,
+			int flags);
+
+/* Replaces the running callback; only inside a callback. */
+int cr_replace_self(cr_callback_t func, void *arg, int flags);
+
+/*
+ * In a callback: lets the checkpoint go on (flags 0) or fails it.
+ * Returns 0 continuing after the checkpoint, > 0 in a restarted process,
+ * or -CR_ETEMPFAIL, -CR_EPERMFAIL (or the code given), -CR_EOMITTED,
+ * -CR_ENOTCB outside a callback.  A callback that returns without calling
+ * it gets cr_checkpoint(0) called for it, or PERM_FAILURE if it returned
+ * non-zero.
+ */
+int cr_checkpoint(int flags);
+
+/*
+ * Critical sections defer checkpoints until the outermost cr_leave_cs().
+ * cr_enter_cs() blocks while a checkpoint is pending or active;
+ * cr_tryenter_cs() returns > 0 instead.  CR_ID_CALLBACK (or any id in a
+ * callback) enters nothing.  Async-signal-safe.
+ */
+int cr_enter_cs(cr_client_id_t id);
+int cr_tryenter_cs(cr_client_id_t id);
+int cr_leave_cs(cr_client_id_t id);
+
+/* CR_STATE_*, or -1 with errno CR_ENOINIT.  Async-signal-safe. */
+int cr_status(void);
+
+/* The request in progress, inside a callback before cr_checkpoint(). */
+const struct cr_checkpoint_info *cr_get_checkpoint_info(void);
+/* After cr_checkpoint() returned > 0 in a callback. */
+const struct cr_restart_info *cr_get_restart_info(void);
+
+/* Not supported: -1 with errno ENOSYS (CR_ENOTCB outside callbacks). */
+int cr_forward_checkpoint(cr_scope_t scope, pid_t target);
+
+/* Checkpoint requests; each handle is a ctrl fd until reaped. */
+int cri_init_checkpoint_args_t(cr_version_t version,
+			       cr_checkpoint_args_t *args);
+#define cr_initialize_checkpoint_args_t(args) \
+	cri_init_checkpoint_args_t(CR_CHECKPOINT_ARGS_VERSION, (args))
+
+/* 0, or -1 with errno (ESRCH, EPERM, EBADF, EINVAL, ENOSYS, ...). */
+int cr_request_checkpoint(cr_checkpoint_args_t *args,
+			  cr_checkpoint_handle_t *handle);
+/* > 0 done, 0 timed out, -1 with errno; timeout NULL waits. */
+int cr_wait_checkpoint(cr_checkpoint_handle_t *handle,
+		       struct timeval *timeout);
+/* Copies up to len bytes of the module's message; returns its size. */
+int cr_log_checkpoint(cr_checkpoint_handle_t *handle, unsigned int len,
+		      char *msg);
+/*
+ * > 0 on success, and closes the handle; -1 with errno EAGAIN while it
+ * runs, CR_ERESTARTED in a process restarted from that checkpoint (also
+ * a success), else the request's error.
+ */
+int cr_reap_checkpoint(cr_checkpoint_handle_t *handle);
+/* Wait, log (malloc'd in *msg_p) and reap; 0 on timeout or
+ * CR_POLL_CHKPT_ERR_*. */
+int cr_poll_checkpoint_msg(cr_checkpoint_handle_t *handle,
+			   struct timeval *timeout, char **msg_p);
+int cr_poll_checkpoint(cr_checkpoint_handle_t *handle,
+		       struct timeval *timeout);
+
+/* Restart requests: not supported here (ENOSYS), see above. */
+int cri_init_restart_args_t(cr_version_t version, cr_restart_args_t *args);
+#define cr_initialize_restart_args_t(args) \
+	cri_init_restart_args_t(CR_RESTART_ARGS_VERSION, (args))
+int cr_request_restart(cr_restart_args_t *args, cr_restart_handle_t *handle);
+int cr_wait_restart(cr_restart_handle_t *handle, struct timeval *timeout);
+int cr_log_restart(cr_restart_handle_t *handle, unsigned int len, char *msg);
+int cr_reap_restart(cr_restart_handle_t *handle);
+int cr_poll_restart_msg(cr_restart_handle_t *handle, struct timeval *timeout,
+			char **msg_p);
+int cr_poll_restart(cr_restart_handle_t *handle, struct timeval *timeout);
+
+/* Signal-safe spinlocks; trylock returns non-zero if it got the lock. */
+void cr_spinlock_init(cr_spinlock_t *lock);
+void cr_spinlock_lock(cr_spinlock_t *lock);
+void cr_spinlock_unlock(cr_spinlock_t *lock);
+int cr_spinlock_trylock(cr_spinlock_t *lock);
+
+/* strerror() that knows the CR_E* codes. */
+const char *cr_strerror(int errnum);
+
+/* Like signal(): returns the previous hook, or CR_HOOK_FN_ERROR. */
+cr_hook_fn_t cr_register_hook(cr_hook_event_t event, cr_hook_fn_t hook_fn);
+
+/* Reads or sets a CR_HOLD_* value; returns the previous one, or -1. */
+int cr_hold_ctrl(int scope, int flags);
+
+/* Keep the thread's libcr data for other TLS destructors; return the
+ * previous count, or -1 with ERANGE. */
+int cr_inc_persist(void);
+int cr_dec_persist(void);
+
+/* Deprecated: checkpoint the calling process and wait for it. */
+void cr_request(void) _CR_DEPRECATED;
+int cr_request_file(const char *filename) _CR_DEPRECATED;
+int cr_request_fd(int fd) _CR_DEPRECATED;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBCR_H */

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Helpers shared by the libcr test programs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libcr_test.h"
+
+static char failures[4096];
+static int nfail;
+
+bool lt_check(bool ok, const char *what, int line)
+{
+	size_t len = strlen(failures);
+
+	if (ok)
+		return true;
+	nfail++;
+	snprintf(failures + len, sizeof(failures) - len,
+		 "FAIL line %d: %s\n", line, what);
+	fprintf(stderr, "FAIL line %d: %s\n", line, what);
+	return false;
+}
+
+void lt_msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+long long lt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+bool lt_wait(bool (*cond)(void), int secs)
+{
+	int i;
+
+	for (i = 0; i < secs * 100; i++) {
+		if (cond())
+			return true;
+		lt_msleep(10);
+	}
+	return cond();
+}
+
+void lt_touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Written under a temporary name: the test script waits for path. */
+int lt_report(const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return 2;
+	fputs(nfail ? failures : "OK\n", f);
+	fclose(f);
+	rename(tmp, path);
+	return nfail ? 1 : 0;
+}

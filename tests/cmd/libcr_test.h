@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers shared by the libcr test programs (tests/cmd/libcr_*.c). */
+#ifndef LIBCR_TEST_H
+#define LIBCR_TEST_H
+
+#include <stdbool.h>
+
+/* Records a failed condition for lt_report(). */
+#define CHECK(cond)	lt_check((cond), #cond, __LINE__)
+
+bool lt_check(bool ok, const char *what, int line);
+void lt_msleep(long ms);
+long long lt_now_ns(void);
+/* Polls cond every 10 ms for up to secs seconds; false on timeout. */
+bool lt_wait(bool (*cond)(void), int secs);
+void lt_touch(const char *path);
+/* Writes "OK" or the failed checks to path; returns the exit status. */
+int lt_report(const char *path);
+
+#endif /* LIBCR_TEST_H */
