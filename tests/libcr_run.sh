@@ -4,7 +4,7 @@
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
-limit=30
+limit=100
 counter_wrap="cr_run --omit" start_counter $d $limit 100
 sleep 0.5
 grep -q libcr_omit /proc/$pid/maps || fail "libcr_omit is not loaded"
