@@ -1,8 +1,15 @@
 # Shared by the shell tests; sourced, not run.
 set -u
 
+# step NAME: names the part of the test that follows, in the log and in
+# the failure messages.
+step() {
+	cr_step=$1
+	echo "=== $1"
+}
+
 fail() {
-	echo "FAIL: $*"
+	echo "FAIL: ${cr_step:+$cr_step: }$*"
 	exit 1
 }
 
@@ -33,14 +40,161 @@ check_counter() {
 		fail "the counter's output is not 0..$(($2 - 1)): $(tr '\n' ' ' < "$1/out")"
 }
 
-# wait_file FILE PID [SECS]: until FILE exists; false if PID died first or
-# SECS (default 30) passed.
+now_ms() {
+	local t=${EPOCHREALTIME/[.,]/}
+	echo $((t / 1000))
+}
+
+# wait_file FILE PID [SECS]: until FILE exists; false as soon as PID has
+# died (it will never come) or after SECS (default 30).
 wait_file() {
-	local i
-	for i in $(seq $((${3:-30} * 10))); do
+	for _ in $(seq $((${3:-30} * 10))); do
 		[ -e "$1" ] && return 0
 		kill -0 $2 2> /dev/null || return 1
 		sleep 0.1
 	done
 	return 1
+}
+
+# ckpt_kill CTX: checkpoints $pid to CTX with --kill; it must die of SIGKILL.
+ckpt_kill() {
+	ckpt -f $1 --kill $pid
+	local rc
+	wait $pid
+	rc=$?
+	[ $rc -eq 137 ] || fail "the program was not killed (exit $rc)"
+}
+
+# ckpt_cont CTX: checkpoints $pid to CTX and leaves it running.
+ckpt_cont() {
+	ckpt -f $1 $pid
+}
+
+# ckpt ARGS...: cr_checkpoint ARGS..., which must succeed.
+ckpt() {
+	local t0
+	t0=$(now_ms)
+	cr_checkpoint "$@" || fail "cr_checkpoint exited $?"
+	echo "cr_checkpoint took $(($(now_ms) - t0)) ms"
+}
+
+# Programs that take a DIR: their output goes to DIR/log, they create
+# DIR/ready once set up and then wait for DIR/go, which the test creates
+# once it has checkpointed them (cr_ready_wait_go in tests/cr_test_util.h).
+
+# How long start_ready waits; a test with a slow setup raises it.
+ready_secs=60
+
+# start_ready DIR PROG ARGS...: runs PROG DIR ARGS... in the background and
+# waits until it is ready; sets pid.
+start_ready() {
+	local dir=$1 prog=$2
+	shift 2
+	rm -f $dir/ready $dir/go
+	"$prog" $dir "$@" > $dir/log 2>&1 &
+	pid=$!
+	wait_file $dir/ready $pid $ready_secs ||
+		{ cat $dir/log; fail "the program did not get ready"; }
+}
+
+# go_on DIR WHO: lets the program, checkpointed to DIR/ctx and left
+# running, go on; it must exit 0 having said "WHO: ok".  Then DIR/log is cut
+# back to what it was at the checkpoint, where a restart writes on.
+go_on() {
+	local size rc
+	size=$(stat -c %s $1/log)	# it still waits for go
+	touch $1/go
+	wait $pid
+	rc=$?
+	cat $1/log
+	[ $rc -eq 0 ] || fail "the program failed after the checkpoint (exit $rc)"
+	said_ok $1 "$2"
+	truncate -s $size $1/log
+}
+
+# restart_go DIR [WHO]: restarts DIR/ctx and lets it go on at once; it must
+# exit 0 (and say "WHO: ok").
+restart_go() {
+	local rc
+	touch $1/go
+	cr_restart $1/ctx
+	rc=$?
+	echo "--- after restart:"
+	cat $1/log
+	[ $rc -eq 0 ] || fail "cr_restart exited $rc (the program's verification failed?)"
+	[ -z "${2:-}" ] || said_ok $1 "$2"
+}
+
+# said_ok DIR WHO: the program said "WHO: ok" in DIR/log.
+said_ok() {
+	grep -q "^$2: ok" $1/log || fail "the program did not finish ok"
+}
+
+# cont_kill_test DIR NAME: tests/cmd/NAME is checkpointed and goes on
+# (DIR/cont), then checkpointed with --kill and restarted (DIR/kill); each
+# time it must say "NAME: ok".
+cont_kill_test() {
+	local prog=$CR_TESTS/cmd/$2
+	step cont
+	mkdir $1/cont
+	start_ready $1/cont $prog
+	ckpt_cont $1/cont/ctx
+	go_on $1/cont $2
+	step kill
+	mkdir $1/kill
+	start_ready $1/kill $prog
+	ckpt_kill $1/kill/ctx
+	restart_go $1/kill $2
+}
+
+# Programs that take OUT: they create OUT.ready once under way and, when
+# done, write a report to OUT that says OK on a line of its own iff all
+# was well, and exit 0 iff so.
+
+# start_reporting OUT PROG ARGS...: runs PROG OUT ARGS... in the background
+# and waits until it is under way; sets pid.
+start_reporting() {
+	local out=$1 prog=$2
+	shift 2
+	"$prog" $out "$@" &
+	pid=$!
+	wait_file $out.ready $pid 30 || fail "${prog##*/} never got going"
+}
+
+# report_ok OUT RC WHO: WHO exited RC after the program wrote OUT.
+report_ok() {
+	[ -f $1 ] || fail "$3 exited $2 and the program wrote no report"
+	cat $1
+	[ $2 -eq 0 ] || fail "$3 exited $2"
+	grep -qx OK $1 || fail "the report does not say OK"
+}
+
+# report_test DIR CHECK PROG ARGS...: a checkpoint --kill and restart, a
+# checkpoint that the program runs on across, and a restart of that second
+# context once the original has gone.  After each, CHECK OUT yes|no (was
+# it restarted?) looks further into the report.
+report_test() {
+	local dir=$1 check=$2 prog=$3
+	shift 3
+
+	step "checkpoint --kill, restart"
+	start_reporting $dir/out1 $prog "$@"
+	ckpt_kill $dir/ctx1
+	[ ! -e $dir/out1 ] || fail "the run ended before the checkpoint: $(cat $dir/out1)"
+	cr_restart $dir/ctx1
+	report_ok $dir/out1 $? cr_restart
+	$check $dir/out1 yes
+
+	step "checkpoint, run on"
+	start_reporting $dir/out2 $prog "$@"
+	ckpt_cont $dir/ctx2
+	wait $pid
+	report_ok $dir/out2 $? "the continued program"
+	$check $dir/out2 no
+
+	step "restart of the run-on checkpoint"
+	rm -f $dir/out2
+	cr_restart $dir/ctx2
+	report_ok $dir/out2 $? cr_restart
+	$check $dir/out2 yes
 }

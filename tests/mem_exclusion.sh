@@ -15,61 +15,38 @@
 
 d=$(mktemp -d)
 trap 'rm -rf $d' EXIT
-wait_file() {
-	local i
-	for i in $(seq 1 1200); do
-		[ -e "$1" ] && return 0
-		kill -0 $pid 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+ready_secs=120
 
 # run MODE kill|run: sets $size to the context file size.
 run() {
-	local mode=$1 how=$2 rc
+	local mode=$1
+	step $mode
 	rm -rf $d/*
-	# output to a regular file, reopened at restart at its offset
-	"$CR_TESTS/cmd/mem_exclusion" $d $mode > $d/log 2>&1 &
-	pid=$!
-	wait_file $d/ready || fail "$mode: the program did not get ready"
-	off=$(stat -c %s $d/log)	# the program's offset in its log
-	if [ $how = kill ]; then
-		cr_checkpoint -f $d/ctx --kill $pid || fail "$mode: cr_checkpoint exited $?"
-		wait $pid
-		rc=$?
-		[ $rc -eq 137 ] || fail "$mode: the program was not killed (exit $rc)"
-		touch $d/go
+	start_ready $d "$CR_TESTS/cmd/mem_exclusion" $mode
+	if [ $2 = kill ]; then
+		ckpt_kill $d/ctx
 	else
-		cr_checkpoint -f $d/ctx $pid || fail "$mode: cr_checkpoint exited $?"
-		touch $d/go
-		wait $pid
-		rc=$?
-		[ $rc -eq 0 ] || fail "$mode: the program failed after the checkpoint (exit $rc)"
+		ckpt_cont $d/ctx
+		go_on $d "mem_exclusion: $mode"
 	fi
-	truncate -s $off $d/log		# as it was at the checkpoint
 	size=$(stat -c %s $d/ctx)
 	echo "$mode: context file $size bytes ($((size / 1024)) KiB)"
-	cr_restart $d/ctx
-	rc=$?
-	cat $d/log
-	grep -q "^mem_exclusion: $mode: ok" $d/log || fail "$mode: the program did not finish ok"
-	[ $rc -eq 0 ] || fail "$mode: cr_restart exited $rc (the program's verification failed?)"
+	restart_go $d "mem_exclusion: $mode"
 }
 
 mode=${MEM_EXCLUSION_ANON:-anon}
 run $mode kill
-[ $size -lt $((16 * 1048576)) ] || fail "$mode: context file $size bytes >= 16 MiB"
-[ $size -ge $((10 * 1048576)) ] || fail "$mode: context file $size bytes < the 10 MiB written"
+[ $size -lt $((16 * 1048576)) ] || fail "context file $size bytes >= 16 MiB"
+[ $size -ge $((10 * 1048576)) ] || fail "context file $size bytes < the 10 MiB written"
 [ $mode = anon ] || { echo ok; exit 0; }
 
 run nofile run
 nofile=$size
 run file run
-[ $size -lt $((20 * 1048576)) ] || fail "file: context file $size bytes >= 20 MiB"
+[ $size -lt $((20 * 1048576)) ] || fail "context file $size bytes >= 20 MiB"
 [ $size -le $((nofile + 1048576)) ] ||
-	fail "file: context file $size bytes, $nofile without the mapping"
+	fail "context file $size bytes, $nofile without the mapping"
 
 run private run
-[ $size -lt $((2 * 1048576)) ] || fail "private: context file $size bytes >= 2 MiB"
+[ $size -lt $((2 * 1048576)) ] || fail "context file $size bytes >= 2 MiB"
 echo ok

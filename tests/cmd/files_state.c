@@ -20,8 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "../cr_test_util.h"
 
 static const char *dir;
 static int errors;
@@ -125,7 +126,6 @@ static void check(const struct desc *d)
 
 int main(int argc, char **argv)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	char content[4096], buf[8192], exp[8192];
 	int rw, app, ro, d1, d2, ce, nce, nb, high, dnull, dzero, drand, dd, fd, i;
 	ssize_t n;
@@ -183,12 +183,7 @@ int main(int argc, char **argv)
 	if (!(ds[5].fdflags & FD_CLOEXEC) || (ds[6].fdflags & FD_CLOEXEC) || high != 100)
 		BAD("setup");
 	printf("files_state: %d descriptors open\n", nd);
-	fflush(stdout);
-
-	fd = xopen(path("ready"), O_WRONLY | O_CREAT | O_TRUNC);
-	close(fd);
-	while (access(path("go"), F_OK) != 0)
-		nanosleep(&ts, NULL);
+	cr_ready_wait_go(dir);
 
 	/* the same descriptors, in the same state */
 	for (i = 0; i < nd; i++)

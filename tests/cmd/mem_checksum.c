@@ -6,12 +6,12 @@
  * and checksum) and exits 0 iff everything matches.
  * Usage: mem_checksum DIR [MIB]
  */
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include <unistd.h>
+
+#include "../cr_test_util.h"
 
 static uint64_t xs(uint64_t *s)
 {
@@ -23,16 +23,6 @@ static uint64_t xs(uint64_t *s)
 	return *s = x;
 }
 
-static uint64_t sum(const uint64_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL + i;
-	return h;
-}
-
 static long long now_ms(clockid_t c)
 {
 	struct timespec ts;
@@ -41,23 +31,13 @@ static long long now_ms(clockid_t c)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static int exists(const char *dir, const char *name)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t seed = 0x9e3779b97f4a7c15ULL, s, h0, h;
 	size_t mib = 256, n, i, bad;
-	char path[4096];
 	uint64_t *p;
 	long passes = 0;
 	long long tf;
-	int fd;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: mem_checksum DIR [MIB]\n");
@@ -73,25 +53,19 @@ int main(int argc, char **argv)
 	}
 	for (s = seed, i = 0; i < n; i++)
 		p[i] = xs(&s);
-	h0 = sum(p, n);
+	h0 = cr_sum64(p, n);
 	printf("mem_checksum: %zu MiB at %p, checksum %016llx\n", mib,
 	       (void *)p, (unsigned long long)h0);
 	fflush(stdout);
-	snprintf(path, sizeof(path), "%s/ready", argv[1]);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		perror(path);
-		return 2;
-	}
-	close(fd);
+	cr_touch(argv[1], "ready");
 	for (;;) {
-		int go = exists(argv[1], "go");
+		int go = cr_exists(argv[1], "go");
 		long long t = now_ms(CLOCK_MONOTONIC);
 
 		if (go)
 			printf("mem_checksum: saw go at realtime %lld ms\n",
 			       now_ms(CLOCK_REALTIME));
-		h = sum(p, n);
+		h = cr_sum64(p, n);
 		printf("mem_checksum: pass %ld took %lld ms\n", passes + 1,
 		       now_ms(CLOCK_MONOTONIC) - t);
 		fflush(stdout);
@@ -111,7 +85,7 @@ int main(int argc, char **argv)
 		if (p[i] != xs(&s) && bad++ < 5)
 			printf("mem_checksum: word %zu (offset %#zx) differs\n",
 			       i, i * sizeof(*p));
-	h = sum(p, n);
+	h = cr_sum64(p, n);
 	printf("mem_checksum: %ld passes, %zu bad words, final checksum %016llx (%lld ms)\n",
 	       passes, bad, (unsigned long long)h, now_ms(CLOCK_MONOTONIC) - tf);
 	return bad == 0 && h == h0 ? 0 : 1;

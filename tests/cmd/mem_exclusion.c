@@ -21,8 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "../cr_test_util.h"
 
 #define PG 4096UL
 #define MIB (1024UL * 1024)
@@ -38,27 +39,6 @@ static char *path(const char *name)
 
 	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
 	return buf;
-}
-
-static void touch(const char *name)
-{
-	int fd = open(path(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	if (fd < 0) {
-		perror(path(name));
-		exit(2);
-	}
-	close(fd);
-}
-
-static void wait_go(void)
-{
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-
-	fflush(stdout);
-	touch("ready");
-	while (access(path("go"), F_OK) != 0)
-		nanosleep(&ts, NULL);
 }
 
 /* The value of 64-bit word i of page pg in a pattern. */
@@ -136,7 +116,7 @@ static int do_anon(int thp)
 		sink += *(volatile uint64_t *)(m + pg * PG);
 	printf("mem_exclusion: anon: 1 GiB at %p, %zu pages written, 100 MiB read\n",
 	       (void *)m, written);
-	wait_go();
+	cr_ready_wait_go(dir);
 	for (pg = 0; pg < npg; pg++) {
 		char *p = m + pg * PG;
 
@@ -158,16 +138,6 @@ static int do_anon(int thp)
 	}
 	printf("mem_exclusion: anon: %zu pages fully checked\n", checked);
 	return errors ? 1 : 0;
-}
-
-static uint64_t sum(const uint64_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL + i;
-	return h;
 }
 
 /* Creates NAME of LEN bytes with pattern TAG through write(). */
@@ -207,15 +177,15 @@ static int do_file(int map)
 			perror("mmap");
 			return 2;
 		}
-		h0 = sum((uint64_t *)m, len / 8);
+		h0 = cr_sum64((uint64_t *)m, len / 8);
 		printf("mem_exclusion: file: 200 MiB mapped at %p, checksum %016llx\n",
 		       (void *)m, (unsigned long long)h0);
 	}
 	close(fd);
-	wait_go();
+	cr_ready_wait_go(dir);
 	if (!map)
 		return 0;
-	h = sum((uint64_t *)m, len / 8);
+	h = cr_sum64((uint64_t *)m, len / 8);
 	if (h != h0)
 		BAD("file: checksum after restart %016llx != %016llx",
 		    (unsigned long long)h, (unsigned long long)h0);
@@ -260,7 +230,7 @@ static int do_private(void)
 	memset(m + 200 * PG, 0x5a, PG / 2);
 	printf("mem_exclusion: private: 4 MiB mapped at %p, %zu pages modified\n",
 	       (void *)m, NMOD + 1);
-	wait_go();
+	cr_ready_wait_go(dir);
 	for (pg = 0; pg < npg; pg++) {
 		char *p = m + pg * PG;
 

@@ -10,13 +10,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../cr_test_util.h"
 
 static int errors;
 
@@ -51,8 +52,7 @@ int main(int argc, char **argv)
 	struct itimerval prof = { { 7, 0 }, { 1000, 0 } }, v;
 	struct itimerval virt = { { 3, 0 }, { 500, 0 } };
 	struct sigaction sa;
-	char path[4096];
-	int fd, t0;
+	int t0;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: signals_itimer DIR\n");
@@ -70,16 +70,7 @@ int main(int argc, char **argv)
 	while (ticks < 3)
 		pause();
 	printf("signals_itimer: ticking\n");
-	fflush(stdout);
-
-	snprintf(path, sizeof(path), "%s/ready", argv[1]);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return 2;
-	close(fd);
-	snprintf(path, sizeof(path), "%s/go", argv[1]);
-	while (access(path, F_OK) != 0)
-		sleep_ms(20);
+	cr_ready_wait_go(argv[1]);
 
 	getitimer(ITIMER_REAL, &v);
 	if (v.it_interval.tv_sec != 0 || v.it_interval.tv_usec != 50000)

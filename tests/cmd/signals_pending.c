@@ -11,13 +11,13 @@
  * Usage: signals_pending DIR
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "../cr_test_util.h"
 
 static int errors;
 
@@ -60,12 +60,10 @@ static void h_rt(int sig, siginfo_t *si, void *uc)
 
 int main(int argc, char **argv)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	struct sigaction sa;
 	sigset_t b, p;
 	union sigval v;
-	char path[4096];
-	int fd, rt = SIGRTMIN + 2, rt3 = SIGRTMIN + 3;
+	int rt = SIGRTMIN + 2, rt3 = SIGRTMIN + 3;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: signals_pending DIR\n");
@@ -100,16 +98,7 @@ int main(int argc, char **argv)
 	    !sigismember(&p, SIGUSR2) || !sigismember(&p, rt3))
 		BAD("not pending before the checkpoint");
 	printf("signals_pending: SIGUSR1, SIGRTMIN+3 (thread), SIGUSR2, SIGRTMIN+2 x2 (process) pending\n");
-	fflush(stdout);
-
-	snprintf(path, sizeof(path), "%s/ready", argv[1]);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return 2;
-	close(fd);
-	snprintf(path, sizeof(path), "%s/go", argv[1]);
-	while (access(path, F_OK) != 0)
-		nanosleep(&ts, NULL);
+	cr_ready_wait_go(argv[1]);
 
 	sigpending(&p);
 	if (!sigismember(&p, SIGUSR1))

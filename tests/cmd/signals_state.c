@@ -11,14 +11,14 @@
  * Usage: signals_state DIR
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "../cr_test_util.h"
 
 static const char *dir;
 static int errors;
@@ -234,11 +234,8 @@ static void fire(void)
 
 int main(int argc, char **argv)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	char p[4096];
 	sigset_t b;
 	stack_t ss;
-	int fd;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: signals_state DIR\n");
@@ -267,16 +264,7 @@ int main(int argc, char **argv)
 	}
 	snapshot();
 	printf("signals_state: set up, alternate stack %p\n", (void *)altstack);
-	fflush(stdout);
-
-	snprintf(p, sizeof(p), "%s/ready", dir);
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return 2;
-	close(fd);
-	snprintf(p, sizeof(p), "%s/go", dir);
-	while (access(p, F_OK) != 0)
-		nanosleep(&ts, NULL);
+	cr_ready_wait_go(dir);
 
 	compare();
 	fire();

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Helpers shared by the test programs in tests/cmd, as tests/lib.sh is by
+ * the scripts: cr_ready_wait_go is the other half of its start_ready.
+ */
+#ifndef CR_TEST_UTIL_H
+#define CR_TEST_UTIL_H
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Whether DIR/NAME exists. */
+static inline int cr_exists(const char *dir, const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Creates DIR/NAME, empty; exits 2 if it cannot. */
+static inline void cr_touch(const char *dir, const char *name)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		perror(path);
+		exit(2);
+	}
+	close(fd);
+}
+
+/*
+ * Says DIR/ready and waits for DIR/go, which the test creates once it has
+ * checkpointed.  stdout is flushed first so that the log holds everything
+ * up to the checkpoint.
+ */
+static inline void cr_ready_wait_go(const char *dir)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	fflush(stdout);
+	cr_touch(dir, "ready");
+	while (!cr_exists(dir, "go"))
+		nanosleep(&ts, NULL);
+}
+
+/* Checksum of N words: FNV-1a-like, with the index mixed in. */
+static inline uint64_t cr_sum64(const uint64_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL + i;
+	return h;
+}
+
+#endif
