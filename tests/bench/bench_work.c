@@ -162,6 +162,11 @@ static check_fn setup_sparse(char **arg)
 	anon_bytes = strtoul(arg[0], NULL, 0) << 20;
 	sparse_step = 100 / strtoul(arg[1], NULL, 0);
 	anon_p = map_anon(anon_bytes);
+	/* Else transparent huge pages make it all resident (zero-filled). */
+	if (madvise(anon_p, anon_bytes, MADV_NOHUGEPAGE)) {
+		perror("madvise");
+		exit(2);
+	}
 	for (off = 0; off < anon_bytes; off += sparse_step * PAGE)
 		pattern((uint64_t *)((char *)anon_p + off), PAGE, off, 0);
 	return check_sparse;
