@@ -1,0 +1,270 @@
+# The benchmark (make bench, tests/bench.list; not part of make check):
+# checkpoint and restart times and image sizes of cr_checkpoint/cr_restart
+# and of criu, for a set of workloads, next to the time a plain write(2)
+# and read(2) of the same data take in the same tmpfs (the copy floor).
+# Every restart is verified: the restored workload checks all its state
+# and reports ok or BAD.  Prints one line per run, then the medians as CSV
+# between "bench-csv-begin" and "bench-csv-end" lines for the host
+# (tests/bench/report.sh).  Settings (vmrun --env): BENCH_REPS (runs per
+# workload and tool, default 3), BENCH_ONLY (workload names to run).
+. "$CR_TESTS/lib.sh"
+
+reps=${BENCH_REPS:-3}
+only=${BENCH_ONLY:-}
+work=$CR_TESTS/bench/bench_work
+limit=$CR_TESTS/bench/bench_limit
+w=$(mktemp -d)
+trap 'rm -rf $w' EXIT
+
+# name, MiB of data a checkpoint must save (0: none), bench_work arguments;
+# DATA is the 200 MiB file the "file" workload maps.
+workloads=(
+	"anon64		64	anon 64"
+	"anon256	256	anon 256"
+	"anon1024	1024	anon 1024"
+	"sparse1g	10	sparse 1024 1"
+	"file200	0	file DATA"
+	"maps1000	4	maps 1000"
+	"threads64	4	threads 64"
+	"tree32		64	tree 32 2"
+	"python		0	python 100"
+)
+
+# A python3 process with a heap of about MIB MiB (a million small objects
+# and MIB MiB of bytes), speaking bench_work's ready/go/resumed/result.
+cat > $w/heap.py <<'EOF'
+import hashlib, os, sys, time
+d, mib = sys.argv[1], int(sys.argv[2])
+objs = [(i, str(i)) for i in range(1000000)]
+blob = os.urandom(mib << 20)
+want = (sum(i for i, _ in objs), hashlib.sha1(blob).hexdigest())
+open(d + "/ready", "w").close()
+while not os.path.exists(d + "/go"):
+	time.sleep(0.005)
+with open(d + "/resumed", "w") as f:
+	f.write("%d\n" % (time.time_ns() // 1000))
+ok = want == (sum(i for i, _ in objs), hashlib.sha1(blob).hexdigest())
+with open(d + "/result", "w") as f:
+	f.write("ok\n" if ok else "BAD: the heap changed\n")
+sys.exit(0 if ok else 1)
+EOF
+
+mem_mib=$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)
+have_criu=0
+if command -v criu > /dev/null; then
+	have_criu=1
+	# What criu needs in this guest (see the VM notes): socket diag
+	# modules, netfilter for its feature probes.
+	for m in unix_diag inet_diag tcp_diag udp_diag netlink_diag \
+		af_packet_diag nf_tables nft_compat veth tun; do
+		modprobe -q $m
+	done
+else
+	echo "note: criu is not installed (apt-get install criu): criu skipped"
+fi
+
+# wait_file FILE SECS: until FILE exists (false after SECS seconds)
+wait_file() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# gone PID: PID has exited (a zombie counts: its memory is freed)
+gone() {
+	local st
+	read -r st 2> /dev/null < /proc/$1/stat || return 0
+	st=${st##*) }
+	[ "${st%% *}" = Z ]
+}
+
+# reap PID: until PID has exited (bash reaps its children by itself)
+reap() {
+	while ! gone $1; do
+		sleep 0.05
+	done
+}
+
+# start DIR ARGS: runs the workload in its own session in DIR until it is
+# ready; sets pid.  Disowned: no "Killed" notices when a checkpoint kills it.
+start() {
+	local d=$1
+	shift
+	rm -rf $d
+	mkdir -p $d
+	if [ $1 = python ]; then
+		setsid python3 $w/heap.py $d $2 < /dev/null > $d/log 2>&1 &
+	else
+		setsid $work $d "$@" < /dev/null > $d/log 2>&1 &
+	fi
+	pid=$!
+	disown $pid
+	wait_file $d/ready 600 && return 0
+	echo "the workload did not get ready: $(tail -n 3 $d/log)"
+	kill -KILL -- -$pid
+	reap $pid
+	return 1
+}
+
+now() { t=${EPOCHREALTIME/./}; }
+# last_resumed DIR T0: when the last process of the workload ran again (us)
+last_resumed() { cat $1/resumed* 2> /dev/null | sort -n | tail -n 1 | grep . || echo $2; }
+ms() { echo $((($2 - $1) / 1000)); }
+mib() { awk -v b=$1 'BEGIN { printf "%.1f", b / 1048576 }'; }
+
+# After a run: sets r_ok (1 if the restored workload verified its state).
+verdict() {
+	local res
+	res=$(cat $1/result 2> /dev/null)
+	r_ok=0
+	[ "$res" = ok ] && [ $2 = 0 ] && r_ok=1
+	[ $r_ok = 1 ] || echo "  BAD: result '${res:-none}', exit $2; log: $(tail -n 3 $1/log | tr '\n' ' ')"
+}
+
+# run_ours DIR ARGS: sets r_ckpt r_down r_restart (ms), r_size (bytes), r_ok
+run_ours() {
+	local d=$1 t0 t1 rc scope=
+	shift
+	[ $1 = tree ] && scope=--tree
+	start $d "$@" || return 1
+	now; t0=$t
+	cr_checkpoint $scope -f $d/ctx --kill $pid > $d/ckpt.out 2>&1
+	rc=$?
+	now; t1=$t
+	[ $rc = 0 ] || kill -KILL -- -$pid
+	reap $pid
+	if [ $rc != 0 ]; then
+		echo "  cr_checkpoint exited $rc: $(tail -n 3 $d/ckpt.out)"
+		return 1
+	fi
+	r_ckpt=$(ms $t0 $t1)
+	r_down=$r_ckpt   # stop-the-world: stopped for the whole checkpoint
+	r_size=$(stat -c %s $d/ctx)
+	touch $d/go
+	now; t0=$t
+	cr_restart $d/ctx > $d/restart.out 2>&1
+	rc=$?
+	[ $rc = 0 ] || echo "  cr_restart exited $rc: $(tail -n 3 $d/restart.out)"
+	verdict $d $rc
+	r_restart=$(ms $t0 $(last_resumed $d $t0))
+	rm -f $d/ctx
+}
+
+# run_criu DIR ARGS: the same with criu dump / criu restore -d
+run_criu() {
+	local d=$1 t0 t1 rc
+	shift
+	start $d "$@" || return 1
+	mkdir $d/img
+	now; t0=$t
+	criu dump -t $pid -D $d/img -o $d/dump.log
+	rc=$?
+	now; t1=$t
+	[ $rc = 0 ] || kill -KILL -- -$pid
+	reap $pid
+	if [ $rc != 0 ]; then
+		echo "  criu dump exited $rc: $(grep -m3 Error $d/dump.log)"
+		return 1
+	fi
+	r_ckpt=$(ms $t0 $t1)
+	# criu's own count of the time the tasks were frozen, in us
+	r_down=$(crit show $d/img/stats-dump 2> /dev/null |
+		sed -n 's/.*"frozen_time": \([0-9]*\).*/\1/p')
+	r_down=${r_down:+$((r_down / 1000))}
+	r_size=$(du -sb $d/img | cut -f1)
+	touch $d/go
+	now; t0=$t
+	criu restore -D $d/img -d -o $d/restore.log
+	rc=$?
+	if [ $rc != 0 ]; then
+		echo "  criu restore exited $rc: $(grep -m3 Error $d/restore.log)"
+		r_ok=0
+		return 0
+	fi
+	wait_file $d/result 600 || kill -KILL -- -$pid
+	# The restored task is not our child: its exit status is not ours
+	# to see, and its memory must be freed before the next run.
+	reap $pid
+	verdict $d 0
+	r_restart=$(ms $t0 $(last_resumed $d $t0))
+	rm -rf $d/img
+}
+
+# median of the arguments ("-" if none)
+median() {
+	[ $# -gt 0 ] || { echo -; return; }
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
+		END { m = int((NR + 1) / 2); print NR % 2 ? v[m] : int((v[m] + v[m + 1]) / 2) }'
+}
+
+if [ $have_criu = 1 ]; then
+	# criu's first run after boot probes the kernel: not measured.
+	run_criu $w/warm anon 16 > /dev/null 2>&1
+fi
+
+csv="workload,args,limit_mib,limit_write_ms,limit_read_ms"
+for tool in ours criu; do
+	csv="$csv,${tool}_ckpt_ms,${tool}_down_ms,${tool}_restart_ms,${tool}_image_mib,${tool}_ok"
+done
+nbad=0
+for wl in "${workloads[@]}"; do
+	read -r name lim args <<< "$wl"
+	if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then
+		continue
+	fi
+	set -- $args
+	if [ $1 = anon ] && [ $(($2 * 3 + 512)) -gt $mem_mib ]; then
+		echo "note: $name skipped: needs $(($2 * 3 + 512)) MiB of guest RAM, have $mem_mib (vmrun --mem)"
+		continue
+	fi
+	if [ $1 = file ]; then
+		head -c 200M /dev/urandom > $w/data
+		set -- file $w/data
+	fi
+	declare -A vals=()
+	for tool in limit ours criu; do
+		vals[$tool.ok]=0
+	done
+	for ((i = 1; i <= reps; i++)); do
+		if [ $lim -gt 0 ]; then
+			read -r _ lw _ lr <<< "$($limit $w/limit.dat $lim)"
+			vals[limit.write]+=" $lw"
+			vals[limit.read]+=" $lr"
+			echo "$name limit $i: write $lw ms, read $lr ms ($lim MiB)"
+		fi
+		for tool in ours criu; do
+			[ $tool = criu ] && [ $have_criu = 0 ] && continue
+			r_ok=0
+			run_$tool $w/run "$@" || { nbad=$((nbad + 1)); continue; }
+			echo "$name $tool $i: ckpt $r_ckpt ms, down ${r_down:--} ms, restart $r_restart ms, image $(mib $r_size) MiB, $([ $r_ok = 1 ] && echo ok || echo BAD)"
+			if [ $r_ok = 1 ]; then
+				vals[$tool.ok]=$((vals[$tool.ok] + 1))
+				vals[$tool.ckpt]+=" $r_ckpt"
+				vals[$tool.down]+=" $r_down"
+				vals[$tool.restart]+=" $r_restart"
+				vals[$tool.size]+=" $r_size"
+			else
+				nbad=$((nbad + 1))
+			fi
+		done
+		rm -rf $w/run
+	done
+	rm -f $w/data
+	line="$name,$args,$lim,$(median ${vals[limit.write]:-}),$(median ${vals[limit.read]:-})"
+	for tool in ours criu; do
+		size=$(median ${vals[$tool.size]:-})
+		[ "$size" = - ] || size=$(mib $size)
+		line="$line,$(median ${vals[$tool.ckpt]:-}),$(median ${vals[$tool.down]:-}),$(median ${vals[$tool.restart]:-}),$size,${vals[$tool.ok]}/$reps"
+	done
+	[ $have_criu = 1 ] || line="${line%,*},-"
+	csv="$csv"$'\n'"$line"
+	unset vals
+done
+
+echo bench-csv-begin
+printf '%s\n' "$csv"
+echo bench-csv-end
+[ $nbad = 0 ] || fail "$nbad runs failed or were not verified"
