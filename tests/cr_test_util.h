@@ -52,6 +52,17 @@ static inline void cr_ready_wait_go(const char *dir)
 		nanosleep(&ts, NULL);
 }
 
+/* The next word of a xorshift64 sequence: cheap reproducible contents. */
+static inline uint64_t cr_xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
 /* Checksum of N words: FNV-1a-like, with the index mixed in. */
 static inline uint64_t cr_sum64(const uint64_t *p, size_t n)
 {

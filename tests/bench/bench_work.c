@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#include "../cr_test_util.h"
 #include <unistd.h>
 
 #define PAGE 4096UL
@@ -37,16 +39,6 @@ typedef void (*check_fn)(void);
 static const char *dir;
 static char bad[256];
 
-static uint64_t xs(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 /* Fill (check == 0) or count the words that differ from the fill. */
 static size_t pattern(uint64_t *p, size_t bytes, uint64_t seed, int check)
 {
@@ -55,8 +47,8 @@ static size_t pattern(uint64_t *p, size_t bytes, uint64_t seed, int check)
 
 	for (i = 0; i < n; i++) {
 		if (!check)
-			p[i] = xs(&s);
-		else if (p[i] != xs(&s))
+			p[i] = cr_xorshift(&s);
+		else if (p[i] != cr_xorshift(&s))
 			nbad++;
 	}
 	return nbad;

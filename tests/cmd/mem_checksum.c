@@ -13,16 +13,6 @@
 
 #include "../cr_test_util.h"
 
-static uint64_t xs(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 static long long now_ms(clockid_t c)
 {
 	struct timespec ts;
@@ -52,7 +42,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (s = seed, i = 0; i < n; i++)
-		p[i] = xs(&s);
+		p[i] = cr_xorshift(&s);
 	h0 = cr_sum64(p, n);
 	printf("mem_checksum: %zu MiB at %p, checksum %016llx\n", mib,
 	       (void *)p, (unsigned long long)h0);
@@ -82,7 +72,7 @@ int main(int argc, char **argv)
 	/* Final check: regenerate the data from the seed. */
 	tf = now_ms(CLOCK_MONOTONIC);
 	for (bad = 0, s = seed, i = 0; i < n; i++)
-		if (p[i] != xs(&s) && bad++ < 5)
+		if (p[i] != cr_xorshift(&s) && bad++ < 5)
 			printf("mem_checksum: word %zu (offset %#zx) differs\n",
 			       i, i * sizeof(*p));
 	h = cr_sum64(p, n);
