@@ -448,6 +448,7 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 static int cr_chkpt_start(struct cr_chkpt_req *req)
 {
 	struct task_struct *t;
+	bool group;
 	int err;
 
 	err = cr_check_args(&req->args, &req->st);
@@ -458,21 +459,16 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 		return cr_fail(&req->st, -EBADF,
 			       "fd %d is not open for writing", req->args.fd);
 	req->s.file = req->out;
+	group = req->args.scope == CR_SCOPE_PGRP ||
+		req->args.scope == CR_SCOPE_SESS;
 	req->root = find_get_pid(req->args.target);
-	if (!req->root)
+	t = req->root && !group ? get_pid_task(req->root, PIDTYPE_TGID) : NULL;
+	if (!req->root || (!group && !t))
 		return cr_fail(&req->st, -ESRCH, "no process %d",
 			       req->args.target);
-	if (req->args.scope == CR_SCOPE_PGRP ||
-	    req->args.scope == CR_SCOPE_SESS) {
-		err = cr_collect_scope(req, NULL);
-	} else {
-		t = get_pid_task(req->root, PIDTYPE_TGID);
-		if (!t)
-			return cr_fail(&req->st, -ESRCH, "no process %d",
-				       req->args.target);
-		err = cr_collect_scope(req, t);
+	err = cr_collect_scope(req, t);
+	if (t)
 		put_task_struct(t);
-	}
 	if (err)
 		return err;
 	if (cr_target_busy(req))

@@ -110,17 +110,20 @@ void cr_shared_init(struct cr_shared *sh)
 	mutex_init(&sh->lock);
 	xa_init(&sh->seen);
 	xa_init(&sh->ids);
+	xa_init(&sh->files);
 }
 
 /* Also called early, once a restart has no more use for the files. */
 void cr_shared_release(struct cr_shared *sh)
 {
+	struct file *f;
+	unsigned long id;
+
 	xa_destroy(&sh->seen);
 	xa_destroy(&sh->ids);
-	while (sh->files && sh->nfiles)
-		fput(sh->files[--sh->nfiles]);
-	kvfree(sh->files);
-	sh->files = NULL;
+	xa_for_each(&sh->files, id, f)
+		fput(f);
+	xa_destroy(&sh->files);
 	cr_release_pipes(sh);
 }
 
@@ -183,7 +186,7 @@ static int cr_fill_fd(struct cr_shared *sh, struct cr_fd_slot *slot,
 	e->flags = slot->file->f_flags & CR_FD_FLAGS;
 	if (e->kind == CR_FD_PIPE)
 		cr_pipe_fd(sh, slot->file, e);
-	if (e->kind == CR_FD_INHERIT && slot->fd <= 2)
+	else if (e->kind == CR_FD_INHERIT)
 		e->inherit_fd = slot->fd;
 	if (e->kind != CR_FD_REG)
 		return sizeof(*e);
@@ -295,22 +298,15 @@ static int cr_parse_fds(const char *buf, size_t len, struct cr_fd_new *fds,
 	return off == len ? 0 : -EBADMSG;
 }
 
-/* The checkpoint's file id + 1, for the file just opened. */
+/* Keeps the file just opened under the next file id. */
 static int cr_add_file(struct cr_shared *sh, struct file *f)
 {
-	if (sh->nfiles == sh->cap) {
-		unsigned int cap = max(2 * sh->cap, 64U);
-		struct file **n = kvmalloc_array(cap, sizeof(*n), GFP_KERNEL);
+	int err = xa_err(xa_store(&sh->files, sh->nfiles + 1, f, GFP_KERNEL));
 
-		if (!n)
-			return -ENOMEM;
-		if (sh->files)
-			memcpy(n, sh->files, sh->nfiles * sizeof(*n));
-		kvfree(sh->files);
-		sh->files = n;
-		sh->cap = cap;
-	}
-	sh->files[sh->nfiles++] = get_file(f);
+	if (err)
+		return err;
+	sh->nfiles++;
+	get_file(f);
 	return 0;
 }
 
@@ -344,7 +340,7 @@ static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 	int err;
 
 	if (cr_fd_is_ref(e, sh->nfiles + 1))
-		return get_file(sh->files[e->file_id - 1]);
+		return get_file(xa_load(&sh->files, e->file_id));
 	if (e->kind == CR_FD_INHERIT)
 		f = fget(e->inherit_fd) ?: ERR_PTR(-EBADF);
 	else if (e->kind == CR_FD_PIPE)

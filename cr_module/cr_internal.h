@@ -115,9 +115,8 @@ struct cr_shared {
 	struct mutex lock;	/* checkpoint: seen and pipes, while noting */
 	struct xarray seen;	/* checkpoint: pipe files counted */
 	struct xarray ids;	/* checkpoint: file -> file id */
-	struct file **files;	/* restart: file id - 1 -> file */
+	struct xarray files;	/* restart: file id -> file */
 	unsigned int nfiles;	/* file ids given out */
-	unsigned int cap;
 	struct cr_pipe *pipes;
 	unsigned int npipes, pcap;
 	bool pipes_ready;	/* restart: the restarter's pipes are filled */

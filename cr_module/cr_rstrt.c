@@ -375,14 +375,15 @@ long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg)
 			   2 * a.npipes * sizeof(*fds)))
 		goto out;
 	mutex_lock(&req->stream_lock);
-	if (req->sh.pipes_ready || req->turn)
+	if (req->sh.pipes_ready || req->turn) {
 		err = -EINVAL;
-	else
+	} else {
 		err = cr_fill_pipes(&req->s, &req->sh, fds, &st);
+		/* The stream may be past some pipes' data: no second try. */
+		if (err)
+			cr_rstrt_finish(req, err, &st);
+	}
 	mutex_unlock(&req->stream_lock);
-	/* The stream is past the pipes' data: no second try. */
-	if (err && err != -EINVAL)
-		cr_rstrt_finish(req, err, &st);
 out:
 	kvfree(fds);
 	return err;

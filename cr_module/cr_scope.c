@@ -56,26 +56,20 @@ static int cr_check_target(struct task_struct *t, struct cr_status *st)
 	return 0;
 }
 
-/* Generations below root, or -1 when p does not descend from it. */
+/*
+ * Generations below root, or -1 when p does not descend from it.  Below
+ * init when root is NULL, which sorts any set of processes parents first.
+ */
 static int cr_depth(struct task_struct *p, struct task_struct *root)
 {
 	int depth = 0;
 
-	for (; p != root; p = rcu_dereference(p->real_parent), depth++)
-		if (is_global_init(p) || depth > PID_MAX_LIMIT)
+	for (; p != root; p = rcu_dereference(p->real_parent), depth++) {
+		if (is_global_init(p) || p == rcu_dereference(p->real_parent))
+			return root ? -1 : depth;
+		if (depth > PID_MAX_LIMIT)
 			return -1;
-	return depth;
-}
-
-/* Generations below init: sorts any set of processes parents first. */
-static int cr_level(struct task_struct *p)
-{
-	int depth = 0;
-
-	for (; !is_global_init(p) && p != rcu_dereference(p->real_parent);
-	     p = rcu_dereference(p->real_parent))
-		if (++depth > PID_MAX_LIMIT)
-			return -1;
+	}
 	return depth;
 }
 
@@ -89,9 +83,9 @@ static int cr_member_depth(struct task_struct *p, struct cr_chkpt_req *req,
 	case CR_SCOPE_TREE:
 		return cr_depth(p, root);
 	case CR_SCOPE_PGRP:
-		return task_pgrp(p) == req->root ? cr_level(p) : -1;
+		return task_pgrp(p) == req->root ? cr_depth(p, NULL) : -1;
 	default:
-		return task_session(p) == req->root ? cr_level(p) : -1;
+		return task_session(p) == req->root ? cr_depth(p, NULL) : -1;
 	}
 }
 

@@ -258,19 +258,6 @@ static int wait_restored(int ctrl)
 	}
 }
 
-static int fork_error(pid_t pid)
-{
-	int err = errno == EEXIST ? -EBUSY : -errno;
-
-	if (err == -EBUSY)
-		return cr_rstrt_error(err, "pid %d is in use", pid);
-	if (err == -EPERM)
-		return cr_rstrt_error(err, "restoring pid %d needs "
-				      "CAP_CHECKPOINT_RESTORE (or use "
-				      "--no-restore-pid)", pid);
-	return cr_rstrt_error(err, "cannot create process %d", pid);
-}
-
 /* The processes whose parent was outside the restart become ours. */
 static int fork_roots(const struct cr_plan *plan)
 {
@@ -283,12 +270,9 @@ static int fork_roots(const struct cr_plan *plan)
 	for (i = 0; i < plan->nprocs; i++) {
 		if (!cr_is_root(plan, i))
 			continue;
-		pid = cr_fork_with_pid(plan->procs[i].pid, plan->restore_pid);
-		if (pid == 0)
-			_exit(-cr_rstrt_child_run(plan, i) & 0xff);
+		pid = cr_spawn(plan, i);
 		if (pid < 0)
-			return fork_error(plan->procs[i].pid);
-		cr_set_group(plan, i, pid);
+			return pid;
 		roots[nroots++] = pid;
 	}
 	return 0;

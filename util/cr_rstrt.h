@@ -23,9 +23,7 @@ struct cr_plan {
 
 __attribute__((format(printf, 2, 3)))
 int cr_rstrt_error(int err, const char *fmt, ...);
-pid_t cr_fork_with_pid(pid_t pid, bool restore_pid);
 bool cr_is_root(const struct cr_plan *plan, unsigned int index);
-void cr_set_group(const struct cr_plan *plan, unsigned int index, pid_t pid);
-int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index);
+pid_t cr_spawn(const struct cr_plan *plan, unsigned int index);
 
 #endif /* CR_RSTRT_H */

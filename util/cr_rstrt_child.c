@@ -236,7 +236,7 @@ static int arm_cpu_itimers(const struct cr_rstrt_proc *p)
 	return err ? cr_rstrt_error(err, "cannot arm the CPU-time timers") : 0;
 }
 
-pid_t cr_fork_with_pid(pid_t pid, bool restore_pid)
+static pid_t cr_fork_with_pid(pid_t pid, bool restore_pid)
 {
 	struct clone_args ca = { .exit_signal = SIGCHLD };
 
@@ -263,7 +263,8 @@ bool cr_is_root(const struct cr_plan *plan, unsigned int index)
  * made so that they inherit them.  Without the original pids only a
  * process's own group or session can be made again.
  */
-static int restore_ids(const struct cr_plan *plan, const struct cr_rstrt_proc *p)
+static int restore_ids(const struct cr_plan *plan,
+		       const struct cr_rstrt_proc *p)
 {
 	pid_t pgid = p->pgid == p->pid ? 0 : p->pgid;
 
@@ -285,7 +286,8 @@ static int restore_ids(const struct cr_plan *plan, const struct cr_rstrt_proc *p
  * The parent puts a new process in its group too, as shells do: the
  * group's leader is made first, so its members never race it.
  */
-void cr_set_group(const struct cr_plan *plan, unsigned int index, pid_t pid)
+static void cr_set_group(const struct cr_plan *plan, unsigned int index,
+			 pid_t pid)
 {
 	const struct cr_rstrt_proc *p = &plan->procs[index];
 
@@ -307,17 +309,9 @@ static int fork_children(const struct cr_plan *plan, unsigned int index)
 	for (j = index + 1; j < plan->nprocs; j++) {
 		if (procs[j].ppid != procs[index].pid)
 			continue;
-		pid = cr_fork_with_pid(procs[j].pid, plan->restore_pid);
-		if (pid == 0)
-			_exit(-cr_rstrt_child_run(plan, j) & 0xff);
-		if (pid > 0)
-			cr_set_group(plan, j, pid);
-		if (pid < 0 && errno == EEXIST)
-			return cr_rstrt_error(-EBUSY, "pid %d is in use",
-					      procs[j].pid);
+		pid = cr_spawn(plan, j);
 		if (pid < 0)
-			return cr_rstrt_error(-errno, "cannot create pid %d",
-					      procs[j].pid);
+			return pid;
 	}
 	return 0;
 }
@@ -353,7 +347,7 @@ static int prepare(const struct cr_plan *plan, unsigned int index)
  * returns on success: the thread becomes the restarted program.  On
  * failure the module is told, so that the whole restart stops.
  */
-int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index)
+static int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index)
 {
 	struct cr_rstrt_child_args leader = { .proc = index };
 	sigset_t all;
@@ -367,4 +361,27 @@ int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index)
 		err = -errno;
 	ioctl(plan->ctrl, CR_OP_RSTRT_ABORT, err ? -err : EINVAL);
 	return err ? err : -EINVAL;
+}
+
+/* Creates process index of the table to rebuild itself: its pid, or -errno. */
+pid_t cr_spawn(const struct cr_plan *plan, unsigned int index)
+{
+	pid_t want = plan->procs[index].pid;
+	pid_t pid = cr_fork_with_pid(want, plan->restore_pid);
+	int err;
+
+	if (pid == 0)
+		_exit(-cr_rstrt_child_run(plan, index) & 0xff);
+	if (pid > 0) {
+		cr_set_group(plan, index, pid);
+		return pid;
+	}
+	err = errno == EEXIST ? -EBUSY : -errno;
+	if (err == -EBUSY)
+		return cr_rstrt_error(err, "pid %d is in use", want);
+	if (err == -EPERM)
+		return cr_rstrt_error(err, "restoring pid %d needs "
+				      "CAP_CHECKPOINT_RESTORE (or use "
+				      "--no-restore-pid)", want);
+	return cr_rstrt_error(err, "cannot create process %d", want);
 }
