@@ -169,7 +169,7 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	if (!err)
 		err = cr_save_signals(s, st);
 	if (!err)
-		err = vmad_save_mm(s, st);
+		err = vmad_save_mm(s, &req->sh, st);
 	if (!err)
 		err = cr_save_files(s, &req->sh, st);
 	for (i = 0; !err && i < pc->nthreads; i++)
@@ -220,7 +220,7 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		return cr_fail(st, -EAGAIN,
 			       "pid %d created threads during the checkpoint",
 			       task_tgid_vnr(current));
-	err = vmad_check_mm(st);
+	err = vmad_check_mm(&req->sh, st);
 	if (!err)
 		err = cr_check_files(&req->sh, st);
 	if (err)
@@ -438,7 +438,7 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
 	if (a->scope < CR_SCOPE_PROC || a->scope > CR_SCOPE_TREE)
 		return cr_fail(st, -EINVAL, "bad scope %u", a->scope);
-	if (a->signal >= _NSIG || a->flags)
+	if (a->signal >= _NSIG || a->flags & ~CR_CHKPT_SAVE_ALL)
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
 	if (!a->timeout_ms)
 		a->timeout_ms = CR_DEFAULT_TIMEOUT_MS;
@@ -454,6 +454,7 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 	err = cr_check_args(&req->args, &req->st);
 	if (err)
 		return err;
+	req->sh.save = req->args.flags & CR_CHKPT_SAVE_ALL;
 	req->out = fget(req->args.fd);
 	if (!req->out || !(req->out->f_mode & FMODE_WRITE))
 		return cr_fail(&req->st, -EBADF,

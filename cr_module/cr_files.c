@@ -2,7 +2,9 @@
 /*
  * The descriptor table.  Regular files, directories and memory devices
  * are reopened by path at restart with the restarting user's rights, at
- * the same number, flags and offset; pipes are rebuilt (cr_pipes.c).
+ * the same number, flags and offset; pipes are rebuilt (cr_pipes.c), and
+ * deleted files and memfds come back from their saved contents
+ * (cr_objs.c).
  * Descriptors that shared an open file, in one process or across the
  * checkpoint's processes, share one again.  A terminal or socket on 0-2
  * is replaced by the restarter's own descriptor of that number.  Anything
@@ -66,6 +68,8 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 	struct inode *inode = file_inode(f);
 	umode_t mode = inode->i_mode;
 
+	if (cr_obj_needed(f))
+		return f->f_mode & FMODE_READ ? CR_FD_OBJ : -EOPNOTSUPP;
 	if (S_ISREG(mode) || S_ISDIR(mode))
 		return d_unlinked(f->f_path.dentry) ? -EOPNOTSUPP : CR_FD_REG;
 	if (S_ISCHR(mode) && imajor(inode) == MEM_MAJOR)
@@ -111,6 +115,7 @@ void cr_shared_init(struct cr_shared *sh)
 	xa_init(&sh->seen);
 	xa_init(&sh->ids);
 	xa_init(&sh->files);
+	xa_init(&sh->objs);
 }
 
 /* Also called early, once a restart has no more use for the files. */
@@ -124,6 +129,10 @@ void cr_shared_release(struct cr_shared *sh)
 	xa_for_each(&sh->files, id, f)
 		fput(f);
 	xa_destroy(&sh->files);
+	xa_for_each(&sh->objs, id, f)
+		if (!xa_is_value(f))
+			fput(f);
+	xa_destroy(&sh->objs);
 	cr_release_pipes(sh);
 }
 
@@ -169,8 +178,8 @@ static int cr_file_id(struct cr_shared *sh, struct file *f, u32 *id)
 }
 
 /* Appends one entry at buf; returns its size or -errno. */
-static int cr_fill_fd(struct cr_shared *sh, struct cr_fd_slot *slot,
-		      char *buf)
+static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
+		      struct cr_fd_slot *slot, char *buf, struct cr_status *st)
 {
 	struct cr_img_fd *e = (struct cr_img_fd *)buf;
 	char *path = buf + sizeof(*e), *p;
@@ -188,9 +197,13 @@ static int cr_fill_fd(struct cr_shared *sh, struct cr_fd_slot *slot,
 		cr_pipe_fd(sh, slot->file, e);
 	else if (e->kind == CR_FD_INHERIT)
 		e->inherit_fd = slot->fd;
+	if (e->kind == CR_FD_REG || e->kind == CR_FD_OBJ)
+		e->pos = slot->file->f_pos;
+	if (e->kind == CR_FD_OBJ)
+		return cr_save_obj(s, sh, slot->file, &e->obj_id, st) ?:
+		       sizeof(*e);
 	if (e->kind != CR_FD_REG)
 		return sizeof(*e);
-	e->pos = slot->file->f_pos;
 	p = d_path(&slot->file->f_path, path, CR_PATH_MAX);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
@@ -220,7 +233,7 @@ int cr_save_files(struct cr_stream *s, struct cr_shared *sh,
 	h = (struct cr_img_files *)buf;
 	h->nfds = l.n;
 	for (i = 0, err = 0; !err && i < l.n; i++) {
-		int n = cr_fill_fd(sh, &l.slots[i], buf + len);
+		int n = cr_fill_fd(s, sh, &l.slots[i], buf + len, st);
 
 		if (n < 0)
 			err = cr_fail(st, n, "path of fd %u", l.slots[i].fd);
@@ -249,7 +262,7 @@ static bool cr_fd_is_ref(const struct cr_img_fd *e, u32 next_id)
 }
 
 static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
-			   int prev_fd, u32 *next_id)
+			   int prev_fd, u32 *next_id, u32 nobjs)
 {
 	const char *path = (const char *)(e + 1);
 
@@ -259,6 +272,8 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 	if (e->fd <= prev_fd || e->fd >= rlimit(RLIMIT_NOFILE) ||
 	    e->flags & ~CR_FD_FLAGS || e->cloexec > 1 || e->pos < 0 ||
 	    !e->file_id || e->file_id > *next_id)
+		return -EBADMSG;
+	if (e->pad || (e->obj_id && e->kind != CR_FD_OBJ))
 		return -EBADMSG;
 	if (cr_fd_is_ref(e, *next_id))
 		return e->kind || e->flags || e->pos || e->path_len ||
@@ -270,6 +285,9 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 		return e->inherit_fd <= 2 && !e->path_len ? 0 : -EBADMSG;
 	if (e->kind == CR_FD_PIPE)
 		return e->path_len ? -EBADMSG : 0;
+	if (e->kind == CR_FD_OBJ)
+		return e->path_len || !e->obj_id || e->obj_id > nobjs ||
+		       e->flags & (O_DIRECTORY | O_PATH) ? -EBADMSG : 0;
 	if (e->kind != CR_FD_REG || e->path_len < 2 ||
 	    path[e->path_len - 1] || strlen(path) != e->path_len - 1)
 		return -EBADMSG;
@@ -277,7 +295,7 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 }
 
 static int cr_parse_fds(const char *buf, size_t len, struct cr_fd_new *fds,
-			unsigned int nfds, u32 next_id)
+			unsigned int nfds, u32 next_id, u32 nobjs)
 {
 	size_t off = sizeof(struct cr_img_files);
 	unsigned int i;
@@ -288,7 +306,7 @@ static int cr_parse_fds(const char *buf, size_t len, struct cr_fd_new *fds,
 
 		if (off > len)
 			return -EBADMSG;
-		err = cr_check_fd_rec(e, len - off, prev, &next_id);
+		err = cr_check_fd_rec(e, len - off, prev, &next_id, nobjs);
 		if (err)
 			return err;
 		fds[i].e = e;
@@ -310,11 +328,25 @@ static int cr_add_file(struct cr_shared *sh, struct file *f)
 	return 0;
 }
 
+static struct file *cr_seek(struct file *f, const struct cr_img_fd *e,
+			    struct cr_status *st)
+{
+	loff_t pos;
+
+	if (!e->pos || !(f->f_mode & FMODE_LSEEK))
+		return f;
+	pos = vfs_llseek(f, e->pos, SEEK_SET);
+	if (pos == e->pos)
+		return f;
+	fput(f);
+	cr_fail(st, -EIO, "cannot seek fd %d to %lld", e->fd, e->pos);
+	return ERR_PTR(-EIO);
+}
+
 static struct file *cr_reopen(const struct cr_img_fd *e, struct cr_status *st)
 {
 	const char *path = (const char *)(e + 1);
 	struct file *f;
-	loff_t pos;
 
 	f = filp_open(path, e->flags, 0);
 	if (IS_ERR(f)) {
@@ -322,15 +354,21 @@ static struct file *cr_reopen(const struct cr_img_fd *e, struct cr_status *st)
 			e->fd);
 		return f;
 	}
-	if (e->pos && (f->f_mode & FMODE_LSEEK)) {
-		pos = vfs_llseek(f, e->pos, SEEK_SET);
-		if (pos != e->pos) {
-			fput(f);
-			cr_fail(st, -EIO, "cannot seek %s to %lld", path, e->pos);
-			return ERR_PTR(-EIO);
-		}
-	}
-	return f;
+	return cr_seek(f, e, st);
+}
+
+/* A new open file of a file saved by value, with its own flags. */
+static struct file *cr_open_obj(struct cr_shared *sh,
+				const struct cr_img_fd *e,
+				struct cr_status *st)
+{
+	struct file *obj = cr_obj_file(sh, e->obj_id), *f;
+
+	if (!obj)
+		return ERR_PTR(-EBADMSG);
+	f = dentry_open(&obj->f_path, e->flags | O_LARGEFILE, current_cred());
+	fput(obj);
+	return IS_ERR(f) ? f : cr_seek(f, e, st);
 }
 
 static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
@@ -345,6 +383,8 @@ static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 		f = fget(e->inherit_fd) ?: ERR_PTR(-EBADF);
 	else if (e->kind == CR_FD_PIPE)
 		f = cr_pipe_file(sh, e);
+	else if (e->kind == CR_FD_OBJ)
+		f = cr_open_obj(sh, e, st);
 	else
 		f = cr_reopen(e, st);
 	if (IS_ERR(f))
@@ -421,6 +461,9 @@ int cr_restore_files(struct cr_stream *s, struct cr_shared *sh,
 	size_t len;
 	int err;
 
+	err = cr_restore_objs(s, sh, st);
+	if (err)
+		return err;
 	h = cr_read_rec(s, CR_REC_FILES, sizeof(*h), CR_FILES_MAX_LEN, &len);
 	if (IS_ERR(h))
 		return cr_fail(st, PTR_ERR(h), "bad file record");
@@ -431,7 +474,8 @@ int cr_restore_files(struct cr_stream *s, struct cr_shared *sh,
 	fds = kvcalloc(max(h->nfds, 1U), sizeof(*fds), GFP_KERNEL);
 	if (!fds)
 		goto out;
-	err = cr_parse_fds((const char *)h, len, fds, h->nfds, sh->nfiles + 1);
+	err = cr_parse_fds((const char *)h, len, fds, h->nfds, sh->nfiles + 1,
+			   sh->nobjs);
 	for (i = 0; !err && i < h->nfds; i++) {
 		fds[i].file = cr_open_fd(sh, fds[i].e, st);
 		if (IS_ERR(fds[i].file)) {

@@ -108,7 +108,8 @@ void cr_raise_pending(const struct cr_img_sigqueue *q, u64 set, bool group);
 
 /*
  * What the processes of one checkpoint or restart share: the open files
- * (numbered by file id, cr_files.c) and the pipes (cr_pipes.c).
+ * (numbered by file id, cr_files.c), the pipes (cr_pipes.c) and the files
+ * saved by value (cr_objs.c).
  */
 struct cr_pipe;
 struct cr_shared {
@@ -120,6 +121,10 @@ struct cr_shared {
 	struct cr_pipe *pipes;
 	unsigned int npipes, pcap;
 	bool pipes_ready;	/* restart: the restarter's pipes are filled */
+	/* checkpoint: inode -> object id (values); restart: id -> file */
+	struct xarray objs;
+	unsigned int nobjs;
+	u32 save;		/* checkpoint: CR_CHKPT_SAVE_* */
 };
 
 void cr_shared_init(struct cr_shared *sh);
@@ -141,6 +146,13 @@ int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
 struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e);
 void cr_release_pipes(struct cr_shared *sh);
 
+bool cr_obj_needed(struct file *f);
+int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
+		u32 *id, struct cr_status *st);
+int cr_restore_objs(struct cr_stream *s, struct cr_shared *sh,
+		    struct cr_status *st);
+struct file *cr_obj_file(struct cr_shared *sh, u32 id);
+
 /* vmadump/: registers and memory. */
 struct cr_thread_image {
 	struct cr_img_thread t;
@@ -154,11 +166,26 @@ int vmad_load_thread(const struct cr_thread_image *ti, long *ax,
 int vmad_xstate_info(u64 *xfeatures, u32 *size);
 int vmad_check_thread(const struct cr_img_thread *t, u32 xstate_size,
 		      struct cr_status *st);
-int vmad_check_mm(struct cr_status *st);
+int vmad_check_mm(struct cr_shared *sh, struct cr_status *st);
 void vmad_vdso_range(struct mm_struct *mm, u64 *vdso, u64 *vdso_len,
 		     u64 *vvar, u64 *vvar_len);
-int vmad_save_mm(struct cr_stream *s, struct cr_status *st);
-int vmad_restore_mm(struct cr_stream *s, struct cr_status *st);
+int vmad_save_mm(struct cr_stream *s, struct cr_shared *sh,
+		 struct cr_status *st);
+int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
+		    struct cr_status *st);
+
+/* Pages on their way to a PAGES record, with their addresses or offsets. */
+struct vmad_batch {
+	unsigned int n;
+	u64 addrs[CR_PAGES_MAX];
+	struct page *pages[CR_PAGES_MAX];
+	struct bio_vec bv[CR_PAGES_MAX];
+};
+
+int vmad_flush(struct cr_stream *s, struct vmad_batch *b);
+void vmad_batch_release(struct vmad_batch *b);
+int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
+		    u64 *addrs);
 
 #ifdef CR_TEST_IOCTLS
 long cr_test_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

@@ -455,7 +455,7 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	if (!err)
 		err = cr_restore_signals(&req->s, st);
 	if (!err)
-		err = vmad_restore_mm(&req->s, st);
+		err = vmad_restore_mm(&req->s, &req->sh, st);
 	if (!err)
 		err = xa_err(xa_store(&cr_restoring_tasks,
 				      (unsigned long)current, current,

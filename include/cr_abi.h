@@ -51,6 +51,13 @@ struct cr_chkpt_args {
 	__u32 flags;		/* CR_CHKPT_* */
 };
 
+/* Mapped files saved by value rather than by reference (BLCR's values). */
+#define CR_CHKPT_SAVE_EXE	0x0200	/* the executable */
+#define CR_CHKPT_SAVE_PRIVATE	0x0400	/* files mapped MAP_PRIVATE */
+#define CR_CHKPT_SAVE_SHARED	0x0800	/* files mapped MAP_SHARED */
+#define CR_CHKPT_SAVE_ALL	(CR_CHKPT_SAVE_EXE | CR_CHKPT_SAVE_PRIVATE | \
+				 CR_CHKPT_SAVE_SHARED)
+
 /*
  * A process that checkpointed itself keeps its request's fd in the
  * context file; restarted, CR_OP_CHKPT_REAP on it returns 1 (BLCR's

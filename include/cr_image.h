@@ -13,7 +13,8 @@
  *
  * Order: HEADER, PROCTAB, PIPES, PIPEDATA*, then per process PROC, CREDS, RLIMITS,
  * SIGHAND, SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per
- * thread; then END.
+ * thread; then END.  An OBJ record and its PAGES come once per checkpoint,
+ * right before the first MM, VMA or FILES record that names the object.
  * A reader validates every field before use: the file is untrusted.
  */
 #ifndef CR_IMAGE_H
@@ -21,7 +22,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		1
+#define CR_IMG_VERSION		2
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -44,6 +45,7 @@ enum cr_rec_type {
 	CR_REC_SIGQUEUE	= 14,
 	CR_REC_PIPES	= 15,
 	CR_REC_PIPEDATA	= 16,
+	CR_REC_OBJ	= 17,
 	CR_REC_END	= 255,
 };
 
@@ -193,12 +195,15 @@ struct cr_img_mm {
 	__u32 nr_vmas;
 	__u32 exe_path_len;	/* bytes of path after this struct, 0 if none */
 	struct cr_img_fileid exe;
+	__u32 exe_obj;		/* the executable saved by value, or 0 */
+	__u32 pad;
 };
 
 enum cr_vma_kind {
 	CR_VMA_ANON	= 1,	/* private anonymous (heap, stack, mmap) */
 	CR_VMA_FILE	= 2,	/* file mapping, by reference */
-	CR_VMA_SHANON	= 3,	/* shared anonymous */
+	CR_VMA_OBJ	= 3,	/* mapping of OBJ obj_id (shared memory, */
+				/* a deleted file, or --save-*) */
 	CR_VMA_VDSO	= 4,
 	CR_VMA_VVAR	= 5,
 };
@@ -214,12 +219,15 @@ struct cr_img_vma {
 	__u32 mapflags;		/* MAP_SHARED, MAP_PRIVATE, MAP_GROWSDOWN */
 	__u32 path_len;		/* bytes of path after this struct, 0 if none */
 	struct cr_img_fileid id;
+	__u32 obj_id;		/* CR_VMA_OBJ */
+	__u32 pad;
 };
 
 /*
  * PAGES payload: this struct, npages page addresses, zero padding up to
  * the next CR_PAGE_ALIGN stream offset, then npages pages of data.
- * Addresses are increasing and lie inside the preceding VMA.
+ * Addresses are increasing and lie inside the preceding VMA, or, after
+ * an OBJ record, are offsets inside the object.
  */
 struct cr_img_pages {
 	__u32 npages;
@@ -227,6 +235,28 @@ struct cr_img_pages {
 };
 
 #define CR_PAGES_MAX		256	/* pages in one record */
+
+/*
+ * OBJ: a file saved by value, once per checkpoint: shared anonymous
+ * memory, a SysV segment, a memfd or deleted file, or a mapped file the
+ * user asked to save.  PAGES records with its non-zero pages follow.
+ * Objects are numbered from 1 in stream order.
+ */
+enum cr_obj_kind {
+	CR_OBJ_SHMEM	= 1,	/* shared anonymous memory or SysV segment */
+	CR_OBJ_FILE	= 2,	/* a deleted file, a memfd, or --save-* */
+};
+
+struct cr_img_obj {
+	__u32 obj_id;
+	__u32 kind;		/* enum cr_obj_kind */
+	__u64 size;
+	__u32 mode;		/* permission bits */
+	__u32 pad;
+};
+
+#define CR_MAX_OBJS		(1U << 16)
+#define CR_OBJ_MAX_SIZE		(1ULL << 44)
 
 /*
  * PIPES: the pipes whose every end is inside the checkpoint, once for all
@@ -252,6 +282,7 @@ enum cr_fd_kind {
 	CR_FD_INHERIT	= 2,	/* the restarter's fd inherit_fd (a tty, or */
 				/* a pipe end whose peer was outside) */
 	CR_FD_PIPE	= 3,	/* an end of pipe number "pipe" of PIPES */
+	CR_FD_OBJ	= 4,	/* a new open file of OBJ obj_id */
 };
 
 /*
@@ -270,6 +301,8 @@ struct cr_img_fd {
 	__u32 path_len;		/* bytes of path after this struct */
 	__u32 pipe;		/* CR_FD_PIPE: index in PIPES */
 	__u32 inherit_fd;	/* CR_FD_INHERIT: 0, 1 or 2 */
+	__u32 obj_id;		/* CR_FD_OBJ */
+	__u32 pad;
 };
 
 #define CR_MAX_FILES		(1U << 20)	/* file ids of a checkpoint */

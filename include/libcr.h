@@ -99,8 +99,9 @@ enum {
 		CR_CHECKPOINT_PERM_FAILURE | CR_CHECKPOINT_OMIT)
 
 /*
- * cr_checkpoint_args_t.cr_flags.  Only CR_CHKPT_ASYNC_ERR (report request
- * errors at reap time) is supported; the others fail with EINVAL.
+ * cr_checkpoint_args_t.cr_flags.  CR_CHKPT_ASYNC_ERR (report request
+ * errors at reap time) and the CR_CHKPT_DUMP_* bits (save mapped files by
+ * value) are supported; the others fail with EINVAL.
  */
 #define CR_CHKPT_PROHIBIT_SELF	0x0001
 #define CR_CHKPT_PTRACED_ALLOW	0x0002

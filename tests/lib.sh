@@ -56,9 +56,12 @@ wait_file() {
 	return 1
 }
 
-# ckpt_kill CTX: checkpoints $pid to CTX with --kill; it must die of SIGKILL.
+# ckpt_kill CTX [OPTS...]: checkpoints $pid to CTX with --kill and OPTS;
+# it must die of SIGKILL.
 ckpt_kill() {
-	ckpt -f $1 --kill $pid
+	local ctx=$1
+	shift
+	ckpt -f $ctx --kill "$@" $pid
 	local rc
 	wait $pid
 	rc=$?

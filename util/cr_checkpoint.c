@@ -41,6 +41,11 @@ static void usage(FILE *out)
 "  -S, --signal NUM    send signal NUM\n"
 "      --stop, --term, --abort, --kill, --cont\n"
 "                      send SIGSTOP, SIGTERM, SIGABRT, SIGKILL, SIGCONT\n"
+"Mapped files saved by value (added up left to right; default by path):\n"
+"      --save-exe      the executable\n"
+"      --save-private  files mapped private (the executable, libraries)\n"
+"      --save-shared   files mapped shared\n"
+"      --save-all      all three;  --save-none: none\n"
 "Other:\n"
 "  -t, --time SEC      give up if the process has not stopped in SEC s\n"
 "      --sync, --nosync  fsync the file (default) or not\n"
@@ -51,7 +56,8 @@ static void usage(FILE *out)
 
 enum {
 	OPT_RUN = 256, OPT_STOP, OPT_TERM, OPT_ABORT, OPT_KILL, OPT_CONT,
-	OPT_SYNC, OPT_NOSYNC, OPT_VERSION
+	OPT_SYNC, OPT_NOSYNC, OPT_VERSION, OPT_SAVE_EXE, OPT_SAVE_PRIVATE,
+	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE
 };
 
 static const struct option long_opts[] = {
@@ -74,6 +80,11 @@ static const struct option long_opts[] = {
 	{ "time", required_argument, NULL, 't' },
 	{ "sync", no_argument, NULL, OPT_SYNC },
 	{ "nosync", no_argument, NULL, OPT_NOSYNC },
+	{ "save-exe", no_argument, NULL, OPT_SAVE_EXE },
+	{ "save-private", no_argument, NULL, OPT_SAVE_PRIVATE },
+	{ "save-shared", no_argument, NULL, OPT_SAVE_SHARED },
+	{ "save-all", no_argument, NULL, OPT_SAVE_ALL },
+	{ "save-none", no_argument, NULL, OPT_SAVE_NONE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -95,6 +106,20 @@ static int post_signal(int opt)
 		return SIGCONT;
 	default:
 		return 0;
+	}
+}
+
+static unsigned int save_flag(int opt)
+{
+	switch (opt) {
+	case OPT_SAVE_EXE:
+		return CR_CHKPT_SAVE_EXE;
+	case OPT_SAVE_PRIVATE:
+		return CR_CHKPT_SAVE_PRIVATE;
+	case OPT_SAVE_SHARED:
+		return CR_CHKPT_SAVE_SHARED;
+	default:
+		return CR_CHKPT_SAVE_ALL;
 	}
 }
 
@@ -149,7 +174,14 @@ static int parse(int argc, char **argv, struct opts *o)
 			return 0;
 		case OPT_VERSION:
 			return cr_print_version("cr_checkpoint");
+		case OPT_SAVE_NONE:
+			o->args.flags = 0;
+			break;
 		default:
+			if (c >= OPT_SAVE_EXE && c <= OPT_SAVE_ALL) {
+				o->args.flags |= save_flag(c);
+				break;
+			}
 			if (c >= OPT_RUN && c <= OPT_CONT) {
 				o->args.signal = post_signal(c);
 				break;

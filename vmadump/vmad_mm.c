@@ -2,8 +2,9 @@
 /*
  * The address space: mm fields, mappings and the pages worth saving.
  * Clean file pages and never-touched anonymous pages are not written;
- * files are mapped again by path at restart.  Both directions run in the
- * target's own context, on current->mm.
+ * files are mapped again by path at restart, except those saved by value
+ * (cr_objs.c): shared memory, deleted files, and what --save-* asks for.
+ * Both directions run in the target's own context, on current->mm.
  */
 #include <linux/file.h>
 #include <linux/highmem.h>
@@ -54,7 +55,21 @@ void vmad_vdso_range(struct mm_struct *mm, u64 *vdso, u64 *vdso_len,
 
 /* ---- checkpoint ---- */
 
-static int vmad_vma_kind(struct vm_area_struct *vma, struct cr_status *st)
+/* What the user asked to save by value (--save-exe/private/shared). */
+static bool vmad_by_value(struct vm_area_struct *vma, struct cr_shared *sh,
+			  struct inode *exe)
+{
+	u32 want = vma->vm_flags & VM_SHARED ? CR_CHKPT_SAVE_SHARED :
+					       CR_CHKPT_SAVE_PRIVATE;
+
+	if (sh->save & want)
+		return true;
+	return sh->save & CR_CHKPT_SAVE_EXE && exe &&
+	       file_inode(vma->vm_file) == exe;
+}
+
+static int vmad_vma_kind(struct vm_area_struct *vma, struct cr_shared *sh,
+			 struct inode *exe, struct cr_status *st)
 {
 	struct file *f = vma->vm_file;
 
@@ -69,10 +84,8 @@ static int vmad_vma_kind(struct vm_area_struct *vma, struct cr_status *st)
 		return cr_fail(st, -EOPNOTSUPP,
 			       "mapping at %lx is a device or special mapping",
 			       vma->vm_start);
-	if (d_unlinked(f->f_path.dentry))
-		return cr_fail(st, -EOPNOTSUPP,
-			       "mapping at %lx is of a deleted file or shared memory",
-			       vma->vm_start);
+	if (cr_obj_needed(f) || vmad_by_value(vma, sh, exe))
+		return CR_VMA_OBJ;
 	return CR_VMA_FILE;
 }
 
@@ -99,14 +112,7 @@ static bool vmad_worth_saving(struct vm_area_struct *vma, struct page *page)
 	return !vmad_page_is_zero(page);
 }
 
-struct vmad_batch {
-	unsigned int n;
-	u64 addrs[CR_PAGES_MAX];
-	struct page *pages[CR_PAGES_MAX];
-	struct bio_vec bv[CR_PAGES_MAX];
-};
-
-static void vmad_batch_release(struct vmad_batch *b)
+void vmad_batch_release(struct vmad_batch *b)
 {
 	while (b->n)
 		put_page(b->pages[--b->n]);
@@ -130,7 +136,7 @@ static size_t vmad_pages_pad(loff_t payload_pos, unsigned int n)
 	       (CR_PAGE_ALIGN - 1);
 }
 
-static int vmad_flush(struct cr_stream *s, struct vmad_batch *b)
+int vmad_flush(struct cr_stream *s, struct vmad_batch *b)
 {
 	static const u8 zero[CR_PAGE_ALIGN];
 	struct cr_img_pages ph = { .npages = b->n };
@@ -235,13 +241,21 @@ static u32 vmad_prot(unsigned long vm_flags)
 	       (vm_flags & VM_EXEC ? PROT_EXEC : 0);
 }
 
-static int vmad_save_vma(struct cr_stream *s, struct vm_area_struct *vma,
-			 struct vmad_batch *b, char *pathbuf,
+/* What saving one address space needs at hand. */
+struct vmad_save {
+	struct cr_stream *s;
+	struct cr_shared *sh;
+	struct inode *exe;
+	struct vmad_batch *b;
+	char *buf;		/* a record with a path */
+};
+
+static int vmad_save_vma(struct vmad_save *vs, struct vm_area_struct *vma,
 			 struct cr_status *st)
 {
-	struct cr_img_vma *v = (struct cr_img_vma *)pathbuf;
-	char *path = pathbuf + sizeof(*v);
-	int kind = vmad_vma_kind(vma, st);
+	struct cr_img_vma *v = (struct cr_img_vma *)vs->buf;
+	char *path = vs->buf + sizeof(*v);
+	int kind = vmad_vma_kind(vma, vs->sh, vs->exe, st);
 	int err;
 
 	if (kind < 0)
@@ -260,30 +274,30 @@ static int vmad_save_vma(struct cr_stream *s, struct vm_area_struct *vma,
 		if (err)
 			return cr_fail(st, err, "path of mapping at %lx",
 				       vma->vm_start);
+	} else if (kind == CR_VMA_OBJ) {
+		err = cr_save_obj(vs->s, vs->sh, vma->vm_file, &v->obj_id, st);
+		if (err)
+			return err;
 	}
-	err = cr_write_rec(s, CR_REC_VMA, v, sizeof(*v) + v->path_len);
+	err = cr_write_rec(vs->s, CR_REC_VMA, v, sizeof(*v) + v->path_len);
 	if (err)
 		return cr_fail(st, err, "writing the context file");
-	if (kind != CR_VMA_ANON && kind != CR_VMA_FILE)
+	if (kind == CR_VMA_VDSO || kind == CR_VMA_VVAR)
 		return 0;
-	err = vmad_save_pages(s, vma, b);
+	err = vmad_save_pages(vs->s, vma, vs->b);
 	return err ? cr_fail(st, err, "writing the context file") : 0;
 }
 
-static int vmad_fill_exe(struct mm_struct *mm, struct cr_img_mm *m)
+static int vmad_fill_exe(struct vmad_save *vs, struct file *exe,
+			 struct cr_img_mm *m, struct cr_status *st)
 {
-	struct file *exe;
-	int err;
-
-	exe = cr_get_mm_exe_file(mm);
-	if (!exe)
-		return 0;
-	err = vmad_file_ref(exe, (char *)(m + 1), &m->exe_path_len, &m->exe);
-	fput(exe);
-	return err;
+	if (cr_obj_needed(exe) ||
+	    vs->sh->save & (CR_CHKPT_SAVE_EXE | CR_CHKPT_SAVE_PRIVATE))
+		return cr_save_obj(vs->s, vs->sh, exe, &m->exe_obj, st);
+	return vmad_file_ref(exe, (char *)(m + 1), &m->exe_path_len, &m->exe);
 }
 
-static int vmad_fill_mm(struct mm_struct *mm, struct cr_img_mm *m)
+static void vmad_fill_mm(struct mm_struct *mm, struct cr_img_mm *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->start_code = mm->start_code;
@@ -301,42 +315,57 @@ static int vmad_fill_mm(struct mm_struct *mm, struct cr_img_mm *m)
 	memcpy(m->auxv, mm->saved_auxv,
 	       min(sizeof(m->auxv), sizeof(mm->saved_auxv)));
 	m->nr_vmas = mm->map_count;
-	return vmad_fill_exe(mm, m);
 }
 
-int vmad_save_mm(struct cr_stream *s, struct cr_status *st)
+static int vmad_write_mm(struct vmad_save *vs, struct mm_struct *mm,
+			 struct file *exe, struct cr_status *st)
+{
+	struct cr_img_mm *m = (struct cr_img_mm *)vs->buf;
+	int err = 0;
+
+	vmad_fill_mm(mm, m);
+	if (exe)
+		err = vmad_fill_exe(vs, exe, m, st);
+	if (!err)
+		err = cr_write_rec(vs->s, CR_REC_MM, m,
+				   sizeof(*m) + m->exe_path_len);
+	return err;
+}
+
+int vmad_save_mm(struct cr_stream *s, struct cr_shared *sh,
+		 struct cr_status *st)
 {
 	struct mm_struct *mm = current->mm;
+	struct vmad_save vs = { .s = s, .sh = sh };
 	struct vm_area_struct *vma;
-	struct vmad_batch *b;
-	char *buf;
+	struct file *exe = cr_get_mm_exe_file(mm);
 	int err;
 	VMA_ITERATOR(vmi, mm, 0);
 
-	buf = kmalloc(sizeof(struct cr_img_vma) + CR_PATH_MAX, GFP_KERNEL);
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	vs.exe = exe ? file_inode(exe) : NULL;
+	vs.buf = kmalloc(sizeof(struct cr_img_vma) + CR_PATH_MAX, GFP_KERNEL);
+	vs.b = kzalloc(sizeof(*vs.b), GFP_KERNEL);
 	err = -ENOMEM;
-	if (!buf || !b)
+	if (!vs.buf || !vs.b)
 		goto out_free;
 	mmap_read_lock(mm);
-	err = vmad_fill_mm(mm, (struct cr_img_mm *)buf);
-	if (!err)
-		err = cr_write_rec(s, CR_REC_MM, buf, sizeof(struct cr_img_mm) +
-				   ((struct cr_img_mm *)buf)->exe_path_len);
+	err = vmad_write_mm(&vs, mm, exe, st);
 	for_each_vma(vmi, vma) {
 		if (err)
 			break;
-		err = vmad_save_vma(s, vma, b, buf, st);
+		err = vmad_save_vma(&vs, vma, st);
 	}
 	mmap_read_unlock(mm);
 out_free:
-	kfree(b);
-	kfree(buf);
+	kfree(vs.b);
+	kfree(vs.buf);
+	if (exe)
+		fput(exe);
 	return err ? cr_fail(st, err, "saving memory") : 0;
 }
 
 /* Before the target is disturbed: refuse what cannot be saved. */
-int vmad_check_mm(struct cr_status *st)
+int vmad_check_mm(struct cr_shared *sh, struct cr_status *st)
 {
 	struct vm_area_struct *vma;
 	int err = 0;
@@ -344,7 +373,7 @@ int vmad_check_mm(struct cr_status *st)
 
 	mmap_read_lock(current->mm);
 	for_each_vma(vmi, vma) {
-		err = vmad_vma_kind(vma, st);
+		err = vmad_vma_kind(vma, sh, NULL, st);
 		if (err < 0)
 			break;
 		err = 0;
@@ -366,11 +395,14 @@ static bool vmad_path_ok(const char *path, u32 len)
 	       strlen(path) == len - 1 && path[0] == '/';
 }
 
-static int vmad_check_mm_rec(const struct cr_img_mm *m, size_t len)
+static int vmad_check_mm_rec(const struct cr_img_mm *m, size_t len,
+			     struct cr_shared *sh)
 {
 	if (len != sizeof(*m) + m->exe_path_len || m->nr_vmas > 65536 ||
 	    (m->exe_path_len &&
-	     !vmad_path_ok((const char *)(m + 1), m->exe_path_len)))
+	     !vmad_path_ok((const char *)(m + 1), m->exe_path_len)) ||
+	    (m->exe_path_len && m->exe_obj) || m->exe_obj > sh->nobjs ||
+	    m->pad)
 		return -EBADMSG;
 	if (!vmad_range_ok(m->start_code, m->end_code) ||
 	    !vmad_range_ok(m->start_data, m->end_data) ||
@@ -429,8 +461,12 @@ static int vmad_unmap_all(struct mm_struct *mm)
 	return err;
 }
 
-/* Reopens a file saved by reference; refuses one that changed since. */
-static struct file *vmad_open_same(const char *path, int flags,
+/*
+ * Reopens a file saved by reference; refuses one that changed since.  A
+ * file mapped shared is live state, like an open file: only its identity
+ * is checked.
+ */
+static struct file *vmad_open_same(const char *path, int flags, bool live,
 				   const struct cr_img_fileid *id,
 				   struct cr_status *st)
 {
@@ -443,9 +479,10 @@ static struct file *vmad_open_same(const char *path, int flags,
 	}
 	inode = file_inode(f);
 	if (!S_ISREG(inode->i_mode) || inode->i_ino != id->ino ||
-	    inode->i_sb->s_dev != id->dev || i_size_read(inode) != id->size ||
-	    cr_inode_mtime(inode).tv_sec != id->mtime_sec ||
-	    cr_inode_mtime(inode).tv_nsec != id->mtime_nsec) {
+	    inode->i_sb->s_dev != id->dev ||
+	    (!live && (i_size_read(inode) != id->size ||
+		       cr_inode_mtime(inode).tv_sec != id->mtime_sec ||
+		       cr_inode_mtime(inode).tv_nsec != id->mtime_nsec))) {
 		fput(f);
 		cr_fail(st, -ESTALE, "mapped file %s changed since the checkpoint",
 			path);
@@ -460,19 +497,24 @@ static struct file *vmad_open_mapped(const struct cr_img_vma *v,
 	int flags = (v->mapflags & MAP_SHARED) && (v->prot & PROT_WRITE) ?
 		    O_RDWR : O_RDONLY;
 
-	return vmad_open_same((const char *)(v + 1), flags, &v->id, st);
+	return vmad_open_same((const char *)(v + 1), flags,
+			      v->mapflags & MAP_SHARED, &v->id, st);
 }
 
 /* /proc/PID/exe: point the mm at the saved executable again. */
 static int vmad_set_exe(struct mm_struct *mm, const struct cr_img_mm *m,
-			struct cr_status *st)
+			struct cr_shared *sh, struct cr_status *st)
 {
 	struct file *f, *old;
 	int err;
 
-	if (!m->exe_path_len)
+	if (m->exe_obj)
+		f = cr_obj_file(sh, m->exe_obj);
+	else if (m->exe_path_len)
+		f = vmad_open_same((const char *)(m + 1), O_RDONLY, false,
+				   &m->exe, st);
+	else
 		return 0;
-	f = vmad_open_same((const char *)(m + 1), O_RDONLY, &m->exe, st);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	err = exe_file_deny_write_access(f);
@@ -488,11 +530,13 @@ static int vmad_set_exe(struct mm_struct *mm, const struct cr_img_mm *m,
 	return 0;
 }
 
-static int vmad_check_vma_rec(const struct cr_img_vma *v, size_t len)
+static int vmad_check_vma_rec(const struct cr_img_vma *v, size_t len,
+			      struct cr_shared *sh)
 {
 	const char *path = (const char *)(v + 1);
 
-	if (len < sizeof(*v) || len != sizeof(*v) + v->path_len)
+	if (len < sizeof(*v) || len != sizeof(*v) + v->path_len || v->pad ||
+	    (v->obj_id && v->kind != CR_VMA_OBJ))
 		return -EBADMSG;
 	if (v->start >= v->end || !PAGE_ALIGNED(v->start) ||
 	    !PAGE_ALIGNED(v->end) || v->end > TASK_SIZE ||
@@ -505,6 +549,9 @@ static int vmad_check_vma_rec(const struct cr_img_vma *v, size_t len)
 		return vmad_path_ok(path, v->path_len) ? 0 : -EBADMSG;
 	if (v->kind == CR_VMA_ANON && !(v->mapflags & MAP_SHARED))
 		return v->path_len ? -EBADMSG : 0;
+	if (v->kind == CR_VMA_OBJ)
+		return !v->path_len && v->obj_id && v->obj_id <= sh->nobjs ?
+		       0 : -EBADMSG;
 	if (v->kind == CR_VMA_VDSO || v->kind == CR_VMA_VVAR)
 		return v->path_len ? -EBADMSG : 0;
 	return -EBADMSG;
@@ -528,7 +575,8 @@ static int vmad_check_special(const struct cr_img_vma *v,
 				v->start);
 }
 
-static int vmad_map(const struct cr_img_vma *v, struct cr_status *st)
+static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
+		    struct cr_status *st)
 {
 	struct file *f = NULL;
 	unsigned long addr;
@@ -540,6 +588,10 @@ static int vmad_map(const struct cr_img_vma *v, struct cr_status *st)
 		f = vmad_open_mapped(v, st);
 		if (IS_ERR(f))
 			return PTR_ERR(f);
+	} else if (v->kind == CR_VMA_OBJ) {
+		f = cr_obj_file(sh, v->obj_id);
+		if (!f)
+			return -EBADMSG;
 	} else {
 		flags |= MAP_ANONYMOUS;
 	}
@@ -577,26 +629,28 @@ static int vmad_fill_page(unsigned long addr, const void *data)
 	return 0;
 }
 
-static int vmad_check_addrs(const u64 *addrs, unsigned int n,
-			    const struct cr_img_vma *v)
+static int vmad_check_addrs(const u64 *addrs, unsigned int n, u64 lo, u64 hi)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		if (!PAGE_ALIGNED(addrs[i]) || addrs[i] < v->start ||
-		    addrs[i] >= v->end || (i && addrs[i] <= addrs[i - 1]))
+		if (!PAGE_ALIGNED(addrs[i]) || addrs[i] < lo ||
+		    addrs[i] >= hi || (i && addrs[i] <= addrs[i - 1]))
 			return -EBADMSG;
 	}
 	return 0;
 }
 
-static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
-			      u8 *data, u64 *addrs)
+/*
+ * Reads one PAGES record whose addresses must lie in [lo, hi): the
+ * addresses into addrs, the pages into data.  Returns how many.
+ */
+int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
+		    u64 *addrs)
 {
 	struct cr_img_pages ph;
 	struct cr_rec rec;
 	size_t pad;
-	unsigned int i;
 	u32 crc;
 	int err;
 
@@ -613,7 +667,7 @@ static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
 		return -EBADMSG;
 	err = cr_read_raw(s, addrs, ph.npages * sizeof(u64));
 	if (!err)
-		err = vmad_check_addrs(addrs, ph.npages, v);
+		err = vmad_check_addrs(addrs, ph.npages, lo, hi);
 	if (!err)
 		err = cr_read_raw(s, data, pad);
 	if (!err && memchr_inv(data, 0, pad))
@@ -627,30 +681,41 @@ static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
 	memset(data + ph.npages * PAGE_SIZE, 0, pad);
 	crc = cr_crc(crc, data + ph.npages * PAGE_SIZE, pad);
 	crc = cr_crc(crc, data, ph.npages * PAGE_SIZE);
-	if (crc != rec.crc)
-		return -EBADMSG;
-	for (i = 0; !err && i < ph.npages; i++)
+	return crc == rec.crc ? ph.npages : -EBADMSG;
+}
+
+static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
+			      u8 *data, u64 *addrs)
+{
+	int i, err = 0, n = vmad_read_pages(s, v->start, v->end, data, addrs);
+
+	if (n < 0)
+		return n;
+	for (i = 0; !err && i < n; i++)
 		err = vmad_fill_page(addrs[i], data + i * PAGE_SIZE);
 	return err;
 }
 
-static int vmad_restore_vma(struct cr_stream *s, u8 *data, u64 *addrs,
-			    struct cr_status *st)
+static int vmad_restore_vma(struct cr_stream *s, struct cr_shared *sh,
+			    u8 *data, u64 *addrs, struct cr_status *st)
 {
 	struct cr_img_vma *v;
 	size_t len;
 	int err;
 
+	err = cr_restore_objs(s, sh, st);
+	if (err)
+		return err;
 	v = cr_read_rec(s, CR_REC_VMA, sizeof(*v),
 			sizeof(*v) + CR_PATH_MAX, &len);
 	if (IS_ERR(v))
 		return cr_fail(st, PTR_ERR(v), "bad mapping record");
-	err = vmad_check_vma_rec(v, len);
+	err = vmad_check_vma_rec(v, len, sh);
 	if (err) {
 		cr_fail(st, err, "bad mapping record");
 		goto out;
 	}
-	err = vmad_map(v, st);
+	err = vmad_map(v, sh, st);
 	while (!err && cr_peek_type(s) == CR_REC_PAGES) {
 		err = vmad_restore_pages(s, v, data, addrs);
 		if (err)
@@ -662,7 +727,8 @@ out:
 	return err;
 }
 
-int vmad_restore_mm(struct cr_stream *s, struct cr_status *st)
+int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
+		    struct cr_status *st)
 {
 	struct cr_img_mm *m;
 	u8 *data = NULL;
@@ -671,11 +737,14 @@ int vmad_restore_mm(struct cr_stream *s, struct cr_status *st)
 	u32 i;
 	int err;
 
+	err = cr_restore_objs(s, sh, st);
+	if (err)
+		return err;
 	m = cr_read_rec(s, CR_REC_MM, sizeof(*m), sizeof(*m) + CR_PATH_MAX,
 			&len);
 	if (IS_ERR(m))
 		return cr_fail(st, PTR_ERR(m), "bad memory record");
-	err = vmad_check_mm_rec(m, len);
+	err = vmad_check_mm_rec(m, len, sh);
 	if (err) {
 		cr_fail(st, err, "bad memory record");
 		goto out;
@@ -692,9 +761,9 @@ int vmad_restore_mm(struct cr_stream *s, struct cr_status *st)
 		goto out;
 	}
 	for (i = 0; !err && i < m->nr_vmas; i++)
-		err = vmad_restore_vma(s, data, addrs, st);
+		err = vmad_restore_vma(s, sh, data, addrs, st);
 	if (!err)
-		err = vmad_set_exe(current->mm, m, st);
+		err = vmad_set_exe(current->mm, m, sh, st);
 	if (!err)
 		vmad_load_mm_fields(current->mm, m);
 out:

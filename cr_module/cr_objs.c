@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Files saved by value: shared anonymous memory, SysV segments, memfds
+ * and deleted files, and mapped files the user asked to save (--save-*).
+ * Each is written once per checkpoint, as an OBJ record and PAGES records
+ * whose addresses are offsets in the file, right before the first record
+ * that names it.  At restart it becomes one new shmem file that every
+ * mapping and descriptor of it shares, whatever process they are in.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+
+#include "cr_internal.h"
+
+/* ---- checkpoint ---- */
+
+/*
+ * True when the file has no path to reopen it by, whatever the user asked:
+ * it was deleted, or never had a name (shmem, SysV, memfd: a dentry of
+ * its own, not in any directory).
+ */
+bool cr_obj_needed(struct file *f)
+{
+	struct dentry *d = f->f_path.dentry;
+
+	return S_ISREG(file_inode(f)->i_mode) && d_unhashed(d) &&
+	       d != f->f_path.mnt->mnt_root;
+}
+
+/* Zero pages read back as zero from a sparse file: they are not written. */
+static bool cr_obj_page_zero(struct page *page)
+{
+	return !memchr_inv(page_address(page), 0, PAGE_SIZE);
+}
+
+/* Reads [pos, end) of r into b, flushing full batches. */
+static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
+			     loff_t end, struct vmad_batch *b)
+{
+	int err = 0;
+
+	while (!err && pos < end) {
+		struct page *page = alloc_page(GFP_KERNEL);
+		loff_t at = pos;
+		ssize_t n;
+
+		if (!page)
+			return -ENOMEM;
+		n = kernel_read(r, page_address(page), PAGE_SIZE, &pos);
+		if (n <= 0) {
+			__free_page(page);
+			return n ?: -EIO;
+		}
+		memset(page_address(page) + n, 0, PAGE_SIZE - n);
+		pos = at + PAGE_SIZE;
+		if (cr_obj_page_zero(page)) {
+			__free_page(page);
+			continue;
+		}
+		b->addrs[b->n] = at;
+		b->pages[b->n++] = page;
+		if (b->n == CR_PAGES_MAX)
+			err = vmad_flush(s, b);
+		cond_resched();
+	}
+	return err;
+}
+
+/* Every data extent of the file, found with SEEK_DATA and SEEK_HOLE. */
+static int cr_obj_save_data(struct cr_stream *s, struct file *r, loff_t size)
+{
+	struct vmad_batch *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	loff_t pos = 0, end;
+	int err = 0;
+
+	if (!b)
+		return -ENOMEM;
+	while (!err && pos < size) {
+		pos = vfs_llseek(r, pos, SEEK_DATA);
+		if (pos == -ENXIO)
+			break;
+		end = pos < 0 ? pos : vfs_llseek(r, pos, SEEK_HOLE);
+		if (end < 0) {
+			err = end;
+			break;
+		}
+		pos = round_down(pos, PAGE_SIZE);
+		err = cr_obj_save_range(s, r, pos, min(end, size), b);
+		pos = round_up(end, PAGE_SIZE);
+	}
+	if (!err && b->n)
+		err = vmad_flush(s, b);
+	vmad_batch_release(b);
+	kfree(b);
+	return err;
+}
+
+static int cr_obj_write(struct cr_stream *s, struct file *f, u32 id)
+{
+	struct inode *inode = file_inode(f);
+	struct cr_img_obj o = {
+		.obj_id = id,
+		.kind = shmem_mapping(f->f_mapping) ? CR_OBJ_SHMEM : CR_OBJ_FILE,
+		.size = i_size_read(inode),
+		.mode = inode->i_mode & 0777,
+	};
+	struct file *r;
+	int err;
+
+	if (o.size > CR_OBJ_MAX_SIZE)
+		return -EFBIG;
+	/* A reader of its own: the target's file may be write-only. */
+	r = dentry_open(&f->f_path, O_RDONLY | O_LARGEFILE, current_cred());
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	err = cr_write_rec(s, CR_REC_OBJ, &o, sizeof(o));
+	if (!err)
+		err = cr_obj_save_data(s, r, o.size);
+	fput(r);
+	return err;
+}
+
+/*
+ * f's object id, writing the object when this checkpoint meets its inode
+ * for the first time.  Sections are written one at a time: no lock.
+ */
+int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
+		u32 *id, struct cr_status *st)
+{
+	unsigned long key = (unsigned long)file_inode(f);
+	void *v = xa_load(&sh->objs, key);
+	int err;
+
+	if (v) {
+		*id = xa_to_value(v);
+		return 0;
+	}
+	if (sh->nobjs == CR_MAX_OBJS)
+		return cr_fail(st, -E2BIG, "too many files saved by value");
+	*id = sh->nobjs + 1;
+	err = xa_err(xa_store(&sh->objs, key, xa_mk_value(*id), GFP_KERNEL));
+	if (!err)
+		err = cr_obj_write(s, f, *id);
+	if (err)
+		return cr_fail(st, err, "pid %d: saving a file by value",
+			       task_tgid_vnr(current));
+	sh->nobjs++;
+	return 0;
+}
+
+/* ---- restart ---- */
+
+static int cr_obj_fill(struct cr_stream *s, struct file *f, loff_t size,
+		       u8 *data, u64 *addrs)
+{
+	int n, i, err = 0;
+
+	while (!err && cr_peek_type(s) == CR_REC_PAGES) {
+		n = vmad_read_pages(s, 0, PAGE_ALIGN(size), data, addrs);
+		if (n < 0)
+			return n;
+		for (i = 0; i < n; i++) {
+			loff_t pos = addrs[i];
+			size_t len = min_t(loff_t, PAGE_SIZE, size - pos);
+			ssize_t w = kernel_write(f, data + i * PAGE_SIZE, len,
+						 &pos);
+
+			if (w != len) {
+				err = w < 0 ? w : -EIO;
+				break;
+			}
+		}
+	}
+	return err;
+}
+
+static int cr_check_obj_rec(const struct cr_img_obj *o, struct cr_shared *sh)
+{
+	if (o->obj_id != sh->nobjs + 1 || o->obj_id > CR_MAX_OBJS ||
+	    (o->kind != CR_OBJ_SHMEM && o->kind != CR_OBJ_FILE) ||
+	    o->size > CR_OBJ_MAX_SIZE || o->mode & ~0777 || o->pad)
+		return -EBADMSG;
+	return 0;
+}
+
+static int cr_restore_obj(struct cr_stream *s, struct cr_shared *sh,
+			  u8 *data, u64 *addrs)
+{
+	struct cr_img_obj o;
+	struct file *f;
+	int err;
+
+	err = cr_read_fixed(s, CR_REC_OBJ, &o, sizeof(o));
+	if (!err)
+		err = cr_check_obj_rec(&o, sh);
+	if (err)
+		return err;
+	/* Charged page by page, as a sparse object should be. */
+	f = shmem_file_setup("blcr", o.size, VM_NORESERVE);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	file_inode(f)->i_mode = S_IFREG | o.mode;
+	err = cr_obj_fill(s, f, o.size, data, addrs);
+	if (!err)
+		err = xa_err(xa_store(&sh->objs, o.obj_id, f, GFP_KERNEL));
+	if (err) {
+		fput(f);
+		return err;
+	}
+	sh->nobjs++;
+	return 0;
+}
+
+/* Reads the objects that come before the next record that names them. */
+int cr_restore_objs(struct cr_stream *s, struct cr_shared *sh,
+		    struct cr_status *st)
+{
+	u8 *data = NULL;
+	u64 *addrs = NULL;
+	int err = 0;
+
+	if (cr_peek_type(s) != CR_REC_OBJ)
+		return 0;
+	data = kvmalloc(CR_PAGES_MAX * PAGE_SIZE + CR_PAGE_ALIGN, GFP_KERNEL);
+	addrs = kmalloc_array(CR_PAGES_MAX, sizeof(u64), GFP_KERNEL);
+	if (!data || !addrs)
+		err = -ENOMEM;
+	while (!err && cr_peek_type(s) == CR_REC_OBJ)
+		err = cr_restore_obj(s, sh, data, addrs);
+	kfree(addrs);
+	kvfree(data);
+	return err ? cr_fail(st, err, "bad file saved by value") : 0;
+}
+
+/* The object's file, referenced, or NULL for an id not read yet. */
+struct file *cr_obj_file(struct cr_shared *sh, u32 id)
+{
+	struct file *f = id ? xa_load(&sh->objs, id) : NULL;
+
+	return f ? get_file(f) : NULL;
+}
