@@ -23,9 +23,11 @@ CR_MODULE=$CR_TOP/blcr.ko
 
 # start_counter DIR LIMIT DELAY_MS [STATUS]: runs cr_counter writing
 # DIR/out in the background and waits until it has written a line; sets pid.
-# A command in counter_wrap (e.g. "cr_run --omit") runs it.
+# A command in counter_wrap (e.g. "cr_run --omit") runs it; counter_exe
+# replaces the program.
 start_counter() {
-	${counter_wrap:-} "$CR_TESTS/cmd/cr_counter" "$1/out" "$2" "$3" ${4:+"$4"} &
+	${counter_wrap:-} "${counter_exe:-$CR_TESTS/cmd/cr_counter}" \
+		"$1/out" "$2" "$3" ${4:+"$4"} &
 	pid=$!
 	for _ in $(seq 100); do
 		[ -s "$1/out" ] && return 0
