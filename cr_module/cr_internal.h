@@ -140,7 +140,8 @@ int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh,
 void cr_pipe_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e);
 int cr_read_pipes(struct cr_stream *s, struct cr_shared *sh,
 		  struct cr_status *st);
-u32 cr_pipe_size(struct cr_shared *sh, unsigned int i);
+size_t cr_pipes_table_len(struct cr_shared *sh);
+size_t cr_pipes_table(struct cr_shared *sh, char *buf, size_t off);
 int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
 		  struct cr_status *st);
 struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e);

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Pipes.  A pipe whose every end is held by processes of the checkpoint
- * is saved once, with its capacity and the bytes buffered in it, and
- * rebuilt as one new pipe whose ends every holder shares again.  A pipe
+ * Pipes and FIFOs.  A pipe whose every end is held by processes of the
+ * checkpoint is saved once, with its capacity and the bytes buffered in
+ * it, and rebuilt as one new pipe whose ends every holder shares again; a
+ * FIFO likewise, reopened at its path.  A pipe
  * with an end outside (the shell reading the job's output, say) cannot be
  * rebuilt: its ends inside are given the restarter's stdin (read ends) or
  * stdout (write ends), as BLCR did; on fds 0-2 the restarter's own.
  *
- * The module cannot create pipes (create_pipe_files is not exported), so
- * cr_restart makes them and hands them over with CR_OP_RSTRT_PIPES.
+ * The module cannot create pipes (create_pipe_files is not exported) nor
+ * size them (pipe_fcntl is not), so cr_restart makes them, or opens the
+ * FIFOs with its user's rights, and hands them over with
+ * CR_OP_RSTRT_PIPES.
  */
 #include <linux/file.h>
 #include <linux/highmem.h>
@@ -20,10 +23,11 @@
 
 struct cr_pipe {
 	struct pipe_inode_info *pipe;	/* checkpoint only */
-	struct file *end[2];		/* restart: read and write end */
+	/* restart: read, write, and (a FIFO's) read-write end */
+	struct file *end[3];
 	unsigned int files[2];		/* checkpoint: files per end */
 	bool external;
-	bool named;			/* a FIFO in the file system */
+	char *path;			/* a FIFO's, else NULL */
 	u32 id;				/* index in PIPES */
 	struct cr_img_pipe img;
 	void *data;
@@ -47,9 +51,28 @@ static struct cr_pipe *cr_find_pipe(struct cr_shared *sh,
 	return NULL;
 }
 
+/* A FIFO's path, at p->path, or 0 for a pipe. */
+static int cr_fifo_path(struct cr_pipe *p, struct file *f)
+{
+	char *s;
+
+	if (file_inode(f)->i_sb->s_magic == PIPEFS_MAGIC)
+		return 0;
+	p->path = kmalloc(CR_PATH_MAX, GFP_KERNEL);
+	if (!p->path)
+		return -ENOMEM;
+	s = d_path(&f->f_path, p->path, CR_PATH_MAX);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	p->img.path_len = strlen(s) + 1;
+	memmove(p->path, s, p->img.path_len);
+	return 0;
+}
+
 static struct cr_pipe *cr_add_pipe(struct cr_shared *sh, struct file *f)
 {
 	struct cr_pipe *p;
+	int err;
 
 	if (sh->npipes == CR_MAX_PIPES)
 		return ERR_PTR(-E2BIG);
@@ -65,8 +88,8 @@ static struct cr_pipe *cr_add_pipe(struct cr_shared *sh, struct file *f)
 	}
 	p = &sh->pipes[sh->npipes++];
 	p->pipe = cr_pipe_of(f);
-	p->named = file_inode(f)->i_sb->s_magic != PIPEFS_MAGIC;
-	return p;
+	err = cr_fifo_path(p, f);
+	return err ? ERR_PTR(err) : p;
 }
 
 /*
@@ -156,12 +179,9 @@ static int cr_snapshot_pipes(struct cr_shared *sh, u32 *n,
 		pipe_lock(p->pipe);
 		p->external = p->files[0] != p->pipe->readers ||
 			      p->files[1] != p->pipe->writers;
-		if (!p->external && !p->named)
+		if (!p->external)
 			err = cr_copy_pipe(p);
 		pipe_unlock(p->pipe);
-		if (!p->external && p->named)
-			return cr_fail(st, -EOPNOTSUPP,
-				       "a named FIFO connects processes of the checkpoint; not supported");
 		if (err)
 			return cr_fail(st, err, "cannot save a pipe's data");
 		if (!p->external)
@@ -174,21 +194,37 @@ int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh,
 		  struct cr_status *st)
 {
 	struct cr_img_pipes *h;
+	size_t len, paths = 0;
 	unsigned int i;
+	char *at;
 	u32 n;
 	int err;
 
 	err = cr_snapshot_pipes(sh, &n, st);
 	if (err)
 		return err;
-	h = kvzalloc(struct_size(h, pipe, n), GFP_KERNEL);
+	for (i = 0; i < sh->npipes; i++)
+		if (!sh->pipes[i].external)
+			paths += sh->pipes[i].img.path_len;
+	len = struct_size(h, pipe, n) + paths;
+	h = kvzalloc(len, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
 	h->npipes = n;
 	for (i = 0; i < sh->npipes; i++)
 		if (!sh->pipes[i].external)
 			h->pipe[sh->pipes[i].id] = sh->pipes[i].img;
-	err = cr_write_rec(s, CR_REC_PIPES, h, struct_size(h, pipe, n));
+	/* Paths in PIPES order, which is the order of ids. */
+	at = (char *)&h->pipe[n];
+	for (i = 0; i < sh->npipes; i++) {
+		struct cr_pipe *p = &sh->pipes[i];
+
+		if (!p->external && p->path) {
+			memcpy(at, p->path, p->img.path_len);
+			at += p->img.path_len;
+		}
+	}
+	err = cr_write_rec(s, CR_REC_PIPES, h, len);
 	kvfree(h);
 	for (i = 0; !err && i < sh->npipes; i++) {
 		struct cr_pipe *p = &sh->pipes[i];
@@ -219,60 +255,118 @@ void cr_pipe_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e)
 
 /* ---- restart ---- */
 
+/* Checks the entries and the paths after them; their total length. */
+static int cr_check_pipes_rec(const struct cr_img_pipes *h, size_t len)
+{
+	const char *path;
+	size_t room;
+	unsigned int i;
+
+	if (h->pad || h->npipes > CR_MAX_PIPES ||
+	    len < struct_size(h, pipe, h->npipes))
+		return -EBADMSG;
+	path = (const char *)&h->pipe[h->npipes];
+	room = len - struct_size(h, pipe, h->npipes);
+	for (i = 0; i < h->npipes; i++) {
+		const struct cr_img_pipe *ip = &h->pipe[i];
+		u32 pl = ip->path_len;
+
+		if (ip->size < PAGE_SIZE || ip->size > CR_PIPE_MAX_SIZE ||
+		    !is_power_of_2(ip->size) || ip->data_len > ip->size ||
+		    ip->pad || pl > room || pl > CR_PATH_MAX)
+			return -EBADMSG;
+		if (pl && (pl < 2 || path[0] != '/' || path[pl - 1] ||
+			   strlen(path) != pl - 1))
+			return -EBADMSG;
+		path += pl;
+		room -= pl;
+	}
+	return room ? -EBADMSG : 0;
+}
+
 /* The PIPES record, read with the process table. */
 int cr_read_pipes(struct cr_stream *s, struct cr_shared *sh,
 		  struct cr_status *st)
 {
 	struct cr_img_pipes *h;
+	const char *path;
 	unsigned int i;
 	size_t len;
-	int err = -EBADMSG;
+	int err;
 
 	h = cr_read_rec(s, CR_REC_PIPES, sizeof(*h),
-			struct_size(h, pipe, CR_MAX_PIPES), &len);
+			struct_size(h, pipe, CR_MAX_PIPES) +
+			CR_MAX_PIPES * CR_PATH_MAX, &len);
 	if (IS_ERR(h))
 		return cr_fail(st, PTR_ERR(h), "bad pipe table");
-	if (h->pad || h->npipes > CR_MAX_PIPES ||
-	    len != struct_size(h, pipe, h->npipes))
+	err = cr_check_pipes_rec(h, len);
+	if (err)
 		goto out;
-	for (i = 0; i < h->npipes; i++) {
-		struct cr_img_pipe *ip = &h->pipe[i];
-
-		if (ip->size < PAGE_SIZE || ip->size > CR_PIPE_MAX_SIZE ||
-		    !is_power_of_2(ip->size) || ip->data_len > ip->size)
-			goto out;
-	}
 	err = -ENOMEM;
 	sh->pipes = kvcalloc(max(h->npipes, 1U), sizeof(*sh->pipes),
 			     GFP_KERNEL);
 	if (!sh->pipes)
 		goto out;
 	sh->npipes = h->npipes;
-	for (i = 0; i < h->npipes; i++)
+	path = (const char *)&h->pipe[h->npipes];
+	for (i = 0, err = 0; !err && i < h->npipes; i++) {
 		sh->pipes[i].img = h->pipe[i];
-	err = 0;
+		if (!h->pipe[i].path_len)
+			continue;
+		sh->pipes[i].path = kstrdup(path, GFP_KERNEL);
+		err = sh->pipes[i].path ? 0 : -ENOMEM;
+		path += h->pipe[i].path_len;
+	}
 out:
 	kvfree(h);
 	return err ? cr_fail(st, err, "bad pipe table") : 0;
 }
 
-u32 cr_pipe_size(struct cr_shared *sh, unsigned int i)
+/* Room for cr_pipes_table(), alignment included. */
+size_t cr_pipes_table_len(struct cr_shared *sh)
 {
-	return sh->pipes[i].img.size;
+	size_t len = sizeof(u32) + sh->npipes * sizeof(struct cr_rstrt_pipe);
+	unsigned int i;
+
+	for (i = 0; i < sh->npipes; i++)
+		len += sh->pipes[i].img.path_len;
+	return len;
+}
+
+/*
+ * What the restarter must make, at buf + off (u32-aligned): each pipe's
+ * size, then the FIFOs' paths.  Returns the offset past the end.
+ */
+size_t cr_pipes_table(struct cr_shared *sh, char *buf, size_t off)
+{
+	struct cr_rstrt_pipe *t = (struct cr_rstrt_pipe *)(buf + off);
+	unsigned int i;
+
+	off += sh->npipes * sizeof(*t);
+	for (i = 0; i < sh->npipes; i++) {
+		t[i].size = sh->pipes[i].img.size;
+		if (!sh->pipes[i].path)
+			continue;
+		t[i].path_off = off;
+		memcpy(buf + off, sh->pipes[i].path, sh->pipes[i].img.path_len);
+		off += sh->pipes[i].img.path_len;
+	}
+	return off;
 }
 
 /* The two ends of one pipe the restarter made, big enough. */
 static int cr_take_pipe(struct cr_pipe *p, const s32 *fds)
 {
 	struct pipe_inode_info *pipe;
+	bool fifo;
 
 	p->end[0] = fget(fds[0]);
 	p->end[1] = fget(fds[1]);
 	if (!p->end[0] || !p->end[1])
 		return -EBADF;
 	pipe = cr_pipe_of(p->end[0]);
-	if (!pipe || pipe != cr_pipe_of(p->end[1]) ||
-	    file_inode(p->end[0])->i_sb->s_magic != PIPEFS_MAGIC ||
+	fifo = file_inode(p->end[0])->i_sb->s_magic != PIPEFS_MAGIC;
+	if (!pipe || pipe != cr_pipe_of(p->end[1]) || fifo != !!p->path ||
 	    (p->end[0]->f_mode & (FMODE_READ | FMODE_WRITE)) != FMODE_READ ||
 	    (p->end[1]->f_mode & (FMODE_READ | FMODE_WRITE)) != FMODE_WRITE)
 		return -EINVAL;
@@ -321,6 +415,25 @@ int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
 	return 0;
 }
 
+/*
+ * A FIFO opened for reading and writing: one more open of the FIFO the
+ * restarter opened both ways, so no further permission is involved.
+ */
+static struct file *cr_fifo_rdwr(struct cr_pipe *p)
+{
+	struct file *f;
+
+	if (!p->path)
+		return ERR_PTR(-EBADMSG);
+	if (p->end[2])
+		return p->end[2];
+	f = dentry_open(&p->end[0]->f_path, O_RDWR | O_NONBLOCK,
+			current_cred());
+	if (!IS_ERR(f))
+		p->end[2] = f;
+	return f;
+}
+
 /* The new file for a CR_FD_PIPE entry, with its own O_NONBLOCK. */
 struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e)
 {
@@ -328,12 +441,17 @@ struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e)
 
 	if (e->pipe >= sh->npipes || !sh->pipes_ready)
 		return ERR_PTR(-EBADMSG);
-	switch (e->flags & ~O_NONBLOCK) {
+	switch (e->flags & O_ACCMODE) {
 	case O_RDONLY:
 		f = sh->pipes[e->pipe].end[0];
 		break;
 	case O_WRONLY:
 		f = sh->pipes[e->pipe].end[1];
+		break;
+	case O_RDWR:
+		f = cr_fifo_rdwr(&sh->pipes[e->pipe]);
+		if (IS_ERR(f))
+			return f;
 		break;
 	default:
 		return ERR_PTR(-EBADMSG);
@@ -349,10 +467,11 @@ void cr_release_pipes(struct cr_shared *sh)
 	unsigned int i, j;
 
 	for (i = 0; i < sh->npipes; i++) {
-		for (j = 0; j < 2; j++)
+		for (j = 0; j < 3; j++)
 			if (sh->pipes[i].end[j])
 				fput(sh->pipes[i].end[j]);
 		kvfree(sh->pipes[i].data);
+		kfree(sh->pipes[i].path);
 	}
 	kvfree(sh->pipes);
 	sh->pipes = NULL;

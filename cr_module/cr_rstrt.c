@@ -310,7 +310,7 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	len = req->nprocs * sizeof(*out) + req->proctab_len +
-	      (req->sh.npipes + 1) * sizeof(u32);
+	      cr_pipes_table_len(&req->sh);
 	buf = kvzalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -342,8 +342,7 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	off = ALIGN(off, sizeof(u32));
 	a.pipes_off = off;
 	a.npipes = req->sh.npipes;
-	for (i = 0; i < a.npipes; i++, off += sizeof(u32))
-		*(u32 *)(buf + off) = cr_pipe_size(&req->sh, i);
+	off = cr_pipes_table(&req->sh, buf, off);
 	if (a.len >= off && copy_to_user(u64_to_user_ptr(a.buf), buf, off))
 		err = -EFAULT;
 	a.len = off;

@@ -115,13 +115,20 @@ struct cr_rstrt_procs_args {
 	__u32 len;		/* in: bytes at buf; out: bytes needed */
 	__u32 nprocs;		/* out */
 	__u32 npipes;		/* out: pipes to create */
-	__u32 pipes_off;	/* out: byte offset of npipes __u32 sizes */
+	__u32 pipes_off;	/* out: byte offset of npipes cr_rstrt_pipe */
+};
+
+/* A pipe to create; a FIFO is opened at the path at path_off instead. */
+struct cr_rstrt_pipe {
+	__u32 size;		/* for F_SETPIPE_SZ */
+	__u32 path_off;		/* byte offset of the FIFO's path, or 0 */
 };
 
 /*
  * CR_OP_RSTRT_PIPES: the restarter made the npipes pipes the table asked
- * for (pipe2 with O_NONBLOCK, sized with F_SETPIPE_SZ); fds holds each
- * one's read and write fd.  The module fills them and keeps them; the
+ * for (pipe2 with O_NONBLOCK, or a FIFO opened for reading and for
+ * writing, sized with F_SETPIPE_SZ); fds holds each one's read and write
+ * fd.  The module fills them and keeps them; the
  * restarter closes its fds before creating the processes.
  */
 struct cr_rstrt_pipes_args {

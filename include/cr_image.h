@@ -259,13 +259,17 @@ struct cr_img_obj {
 #define CR_OBJ_MAX_SIZE		(1ULL << 44)
 
 /*
- * PIPES: the pipes whose every end is inside the checkpoint, once for all
- * processes; FILES entries name them by index.  Each pipe with data_len
- * bytes buffered is followed, in order, by a PIPEDATA record of them.
+ * PIPES: the pipes and FIFOs whose every end is inside the checkpoint,
+ * once for all processes; FILES entries name them by index.  After the
+ * npipes entries come the FIFOs' paths, NUL-terminated, in order.  Each
+ * pipe with data_len bytes buffered is followed, in order, by a PIPEDATA
+ * record of them.
  */
 struct cr_img_pipe {
 	__u32 size;		/* capacity (F_GETPIPE_SZ), a power of two */
 	__u32 data_len;		/* bytes buffered, at most size */
+	__u32 path_len;		/* a FIFO: bytes of its path; a pipe: 0 */
+	__u32 pad;
 };
 
 struct cr_img_pipes {

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -150,9 +151,42 @@ static int get_plan(int ctrl, struct cr_plan *plan)
 	plan->buf = buf;
 	plan->procs = (struct cr_rstrt_proc *)buf;
 	plan->nprocs = a.nprocs;
-	plan->pipe_sizes = (const uint32_t *)(buf + a.pipes_off);
+	plan->pipes = (const struct cr_rstrt_pipe *)(buf + a.pipes_off);
 	plan->npipes = a.npipes;
 	return 0;
+}
+
+/* A FIFO of the checkpoint, opened at its path for reading and writing. */
+static int open_fifo(const char *path, int *fds)
+{
+	struct stat st;
+
+	fds[0] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fds[0] < 0)
+		return -errno;
+	if (fstat(fds[0], &st) < 0 || !S_ISFIFO(st.st_mode))
+		return -ENXIO;
+	fds[1] = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	return fds[1] < 0 ? -errno : 0;
+}
+
+static int make_pipe(const struct cr_plan *plan, unsigned int n, int *fds)
+{
+	const char *path = NULL;
+	int err = 0;
+
+	if (plan->pipes[n].path_off) {
+		path = (const char *)plan->buf + plan->pipes[n].path_off;
+		err = open_fifo(path, fds);
+		if (err)
+			return cr_rstrt_error(err, "cannot open FIFO %s", path);
+	} else if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+		return cr_rstrt_error(-errno, "cannot create pipe %u", n);
+	}
+	if (fcntl(fds[0], F_SETPIPE_SZ, plan->pipes[n].size) < 0)
+		err = cr_rstrt_error(-errno, "cannot make pipe %u %u bytes",
+				     n, plan->pipes[n].size);
+	return err;
 }
 
 /*
@@ -171,20 +205,16 @@ static int make_pipes(const struct cr_plan *plan)
 	fds = calloc(2 * plan->npipes, sizeof(*fds));
 	if (!fds)
 		return cr_rstrt_error(-ENOMEM, "pipes");
-	for (; !err && n < plan->npipes; n++) {
-		if (pipe2(fds + 2 * n, O_CLOEXEC | O_NONBLOCK) < 0) {
-			err = cr_rstrt_error(-errno, "cannot create pipe %u", n);
-			break;
-		}
-		if (fcntl(fds[2 * n], F_SETPIPE_SZ, plan->pipe_sizes[n]) < 0)
-			err = cr_rstrt_error(-errno, "cannot make pipe %u "
-					     "%u bytes", n, plan->pipe_sizes[n]);
-	}
+	for (i = 0; i < 2 * plan->npipes; i++)
+		fds[i] = -1;
+	for (; !err && n < plan->npipes; n++)
+		err = make_pipe(plan, n, fds + 2 * n);
 	a.fds = (unsigned long)fds;
 	if (!err)
 		err = cri_rstrt_pipes(plan->ctrl, &a);
 	for (i = 0; i < 2 * n; i++)
-		close(fds[i]);
+		if (fds[i] >= 0)
+			close(fds[i]);
 	free(fds);
 	return err;
 }

@@ -16,7 +16,7 @@ struct cr_plan {
 	const char *buf;
 	const struct cr_rstrt_proc *procs;
 	unsigned int nprocs;
-	const uint32_t *pipe_sizes;
+	const struct cr_rstrt_pipe *pipes;
 	unsigned int npipes;
 	bool restore_pid, restore_pgid, restore_sid;
 };
