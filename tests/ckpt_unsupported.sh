@@ -10,7 +10,12 @@ os.dup2(s.fileno(), 5)
 os.execv(sys.argv[1], sys.argv[1:])
 ' "$CR_TESTS/cmd/cr_counter" $d/out 30 100 &
 pid=$!
-sleep 1
+# The counter writes once python has made the socket and gone.
+for _ in $(seq 300); do
+	[ -s $d/out ] && break
+	sleep 0.1
+done
+[ -s $d/out ] || fail "the counter did not start"
 out=$(cr_checkpoint -f $d/ctx --kill $pid 2>&1)
 rc=$?
 echo "$out"
