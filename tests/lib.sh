@@ -34,10 +34,16 @@ start_counter() {
 	fail "the counter did not start"
 }
 
-# check_counter DIR LIMIT: every number below LIMIT exactly once, in order.
+# check_seq FILE LIMIT WHO: FILE holds every number below LIMIT exactly
+# once, in order.
+check_seq() {
+	seq 0 $(($2 - 1)) | cmp -s - "$1" ||
+		fail "$3's output is not 0..$(($2 - 1)): $(tr '\n' ' ' < "$1")"
+}
+
+# check_counter DIR LIMIT: the counter's DIR/out is 0..LIMIT-1.
 check_counter() {
-	seq 0 $(($2 - 1)) | cmp -s - "$1/out" ||
-		fail "the counter's output is not 0..$(($2 - 1)): $(tr '\n' ' ' < "$1/out")"
+	check_seq "$1/out" $2 "the counter"
 }
 
 now_ms() {
@@ -54,6 +60,30 @@ wait_file() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# wait_until SECS WHAT CMD...: polls CMD until it succeeds; fails saying
+# WHAT did not happen if that takes over SECS.
+wait_until() {
+	local secs=$1 what=$2 i
+	shift 2
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	fail "$what within $secs s"
+}
+
+# has_lines N FILE...: every FILE exists and has at least N lines.  No
+# command is run: a fork per file would take seconds under TCG.
+has_lines() {
+	local n=$1 f l
+	shift
+	for f; do
+		[ -f "$f" ] || return 1
+		mapfile -t -n $n l < "$f"
+		[ ${#l[@]} -ge $n ] || return 1
+	done
 }
 
 # ckpt_kill CTX: checkpoints $pid to CTX with --kill; it must die of SIGKILL.
