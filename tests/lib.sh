@@ -86,9 +86,10 @@ has_lines() {
 	done
 }
 
-# ckpt_kill CTX: checkpoints $pid to CTX with --kill; it must die of SIGKILL.
+# ckpt_kill CTX [OPTION...]: checkpoints $pid to CTX with --kill (and the
+# OPTIONs, e.g. --tree); it must die of SIGKILL.
 ckpt_kill() {
-	ckpt -f $1 --kill $pid
+	ckpt -f $1 --kill "${@:2}" $pid
 	local rc
 	wait $pid
 	rc=$?

@@ -49,10 +49,7 @@ touch $d/start
 wait_until 60 "the threads did not count" has_lines 3 $outs
 
 step "checkpoint --tree --kill"
-ckpt --tree -f $d/ctx --kill $pid
-wait $pid
-rc=$?
-[ $rc -eq 137 ] || fail "the root was not killed (exit $rc)"
+ckpt_kill $d/ctx --tree
 sleep 0.5
 pgrep -f "tree_ids $d" && fail "a process survived --kill"
 for f in $outs; do
