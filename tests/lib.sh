@@ -229,3 +229,31 @@ report_test() {
 	report_ok $dir/out2 $? cr_restart
 	$check $dir/out2 yes
 }
+
+# tests/cmd/tree_ids: 32 processes of two threads, which write their ids
+# to DIR/before.K and, once DIR/start exists, count into DIR/out.K.T.
+tree_nproc=32
+
+# start_tree_ids DIR LIMIT: runs tree_ids in the background and waits until
+# every thread counts; sets pid, tree_ks (the process indexes 0..31) and
+# tree_outs (the threads' output files).
+start_tree_ids() {
+	local k befores
+	tree_ks=$(seq 0 $((tree_nproc - 1)))
+	befores=$(for k in $tree_ks; do echo $1/before.$k; done)
+	tree_outs=$(for k in $tree_ks; do echo $1/out.$k.0 $1/out.$k.1; done)
+	"$CR_TESTS/cmd/tree_ids" $1 $2 50 &
+	pid=$!
+	echo "tree_ids root pid $pid"
+	wait_until 90 "the tree did not start" has_lines 5 $befores
+	touch $1/start
+	wait_until 60 "the threads did not count" has_lines 3 $tree_outs
+}
+
+# check_tree_outs LIMIT: every thread of tree_ids counted to LIMIT once.
+check_tree_outs() {
+	local f
+	for f in $tree_outs; do
+		check_seq $f $1 ${f##*/}
+	done
+}

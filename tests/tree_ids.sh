@@ -6,15 +6,10 @@
 # thread must finish its count from where it stopped.
 . "$CR_TESTS/lib.sh"
 
-nproc=32
 limit=100
 d=$(mktemp -d)
 # The session of process 2 is not the test's: the runner cannot kill it.
 trap 'pkill -KILL -f "tree_ids $d"' EXIT
-
-ks=$(seq 0 $((nproc - 1)))
-befores=$(for k in $ks; do echo $d/before.$k; done)
-outs=$(for k in $ks; do echo $d/out.$k.0 $d/out.$k.1; done)
 
 # load WHEN: ids of process K from $d/WHEN.K into b[K.FIELD] (before) or
 # a[K.FIELD] (after).  Pure bash: a fork per id would be slow under TCG.
@@ -22,7 +17,7 @@ declare -A b a
 load() {
 	local -n to=${1:0:1}
 	local k f v
-	for k in $ks; do
+	for k in $tree_ks; do
 		[ -f $d/$1.$k ] || fail "process $k wrote no ids ($1)"
 		while read -r f v; do
 			to[$k.$f]=$v
@@ -31,13 +26,10 @@ load() {
 }
 
 step "the tree starts"
-"$CR_TESTS/cmd/tree_ids" $d $limit 50 &
-pid=$!
-echo "root pid $pid"
-wait_until 90 "the tree did not start" has_lines 5 $befores
+start_tree_ids $d $limit
 load before
 # The ids are what tree_ids.c promises, or the restart proves little.
-for k in $(seq 1 $((nproc - 1))); do
+for k in $(seq 1 $((tree_nproc - 1))); do
 	p=$(((k - 1) / 3))
 	pg=${b[$p.pgid]} s=${b[$p.sid]}
 	case $k in 1 | 5 | 8) pg=${b[$k.pid]} ;; 2) pg=${b[$k.pid]} s=$pg ;; esac
@@ -45,14 +37,12 @@ for k in $(seq 1 $((nproc - 1))); do
 	[ "${b[$k.pgid]}" = "$pg" ] || fail "$k: process group ${b[$k.pgid]}, not $pg"
 	[ "${b[$k.sid]}" = "$s" ] || fail "$k: session ${b[$k.sid]}, not $s"
 done
-touch $d/start
-wait_until 60 "the threads did not count" has_lines 3 $outs
 
 step "checkpoint --tree --kill"
 ckpt_kill $d/ctx --tree
 sleep 0.5
 pgrep -f "tree_ids $d" && fail "a process survived --kill"
-for f in $outs; do
+for f in $tree_outs; do
 	has_lines $limit $f && fail "${f##*/} finished before the checkpoint"
 done
 
@@ -61,7 +51,7 @@ cr_restart --restore-pgid --restore-sid $d/ctx
 rc=$?
 [ $rc -eq 0 ] || fail "cr_restart exited $rc (a process saw its ids change?)"
 load after
-for k in $ks; do
+for k in $tree_ks; do
 	# The root's parent is cr_restart now.
 	fields="pid pgid sid tid"
 	[ $k -eq 0 ] || fields+=" ppid"
@@ -70,7 +60,5 @@ for k in $ks; do
 			fail "process $k: $f was ${b[$k.$f]}, is ${a[$k.$f]}"
 	done
 done
-for f in $outs; do
-	check_seq $f $limit ${f##*/}
-done
-echo "$nproc processes, $((2 * nproc)) threads: ids and counts carried on"
+check_tree_outs $limit
+echo "$tree_nproc processes, $((2 * tree_nproc)) threads: ids and counts carried on"
