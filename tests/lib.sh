@@ -36,10 +36,16 @@ start_counter() {
 	fail "the counter did not start"
 }
 
-# check_counter DIR LIMIT: every number below LIMIT exactly once, in order.
+# check_seq FILE LIMIT WHO: FILE holds every number below LIMIT exactly
+# once, in order.
+check_seq() {
+	seq 0 $(($2 - 1)) | cmp -s - "$1" ||
+		fail "$3's output is not 0..$(($2 - 1)): $(tr '\n' ' ' < "$1")"
+}
+
+# check_counter DIR LIMIT: the counter's DIR/out is 0..LIMIT-1.
 check_counter() {
-	seq 0 $(($2 - 1)) | cmp -s - "$1/out" ||
-		fail "the counter's output is not 0..$(($2 - 1)): $(tr '\n' ' ' < "$1/out")"
+	check_seq "$1/out" $2 "the counter"
 }
 
 now_ms() {
@@ -58,12 +64,34 @@ wait_file() {
 	return 1
 }
 
-# ckpt_kill CTX [OPTS...]: checkpoints $pid to CTX with --kill and OPTS;
-# it must die of SIGKILL.
-ckpt_kill() {
-	local ctx=$1
+# wait_until SECS WHAT CMD...: polls CMD until it succeeds; fails saying
+# WHAT did not happen if that takes over SECS.
+wait_until() {
+	local secs=$1 what=$2 end=$((EPOCHSECONDS + $1))
+	shift 2
+	until "$@"; do
+		# the clock, not a count of sleeps: a fork is slow under TCG
+		[ $EPOCHSECONDS -lt $end ] || fail "$what within $secs s"
+		sleep 0.1
+	done
+}
+
+# has_lines N FILE...: every FILE exists and has at least N lines.  No
+# command is run: a fork per file would take seconds under TCG.
+has_lines() {
+	local n=$1 f l
 	shift
-	ckpt -f $ctx --kill "$@" $pid
+	for f; do
+		[ -f "$f" ] || return 1
+		mapfile -t -n $n l < "$f"
+		[ ${#l[@]} -ge $n ] || return 1
+	done
+}
+
+# ckpt_kill CTX [OPTION...]: checkpoints $pid to CTX with --kill (and the
+# OPTIONs, e.g. --tree); it must die of SIGKILL.
+ckpt_kill() {
+	ckpt -f $1 --kill "${@:2}" $pid
 	local rc
 	wait $pid
 	rc=$?
@@ -202,4 +230,32 @@ report_test() {
 	cr_restart $dir/ctx2
 	report_ok $dir/out2 $? cr_restart
 	$check $dir/out2 yes
+}
+
+# tests/cmd/tree_ids: 32 processes of two threads, which write their ids
+# to DIR/before.K and, once DIR/start exists, count into DIR/out.K.T.
+tree_nproc=32
+
+# start_tree_ids DIR LIMIT: runs tree_ids in the background and waits until
+# every thread counts; sets pid, tree_ks (the process indexes 0..31) and
+# tree_outs (the threads' output files).
+start_tree_ids() {
+	local k befores
+	tree_ks=$(seq 0 $((tree_nproc - 1)))
+	befores=$(for k in $tree_ks; do echo $1/before.$k; done)
+	tree_outs=$(for k in $tree_ks; do echo $1/out.$k.0 $1/out.$k.1; done)
+	"$CR_TESTS/cmd/tree_ids" $1 $2 50 &
+	pid=$!
+	echo "tree_ids root pid $pid"
+	wait_until 90 "the tree did not start" has_lines 5 $befores
+	touch $1/start
+	wait_until 60 "the threads did not count" has_lines 3 $tree_outs
+}
+
+# check_tree_outs LIMIT: every thread of tree_ids counted to LIMIT once.
+check_tree_outs() {
+	local f
+	for f in $tree_outs; do
+		check_seq $f $1 ${f##*/}
+	done
 }

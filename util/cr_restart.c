@@ -42,15 +42,16 @@ static int early_status;
 
 int cr_rstrt_error(int err, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
 	if (cr_quiet)
 		return err;
-	fprintf(stderr, "Restart failed: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(-err));
+	/* One write: the processes of a restart may fail at once. */
+	fprintf(stderr, "Restart failed: %s: %s\n", msg, strerror(-err));
 	return err;
 }
 

@@ -291,7 +291,11 @@ static void cr_set_group(const struct cr_plan *plan, unsigned int index,
 {
 	const struct cr_rstrt_proc *p = &plan->procs[index];
 
-	if (!plan->restore_pgid)
+	/*
+	 * A session leader makes its own group with setsid(), which fails
+	 * if it already leads one.
+	 */
+	if (!plan->restore_pgid || (plan->restore_sid && p->sid == p->pid))
 		return;
 	if (p->pgid == p->pid)
 		setpgid(pid, pid);
