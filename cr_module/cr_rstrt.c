@@ -25,6 +25,7 @@ struct cr_rproc {
 	struct pid *pid;		/* the process rebuilding itself */
 	const s32 *tids;
 	const char *cwd;
+	u32 zombie;			/* CR_ZOMBIE | status, or 0 */
 	unsigned long *claimed;		/* thread indexes taken */
 	atomic_t arrived;		/* threads other than the leader */
 	int phase;
@@ -41,6 +42,7 @@ struct cr_rstrt_req {
 	size_t proctab_len;
 	struct cr_rproc *procs;
 	unsigned int nprocs;
+	unsigned int nlive;		/* processes before the zombies */
 	struct cr_shared sh;
 	atomic_t loaded;		/* threads back in user mode */
 	unsigned int turn;		/* the process reading its section */
@@ -179,6 +181,26 @@ static bool cr_parent_first(const struct cr_img_proc_ent *ents,
 	return true;
 }
 
+/* A live entry before every zombie; a zombie's parent is live. */
+static bool cr_proc_ent_ok(struct cr_rstrt_req *req, unsigned int i)
+{
+	const struct cr_img_proc_ent *ents = req->proctab, *e = &ents[i];
+	unsigned int j;
+
+	if (e->pid <= 0 || e->flags & ~CR_PENT_ZOMBIE || !cr_vdso_ok(e) ||
+	    !cr_parent_first(ents, req->nprocs, i))
+		return false;
+	if (!(e->flags & CR_PENT_ZOMBIE)) {
+		req->nlive++;
+		return i + 1 == req->nlive && e->nthreads &&
+		       e->nthreads <= CR_MAX_THREADS;
+	}
+	for (j = 0; j < req->nlive; j++)
+		if (ents[j].pid == e->ppid)
+			return !e->nthreads;
+	return false;
+}
+
 /* Points every process at its entry, tids and cwd; checks them all. */
 static int cr_parse_proctab(struct cr_rstrt_req *req)
 {
@@ -191,13 +213,11 @@ static int cr_parse_proctab(struct cr_rstrt_req *req)
 	if (len < off)
 		return -EBADMSG;
 	for (i = 0; i < req->nprocs; i++) {
-		if (!ents[i].nthreads || ents[i].nthreads > CR_MAX_THREADS ||
-		    ents[i].pid <= 0 || !cr_vdso_ok(&ents[i]) ||
-		    !cr_parent_first(ents, req->nprocs, i))
+		if (!cr_proc_ent_ok(req, i))
 			return -EBADMSG;
 		ntids += ents[i].nthreads;
 	}
-	if (len - off < ntids * sizeof(s32))
+	if (!req->nlive || len - off < ntids * sizeof(s32))
 		return -EBADMSG;
 	for (i = 0; i < req->nprocs; i++) {
 		struct cr_rproc *rp = &req->procs[i];
@@ -217,6 +237,47 @@ static int cr_parse_proctab(struct cr_rstrt_req *req)
 		off += n + 1;
 	}
 	return off == len ? 0 : -EBADMSG;
+}
+
+/* A status a process can die with: an exit code or a fatal signal. */
+static bool cr_status_ok(u32 status)
+{
+	int sig = status & 0x7f;
+
+	if (status & ~0xffff)
+		return false;
+	if (!sig)
+		return !(status & 0xff);
+	return !(status & ~0xff) && sig < _NSIG && !sig_kernel_ignore(sig) &&
+	       !sig_kernel_stop(sig);
+}
+
+/* ZOMBIES: one status for each zombie of the table, in its order. */
+static int cr_read_zombies(struct cr_rstrt_req *req)
+{
+	unsigned int i, n = req->nprocs - req->nlive;
+	struct cr_img_zombies *zs;
+	size_t len;
+	int err = 0;
+
+	if (!n)
+		return 0;
+	len = struct_size(zs, zombie, n);
+	zs = cr_read_rec(&req->s, CR_REC_ZOMBIES, len, len, &len);
+	if (IS_ERR(zs))
+		return cr_fail(&req->st, PTR_ERR(zs), "bad zombie record");
+	if (zs->nzombies != n || zs->pad)
+		err = -EBADMSG;
+	for (i = 0; !err && i < n; i++) {
+		struct cr_rproc *rp = &req->procs[req->nlive + i];
+
+		if (zs->zombie[i].pid != rp->ent->pid ||
+		    !cr_status_ok(zs->zombie[i].status))
+			err = -EBADMSG;
+		rp->zombie = CR_ZOMBIE | zs->zombie[i].status;
+	}
+	kvfree(zs);
+	return err ? cr_fail(&req->st, err, "bad zombie record") : 0;
 }
 
 static int cr_alloc_procs(struct cr_rstrt_req *req)
@@ -267,6 +328,9 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 		err = cr_parse_proctab(req);
 	if (err)
 		return cr_fail(st, err, "bad process table");
+	err = cr_read_zombies(req);
+	if (err)
+		return err;
 	return cr_read_pipes(&req->s, &req->sh, st);
 }
 
@@ -336,6 +400,7 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 		out[i].tids_off = off;
 		memcpy(buf + off, rp->tids, tlen);
 		off += tlen;
+		out[i].zombie = rp->zombie;
 		out[i].cwd_off = off;
 		off += strscpy(buf + off, rp->cwd, len - off) + 1;
 	}
@@ -469,7 +534,7 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 		if (err)
 			cr_fail(st, err, "bad thread record %u", i);
 	}
-	if (!err && rp == &req->procs[req->nprocs - 1]) {
+	if (!err && rp == &req->procs[req->nlive - 1]) {
 		err = cr_read_end(&req->s);
 		if (err)
 			cr_fail(st, err, "the context file is truncated or damaged");
@@ -555,7 +620,7 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 	else
 		err = cr_rstrt_section(req, rp, &st);
 	/* The last process holds all it shares: let go of the rest. */
-	if (!err && rp == &req->procs[req->nprocs - 1])
+	if (!err && rp == &req->procs[req->nlive - 1])
 		cr_shared_release(&req->sh);
 	mutex_unlock(&req->stream_lock);
 	if (err)

@@ -14,7 +14,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		1
-#define CR_ABI_MINOR		0
+#define CR_ABI_MINOR		1
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -92,7 +92,7 @@ struct cr_rstrt_proc {
 	__u32 nthreads;
 	__u32 tids_off;		/* byte offset of nthreads __s32 tids */
 	__u32 cwd_off;		/* byte offset of the cwd, NUL-terminated */
-	__u32 pad;
+	__u32 zombie;		/* CR_ZOMBIE | wait status, or 0 (live) */
 	__u64 vdso_start;	/* where the process had its [vdso] */
 	__u64 vdso_len;
 	__u64 vvar_start;	/* and its [vvar] */
@@ -102,6 +102,12 @@ struct cr_rstrt_proc {
 	__u64 itimer_virt_ns;
 	__u64 itimer_virt_incr_ns;
 };
+
+/*
+ * A zombie (nthreads 0) is recreated by its parent's restarter: a child
+ * that exits with the saved status, which the parent then must not reap.
+ */
+#define CR_ZOMBIE		0x10000
 
 struct cr_rstrt_procs_args {
 	__u64 buf;		/* user pointer */

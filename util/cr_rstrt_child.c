@@ -15,8 +15,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cr_private.h"
@@ -299,12 +302,32 @@ static void cr_set_group(const struct cr_plan *plan, unsigned int index,
 		setpgid(pid, p->pgid);
 }
 
+/*
+ * A zombie child is made dead before its parent's signal state is
+ * restored: the SIGCHLD it raised is dropped, the saved pending set wins.
+ */
+static int await_zombie(pid_t pid)
+{
+	struct timespec now = { 0, 0 };
+	siginfo_t info;
+	sigset_t chld;
+
+	while (waitid(P_PID, pid, &info, WEXITED | WNOWAIT) < 0)
+		if (errno != EINTR)
+			return cr_rstrt_error(-errno, "zombie %d", pid);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigtimedwait(&chld, NULL, &now);
+	return 0;
+}
+
 /* The children of process index must exist before it becomes the program. */
 static int fork_children(const struct cr_plan *plan, unsigned int index)
 {
 	const struct cr_rstrt_proc *procs = plan->procs;
 	unsigned int j;
 	pid_t pid;
+	int err;
 
 	for (j = index + 1; j < plan->nprocs; j++) {
 		if (procs[j].ppid != procs[index].pid)
@@ -312,6 +335,11 @@ static int fork_children(const struct cr_plan *plan, unsigned int index)
 		pid = cr_spawn(plan, j);
 		if (pid < 0)
 			return pid;
+		if (procs[j].zombie) {
+			err = await_zombie(pid);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
@@ -342,6 +370,38 @@ static int prepare(const struct cr_plan *plan, unsigned int index)
 	return err;
 }
 
+/* The kernel's sigaction, for any signal (glibc keeps 32 and 33). */
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+/*
+ * Ends the way the zombie ended: its exit code, or its fatal signal with
+ * the default action and no core file.  The wait status is all the
+ * parent will see of it.
+ */
+static void __attribute__((noreturn)) die_as(uint32_t status)
+{
+	struct ksigaction dfl = { .handler = SIG_DFL };
+	struct rlimit no_core = { 0, 0 };
+	uint64_t unblock;
+	int sig = status & 0x7f;
+
+	if (!sig)
+		_exit((status >> 8) & 0xff);
+	prctl(PR_SET_DUMPABLE, 0);
+	setrlimit(RLIMIT_CORE, &no_core);
+	unblock = 1ULL << (sig - 1);
+	syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(uint64_t));
+	syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, NULL,
+		sizeof(uint64_t));
+	syscall(SYS_kill, getpid(), sig);
+	_exit(128 + sig);
+}
+
 /*
  * Runs in the process that becomes process index of the table.  Never
  * returns on success: the thread becomes the restarted program.  On
@@ -356,6 +416,13 @@ static int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index)
 	/* Signals wait for the restored program's own mask and handlers. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
+	if (plan->procs[index].zombie) {
+		err = restore_ids(plan, &plan->procs[index]);
+		if (!err)
+			die_as(plan->procs[index].zombie & 0xffff);
+		ioctl(plan->ctrl, CR_OP_RSTRT_ABORT, -err);
+		return err;
+	}
 	err = prepare(plan, index);
 	if (!err && ioctl(plan->ctrl, CR_OP_RSTRT_CHILD, &leader) < 0)
 		err = -errno;
