@@ -93,7 +93,7 @@ static void reap(pid_t exited, pid_t killed, char *why, size_t len)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_chld };
+	struct sigaction sa = { .sa_handler = on_chld, .sa_flags = SA_RESTART };
 	pid_t exited, killed;
 	char path[4096], why[128];
 	FILE *f;
