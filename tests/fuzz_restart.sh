@@ -1,6 +1,6 @@
 # Restart of untrusted context files: mutants of valid contexts of a
-# counter, a multithreaded program, a process tree and a program with many
-# open files (tests/cmd/cr_fuzz.c makes them; most have their crcs redone
+# counter, a multithreaded program, a process tree, a program with many
+# open files and one with zombie children (tests/cmd/cr_fuzz.c makes them; most have their crcs redone
 # so that they get past the framing) go through cr_restart, as root and as
 # nobody.  Each must end in a clean error or in a restart that ran; a
 # restart still inside the module at the timeout, a process that SIGKILL
@@ -44,7 +44,7 @@ ckpt() {
 # ($as), the programs' files under DIR too.
 contexts() {
 	local c=$1
-	mkdir $c/counter $c/threads $c/tree $c/files
+	mkdir $c/counter $c/threads $c/tree $c/files $c/zombie
 	[ -z "$as" ] || chown -R 65534:65534 $c
 	# Standard files by path: /dev/null, which nobody may reopen too.
 	exec 3>&1 4>&2 > /dev/null 2>&1 < /dev/null
@@ -58,6 +58,8 @@ contexts() {
 	$as "$cmd/files_state" $c/files 3>&- 4>&- &
 	ckpt $c files $! '[ -e $c/files/ready ]'
 	$as touch $c/files/go
+	$as "$cmd/tree_zombie" $c/zombie 1000 100 3>&- 4>&- &
+	ckpt $c zombie $! '[ -s $c/zombie/out ]'
 	exec 1>&3 2>&4 3>&- 4>&-
 }
 mkdir $d/root $d/nobody
@@ -66,7 +68,7 @@ as=
 contexts $d/root
 as=${nobody[*]}
 contexts $d/nobody
-ctxs=(counter threads tree files)
+ctxs=(counter threads tree files zombie)
 
 refcnt() { cat /sys/module/blcr/refcnt; }
 ref0=$(refcnt)
@@ -175,9 +177,9 @@ done
 
 t0=$(date +%s)
 for i in $(seq 0 $((n - 1))); do
-	k=${ctxs[i % 4]}
+	k=${ctxs[i % ${#ctxs[@]}]}
 	who=root
-	[ $((i / 4 % 2)) = 0 ] || who=nobody
+	[ $((i / ${#ctxs[@]} % 2)) = 0 ] || who=nobody
 	# The mutant belongs to the restarting user, as a context must.
 	if [ $who = root ]; then
 		desc=$("$fuzz" $d/root/$k.ctx $d/root/m $seed $i)

@@ -49,14 +49,16 @@ seq 0 $((limit - 1)) | cmp -s - $d/out ||
 
 step "no restore pid"
 # New pids: the zombies come back too, and waitpid on the old pids fails.
-"$CR_TESTS/cmd/tree_zombie" $d $limit 100 &
+mkdir $d/2
+"$CR_TESTS/cmd/tree_zombie" $d/2 $limit 100 &
 pid=$!
-wait_file $d/out $pid || fail "the program did not start"
-ckpt --tree -f $d/ctx2 --kill $pid
+wait_file $d/2/out $pid || fail "the program did not start"
+ckpt --tree -f $d/2/ctx --kill $pid
 wait $pid
-cr_restart --no-restore-pid $d/ctx2
+cr_restart --no-restore-pid $d/2/ctx
 rc=$?
-echo "result: $(cat $d/result 2> /dev/null)"
+echo "result: $(cat $d/2/result 2> /dev/null)"
 [ $rc -eq 1 ] || fail "cr_restart exited $rc, not 1"
-grep -q "^child .*: waitpid -1" $d/result || fail "unexpected: $(cat $d/result)"
+grep -q "^child .*: waitpid -1" $d/2/result ||
+	fail "unexpected: $(cat $d/2/result)"
 echo "zombies came back with their pids and statuses"
