@@ -366,6 +366,11 @@ static const struct field f_thread[] = {
 	XSAVE(0, 2), XSAVE(24, 4), XSAVE(28, 4),	/* fcw, mxcsr(_mask) */
 	XSAVE(512, 8), XSAVE(520, 8), XSAVE(528, 8),	/* xstate/xcomp_bv */
 };
+static const struct field f_zombies[] = {
+	F(cr_img_zombies, nzombies), F(cr_img_zombies, pad),
+	{ sizeof(struct cr_img_zombies), 4, 8 },		/* pid */
+	{ sizeof(struct cr_img_zombies) + 4, 4, 8 },	/* status */
+};
 static const struct field f_end[] = {
 	F(cr_img_end, nrecords), F(cr_img_end, bytes),
 };
@@ -381,7 +386,7 @@ static const struct {
 	T(CR_REC_SIGQUEUE, f_sigqueue), T(CR_REC_MM, f_mm),
 	T(CR_REC_VMA, f_vma), T(CR_REC_PAGES, f_pages),
 	T(CR_REC_FILES, f_fd), T(CR_REC_THREAD, f_thread),
-	T(CR_REC_PIPES, f_pipes),
+	T(CR_REC_PIPES, f_pipes), T(CR_REC_ZOMBIES, f_zombies),
 	T(CR_REC_END, f_end),
 };
 
