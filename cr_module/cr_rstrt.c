@@ -8,7 +8,10 @@
  * its own registers and returns into the saved program.
  */
 #include <linux/file.h>
+#include <linux/idr.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -52,6 +55,19 @@ struct cr_rstrt_req {
 	int state;
 	struct cr_status st;
 };
+
+/*
+ * Restoring pids takes CAP_CHECKPOINT_RESTORE (clone3's set_tid).  With
+ * this on, the module also lets a user without it steer the pid namespace's
+ * next pid to one of the restart's (as ns_last_pid does for the capable):
+ * a user can only pick free pids, which cycling through fork() would also
+ * reach, but faster; hence off unless the administrator wants it.
+ */
+static bool cr_unpriv_pids;
+module_param_named(allow_unprivileged_pid_restore, cr_unpriv_pids, bool,
+		   0644);
+MODULE_PARM_DESC(allow_unprivileged_pid_restore,
+		 "let users without CAP_CHECKPOINT_RESTORE restore pids");
 
 /* Processes rebuilding their files: a ctrl fd they reopen is marked. */
 static DEFINE_XARRAY(cr_restoring_tasks);
@@ -454,6 +470,43 @@ out:
 	return err;
 }
 
+/* Whether pid is one of the restart's pids or thread ids. */
+static bool cr_rstrt_has_pid(struct cr_rstrt_req *req, pid_t pid)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < req->nprocs; i++) {
+		const struct cr_rproc *rp = &req->procs[i];
+
+		if (rp->ent->pid == pid)
+			return true;
+		for (j = 0; j < rp->ent->nthreads; j++)
+			if (rp->tids[j] == pid)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * CR_OP_RSTRT_NEXT_PID: the caller's next fork or clone gets pid, unless
+ * someone else's comes first or pid is taken; the restarter checks it
+ * got pid, and CR_OP_RSTRT_CHILD checks it again.
+ */
+long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+
+	if (cr_rstrt_done(req) || !req->procs ||
+	    !(req->args.flags & CR_RSTRT_RESTORE_PID))
+		return -EINVAL;
+	if (!cr_unpriv_pids)
+		return -EPERM;
+	if (!pid || pid > PID_MAX_LIMIT || !cr_rstrt_has_pid(req, pid))
+		return -EINVAL;
+	idr_set_cursor(&ns->idr, pid);
+	return 0;
+}
+
 /* ---- the children: each process rebuilds itself ---- */
 
 static int cr_read_thread(struct cr_rstrt_req *req, struct cr_rproc *rp,
@@ -654,8 +707,14 @@ long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg)
 		return -EINVAL;
 	rp = &req->procs[a.proc];
 	if (a.thread >= rp->ent->nthreads ||
-	    (a.thread == 0) != thread_group_leader(current) ||
-	    test_and_set_bit(a.thread, rp->claimed))
+	    (a.thread == 0) != thread_group_leader(current))
+		return -EINVAL;
+	/* A pid steered by CR_OP_RSTRT_NEXT_PID may have gone elsewhere. */
+	if (req->args.flags & CR_RSTRT_RESTORE_PID &&
+	    task_pid_vnr(current) != (a.thread ? rp->tids[a.thread] :
+				      rp->ent->pid))
+		return -EINVAL;
+	if (test_and_set_bit(a.thread, rp->claimed))
 		return -EINVAL;
 	if (a.thread == 0) {
 		mutex_lock(&req->stream_lock);

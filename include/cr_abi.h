@@ -141,6 +141,13 @@ struct cr_rstrt_child_args {
 /* A restarting process gave up before entering the module: arg = errno. */
 #define CR_OP_RSTRT_ABORT	_IO(CR_IOC_MAGIC, 0x14)
 #define CR_OP_RSTRT_PIPES	_IOW(CR_IOC_MAGIC, 0x15, struct cr_rstrt_pipes_args)
+/*
+ * For a restarter without CAP_CHECKPOINT_RESTORE, when the module's
+ * allow_unprivileged_pid_restore is on (else -EPERM): its next fork or
+ * clone is to get pid arg, one of the restart's.  It must check that it
+ * did: another process may fork first.
+ */
+#define CR_OP_RSTRT_NEXT_PID	_IO(CR_IOC_MAGIC, 0x16)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.
