@@ -14,11 +14,20 @@ chmod 755 $d
 limit=40
 
 # user_counter NAME: the user's counter in $d/NAME, checkpointed by the
-# user to $d/NAME/ctx and killed.
+# user to $d/NAME/ctx and killed.  The user's programs run on /dev/null:
+# a restart reopens their standard files, and the user may not open the
+# test's log.
 user_counter() {
 	mkdir $d/$1
 	chown 1000:1000 $d/$1
-	counter_wrap="${user[*]}" start_counter $d/$1 $limit 100
+	"${user[@]}" "$CR_TESTS/cmd/cr_counter" $d/$1/out $limit 100 \
+		> /dev/null 2>&1 < /dev/null &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -s $d/$1/out ] && break
+		sleep 0.1
+	done
+	[ -s $d/$1/out ] || fail "the counter did not start"
 	"${user[@]}" cr_checkpoint -f $d/$1/ctx --kill $pid ||
 		fail "the user's cr_checkpoint exited $?"
 	wait $pid
@@ -68,7 +77,8 @@ check_counter $d/b $limit
 step "a tree and threads, allowed"
 mkdir $d/tree $d/thr
 chown 1000:1000 $d/tree $d/thr
-"${user[@]}" "$CR_TESTS/cmd/tree_counter" $d/tree 3 $limit 100 &
+"${user[@]}" "$CR_TESTS/cmd/tree_counter" $d/tree 3 $limit 100 \
+	> /dev/null 2>&1 < /dev/null &
 pid=$!
 wait_file $d/tree/out.3 $pid || fail "the tree did not start"
 kids=$(pgrep -P $pid | sort | tr '\n' ' ')
@@ -85,7 +95,8 @@ now=$(pgrep -P $pid | sort | tr '\n' ' ')
 [ "$now" = "$kids" ] || fail "children $now, not $kids"
 wait $rpid || fail "cr_restart of the tree exited $?"
 grep -qx ok $d/tree/result || fail "tree: $(cat $d/tree/result)"
-"${user[@]}" "$CR_TESTS/cmd/threads_mutex" $d/thr/out 1000 &
+"${user[@]}" "$CR_TESTS/cmd/threads_mutex" $d/thr/out 1000 \
+	> /dev/null 2>&1 < /dev/null &
 pid=$!
 wait_file $d/thr/out.ready $pid || fail "threads_mutex did not start"
 tids=$(ls /proc/$pid/task | sort -n | tr '\n' ' ')
