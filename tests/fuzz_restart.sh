@@ -1,8 +1,8 @@
 # Restart of untrusted context files: mutants of valid contexts of a
 # counter, a multithreaded program, a process tree, a program with many
-# open files and one with zombie children (tests/cmd/cr_fuzz.c makes them; most have their crcs redone
-# so that they get past the framing) go through cr_restart, as root and as
-# nobody.  Each must end in a clean error or in a restart that ran; a
+# open files and one with zombie children (tests/cmd/cr_fuzz.c makes
+# them; most have their crcs redone so that they get past the framing) go
+# through cr_restart, as root and as nobody.  Each must end in a clean error or in a restart that ran; a
 # restart still inside the module at the timeout, a process that SIGKILL
 # does not remove, a cr_restart failing without saying so, a module
 # reference left behind, or a kernel warning (the runner checks dmesg)
