@@ -2,11 +2,11 @@
 # counter, a multithreaded program, a process tree, a program with many
 # open files and one with zombie children (tests/cmd/cr_fuzz.c makes
 # them; most have their crcs redone so that they get past the framing) go
-# through cr_restart, as root and as nobody.  Each must end in a clean error or in a restart that ran; a
-# restart still inside the module at the timeout, a process that SIGKILL
-# does not remove, a cr_restart failing without saying so, a module
-# reference left behind, or a kernel warning (the runner checks dmesg)
-# fails the test.
+# through cr_restart, as root and as nobody.  Each must end in a clean
+# error or in a restart that ran; a restart still inside the module at
+# the timeout, a process that SIGKILL does not remove, a cr_restart
+# failing without saying so, a module reference left behind, or a kernel
+# warning (the runner checks dmesg) fails the test.
 #   CR_FUZZ_N        mutants (default 120: about 3 s each under TCG,
 #                    within the 600 s of tests/list)
 #   CR_FUZZ_SEED     seed (default: the time); a failure is reproduced by
