@@ -181,7 +181,7 @@ static int cr_take_all_threads(struct cr_chkpt_req *req, struct cr_member *m)
 	return err ? cr_fail(&req->st, err, "threads appeared; try again") : 0;
 }
 
-/* An exited process its parent has not reaped (not a leader of live threads). */
+/* Exited and unreaped (not a leader whose threads still run). */
 static bool cr_is_zombie(struct task_struct *p)
 {
 	return READ_ONCE(p->exit_state) == EXIT_ZOMBIE && thread_group_empty(p);
