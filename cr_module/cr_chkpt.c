@@ -87,32 +87,33 @@ static int cr_write_header(struct cr_stream *s, struct cr_chkpt_req *req)
 	memcpy(h.ident, CR_IMG_IDENT, sizeof(CR_IMG_IDENT));
 	h.version = CR_IMG_VERSION;
 	h.arch = CR_ARCH_X86_64;
-	h.nprocs = req->nprocs;
+	h.nprocs = req->nprocs + req->nkept;
 	h.time_ns = ktime_get_real_ns();
 	strscpy(h.release, utsname()->release, sizeof(h.release));
 	err = vmad_xstate_info(&h.xfeatures, &h.xstate_size);
 	return err ? err : cr_write_rec(s, CR_REC_HEADER, &h, sizeof(h));
 }
 
-/* Entries, then every process's thread ids, then every cwd. */
+/* Entries, then every process's thread ids, then every cwd; zombies last. */
 static int cr_write_proctab(struct cr_stream *s, struct cr_chkpt_req *req)
 {
-	size_t len = 0, off;
-	unsigned int i, j;
+	size_t len = 0, off, esz = sizeof(struct cr_img_proc_ent);
+	unsigned int i, j, k = req->nprocs;
 	char *buf;
 	int err;
 
 	for (i = 0; i < req->nprocs; i++)
-		len += sizeof(struct cr_img_proc_ent) + strlen(req->procs[i].cwd) +
-		       1 + req->procs[i].ent.nthreads * sizeof(s32);
+		len += esz + strlen(req->procs[i].cwd) + 1 +
+		       req->procs[i].ent.nthreads * sizeof(s32);
+	len += req->nkept * (esz + sizeof("/"));
 	buf = kvzalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	off = req->nprocs * sizeof(struct cr_img_proc_ent);
+	off = (req->nprocs + req->nkept) * esz;
 	for (i = 0; i < req->nprocs; i++) {
 		struct cr_proc_ctx *pc = &req->procs[i];
 
-		memcpy(buf + i * sizeof(pc->ent), &pc->ent, sizeof(pc->ent));
+		memcpy(buf + i * esz, &pc->ent, esz);
 		for (j = 0; j < pc->nthreads; j++) {
 			struct cr_thread_ctx *t = &req->threads[pc->first + j];
 
@@ -122,10 +123,41 @@ static int cr_write_proctab(struct cr_stream *s, struct cr_chkpt_req *req)
 			off += sizeof(s32);
 		}
 	}
+	for (i = 0; i < req->nzombies; i++)
+		if (req->zombies[i].kept)
+			memcpy(buf + k++ * esz, &req->zombies[i].ent, esz);
 	for (i = 0; i < req->nprocs; i++)
 		off += strscpy(buf + off, req->procs[i].cwd, len - off) + 1;
+	for (i = 0; i < req->nkept; i++)
+		off += strscpy(buf + off, "/", len - off) + 1;
 	err = cr_write_rec(s, CR_REC_PROCTAB, buf, len);
 	kvfree(buf);
+	return err;
+}
+
+/* The zombies' exit statuses, when the table has zombies. */
+static int cr_write_zombies(struct cr_stream *s, struct cr_chkpt_req *req)
+{
+	struct cr_img_zombies *zs;
+	unsigned int i, k = 0;
+	size_t len;
+	int err;
+
+	if (!req->nkept)
+		return 0;
+	len = struct_size(zs, zombie, req->nkept);
+	zs = kzalloc(len, GFP_KERNEL);
+	if (!zs)
+		return -ENOMEM;
+	zs->nzombies = req->nkept;
+	for (i = 0; i < req->nzombies; i++) {
+		if (!req->zombies[i].kept)
+			continue;
+		zs->zombie[k].pid = req->zombies[i].ent.pid;
+		zs->zombie[k++].status = req->zombies[i].status;
+	}
+	err = cr_write_rec(s, CR_REC_ZOMBIES, zs, len);
+	kfree(zs);
 	return err;
 }
 
@@ -269,10 +301,14 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		return -EINTR;
 	if (cr_chkpt_done(req))
 		return 0;
-	if (first)
+	if (first) {
+		cr_settle_zombies(req);
 		err = cr_write_header(&req->s, req);
+	}
 	if (first && !err)
 		err = cr_write_proctab(&req->s, req);
+	if (first && !err)
+		err = cr_write_zombies(&req->s, req);
 	if (first && !err)
 		err = cr_save_pipes(&req->s, &req->sh, st);
 	if (!err)

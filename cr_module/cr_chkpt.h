@@ -28,6 +28,14 @@ struct cr_thread_ctx {
 	bool saved;
 };
 
+/* An unreaped child of a process in the scope: it goes in the table only. */
+struct cr_zombie {
+	struct task_struct *task;
+	struct cr_img_proc_ent ent;	/* filled once all are stopped */
+	u32 status;
+	bool kept;			/* still a zombie then */
+};
+
 struct cr_chkpt_req {
 	struct kref ref;
 	struct list_head busy;		/* on the busy list while running */
@@ -38,6 +46,8 @@ struct cr_chkpt_req {
 	unsigned int nprocs, nthreads;
 	struct cr_proc_ctx *procs;
 	struct cr_thread_ctx *threads;
+	struct cr_zombie *zombies;
+	unsigned int nzombies, nkept;
 	atomic_t expected;		/* threads of all processes */
 	atomic_t arrived;
 	atomic_t described;		/* processes checked and described */
@@ -60,5 +70,6 @@ bool cr_hand_claim(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 /* cr_scope.c */
 int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root);
 void cr_release_scope(struct cr_chkpt_req *req);
+void cr_settle_zombies(struct cr_chkpt_req *req);
 
 #endif /* CR_CHKPT_H */

@@ -74,6 +74,7 @@ __poll_t cr_rstrt_poll(struct cr_rstrt_req *req, struct file *file,
 long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_abort(struct cr_rstrt_req *req, int err);
+long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid);
 long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg);
 int cr_rstrt_reap(struct cr_rstrt_req *req);
 bool cr_rstrt_done(struct cr_rstrt_req *req);

@@ -86,6 +86,8 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 		return c->rstrt ? cr_rstrt_pipes(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_ABORT:
 		return c->rstrt ? cr_rstrt_abort(c->rstrt, arg) : -EINVAL;
+	case CR_OP_RSTRT_NEXT_PID:
+		return c->rstrt ? cr_rstrt_next_pid(c->rstrt, arg) : -EINVAL;
 	case CR_OP_LOG:
 		return cr_ioctl_log(c, uarg);
 	case CR_OP_HAND_INFO:

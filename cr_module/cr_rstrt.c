@@ -8,7 +8,10 @@
  * its own registers and returns into the saved program.
  */
 #include <linux/file.h>
+#include <linux/idr.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -25,6 +28,7 @@ struct cr_rproc {
 	struct pid *pid;		/* the process rebuilding itself */
 	const s32 *tids;
 	const char *cwd;
+	u32 zombie;			/* CR_ZOMBIE | status, or 0 */
 	unsigned long *claimed;		/* thread indexes taken */
 	atomic_t arrived;		/* threads other than the leader */
 	int phase;
@@ -41,6 +45,7 @@ struct cr_rstrt_req {
 	size_t proctab_len;
 	struct cr_rproc *procs;
 	unsigned int nprocs;
+	unsigned int nlive;		/* processes before the zombies */
 	struct cr_shared sh;
 	atomic_t loaded;		/* threads back in user mode */
 	unsigned int turn;		/* the process reading its section */
@@ -50,6 +55,19 @@ struct cr_rstrt_req {
 	int state;
 	struct cr_status st;
 };
+
+/*
+ * Restoring pids takes CAP_CHECKPOINT_RESTORE (clone3's set_tid).  With
+ * this on, the module also lets a user without it steer the pid namespace's
+ * next pid to one of the restart's (as ns_last_pid does for the capable):
+ * a user can only pick free pids, which cycling through fork() would also
+ * reach, but faster; hence off unless the administrator wants it.
+ */
+static bool cr_unpriv_pids;
+module_param_named(allow_unprivileged_pid_restore, cr_unpriv_pids, bool,
+		   0644);
+MODULE_PARM_DESC(allow_unprivileged_pid_restore,
+		 "let users without CAP_CHECKPOINT_RESTORE restore pids");
 
 /* Processes rebuilding their files: a ctrl fd they reopen is marked. */
 static DEFINE_XARRAY(cr_restoring_tasks);
@@ -179,6 +197,26 @@ static bool cr_parent_first(const struct cr_img_proc_ent *ents,
 	return true;
 }
 
+/* A live entry before every zombie; a zombie's parent is live. */
+static bool cr_proc_ent_ok(struct cr_rstrt_req *req, unsigned int i)
+{
+	const struct cr_img_proc_ent *ents = req->proctab, *e = &ents[i];
+	unsigned int j;
+
+	if (e->pid <= 0 || e->flags & ~CR_PENT_ZOMBIE || !cr_vdso_ok(e) ||
+	    !cr_parent_first(ents, req->nprocs, i))
+		return false;
+	if (!(e->flags & CR_PENT_ZOMBIE)) {
+		req->nlive++;
+		return i + 1 == req->nlive && e->nthreads &&
+		       e->nthreads <= CR_MAX_THREADS;
+	}
+	for (j = 0; j < req->nlive; j++)
+		if (ents[j].pid == e->ppid)
+			return !e->nthreads;
+	return false;
+}
+
 /* Points every process at its entry, tids and cwd; checks them all. */
 static int cr_parse_proctab(struct cr_rstrt_req *req)
 {
@@ -191,13 +229,11 @@ static int cr_parse_proctab(struct cr_rstrt_req *req)
 	if (len < off)
 		return -EBADMSG;
 	for (i = 0; i < req->nprocs; i++) {
-		if (!ents[i].nthreads || ents[i].nthreads > CR_MAX_THREADS ||
-		    ents[i].pid <= 0 || !cr_vdso_ok(&ents[i]) ||
-		    !cr_parent_first(ents, req->nprocs, i))
+		if (!cr_proc_ent_ok(req, i))
 			return -EBADMSG;
 		ntids += ents[i].nthreads;
 	}
-	if (len - off < ntids * sizeof(s32))
+	if (!req->nlive || len - off < ntids * sizeof(s32))
 		return -EBADMSG;
 	for (i = 0; i < req->nprocs; i++) {
 		struct cr_rproc *rp = &req->procs[i];
@@ -217,6 +253,47 @@ static int cr_parse_proctab(struct cr_rstrt_req *req)
 		off += n + 1;
 	}
 	return off == len ? 0 : -EBADMSG;
+}
+
+/* A status a process can die with: an exit code or a fatal signal. */
+static bool cr_status_ok(u32 status)
+{
+	int sig = status & 0x7f;
+
+	if (status & ~0xffff)
+		return false;
+	if (!sig)
+		return !(status & 0xff);
+	return !(status & ~0xff) && sig < _NSIG && !sig_kernel_ignore(sig) &&
+	       !sig_kernel_stop(sig);
+}
+
+/* ZOMBIES: one status for each zombie of the table, in its order. */
+static int cr_read_zombies(struct cr_rstrt_req *req)
+{
+	unsigned int i, n = req->nprocs - req->nlive;
+	struct cr_img_zombies *zs;
+	size_t len;
+	int err = 0;
+
+	if (!n)
+		return 0;
+	len = struct_size(zs, zombie, n);
+	zs = cr_read_rec(&req->s, CR_REC_ZOMBIES, len, len, &len);
+	if (IS_ERR(zs))
+		return cr_fail(&req->st, PTR_ERR(zs), "bad zombie record");
+	if (zs->nzombies != n || zs->pad)
+		err = -EBADMSG;
+	for (i = 0; !err && i < n; i++) {
+		struct cr_rproc *rp = &req->procs[req->nlive + i];
+
+		if (zs->zombie[i].pid != rp->ent->pid ||
+		    !cr_status_ok(zs->zombie[i].status))
+			err = -EBADMSG;
+		rp->zombie = CR_ZOMBIE | zs->zombie[i].status;
+	}
+	kvfree(zs);
+	return err ? cr_fail(&req->st, err, "bad zombie record") : 0;
 }
 
 static int cr_alloc_procs(struct cr_rstrt_req *req)
@@ -267,6 +344,9 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 		err = cr_parse_proctab(req);
 	if (err)
 		return cr_fail(st, err, "bad process table");
+	err = cr_read_zombies(req);
+	if (err)
+		return err;
 	return cr_read_pipes(&req->s, &req->sh, st);
 }
 
@@ -336,6 +416,7 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 		out[i].tids_off = off;
 		memcpy(buf + off, rp->tids, tlen);
 		off += tlen;
+		out[i].zombie = rp->zombie;
 		out[i].cwd_off = off;
 		off += strscpy(buf + off, rp->cwd, len - off) + 1;
 	}
@@ -386,6 +467,43 @@ long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg)
 out:
 	kvfree(fds);
 	return err;
+}
+
+/* Whether pid is one of the restart's pids or thread ids. */
+static bool cr_rstrt_has_pid(struct cr_rstrt_req *req, pid_t pid)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < req->nprocs; i++) {
+		const struct cr_rproc *rp = &req->procs[i];
+
+		if (rp->ent->pid == pid)
+			return true;
+		for (j = 0; j < rp->ent->nthreads; j++)
+			if (rp->tids[j] == pid)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * CR_OP_RSTRT_NEXT_PID: the caller's next fork or clone gets pid, unless
+ * someone else's comes first or pid is taken; the restarter checks it
+ * got pid, and CR_OP_RSTRT_CHILD checks it again.
+ */
+long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+
+	if (cr_rstrt_done(req) || !req->procs ||
+	    !(req->args.flags & CR_RSTRT_RESTORE_PID))
+		return -EINVAL;
+	if (!cr_unpriv_pids)
+		return -EPERM;
+	if (!pid || pid > PID_MAX_LIMIT || !cr_rstrt_has_pid(req, pid))
+		return -EINVAL;
+	idr_set_cursor(&ns->idr, pid);
+	return 0;
 }
 
 /* ---- the children: each process rebuilds itself ---- */
@@ -468,7 +586,7 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 		if (err)
 			cr_fail(st, err, "bad thread record %u", i);
 	}
-	if (!err && rp == &req->procs[req->nprocs - 1]) {
+	if (!err && rp == &req->procs[req->nlive - 1]) {
 		err = cr_read_end(&req->s);
 		if (err)
 			cr_fail(st, err, "the context file is truncated or damaged");
@@ -554,7 +672,7 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 	else
 		err = cr_rstrt_section(req, rp, &st);
 	/* The last process holds all it shares: let go of the rest. */
-	if (!err && rp == &req->procs[req->nprocs - 1])
+	if (!err && rp == &req->procs[req->nlive - 1])
 		cr_shared_release(&req->sh);
 	mutex_unlock(&req->stream_lock);
 	if (err)
@@ -588,8 +706,14 @@ long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg)
 		return -EINVAL;
 	rp = &req->procs[a.proc];
 	if (a.thread >= rp->ent->nthreads ||
-	    (a.thread == 0) != thread_group_leader(current) ||
-	    test_and_set_bit(a.thread, rp->claimed))
+	    (a.thread == 0) != thread_group_leader(current))
+		return -EINVAL;
+	/* A pid steered by CR_OP_RSTRT_NEXT_PID may have gone elsewhere. */
+	if (req->args.flags & CR_RSTRT_RESTORE_PID &&
+	    task_pid_vnr(current) != (a.thread ? rp->tids[a.thread] :
+				      rp->ent->pid))
+		return -EINVAL;
+	if (test_and_set_bit(a.thread, rp->claimed))
 		return -EINVAL;
 	if (a.thread == 0) {
 		mutex_lock(&req->stream_lock);

@@ -181,11 +181,72 @@ static int cr_take_all_threads(struct cr_chkpt_req *req, struct cr_member *m)
 	return err ? cr_fail(&req->st, err, "threads appeared; try again") : 0;
 }
 
+/* Exited and unreaped (not a leader whose threads still run). */
+static bool cr_is_zombie(struct task_struct *p)
+{
+	return READ_ONCE(p->exit_state) == EXIT_ZOMBIE && thread_group_empty(p);
+}
+
+/* Whether p's parent is one of the n members at m. */
+static bool cr_parent_in(struct task_struct *p, struct cr_member *m, int n)
+{
+	struct task_struct *parent;
+	int i;
+
+	rcu_read_lock();
+	parent = rcu_dereference(p->real_parent);
+	for (i = 0; i < n && m[i].task != parent; i++)
+		;
+	rcu_read_unlock();
+	return i < n;
+}
+
+/*
+ * Moves the zombies (but root, which is refused) behind the live members,
+ * keeping the live ones' order; takes those whose parent is live in the
+ * scope, which may wait for them, into req->zombies.  Returns how many
+ * members are live.
+ */
+static int cr_split_zombies(struct cr_chkpt_req *req, struct task_struct *root,
+			    struct cr_member *m, int n)
+{
+	struct cr_member tmp;
+	int i, live = 0;
+
+	for (i = 0; i < n; i++) {
+		if (m[i].task != root && cr_is_zombie(m[i].task))
+			continue;
+		tmp = m[live];
+		m[live++] = m[i];
+		m[i] = tmp;
+	}
+	if (live == n)
+		return live;
+	req->zombies = kcalloc(n - live, sizeof(*req->zombies), GFP_KERNEL);
+	if (!req->zombies)
+		return -ENOMEM;
+	for (i = live; i < n; i++)
+		if (cr_parent_in(m[i].task, m, live))
+			req->zombies[req->nzombies++].task =
+				get_task_struct(m[i].task);
+	return live;
+}
+
+static int cr_no_members(struct cr_chkpt_req *req, struct task_struct *root)
+{
+	if (root)
+		return cr_fail(&req->st, -ESRCH, "pid %d has exited",
+			       req->args.target);
+	return cr_fail(&req->st, -ESRCH, "no process in %s %d",
+		       req->args.scope == CR_SCOPE_PGRP ?
+		       "process group" : "session", req->args.target);
+}
+
 /* root: the target process, or NULL for a process group or session. */
 int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
 {
 	struct cr_member *m;
-	int n, cap = 16, i, err = 0;
+	int n, cap = 16, i, live, err = 0;
 
 	for (;;) {
 		m = kcalloc(cap, sizeof(*m), GFP_KERNEL);
@@ -199,26 +260,74 @@ int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
 			return cr_fail(&req->st, -E2BIG, "too many processes");
 		cap = n + 16;
 	}
-	if (!n) {
-		kfree(m);
-		if (root)
-			return cr_fail(&req->st, -ESRCH, "pid %d has exited",
-				       req->args.target);
-		return cr_fail(&req->st, -ESRCH, "no process in %s %d",
-			       req->args.scope == CR_SCOPE_PGRP ?
-			       "process group" : "session", req->args.target);
-	}
 	sort(m, n, sizeof(*m), cr_cmp_depth, NULL);
-	for (i = 0; !err && i < n; i++)
+	live = cr_split_zombies(req, root, m, n);
+	if (live <= 0) {
+		cr_put_members(m, n);
+		return live ? live : cr_no_members(req, root);
+	}
+	for (i = 0; !err && i < live; i++)
 		err = cr_check_target(m[i].task, &req->st);
-	req->nprocs = n;
-	req->procs = err ? NULL : kcalloc(n, sizeof(*req->procs), GFP_KERNEL);
+	req->nprocs = live;
+	req->procs = err ? NULL : kcalloc(live, sizeof(*req->procs),
+					  GFP_KERNEL);
 	if (!err && !req->procs)
 		err = -ENOMEM;
 	if (!err)
 		err = cr_take_all_threads(req, m);
 	cr_put_members(m, n);
 	return err;
+}
+
+/* A zombie's status as wait() would report it. */
+static u32 cr_wait_status(struct task_struct *p)
+{
+	int code = READ_ONCE(p->exit_code);
+
+	if (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT)
+		code = READ_ONCE(p->signal->group_exit_code);
+	return code & 0xffff;
+}
+
+static bool cr_live_pid(struct cr_chkpt_req *req, pid_t pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nprocs; i++)
+		if (req->procs[i].ent.pid == pid)
+			return true;
+	return false;
+}
+
+/*
+ * Once every process of the scope is stopped and described: the zombies
+ * that are still unreaped, with their ids as the targets see them.
+ */
+void cr_settle_zombies(struct cr_chkpt_req *req)
+{
+	unsigned int i;
+
+	req->nkept = 0;
+	for (i = 0; i < req->nzombies; i++) {
+		struct cr_zombie *z = &req->zombies[i];
+		struct cr_img_proc_ent *e = &z->ent;
+		struct task_struct *p = z->task;
+
+		memset(e, 0, sizeof(*e));
+		rcu_read_lock();
+		z->kept = pid_alive(p) && cr_is_zombie(p);
+		if (z->kept) {
+			e->pid = task_tgid_vnr(p);
+			e->ppid = task_tgid_vnr(rcu_dereference(p->real_parent));
+			e->pgid = task_pgrp_vnr(p);
+			e->sid = task_session_vnr(p);
+			e->flags = CR_PENT_ZOMBIE;
+			z->status = cr_wait_status(p);
+		}
+		rcu_read_unlock();
+		z->kept = z->kept && e->pid > 0 && cr_live_pid(req, e->ppid);
+		req->nkept += z->kept;
+	}
 }
 
 void cr_release_scope(struct cr_chkpt_req *req)
@@ -231,6 +340,9 @@ void cr_release_scope(struct cr_chkpt_req *req)
 	}
 	for (i = 0; req->procs && i < req->nprocs; i++)
 		kfree(req->procs[i].cwd);
+	for (i = 0; i < req->nzombies; i++)
+		put_task_struct(req->zombies[i].task);
+	kfree(req->zombies);
 	kfree(req->threads);
 	kfree(req->procs);
 }

@@ -14,7 +14,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		1
-#define CR_ABI_MINOR		0
+#define CR_ABI_MINOR		1
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -99,7 +99,7 @@ struct cr_rstrt_proc {
 	__u32 nthreads;
 	__u32 tids_off;		/* byte offset of nthreads __s32 tids */
 	__u32 cwd_off;		/* byte offset of the cwd, NUL-terminated */
-	__u32 pad;
+	__u32 zombie;		/* CR_ZOMBIE | wait status, or 0 (live) */
 	__u64 vdso_start;	/* where the process had its [vdso] */
 	__u64 vdso_len;
 	__u64 vvar_start;	/* and its [vvar] */
@@ -109,6 +109,12 @@ struct cr_rstrt_proc {
 	__u64 itimer_virt_ns;
 	__u64 itimer_virt_incr_ns;
 };
+
+/*
+ * A zombie (nthreads 0) is recreated by its parent's restarter: a child
+ * that exits with the saved status, which the parent then must not reap.
+ */
+#define CR_ZOMBIE		0x10000
 
 struct cr_rstrt_procs_args {
 	__u64 buf;		/* user pointer */
@@ -149,6 +155,13 @@ struct cr_rstrt_child_args {
 /* A restarting process gave up before entering the module: arg = errno. */
 #define CR_OP_RSTRT_ABORT	_IO(CR_IOC_MAGIC, 0x14)
 #define CR_OP_RSTRT_PIPES	_IOW(CR_IOC_MAGIC, 0x15, struct cr_rstrt_pipes_args)
+/*
+ * For a restarter without CAP_CHECKPOINT_RESTORE, when the module's
+ * allow_unprivileged_pid_restore is on (else -EPERM): its next fork or
+ * clone is to get pid arg, one of the restart's.  It must check that it
+ * did: another process may fork first.
+ */
+#define CR_OP_RSTRT_NEXT_PID	_IO(CR_IOC_MAGIC, 0x16)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

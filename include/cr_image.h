@@ -11,10 +11,11 @@
  * or reused; a change to any record bumps CR_IMG_VERSION and gets a NEWS
  * line.
  *
- * Order: HEADER, PROCTAB, PIPES, PIPEDATA*, then per process PROC, CREDS, RLIMITS,
- * SIGHAND, SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per
- * thread; then END.  An OBJ record and its PAGES come once per checkpoint,
- * right before the first MM, VMA or FILES record that names the object.
+ * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PIPES,
+ * PIPEDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
+ * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
+ * then END.  An OBJ record and its PAGES come once per checkpoint, right
+ * before the first MM, VMA or FILES record that names the object.
  * A reader validates every field before use: the file is untrusted.
  */
 #ifndef CR_IMAGE_H
@@ -46,6 +47,7 @@ enum cr_rec_type {
 	CR_REC_PIPES	= 15,
 	CR_REC_PIPEDATA	= 16,
 	CR_REC_OBJ	= 17,
+	CR_REC_ZOMBIES	= 18,
 	CR_REC_END	= 255,
 };
 
@@ -106,6 +108,14 @@ struct cr_img_proc_ent {
 	__u64 itimer_virt_incr_ns;
 };
 
+/*
+ * CR_PENT_ZOMBIE: an exited child its parent had not reaped.  It has no
+ * threads and no section; its cwd is "/", its vdso and itimer fields 0.
+ * Zombies come after every live process, and each one's parent is a live
+ * process of the table.
+ */
+#define CR_PENT_ZOMBIE		0x1
+
 #define CR_MAX_THREADS		4096
 #define CR_MAX_PROCS		4096
 
@@ -140,6 +150,21 @@ struct cr_img_creds {
 #define CR_MAX_GROUPS		65536
 
 #define CR_PATH_MAX		4096
+
+/*
+ * ZOMBIES: the wait status (as waitpid() reports it) of every zombie of
+ * PROCTAB, in table order.
+ */
+struct cr_img_zombie {
+	__s32 pid;
+	__u32 status;
+};
+
+struct cr_img_zombies {
+	__u32 nzombies;
+	__u32 pad;
+	struct cr_img_zombie zombie[];
+};
 
 #define CR_NLIMITS		16
 struct cr_img_rlimits {

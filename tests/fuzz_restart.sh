@@ -1,12 +1,13 @@
 # Restart of untrusted context files: mutants of valid contexts of a
 # counter, a multithreaded program, a process tree, a program with many
-# open files and a pair sharing memory and a deleted file (tests/cmd/cr_fuzz.c makes them; most have their crcs redone
-# so that they get past the framing) go through cr_restart, as root and as
-# nobody.  Each must end in a clean error or in a restart that ran; a
-# restart still inside the module at the timeout, a process that SIGKILL
-# does not remove, a cr_restart failing without saying so, a module
-# reference left behind, or a kernel warning (the runner checks dmesg)
-# fails the test.
+# open files, a pair sharing memory and a deleted file, and one with
+# zombie children (tests/cmd/cr_fuzz.c makes them; most have their crcs
+# redone so that they get past the framing) go through cr_restart, as root
+# and as nobody.  Each must end in a clean error or in a restart that ran;
+# a restart still inside the module at the timeout, a process that
+# SIGKILL does not remove, a cr_restart failing without saying so, a
+# module reference left behind, or a kernel warning (the runner checks
+# dmesg) fails the test.
 #   CR_FUZZ_N        mutants (default 120: about 3 s each under TCG,
 #                    within the 600 s of tests/list)
 #   CR_FUZZ_SEED     seed (default: the time); a failure is reproduced by
@@ -44,7 +45,7 @@ ckpt() {
 # ($as), the programs' files under DIR too.
 contexts() {
 	local c=$1
-	mkdir $c/counter $c/threads $c/tree $c/files $c/shm
+	mkdir $c/counter $c/threads $c/tree $c/files $c/shm $c/zombie
 	[ -z "$as" ] || chown -R 65534:65534 $c
 	# Standard files by path: /dev/null, which nobody may reopen too.
 	exec 3>&1 4>&2 > /dev/null 2>&1 < /dev/null
@@ -60,6 +61,8 @@ contexts() {
 	$as touch $c/files/go
 	$as "$cmd/shm_share" $c/shm 1000000 3>&- 4>&- &
 	ckpt $c shm $! '[ -s $c/shm/step ]'
+	$as "$cmd/tree_zombie" $c/zombie 1000 100 3>&- 4>&- &
+	ckpt $c zombie $! '[ -s $c/zombie/out ]'
 	exec 1>&3 2>&4 3>&- 4>&-
 }
 mkdir $d/root $d/nobody
@@ -68,7 +71,7 @@ as=
 contexts $d/root
 as=${nobody[*]}
 contexts $d/nobody
-ctxs=(counter threads tree files shm)
+ctxs=(counter threads tree files shm zombie)
 
 refcnt() { cat /sys/module/blcr/refcnt; }
 ref0=$(refcnt)
@@ -179,7 +182,7 @@ t0=$(date +%s)
 for i in $(seq 0 $((n - 1))); do
 	k=${ctxs[i % ${#ctxs[@]}]}
 	who=root
-	[ $((i / 4 % 2)) = 0 ] || who=nobody
+	[ $((i / ${#ctxs[@]} % 2)) = 0 ] || who=nobody
 	# The mutant belongs to the restarting user, as a context must.
 	if [ $who = root ]; then
 		desc=$("$fuzz" $d/root/$k.ctx $d/root/m $seed $i)

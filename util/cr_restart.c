@@ -289,17 +289,60 @@ static int wait_restored(int ctrl)
 	}
 }
 
-/* The processes whose parent was outside the restart become ours. */
+/* Whether process index's parent was init: an orphan or a daemon. */
+static bool is_orphan(const struct cr_plan *plan, unsigned int index)
+{
+	return cr_is_root(plan, index) && plan->procs[index].ppid == 1;
+}
+
+/*
+ * Orphans go back to init: an intermediate process creates them and
+ * exits once the restart is over, so that the kernel reparents them to
+ * init (or the nearest subreaper).  It is made before anything else, so
+ * that its own pid cannot take one the restart steers.
+ */
+static int fork_orphans(const struct cr_plan *plan)
+{
+	unsigned int i;
+	pid_t pid;
+	int err = 0;
+
+	for (i = 0; i < plan->nprocs && !is_orphan(plan, i); i++)
+		;
+	if (i == plan->nprocs)
+		return 0;
+	pid = fork();
+	if (pid)
+		return pid < 0 ? cr_rstrt_error(-errno, "cannot fork") : 0;
+	for (; !err && i < plan->nprocs; i++) {
+		if (is_orphan(plan, i)) {
+			pid = cr_spawn(plan, i);
+			err = pid < 0 ? pid : 0;
+		}
+	}
+	if (err) {
+		ioctl(plan->ctrl, CR_OP_RSTRT_ABORT, -err);
+		_exit(-err & 0xff);
+	}
+	cri_wait(plan->ctrl, -1);
+	_exit(0);
+}
+
+/* The other processes whose parent was outside the restart become ours. */
 static int fork_roots(const struct cr_plan *plan)
 {
 	unsigned int i;
 	pid_t pid;
+	int err;
 
 	roots = calloc(plan->nprocs, sizeof(*roots));
 	if (!roots)
 		return cr_rstrt_error(-ENOMEM, "processes");
+	err = fork_orphans(plan);
+	if (err)
+		return err;
 	for (i = 0; i < plan->nprocs; i++) {
-		if (!cr_is_root(plan, i))
+		if (!cr_is_root(plan, i) || is_orphan(plan, i))
 			continue;
 		pid = cr_spawn(plan, i);
 		if (pid < 0)
@@ -309,7 +352,10 @@ static int fork_roots(const struct cr_plan *plan)
 	return 0;
 }
 
-/* Waits for every root; the first, the eldest, gives the exit status. */
+/*
+ * Waits for every root; the first, the eldest, gives the exit status (0
+ * when all went back to init).
+ */
 static int wait_roots(void)
 {
 	int status, first = 0;
@@ -344,6 +390,8 @@ static int restart(struct opts *o, int img, int ctrl)
 	if (err)
 		goto out_log;
 	err = get_plan(ctrl, &plan);
+	if (!err)
+		err = cr_pid_lock_init(&plan);
 	if (!err)
 		err = make_pipes(&plan);
 	if (err)

@@ -3,6 +3,7 @@
 #ifndef CR_RSTRT_H
 #define CR_RSTRT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -19,11 +20,15 @@ struct cr_plan {
 	const struct cr_rstrt_pipe *pipes;
 	unsigned int npipes;
 	bool restore_pid, restore_pgid, restore_sid;
+	/* Without CAP_CHECKPOINT_RESTORE: pids through the module, one
+	 * fork at a time among all the restart's processes. */
+	pthread_mutex_t *pid_lock;
 };
 
 __attribute__((format(printf, 2, 3)))
 int cr_rstrt_error(int err, const char *fmt, ...);
 bool cr_is_root(const struct cr_plan *plan, unsigned int index);
 pid_t cr_spawn(const struct cr_plan *plan, unsigned int index);
+int cr_pid_lock_init(struct cr_plan *plan);
 
 #endif /* CR_RSTRT_H */

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -15,8 +16,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cr_private.h"
@@ -175,6 +179,82 @@ static long clone3_thread(struct clone_args *ca, struct thread_arg *arg)
 	return ret;
 }
 
+/* Whether clone3() may be given pids: CAP_CHECKPOINT_RESTORE or admin. */
+static bool may_set_tid(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	uint64_t eff;
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return false;
+	eff = d[0].effective | (uint64_t)d[1].effective << 32;
+	return eff & (1ULL << CAP_CHECKPOINT_RESTORE | 1ULL << CAP_SYS_ADMIN);
+}
+
+/*
+ * A restarter that may not set pids itself asks the module for them: a
+ * robust mutex shared by all the restart's processes keeps their forks
+ * from taking each other's pids.
+ */
+int cr_pid_lock_init(struct cr_plan *plan)
+{
+	pthread_mutexattr_t a;
+	void *m;
+
+	if (!plan->restore_pid || may_set_tid())
+		return 0;
+	m = mmap(NULL, sizeof(*plan->pid_lock), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return cr_rstrt_error(-errno, "pid lock");
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(m, &a);
+	pthread_mutexattr_destroy(&a);
+	plan->pid_lock = m;
+	return 0;
+}
+
+/* Before a fork or clone that is to get pid; then pid_unlock(). */
+static int pid_lock(const struct cr_plan *plan, pid_t pid)
+{
+	int err;
+
+	if (!plan->pid_lock)
+		return 0;
+	err = pthread_mutex_lock(plan->pid_lock);
+	if (err == EOWNERDEAD)
+		err = pthread_mutex_consistent(plan->pid_lock);
+	if (err)
+		return -err;
+	if (!ioctl(plan->ctrl, CR_OP_RSTRT_NEXT_PID, (unsigned long)pid))
+		return 0;
+	err = -errno;
+	pthread_mutex_unlock(plan->pid_lock);
+	return err;
+}
+
+static void pid_unlock(const struct cr_plan *plan)
+{
+	if (plan->pid_lock)
+		pthread_mutex_unlock(plan->pid_lock);
+}
+
+static int pid_error(int err, pid_t pid)
+{
+	if (err == -EEXIST || err == -EBUSY)
+		return cr_rstrt_error(-EBUSY, "pid %d is in use", pid);
+	if (err == -EPERM)
+		return cr_rstrt_error(err, "restoring pid %d needs "
+				      "CAP_CHECKPOINT_RESTORE, or the blcr "
+				      "module's allow_unprivileged_pid_restore "
+				      "(or use --no-restore-pid)", pid);
+	return err;
+}
+
 static int start_thread(const struct cr_plan *plan, unsigned int index,
 			unsigned int i)
 {
@@ -199,14 +279,19 @@ static int start_thread(const struct cr_plan *plan, unsigned int index,
 		   CLONE_THREAD | CLONE_SYSVSEM;
 	ca.stack = (unsigned long)stack;
 	ca.stack_size = ((char *)arg - stack) & ~15UL;
-	if (plan->restore_pid) {
+	if (plan->restore_pid && !plan->pid_lock) {
 		ca.set_tid = (unsigned long)&tid;
 		ca.set_tid_size = 1;
 	}
+	ret = pid_lock(plan, tid);
+	if (ret)
+		return pid_error(ret, tid);
 	ret = clone3_thread(&ca, arg);
-	if (ret == -EEXIST)
-		return cr_rstrt_error(-EBUSY, "thread id %d is in use", tid);
-	return ret < 0 ? (int)ret : 0;
+	pid_unlock(plan);
+	/* A thread with another tid is refused by the module. */
+	if (ret > 0 && plan->restore_pid && ret != tid)
+		ret = -EBUSY;
+	return ret < 0 ? pid_error(ret, tid) : 0;
 }
 
 static struct timeval ns_to_tv(uint64_t ns)
@@ -236,15 +321,39 @@ static int arm_cpu_itimers(const struct cr_rstrt_proc *p)
 	return err ? cr_rstrt_error(err, "cannot arm the CPU-time timers") : 0;
 }
 
-static pid_t cr_fork_with_pid(pid_t pid, bool restore_pid)
+/* A child with pid (when pids are restored): its pid, 0 in it, or -errno. */
+static pid_t cr_fork_with_pid(const struct cr_plan *plan, pid_t pid)
 {
 	struct clone_args ca = { .exit_signal = SIGCHLD };
+	pid_t got;
+	int err;
 
-	if (!restore_pid)
-		return fork();
-	ca.set_tid = (unsigned long)&pid;
-	ca.set_tid_size = 1;
-	return syscall(SYS_clone3, &ca, sizeof(ca));
+	if (!plan->restore_pid) {
+		got = fork();
+		return got < 0 ? -errno : got;
+	}
+	if (!plan->pid_lock) {
+		ca.set_tid = (unsigned long)&pid;
+		ca.set_tid_size = 1;
+		got = syscall(SYS_clone3, &ca, sizeof(ca));
+		return got < 0 ? -errno : got;
+	}
+	err = pid_lock(plan, pid);
+	if (err)
+		return err;
+	got = fork();
+	if (got == 0)
+		return 0;
+	err = -errno;
+	pid_unlock(plan);
+	if (got < 0)
+		return err;
+	if (got == pid)
+		return got;
+	/* Someone else's fork took the pid, or it was in use. */
+	kill(got, SIGKILL);
+	waitpid(got, NULL, 0);
+	return -EBUSY;
 }
 
 /* Whether process index's parent is outside the restart. */
@@ -303,12 +412,32 @@ static void cr_set_group(const struct cr_plan *plan, unsigned int index,
 		setpgid(pid, p->pgid);
 }
 
+/*
+ * A zombie child is made dead before its parent's signal state is
+ * restored: the SIGCHLD it raised is dropped, the saved pending set wins.
+ */
+static int await_zombie(pid_t pid)
+{
+	struct timespec now = { 0, 0 };
+	siginfo_t info;
+	sigset_t chld;
+
+	while (waitid(P_PID, pid, &info, WEXITED | WNOWAIT) < 0)
+		if (errno != EINTR)
+			return cr_rstrt_error(-errno, "zombie %d", pid);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigtimedwait(&chld, NULL, &now);
+	return 0;
+}
+
 /* The children of process index must exist before it becomes the program. */
 static int fork_children(const struct cr_plan *plan, unsigned int index)
 {
 	const struct cr_rstrt_proc *procs = plan->procs;
 	unsigned int j;
 	pid_t pid;
+	int err;
 
 	for (j = index + 1; j < plan->nprocs; j++) {
 		if (procs[j].ppid != procs[index].pid)
@@ -316,6 +445,11 @@ static int fork_children(const struct cr_plan *plan, unsigned int index)
 		pid = cr_spawn(plan, j);
 		if (pid < 0)
 			return pid;
+		if (procs[j].zombie) {
+			err = await_zombie(pid);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
@@ -346,6 +480,38 @@ static int prepare(const struct cr_plan *plan, unsigned int index)
 	return err;
 }
 
+/* The kernel's sigaction, for any signal (glibc keeps 32 and 33). */
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+/*
+ * Ends the way the zombie ended: its exit code, or its fatal signal with
+ * the default action and no core file.  The wait status is all the
+ * parent will see of it.
+ */
+static void __attribute__((noreturn)) die_as(uint32_t status)
+{
+	struct ksigaction dfl = { .handler = SIG_DFL };
+	struct rlimit no_core = { 0, 0 };
+	uint64_t unblock;
+	int sig = status & 0x7f;
+
+	if (!sig)
+		_exit((status >> 8) & 0xff);
+	prctl(PR_SET_DUMPABLE, 0);
+	setrlimit(RLIMIT_CORE, &no_core);
+	unblock = 1ULL << (sig - 1);
+	syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(uint64_t));
+	syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, NULL,
+		sizeof(uint64_t));
+	syscall(SYS_kill, getpid(), sig);
+	_exit(128 + sig);
+}
+
 /*
  * Runs in the process that becomes process index of the table.  Never
  * returns on success: the thread becomes the restarted program.  On
@@ -360,6 +526,13 @@ static int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index)
 	/* Signals wait for the restored program's own mask and handlers. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
+	if (plan->procs[index].zombie) {
+		err = restore_ids(plan, &plan->procs[index]);
+		if (!err)
+			die_as(plan->procs[index].zombie & 0xffff);
+		ioctl(plan->ctrl, CR_OP_RSTRT_ABORT, -err);
+		return err;
+	}
 	err = prepare(plan, index);
 	if (!err && ioctl(plan->ctrl, CR_OP_RSTRT_CHILD, &leader) < 0)
 		err = -errno;
@@ -371,8 +544,7 @@ static int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index)
 pid_t cr_spawn(const struct cr_plan *plan, unsigned int index)
 {
 	pid_t want = plan->procs[index].pid;
-	pid_t pid = cr_fork_with_pid(want, plan->restore_pid);
-	int err;
+	pid_t pid = cr_fork_with_pid(plan, want);
 
 	if (pid == 0)
 		_exit(-cr_rstrt_child_run(plan, index) & 0xff);
@@ -380,12 +552,7 @@ pid_t cr_spawn(const struct cr_plan *plan, unsigned int index)
 		cr_set_group(plan, index, pid);
 		return pid;
 	}
-	err = errno == EEXIST ? -EBUSY : -errno;
-	if (err == -EBUSY)
-		return cr_rstrt_error(err, "pid %d is in use", want);
-	if (err == -EPERM)
-		return cr_rstrt_error(err, "restoring pid %d needs "
-				      "CAP_CHECKPOINT_RESTORE (or use "
-				      "--no-restore-pid)", want);
-	return cr_rstrt_error(err, "cannot create process %d", want);
+	if (pid == -EEXIST || pid == -EBUSY || pid == -EPERM)
+		return pid_error(pid, want);
+	return cr_rstrt_error(pid, "cannot create process %d", want);
 }

@@ -333,12 +333,14 @@ static const struct field f_mm[] = {
 	F(cr_img_mm, vdso), A(cr_img_mm, auxv), F(cr_img_mm, nr_vmas),
 	F(cr_img_mm, exe_path_len), F(cr_img_mm, exe.ino),
 	F(cr_img_mm, exe.size), F(cr_img_mm, exe.mtime_sec),
+	F(cr_img_mm, exe_obj),
 };
 static const struct field f_vma[] = {
 	F(cr_img_vma, start), F(cr_img_vma, end), F(cr_img_vma, pgoff),
 	F(cr_img_vma, vm_flags), F(cr_img_vma, kind), F(cr_img_vma, prot),
 	F(cr_img_vma, mapflags), F(cr_img_vma, path_len),
 	F(cr_img_vma, id.ino), F(cr_img_vma, id.dev), F(cr_img_vma, id.size),
+	F(cr_img_vma, obj_id),
 };
 static const struct field f_pages[] = {
 	F(cr_img_pages, npages), F(cr_img_pages, pad),
@@ -348,6 +350,11 @@ static const struct field f_fd[] = {
 	F(cr_img_fd, fd), F(cr_img_fd, kind), F(cr_img_fd, flags),
 	F(cr_img_fd, cloexec), F(cr_img_fd, pos), F(cr_img_fd, file_id),
 	F(cr_img_fd, path_len), F(cr_img_fd, pipe), F(cr_img_fd, inherit_fd),
+	F(cr_img_fd, obj_id),
+};
+static const struct field f_obj[] = {
+	F(cr_img_obj, obj_id), F(cr_img_obj, kind), F(cr_img_obj, size),
+	F(cr_img_obj, mode), F(cr_img_obj, pad),
 };
 static const struct field f_pipes[] = {
 	F(cr_img_pipes, npipes), F(cr_img_pipes, pad),
@@ -366,6 +373,11 @@ static const struct field f_thread[] = {
 	XSAVE(0, 2), XSAVE(24, 4), XSAVE(28, 4),	/* fcw, mxcsr(_mask) */
 	XSAVE(512, 8), XSAVE(520, 8), XSAVE(528, 8),	/* xstate/xcomp_bv */
 };
+static const struct field f_zombies[] = {
+	F(cr_img_zombies, nzombies), F(cr_img_zombies, pad),
+	{ sizeof(struct cr_img_zombies), 4, 8 },		/* pid */
+	{ sizeof(struct cr_img_zombies) + 4, 4, 8 },	/* status */
+};
 static const struct field f_end[] = {
 	F(cr_img_end, nrecords), F(cr_img_end, bytes),
 };
@@ -381,7 +393,8 @@ static const struct {
 	T(CR_REC_SIGQUEUE, f_sigqueue), T(CR_REC_MM, f_mm),
 	T(CR_REC_VMA, f_vma), T(CR_REC_PAGES, f_pages),
 	T(CR_REC_FILES, f_fd), T(CR_REC_THREAD, f_thread),
-	T(CR_REC_PIPES, f_pipes),
+	T(CR_REC_PIPES, f_pipes), T(CR_REC_ZOMBIES, f_zombies),
+	T(CR_REC_OBJ, f_obj),
 	T(CR_REC_END, f_end),
 };
 
