@@ -5,6 +5,7 @@
  * their children, so that restart can create them in order.
  */
 #include <linux/cred.h>
+#include <linux/delay.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -242,11 +243,12 @@ static int cr_no_members(struct cr_chkpt_req *req, struct task_struct *root)
 		       "process group" : "session", req->args.target);
 }
 
-/* root: the target process, or NULL for a process group or session. */
-int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
+/* The scope's processes, parents first, at *mp; returns how many. */
+static int cr_gather(struct cr_chkpt_req *req, struct task_struct *root,
+		     struct cr_member **mp)
 {
 	struct cr_member *m;
-	int n, cap = 16, i, live, err = 0;
+	int n, cap = 16;
 
 	for (;;) {
 		m = kcalloc(cap, sizeof(*m), GFP_KERNEL);
@@ -261,6 +263,41 @@ int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
 		cap = n + 16;
 	}
 	sort(m, n, sizeof(*m), cr_cmp_depth, NULL);
+	*mp = m;
+	return n;
+}
+
+/* A member between exit and zombie: a shell's child that just ended. */
+static bool cr_exiting(struct cr_member *m, int n, struct task_struct *root)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].task != root && (m[i].task->flags & PF_EXITING) &&
+		    !cr_is_zombie(m[i].task))
+			return true;
+	return false;
+}
+
+/* How long a checkpoint waits for members to finish exiting. */
+#define CR_EXIT_WAIT_MS		20
+#define CR_EXIT_TRIES		25
+
+/* root: the target process, or NULL for a process group or session. */
+int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
+{
+	struct cr_member *m;
+	int n, i, live, tries = CR_EXIT_TRIES, err = 0;
+
+	for (;;) {
+		n = cr_gather(req, root, &m);
+		if (n < 0)
+			return n;
+		if (!tries-- || !cr_exiting(m, n, root))
+			break;
+		cr_put_members(m, n);
+		msleep(CR_EXIT_WAIT_MS);
+	}
 	live = cr_split_zombies(req, root, m, n);
 	if (live <= 0) {
 		cr_put_members(m, n);

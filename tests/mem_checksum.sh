@@ -3,6 +3,8 @@
 # checkpointed, and once more after the restart, and exits 0 only if it
 # matches.  Prints the context size and the checkpoint/restart wall times,
 # with a dd of the same size to tmpfs as a baseline for the guest's speed.
+# The checkpoint runs with --progress, which must have shown the bytes
+# written (the write takes seconds under TCG).
 . "$CR_TESTS/lib.sh"
 
 mib=256
@@ -18,8 +20,14 @@ rm -f $d/dd
 t0=$(now_ms)
 start_ready $d "$CR_TESTS/cmd/mem_checksum" $mib
 echo "program filled and summed $mib MiB in $(($(now_ms) - t0)) ms"
-ckpt_kill $d/ctx
+ckpt_kill $d/ctx --progress 2> $d/progress
+tr '\r' '\n' < $d/progress | grep "MiB in" | tail -n 1
+last=$(tr "\r" "\n" < $d/progress |
+	sed -n 's/^cr_checkpoint: \([0-9]*\)\..* MiB in .*/\1/p' |
+	tail -n 1)
+[ -n "$last" ] || fail "--progress showed nothing: $(cat $d/progress)"
 size=$(stat -c %s $d/ctx)
+[ $last -le $((size / 1048576)) ] || fail "--progress showed $last MiB"
 echo "context file $size bytes ($((size / 1048576)) MiB)"
 [ $size -ge $((mib * 1048576)) ] || fail "context file smaller than the data"
 t0=$(now_ms)

@@ -60,6 +60,8 @@ step "no restore pid"
 check_counter $d/a $limit
 
 step "allowed by the module"
+# Long enough to be seen running under its own pid after the restart.
+limit=150
 user_counter b
 echo 1 > $param
 "${user[@]}" cr_restart $d/b/ctx &

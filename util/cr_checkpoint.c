@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cr_private.h"
@@ -22,7 +23,10 @@ struct opts {
 	struct cr_chkpt_args args;
 	const char *file;
 	bool sync;
+	bool progress;
 };
+
+#define PROGRESS_MS	500
 
 static void usage(FILE *out)
 {
@@ -49,6 +53,7 @@ static void usage(FILE *out)
 "Other:\n"
 "  -t, --time SEC      give up if the process has not stopped in SEC s\n"
 "      --sync, --nosync  fsync the file (default) or not\n"
+"      --progress      show the bytes written and the rate on stderr\n"
 "  -q, --quiet         print no messages\n"
 "  -h, --help          this text\n"
 "      --version       versions of the tools and the module\n");
@@ -57,7 +62,7 @@ static void usage(FILE *out)
 enum {
 	OPT_RUN = 256, OPT_STOP, OPT_TERM, OPT_ABORT, OPT_KILL, OPT_CONT,
 	OPT_SYNC, OPT_NOSYNC, OPT_VERSION, OPT_SAVE_EXE, OPT_SAVE_PRIVATE,
-	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE
+	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE, OPT_PROGRESS
 };
 
 static const struct option long_opts[] = {
@@ -85,6 +90,7 @@ static const struct option long_opts[] = {
 	{ "save-shared", no_argument, NULL, OPT_SAVE_SHARED },
 	{ "save-all", no_argument, NULL, OPT_SAVE_ALL },
 	{ "save-none", no_argument, NULL, OPT_SAVE_NONE },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -177,6 +183,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		case OPT_SAVE_NONE:
 			o->args.flags = 0;
 			break;
+		case OPT_PROGRESS:
+			o->progress = true;
+			break;
 		default:
 			if (c >= OPT_SAVE_EXE && c <= OPT_SAVE_ALL) {
 				o->args.flags |= save_flag(c);
@@ -198,6 +207,46 @@ static int parse(int argc, char **argv, struct opts *o)
 	return -1;
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * Waits for the request, showing what the module has written so far: it
+ * writes through our open file, so the file's offset is its progress (a
+ * pipe has none: then only the time).  Without --progress, one wait.
+ */
+static int wait_done(int ctrl, int out, bool progress)
+{
+	struct timespec t0;
+	bool shown = false;
+	off_t pos;
+	double s;
+	int n;
+
+	if (!progress)
+		return cri_wait(ctrl, -1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!(n = cri_wait(ctrl, PROGRESS_MS))) {
+		s = since(&t0);
+		pos = lseek(out, 0, SEEK_CUR);
+		if (pos < 0)
+			fprintf(stderr, "\rcr_checkpoint: %.1f s", s);
+		else
+			fprintf(stderr, "\rcr_checkpoint: %.1f MiB in %.1f s, "
+				"%.1f MiB/s ", pos / 1048576.0, s,
+				pos / 1048576.0 / s);
+		shown = true;
+	}
+	if (shown)
+		fputc('\n', stderr);
+	return n;
+}
+
 static int checkpoint(struct opts *o, int out)
 {
 	char msg[CR_MSG_MAX];
@@ -209,7 +258,8 @@ static int checkpoint(struct opts *o, int out)
 	o->args.fd = out;
 	err = cri_chkpt_start(ctrl, &o->args);
 	if (!err)
-		err = cri_wait(ctrl, -1) < 0 ? -EIO : cri_reap(ctrl, 0);
+		err = wait_done(ctrl, out, o->progress) < 0 ? -EIO :
+		      cri_reap(ctrl, 0);
 	cri_log(ctrl, msg, sizeof(msg));
 	close(ctrl);
 	return err ? cr_report("Checkpoint failed", err, msg) : 0;

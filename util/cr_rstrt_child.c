@@ -243,15 +243,16 @@ static void pid_unlock(const struct cr_plan *plan)
 		pthread_mutex_unlock(plan->pid_lock);
 }
 
-static int pid_error(int err, pid_t pid)
+/* what: "pid" or "thread id". */
+static int pid_error(int err, const char *what, pid_t pid)
 {
 	if (err == -EEXIST || err == -EBUSY)
-		return cr_rstrt_error(-EBUSY, "pid %d is in use", pid);
+		return cr_rstrt_error(-EBUSY, "%s %d is in use", what, pid);
 	if (err == -EPERM)
-		return cr_rstrt_error(err, "restoring pid %d needs "
+		return cr_rstrt_error(err, "restoring %s %d needs "
 				      "CAP_CHECKPOINT_RESTORE, or the blcr "
 				      "module's allow_unprivileged_pid_restore "
-				      "(or use --no-restore-pid)", pid);
+				      "(or use --no-restore-pid)", what, pid);
 	return err;
 }
 
@@ -285,13 +286,13 @@ static int start_thread(const struct cr_plan *plan, unsigned int index,
 	}
 	ret = pid_lock(plan, tid);
 	if (ret)
-		return pid_error(ret, tid);
+		return pid_error(ret, "thread id", tid);
 	ret = clone3_thread(&ca, arg);
 	pid_unlock(plan);
 	/* A thread with another tid is refused by the module. */
 	if (ret > 0 && plan->restore_pid && ret != tid)
 		ret = -EBUSY;
-	return ret < 0 ? pid_error(ret, tid) : 0;
+	return ret < 0 ? pid_error(ret, "thread id", tid) : 0;
 }
 
 static struct timeval ns_to_tv(uint64_t ns)
@@ -553,6 +554,6 @@ pid_t cr_spawn(const struct cr_plan *plan, unsigned int index)
 		return pid;
 	}
 	if (pid == -EEXIST || pid == -EBUSY || pid == -EPERM)
-		return pid_error(pid, want);
+		return pid_error(pid, "pid", want);
 	return cr_rstrt_error(pid, "cannot create process %d", want);
 }
