@@ -164,18 +164,85 @@ int vmad_flush(struct cr_stream *s, struct vmad_batch *b)
 	return err;
 }
 
+/* The first of the ptes from addr to end that is not empty, or end. */
+static unsigned long vmad_next_pte(pmd_t pmd, unsigned long addr,
+				   unsigned long end)
+{
+	pte_t *pte;
+
+	rcu_read_lock();
+	pte = pte_offset_kernel(&pmd, addr);
+	for (; addr < end; addr += PAGE_SIZE, pte++)
+		if (!pte_none(ptep_get(pte)))
+			break;
+	rcu_read_unlock();
+	return addr;
+}
+
+/*
+ * The first address from addr on, below end, that the page tables do not
+ * say is empty: a hole costs one look per table entry rather than a GUP
+ * call per page.  Only a hint for GUP, which looks again under the page
+ * table lock; the mmap lock keeps the tables from going away.
+ */
+static unsigned long vmad_next_mapped(struct mm_struct *mm,
+				      unsigned long addr, unsigned long end)
+{
+	while (addr < end) {
+		pgd_t *pgd = pgd_offset(mm, addr);
+		p4d_t *p4d;
+		pud_t *pud;
+		pmd_t pmd;
+		unsigned long next;
+
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(READ_ONCE(*pgd)))
+			goto skip;
+		if (pgd_bad(READ_ONCE(*pgd)))
+			return addr;
+		p4d = p4d_offset(pgd, addr);
+		next = p4d_addr_end(addr, end);
+		if (p4d_none(READ_ONCE(*p4d)))
+			goto skip;
+		if (p4d_bad(READ_ONCE(*p4d)))
+			return addr;
+		pud = pud_offset(p4d, addr);
+		next = pud_addr_end(addr, end);
+		if (pud_none(READ_ONCE(*pud)))
+			goto skip;
+		if (!pud_present(READ_ONCE(*pud)) || pud_bad(READ_ONCE(*pud)))
+			return addr;
+		pmd = READ_ONCE(*pmd_offset(pud, addr));
+		next = pmd_addr_end(addr, end);
+		if (pmd_none(pmd))
+			goto skip;
+		if (!pmd_present(pmd) || pmd_bad(pmd))
+			return addr;
+		next = vmad_next_pte(pmd, addr, next);
+		if (next != pmd_addr_end(addr, end))
+			return next;
+skip:
+		addr = next;
+	}
+	return end;
+}
+
 /*
  * Takes up to a batch's room of pages at addr into the batch, keeping
- * those worth saving.  Returns the bytes it covered: a hole (FOLL_DUMP's
- * -EFAULT) covers one page.
+ * those worth saving.  Returns the bytes it covered: empty page tables
+ * are skipped whole, and a hole (FOLL_DUMP's -EFAULT) covers one page.
  */
 static unsigned long vmad_take_pages(struct vm_area_struct *vma,
 				     unsigned long addr, struct vmad_batch *b)
 {
+	unsigned long next = vmad_next_mapped(vma->vm_mm, addr, vma->vm_end);
 	unsigned long room = min_t(unsigned long, CR_PAGES_MAX - b->n,
 				   (vma->vm_end - addr) >> PAGE_SHIFT);
 	struct page **got = b->pages + b->n;
 	long i, n;
+
+	if (next != addr)
+		return next - addr;
 
 	n = cr_get_user_pages(addr, room, CR_FOLL_DUMP | FOLL_FORCE, got);
 	if (n <= 0)
