@@ -235,19 +235,49 @@ static void vmad_load_kstate(const struct cr_thread_image *ti)
 	cr_raise_pending(ti->sigq, t->pending, false);
 }
 
+/*
+ * The ioctl that returns into the restored context hands its value back
+ * through an int (sys_ioctl's "error"), which would cut a 64-bit rax to
+ * 32 bits: the whole of it is put back on the way out to user mode,
+ * after the syscall has stored its return value, before any signal frame
+ * is built from the registers.
+ */
+struct vmad_ax_work {
+	struct callback_head work;
+	unsigned long ax;
+};
+
+static void vmad_put_ax(struct callback_head *work)
+{
+	struct vmad_ax_work *w = container_of(work, struct vmad_ax_work, work);
+
+	task_pt_regs(current)->ax = w->ax;
+	kfree(w);
+}
+
 /* Becomes the saved thread; *ax is what the ioctl must return. */
 int vmad_load_thread(const struct cr_thread_image *ti, long *ax,
 		     struct cr_status *st)
 {
 	const struct cr_img_thread *t = &ti->t;
+	struct vmad_ax_work *w = kmalloc(sizeof(*w), GFP_KERNEL);
 	int err;
 
+	if (!w)
+		return -ENOMEM;
+	init_task_work(&w->work, vmad_put_ax);
 	err = vmad_load_xstate(ti->xstate, t->xstate_size);
-	if (err)
+	if (err) {
+		kfree(w);
 		return cr_fail(st, err, "thread %d: FPU state refused",
 			       t->tid);
+	}
 	vmad_load_bases(t->regs[R_FS_BASE], t->regs[R_GS_BASE]);
 	vmad_load_kstate(ti);
 	vmad_load_regs(t->regs, ax);
-	return 0;
+	w->ax = *ax;
+	err = task_work_add(current, &w->work, TWA_RESUME);
+	if (err)
+		kfree(w);
+	return err;
 }

@@ -11,6 +11,9 @@
  *  The loops never touch the registers except to store them, and make a
  *  1 ms nanosleep every 64 rounds (by the syscall instruction), so the
  *  checkpoint finds them either in user mode or in the kernel.
+ *  - gpr: 64-bit patterns in rax, rdx, r8 and r9, compared in a loop
+ *    that makes no syscall, so the checkpoint finds it in user mode with
+ *    all of rax in use.
  *  - sum: double and long double (x87) running sums with a 1 ms sleep per
  *    step, kept in registers across the (asm) syscall; the results must
  *    equal, bit for bit, the same computation done without sleeping, and
@@ -289,6 +292,31 @@ static void compute(long n, int sleep, struct sums *r)
 
 static long sum_steps = 2000;
 static struct sums got_sums;
+static volatile uint64_t gpr_iters, gpr_bad;
+
+#define GPR_CHECK(pat, reg) \
+	"movabs $" pat ", %%rcx\n cmp %%rcx, %%" reg "\n jne 2f\n"
+
+static void *gpr_thread(void *arg)
+{
+	asm volatile(
+		"movabs $0x1122334455667788, %%rax\n"
+		"movabs $0x99aabbccddeeff01, %%rdx\n"
+		"movabs $0x0fedcba987654321, %%r8\n"
+		"movabs $0x8badf00ddeadbeef, %%r9\n"
+		"1: incq %[it]\n"
+		GPR_CHECK("0x1122334455667788", "rax")
+		GPR_CHECK("0x99aabbccddeeff01", "rdx")
+		GPR_CHECK("0x0fedcba987654321", "r8")
+		GPR_CHECK("0x8badf00ddeadbeef", "r9")
+		"cmpl $0, %[stop]\n je 1b\n jmp 3f\n"
+		"2: movq $1, %[bad]\n"
+		"3:\n"
+		: [it] "+m"(gpr_iters), [bad] "+m"(gpr_bad)
+		: [stop] "m"(stop)
+		: "rax", "rcx", "rdx", "r8", "r9", "cc", "memory");
+	return NULL;
+}
 
 static void *sum_thread(void *arg)
 {
@@ -324,7 +352,7 @@ static int report(FILE *out, struct vec *v, int on)
 
 int main(int argc, char **argv)
 {
-	pthread_t ts, ta, tz, tsum;
+	pthread_t ts, ta, tz, tg, tsum;
 	int has_avx, has_avx512, fd, bad = 0;
 	struct sums want;
 	char ready[4096];
@@ -346,9 +374,10 @@ int main(int argc, char **argv)
 	if (pthread_create(&ts, NULL, sse_thread, NULL) ||
 	    (has_avx && pthread_create(&ta, NULL, avx_thread, NULL)) ||
 	    (has_avx512 && pthread_create(&tz, NULL, avx512_thread, NULL)) ||
+	    pthread_create(&tg, NULL, gpr_thread, NULL) ||
 	    pthread_create(&tsum, NULL, sum_thread, NULL))
 		return 2;
-	while (!sse.iters || (has_avx && !avx.iters) ||
+	while (!sse.iters || !gpr_iters || (has_avx && !avx.iters) ||
 	       (has_avx512 && !avx512.iters) || sum_step < 50)
 		usleep(10000);
 	fd = open(ready, O_WRONLY | O_CREAT, 0644);
@@ -357,6 +386,7 @@ int main(int argc, char **argv)
 	pthread_join(tsum, NULL);
 	stop = 1;
 	pthread_join(ts, NULL);
+	pthread_join(tg, NULL);
 	if (has_avx)
 		pthread_join(ta, NULL);
 	if (has_avx512)
@@ -368,6 +398,11 @@ int main(int argc, char **argv)
 	bad += report(out, &sse, 1);
 	bad += report(out, &avx, has_avx);
 	bad += report(out, &avx512, has_avx512);
+	fprintf(out, "gpr: %llu rounds\n", (unsigned long long)gpr_iters);
+	if (gpr_bad) {
+		fprintf(out, "FAIL gpr: a 64-bit register changed\n");
+		bad++;
+	}
 	if (memcmp(&got_sums.d, &want.d, sizeof(double)) ||
 	    memcmp(&got_sums.ld, &want.ld, 10) ||
 	    got_sums.half != 0.25 * sum_steps * (sum_steps + 1) ||
