@@ -5,10 +5,9 @@
 # restarted, the three outputs must be those of an uninterrupted run of
 # the same script.
 #
-# Not in tests/list yet: the checkpoint fails ("pid N is exiting or a
-# zombie", cr_module/cr_scope.c) when it comes while one of bash's
-# children is between exit and zombie, and once in six runs perl died of
-# SIGSEGV around the checkpoint.
+# It found two bugs: a checkpoint failed when one of bash's children was
+# between exit and zombie, and a thread stopped in user mode came back
+# with rax cut to 32 bits (perl died of SIGSEGV once in ten restarts).
 . "$CR_TESTS/lib.sh"
 
 py=/usr/bin/python3
