@@ -6,6 +6,7 @@
 #ifndef CR_TEST_UTIL_H
 #define CR_TEST_UTIL_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,32 @@ static inline void cr_ready_wait_go(const char *dir)
 	cr_touch(dir, "ready");
 	while (!cr_exists(dir, "go"))
 		nanosleep(&ts, NULL);
+}
+
+/*
+ * Writes 0..LIMIT-1 to PATH (emptied first), a line every DELAY_MS; a
+ * signal does not shorten the pause.  Exits 100 or 101 on an error.
+ */
+static inline void cr_count_to(const char *path, long limit, long delay_ms)
+{
+	struct timespec d;
+	char line[32];
+	long i;
+	int fd, n;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
+	if (fd < 0)
+		exit(100);
+	for (i = 0; i < limit; i++) {
+		n = snprintf(line, sizeof(line), "%ld\n", i);
+		if (write(fd, line, n) != n)
+			exit(101);
+		d = (struct timespec){ delay_ms / 1000,
+				       delay_ms % 1000 * 1000000 };
+		while (nanosleep(&d, &d) < 0 && errno == EINTR)
+			;
+	}
+	close(fd);
 }
 
 /* The next word of a xorshift64 sequence: cheap reproducible contents. */

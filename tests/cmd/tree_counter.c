@@ -14,24 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 static void count(const char *dir, int k, long limit, long delay_ms)
 {
-	struct timespec d = { delay_ms / 1000, delay_ms % 1000 * 1000000 };
-	char path[4096], line[32];
-	long i;
-	int fd, n;
+	char path[4096];
 
 	snprintf(path, sizeof(path), "%.4000s/out.%d", dir, k);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
-	if (fd < 0)
-		exit(100);
-	for (i = 0; i < limit; i++) {
-		n = snprintf(line, sizeof(line), "%ld\n", i);
-		if (write(fd, line, n) != n)
-			exit(101);
-		nanosleep(&d, NULL);
-	}
-	close(fd);
+	cr_count_to(path, limit, delay_ms);
 }
 
 int main(int argc, char **argv)

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 static volatile sig_atomic_t nchld;
 static int nchld_then;		/* SIGCHLDs before the count (they may merge) */
 
@@ -28,25 +30,10 @@ static void on_chld(int sig)
 
 static void count(const char *dir, long limit, long delay_ms)
 {
-	struct timespec d = { delay_ms / 1000, delay_ms % 1000 * 1000000 };
-	char path[4096], line[32];
-	long i;
-	int fd, n;
+	char path[4096];
 
 	snprintf(path, sizeof(path), "%.4000s/out", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
-	if (fd < 0)
-		exit(100);
-	for (i = 0; i < limit; i++) {
-		n = snprintf(line, sizeof(line), "%ld\n", i);
-		if (write(fd, line, n) != n)
-			exit(101);
-		while (nanosleep(&d, &d) < 0 && errno == EINTR)
-			;
-		d = (struct timespec){ delay_ms / 1000,
-				       delay_ms % 1000 * 1000000 };
-	}
-	close(fd);
+	cr_count_to(path, limit, delay_ms);
 }
 
 /* Makes both zombies; returns 0 once they are dead and unreaped. */
