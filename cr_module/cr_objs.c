@@ -73,7 +73,7 @@ static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
 static int cr_obj_save_data(struct cr_stream *s, struct file *r, loff_t size)
 {
 	struct vmad_batch *b = kzalloc(sizeof(*b), GFP_KERNEL);
-	loff_t pos = 0, end;
+	loff_t pos = 0, end, done = 0;
 	int err = 0;
 
 	if (!b)
@@ -87,9 +87,10 @@ static int cr_obj_save_data(struct cr_stream *s, struct file *r, loff_t size)
 			err = end;
 			break;
 		}
-		pos = round_down(pos, PAGE_SIZE);
+		/* Extents need not be page-aligned: no page twice. */
+		pos = max(round_down(pos, PAGE_SIZE), done);
 		err = cr_obj_save_range(s, r, pos, min(end, size), b);
-		pos = round_up(end, PAGE_SIZE);
+		done = pos = round_up(end, PAGE_SIZE);
 	}
 	if (!err && b->n)
 		err = vmad_flush(s, b);
