@@ -108,17 +108,20 @@ static int new_file(const char *name)
 	return fd;
 }
 
+/* Whole or not at all: the test reads DIR/step while it changes. */
 static void write_file(const char *name, const char *fmt, long v)
 {
-	char path[4096];
+	char path[4096], tmp[4200];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
 	if (!f)
-		die(path);
+		die(tmp);
 	fprintf(f, fmt, v);
-	fclose(f);
+	if (fclose(f) || rename(tmp, path))
+		die(path);
 }
 
 /* Takes every turn that is ours until each channel reaches steps. */
