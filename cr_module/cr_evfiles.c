@@ -107,16 +107,68 @@ static const char *cr_field(const char *buf, const char *key)
 	return NULL;
 }
 
-static int cr_parse_eventfd(const char *buf, struct cr_img_event *ev)
+#ifdef HAVE_EVENTFD_SIGNAL_COUNT
+/* One read through the kernel's interface: 1 for a semaphore, or all. */
+static u64 cr_eventfd_take(struct eventfd_ctx *ctx)
+{
+	wait_queue_entry_t wait;
+	u64 n;
+
+	init_waitqueue_entry(&wait, current);
+	INIT_LIST_HEAD(&wait.entry);	/* removed, never added */
+	eventfd_ctx_remove_wait_queue(ctx, &wait, &n);
+	return n;
+}
+
+/*
+ * Before Linux 6.3 fdinfo does not show EFD_SEMAPHORE.  A read tells:
+ * with a count of 2 or more, a semaphore gives 1.  The count is put back;
+ * pollers of the eventfd may see a spurious wakeup.
+ */
+static int cr_eventfd_semaphore(struct file *f, struct cr_img_event *ev)
+{
+	struct eventfd_ctx *ctx = eventfd_ctx_fileget(f);
+	u64 extra = ev->count < 2 ? 2 : 0, got;
+
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	if (extra)
+		eventfd_signal(ctx, extra);
+	got = cr_eventfd_take(ctx);
+	if (got == 1) {
+		ev->flags = EFD_SEMAPHORE;
+		if (extra)
+			cr_eventfd_take(ctx);
+		else
+			eventfd_signal(ctx, 1);
+	} else if (got > extra) {
+		eventfd_signal(ctx, got - extra);
+	}
+	eventfd_ctx_put(ctx);
+	return 0;
+}
+#else
+static int cr_eventfd_semaphore(struct file *f, struct cr_img_event *ev)
+{
+	return -EIO;	/* fdinfo shows the flag on these kernels */
+}
+#endif
+
+static int cr_parse_eventfd(struct file *f, const char *buf,
+			    struct cr_img_event *ev)
 {
 	const char *p = cr_field(buf, "eventfd-count:");
 	int sem;
 
 	if (!p || sscanf(p, "%llx", &ev->count) != 1 || ev->count == ULLONG_MAX)
 		return -EIO;
-	/* Shown since Linux 6.3; before, the flag cannot be seen. */
+	/* Shown since Linux 6.3. */
 	p = cr_field(buf, "eventfd-semaphore:");
-	if (p && sscanf(p, "%d", &sem) == 1 && sem)
+	if (!p)
+		return cr_eventfd_semaphore(f, ev);
+	if (sscanf(p, "%d", &sem) != 1)
+		return -EIO;
+	if (sem)
 		ev->flags = EFD_SEMAPHORE;
 	return 0;
 }
@@ -347,7 +399,7 @@ static int cr_snapshot_event(struct cr_shared *sh, struct cr_event *ev,
 		return cr_fail(st, PTR_ERR(buf), "pid %d fd %u: event file",
 			       ev->pid, ev->fd);
 	if (ev->img.kind == CR_EV_EVENTFD)
-		err = cr_parse_eventfd(buf, &ev->img);
+		err = cr_parse_eventfd(ev->file, buf, &ev->img);
 	else if (ev->img.kind == CR_EV_TIMERFD)
 		err = cr_parse_timerfd(buf, &ev->img);
 	else
