@@ -79,7 +79,8 @@ struct cr_log_args {
  * Restart: CR_OP_RSTRT_REQ reads and checks the file's header and process
  * table; CR_OP_RSTRT_PROCS copies the table out (struct cr_rstrt_proc
  * entries followed by every process's thread ids); the restarter creates
- * the pipes (CR_OP_RSTRT_PIPES), then the processes and threads, and
+ * the pipes (CR_OP_RSTRT_PIPES) and the event files (CR_OP_RSTRT_EVENTS),
+ * then the processes and threads, and
  * each thread calls CR_OP_RSTRT_CHILD, which returns into the restored
  * context or fails with -errno.
  */
