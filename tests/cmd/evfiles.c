@@ -20,6 +20,10 @@
  *           for 1 s after ready) with distinct data: after restart,
  *           nothing is ready; then each event comes with its data, and
  *           EPOLL_CTL_DEL of fd 11 works.
+ * epoll2    fd 10: an epoll watching stdin (a pipe from outside: after
+ *           restart, cr_restart's stdin, which says "x") and, at fd 11,
+ *           an epoll watching an eventfd (fd 12): stdin's event comes
+ *           first, then the eventfd's through both epolls.
  *
  * Creates DIR/ready, waits for DIR/go, checks, and says "evfiles: ok".
  */
@@ -254,11 +258,49 @@ static void t_epoll(void)
 		BAD("an event after EPOLL_CTL_DEL");
 }
 
+#define D_STDIN	0x5151ULL
+#define D_INNER	0xb0b0ULL
+
+static void t_epoll2(void)
+{
+	struct epoll_event ev;
+	int a, b, e;
+	uint64_t one = 1, v;
+	char buf[8];
+
+	a = at(epoll_create1(0), 10);
+	b = at(epoll_create1(0), 11);
+	e = at(eventfd(0, EFD_NONBLOCK), 12);
+	ev.events = EPOLLIN;
+	ev.data.u64 = D_STDIN;
+	if (epoll_ctl(a, EPOLL_CTL_ADD, 0, &ev))
+		BAD("epoll_ctl stdin: %s", strerror(errno));
+	ev.data.u64 = D_INNER;
+	epoll_ctl(a, EPOLL_CTL_ADD, b, &ev);
+	ev.data.u64 = D_EVENT;
+	if (epoll_ctl(b, EPOLL_CTL_ADD, e, &ev))
+		BAD("epoll_ctl: %s", strerror(errno));
+	cr_ready_wait_go(dir);
+	v = next_event(a, 5000);
+	if (v != D_STDIN)
+		BAD("stdin event data %#llx", (unsigned long long)v);
+	if (read(0, buf, sizeof(buf)) != 2 || buf[0] != 'x')
+		BAD("stdin did not say x");
+	if (write(e, &one, sizeof(one)) != sizeof(one))
+		BAD("eventfd write");
+	v = next_event(a, 1000);
+	if (v != D_INNER)
+		BAD("outer epoll event data %#llx", (unsigned long long)v);
+	v = next_event(b, 0);
+	if (v != D_EVENT)
+		BAD("inner epoll event data %#llx", (unsigned long long)v);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc != 3) {
-		fprintf(stderr, "usage: evfiles DIR eventfd|timerfd|signalfd|epoll\n");
+		fprintf(stderr, "usage: evfiles DIR eventfd|timerfd|signalfd|epoll|epoll2\n");
 		return 2;
 	}
 	dir = argv[1];
@@ -270,6 +312,8 @@ int main(int argc, char **argv)
 		t_signalfd();
 	else if (!strcmp(argv[2], "epoll"))
 		t_epoll();
+	else if (!strcmp(argv[2], "epoll2"))
+		t_epoll2();
 	else
 		return 2;
 	if (errors)
