@@ -23,7 +23,10 @@
  * epoll2    fd 10: an epoll watching stdin (a pipe from outside: after
  *           restart, cr_restart's stdin, which says "x") and, at fd 11,
  *           an epoll watching an eventfd (fd 12): stdin's event comes
- *           first, then the eventfd's through both epolls.
+ *           first (then it is removed), then the eventfd's through both
+ *           epolls.
+ * epoll_gone fd 10: an epoll watching a pipe registered as fd 5, which
+ *           was then moved to fd 6: the checkpoint must be refused.
  *
  * Creates DIR/ready, waits for DIR/go, checks, and says "evfiles: ok".
  */
@@ -286,6 +289,9 @@ static void t_epoll2(void)
 		BAD("stdin event data %#llx", (unsigned long long)v);
 	if (read(0, buf, sizeof(buf)) != 2 || buf[0] != 'x')
 		BAD("stdin did not say x");
+	/* At EOF now, and so always ready: out of the way. */
+	if (epoll_ctl(a, EPOLL_CTL_DEL, 0, NULL))
+		BAD("EPOLL_CTL_DEL of stdin: %s", strerror(errno));
 	if (write(e, &one, sizeof(one)) != sizeof(one))
 		BAD("eventfd write");
 	v = next_event(a, 1000);
@@ -294,6 +300,21 @@ static void t_epoll2(void)
 	v = next_event(b, 0);
 	if (v != D_EVENT)
 		BAD("inner epoll event data %#llx", (unsigned long long)v);
+}
+
+static void t_epoll_gone(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep, p[2];
+
+	ep = at(epoll_create1(0), 10);
+	if (pipe(p))
+		BAD("pipe");
+	p[0] = at(p[0], 5);
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, 5, &ev))
+		BAD("epoll_ctl: %s", strerror(errno));
+	at(5, 6);	/* closes 5: the watch stays, its file open as 6 */
+	cr_ready_wait_go(dir);
 }
 
 int main(int argc, char **argv)
@@ -314,6 +335,8 @@ int main(int argc, char **argv)
 		t_epoll();
 	else if (!strcmp(argv[2], "epoll2"))
 		t_epoll2();
+	else if (!strcmp(argv[2], "epoll_gone"))
+		t_epoll_gone();
 	else
 		return 2;
 	if (errors)
