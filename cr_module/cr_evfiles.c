@@ -342,7 +342,8 @@ int cr_note_event(struct cr_shared *sh, struct file *f, unsigned int fd,
 		goto out;
 	ev = cr_add_event(sh, f, fd);
 	if (IS_ERR(ev))
-		err = cr_fail(st, PTR_ERR(ev), "pid %d fd %u: too many event files",
+		err = cr_fail(st, PTR_ERR(ev),
+			      "pid %d fd %u: too many event files",
 			      task_tgid_vnr(current), fd);
 	else if (ev->img.kind == CR_EV_EPOLL)
 		err = cr_note_watches(ev, st);
@@ -473,9 +474,11 @@ static bool cr_event_ok(const struct cr_img_event *ev)
 		       !ev->nwatch && ev->count != ULLONG_MAX &&
 		       !ev->value_ns && !ev->interval_ns && !ev->sigmask;
 	case CR_EV_TIMERFD:
-		if (ev->flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET) ||
-		    (ev->flags && (!(ev->flags & TFD_TIMER_ABSTIME) ||
-				   !cr_clock_realtime(ev->clockid))))
+		/* ABSTIME only on a realtime clock; CANCEL_ON_SET with it. */
+		if (ev->flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
+			return false;
+		if (ev->flags && (!(ev->flags & TFD_TIMER_ABSTIME) ||
+				  !cr_clock_realtime(ev->clockid)))
 			return false;
 		return cr_clock_ok(ev->clockid) && !ev->nwatch &&
 		       ev->value_ns <= KTIME_MAX &&

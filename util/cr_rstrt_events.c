@@ -66,7 +66,7 @@ static int make_event(const struct cr_rstrt_event *ev)
 	case EV_EVENTFD:
 		fd = eventfd(0, EFD_CLOEXEC | (ev->flags & EFD_SEMAPHORE));
 		if (fd >= 0 && ev->count &&
-		    write(fd, &ev->count, sizeof(ev->count)) != sizeof(ev->count)) {
+		    write(fd, &ev->count, 8) != 8) {
 			close(fd);
 			return -EIO;
 		}
@@ -133,10 +133,10 @@ static int add_watches(const struct cr_plan *plan, const int *pipe_fds,
 		for (j = 0; j < plan->events[i].nwatch; j++, k++) {
 			struct epoll_event e = { .events = w[k].events,
 						 .data.u64 = w[k].data };
-			int src = w[k].kind == W_PIPE_R ? pfh[2 * w[k].index] :
-				  w[k].kind == W_PIPE_W ? pfh[2 * w[k].index + 1] :
-				  w[k].kind == W_EVENT ? evh[w[k].index] :
-				  inh[w[k].index];
+			unsigned int x = w[k].index;
+			int src = w[k].kind == W_PIPE_R ? pfh[2 * x] :
+				  w[k].kind == W_PIPE_W ? pfh[2 * x + 1] :
+				  w[k].kind == W_EVENT ? evh[x] : inh[x];
 
 			res->watch = k;
 			if (src < 0 || dup2(src, w[k].tfd) < 0 ||
