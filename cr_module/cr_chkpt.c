@@ -309,6 +309,11 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_write_proctab(&req->s, req);
 	if (first && !err)
 		err = cr_write_zombies(&req->s, req);
+	/* The pipes first: an epoll's watch may name one. */
+	if (first && !err)
+		err = cr_snapshot_pipes(&req->sh, st);
+	if (first && !err)
+		err = cr_save_events(&req->s, &req->sh, st);
 	if (first && !err)
 		err = cr_save_pipes(&req->s, &req->sh, st);
 	if (!err)

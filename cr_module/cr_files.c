@@ -4,7 +4,8 @@
  * are reopened by path at restart with the restarting user's rights, at
  * the same number, flags and offset; pipes are rebuilt (cr_pipes.c), and
  * deleted files and memfds come back from their saved contents
- * (cr_objs.c).
+ * (cr_objs.c), eventfd, timerfd, signalfd and epoll instances from their
+ * state (cr_evfiles.c).
  * Descriptors that shared an open file, in one process or across the
  * checkpoint's processes, share one again.  A terminal or socket on 0-2
  * is replaced by the restarter's own descriptor of that number.  Anything
@@ -68,6 +69,8 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 	struct inode *inode = file_inode(f);
 	umode_t mode = inode->i_mode;
 
+	if (cr_event_kind(f))
+		return CR_FD_EVENT;
 	if (cr_obj_needed(f))
 		return f->f_mode & FMODE_READ ? CR_FD_OBJ : -EOPNOTSUPP;
 	if (S_ISREG(mode) || S_ISDIR(mode))
@@ -134,6 +137,7 @@ void cr_shared_release(struct cr_shared *sh)
 			fput(f);
 	xa_destroy(&sh->objs);
 	cr_release_pipes(sh);
+	cr_release_events(sh);
 }
 
 /*
@@ -150,6 +154,11 @@ int cr_check_files(struct cr_shared *sh, struct cr_status *st)
 	if (err)
 		return err;
 	for (i = 0; !err && i < l.n; i++) {
+		if (cr_event_kind(l.slots[i].file)) {
+			err = cr_note_event(sh, l.slots[i].file,
+					    l.slots[i].fd, st);
+			continue;
+		}
 		if (!S_ISFIFO(file_inode(l.slots[i].file)->i_mode))
 			continue;
 		err = cr_note_pipe(sh, l.slots[i].file);
@@ -193,6 +202,8 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 		return n ?: sizeof(*e);
 	e->kind = cr_fd_kind(slot->file, slot->fd);
 	e->flags = slot->file->f_flags & CR_FD_FLAGS;
+	if (e->kind == CR_FD_EVENT)
+		return cr_event_fd(sh, slot->file, e) ?: sizeof(*e);
 	if (e->kind == CR_FD_PIPE)
 		cr_pipe_fd(sh, slot->file, e);
 	else if (e->kind == CR_FD_INHERIT)
@@ -273,7 +284,8 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 	    e->flags & ~CR_FD_FLAGS || e->cloexec > 1 || e->pos < 0 ||
 	    !e->file_id || e->file_id > *next_id)
 		return -EBADMSG;
-	if (e->pad || (e->obj_id && e->kind != CR_FD_OBJ))
+	if ((e->obj_id && e->kind != CR_FD_OBJ) ||
+	    (e->event && e->kind != CR_FD_EVENT))
 		return -EBADMSG;
 	if (cr_fd_is_ref(e, *next_id))
 		return e->kind || e->flags || e->pos || e->path_len ||
@@ -283,7 +295,7 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 	(*next_id)++;
 	if (e->kind == CR_FD_INHERIT)
 		return e->inherit_fd <= 2 && !e->path_len ? 0 : -EBADMSG;
-	if (e->kind == CR_FD_PIPE)
+	if (e->kind == CR_FD_PIPE || e->kind == CR_FD_EVENT)
 		return e->path_len ? -EBADMSG : 0;
 	if (e->kind == CR_FD_OBJ)
 		return e->path_len || !e->obj_id || e->obj_id > nobjs ||
@@ -383,6 +395,8 @@ static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 		f = fget(e->inherit_fd) ?: ERR_PTR(-EBADF);
 	else if (e->kind == CR_FD_PIPE)
 		f = cr_pipe_file(sh, e);
+	else if (e->kind == CR_FD_EVENT)
+		f = cr_event_file(sh, e);
 	else if (e->kind == CR_FD_OBJ)
 		f = cr_open_obj(sh, e, st);
 	else

@@ -76,6 +76,7 @@ long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_abort(struct cr_rstrt_req *req, int err);
 long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid);
 long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg);
+long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg);
 int cr_rstrt_reap(struct cr_rstrt_req *req);
 bool cr_rstrt_done(struct cr_rstrt_req *req);
 void cr_rstrt_get(struct cr_rstrt_req *req);
@@ -109,10 +110,11 @@ void cr_raise_pending(const struct cr_img_sigqueue *q, u64 set, bool group);
 
 /*
  * What the processes of one checkpoint or restart share: the open files
- * (numbered by file id, cr_files.c), the pipes (cr_pipes.c) and the files
- * saved by value (cr_objs.c).
+ * (numbered by file id, cr_files.c), the pipes (cr_pipes.c), the files
+ * saved by value (cr_objs.c) and the event files (cr_evfiles.c).
  */
 struct cr_pipe;
+struct cr_event;
 struct cr_shared {
 	struct mutex lock;	/* checkpoint: seen and pipes, while noting */
 	struct xarray seen;	/* checkpoint: pipe files counted */
@@ -122,6 +124,11 @@ struct cr_shared {
 	struct cr_pipe *pipes;
 	unsigned int npipes, pcap;
 	bool pipes_ready;	/* restart: the restarter's pipes are filled */
+	struct cr_event *events;	/* cr_evfiles.c */
+	unsigned int nevents, ecap;
+	struct cr_img_watch *watches;	/* restart: every epoll's */
+	unsigned int nwatches;
+	bool events_ready;	/* restart: the restarter's event files came */
 	/* checkpoint: inode -> object id (values); restart: id -> file */
 	struct xarray objs;
 	unsigned int nobjs;
@@ -136,9 +143,12 @@ int cr_save_files(struct cr_stream *s, struct cr_shared *sh,
 int cr_restore_files(struct cr_stream *s, struct cr_shared *sh,
 		     struct cr_status *st);
 int cr_note_pipe(struct cr_shared *sh, struct file *f);
+int cr_snapshot_pipes(struct cr_shared *sh, struct cr_status *st);
 int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh,
 		  struct cr_status *st);
 void cr_pipe_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e);
+int cr_pipe_watch(struct cr_shared *sh, struct file *f,
+		  struct cr_img_watch *w);
 int cr_read_pipes(struct cr_stream *s, struct cr_shared *sh,
 		  struct cr_status *st);
 size_t cr_pipes_table_len(struct cr_shared *sh);
@@ -147,6 +157,22 @@ int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
 		  struct cr_status *st);
 struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e);
 void cr_release_pipes(struct cr_shared *sh);
+
+int cr_event_kind(struct file *f);
+int cr_note_event(struct cr_shared *sh, struct file *f, unsigned int fd,
+		  struct cr_status *st);
+int cr_save_events(struct cr_stream *s, struct cr_shared *sh,
+		   struct cr_status *st);
+int cr_event_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e);
+int cr_read_events(struct cr_stream *s, struct cr_shared *sh,
+		   struct cr_status *st);
+int cr_check_watches(struct cr_shared *sh, struct cr_status *st);
+size_t cr_events_table_len(struct cr_shared *sh);
+size_t cr_events_table(struct cr_shared *sh, char *buf, size_t off);
+int cr_take_events(struct cr_shared *sh, const s32 *fds,
+		   struct cr_status *st);
+struct file *cr_event_file(struct cr_shared *sh, const struct cr_img_fd *e);
+void cr_release_events(struct cr_shared *sh);
 
 bool cr_obj_needed(struct file *f);
 int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,

@@ -166,13 +166,11 @@ static int cr_copy_pipe(struct cr_pipe *p)
  * With every process stopped and counted: which pipes are whole inside
  * the checkpoint, and what they hold.
  */
-static int cr_snapshot_pipes(struct cr_shared *sh, u32 *n,
-			     struct cr_status *st)
+int cr_snapshot_pipes(struct cr_shared *sh, struct cr_status *st)
 {
-	unsigned int i;
+	unsigned int i, n = 0;
 	int err = 0;
 
-	*n = 0;
 	for (i = 0; !err && i < sh->npipes; i++) {
 		struct cr_pipe *p = &sh->pipes[i];
 
@@ -185,7 +183,7 @@ static int cr_snapshot_pipes(struct cr_shared *sh, u32 *n,
 		if (err)
 			return cr_fail(st, err, "cannot save a pipe's data");
 		if (!p->external)
-			p->id = (*n)++;
+			p->id = n++;
 	}
 	return 0;
 }
@@ -197,15 +195,16 @@ int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh,
 	size_t len, paths = 0;
 	unsigned int i;
 	char *at;
-	u32 n;
+	u32 n = 0;
 	int err;
 
-	err = cr_snapshot_pipes(sh, &n, st);
-	if (err)
-		return err;
-	for (i = 0; i < sh->npipes; i++)
-		if (!sh->pipes[i].external)
+	/* Taken by cr_snapshot_pipes(), before the event files. */
+	for (i = 0; i < sh->npipes; i++) {
+		if (!sh->pipes[i].external) {
 			paths += sh->pipes[i].img.path_len;
+			n++;
+		}
+	}
 	len = struct_size(h, pipe, n) + paths;
 	h = kvzalloc(len, GFP_KERNEL);
 	if (!h)
@@ -251,6 +250,31 @@ void cr_pipe_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e)
 		e->inherit_fd = e->fd;
 	else
 		e->inherit_fd = f->f_mode & FMODE_READ ? 0 : 1;
+}
+
+/*
+ * An epoll watch on a pipe end: the end the restarter made, or for a pipe
+ * with an end outside, the restarter's fd that replaces it (as above).
+ */
+int cr_pipe_watch(struct cr_shared *sh, struct file *f, struct cr_img_watch *w)
+{
+	struct cr_pipe *p = cr_find_pipe(sh, cr_pipe_of(f));
+	fmode_t mode = f->f_mode & (FMODE_READ | FMODE_WRITE);
+
+	if (p && !p->external) {
+		/* A FIFO open both ways becomes a file of its own. */
+		if (mode != FMODE_READ && mode != FMODE_WRITE)
+			return -EOPNOTSUPP;
+		w->kind = mode == FMODE_READ ? CR_WATCH_PIPE_R : CR_WATCH_PIPE_W;
+		w->index = p->id;
+		return 0;
+	}
+	w->kind = CR_WATCH_INHERIT;
+	if (w->tfd <= 2)
+		w->index = w->tfd;
+	else
+		w->index = mode & FMODE_READ ? 0 : 1;
+	return 0;
 }
 
 /* ---- restart ---- */

@@ -345,9 +345,11 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 	if (err)
 		return cr_fail(st, err, "bad process table");
 	err = cr_read_zombies(req);
-	if (err)
-		return err;
-	return cr_read_pipes(&req->s, &req->sh, st);
+	if (!err)
+		err = cr_read_events(&req->s, &req->sh, st);
+	if (!err)
+		err = cr_read_pipes(&req->s, &req->sh, st);
+	return err ?: cr_check_watches(&req->sh, st);
 }
 
 long cr_rstrt_request(struct file *ctrl, void __user *uarg,
@@ -390,7 +392,7 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	len = req->nprocs * sizeof(*out) + req->proctab_len +
-	      cr_pipes_table_len(&req->sh);
+	      cr_pipes_table_len(&req->sh) + cr_events_table_len(&req->sh);
 	buf = kvzalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -424,6 +426,10 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	a.pipes_off = off;
 	a.npipes = req->sh.npipes;
 	off = cr_pipes_table(&req->sh, buf, off);
+	off = ALIGN(off, sizeof(u64));
+	a.events_off = off;
+	a.nevents = req->sh.nevents;
+	off = cr_events_table(&req->sh, buf, off);
 	if (a.len >= off && copy_to_user(u64_to_user_ptr(a.buf), buf, off))
 		err = -EFAULT;
 	a.len = off;
@@ -460,6 +466,40 @@ long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg)
 	} else {
 		err = cr_fill_pipes(&req->s, &req->sh, fds, &st);
 		/* The stream may be past some pipes' data: no second try. */
+		if (err)
+			cr_rstrt_finish(req, err, &st);
+	}
+	mutex_unlock(&req->stream_lock);
+out:
+	kvfree(fds);
+	return err;
+}
+
+/* CR_OP_RSTRT_EVENTS: once, before any process reads its section. */
+long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg)
+{
+	struct cr_rstrt_events_args a;
+	struct cr_status st = { 0 };
+	s32 *fds;
+	long err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (cr_rstrt_done(req) || !req->procs || a.pad ||
+	    a.nevents != req->sh.nevents || !a.nevents)
+		return -EINVAL;
+	fds = kvmalloc_array(a.nevents, sizeof(*fds), GFP_KERNEL);
+	if (!fds)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (copy_from_user(fds, u64_to_user_ptr(a.fds),
+			   a.nevents * sizeof(*fds)))
+		goto out;
+	mutex_lock(&req->stream_lock);
+	if (req->sh.events_ready || req->turn) {
+		err = -EINVAL;
+	} else {
+		err = cr_take_events(&req->sh, fds, &st);
 		if (err)
 			cr_rstrt_finish(req, err, &st);
 	}
@@ -669,6 +709,8 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 	mutex_lock(&req->stream_lock);
 	if (req->sh.npipes && !req->sh.pipes_ready)
 		err = cr_fail(&st, -EINVAL, "the restarter made no pipes");
+	else if (req->sh.nevents && !req->sh.events_ready)
+		err = cr_fail(&st, -EINVAL, "the restarter made no event files");
 	else
 		err = cr_rstrt_section(req, rp, &st);
 	/* The last process holds all it shares: let go of the rest. */

@@ -14,7 +14,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		1
-#define CR_ABI_MINOR		1
+#define CR_ABI_MINOR		2
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -79,7 +79,8 @@ struct cr_log_args {
  * Restart: CR_OP_RSTRT_REQ reads and checks the file's header and process
  * table; CR_OP_RSTRT_PROCS copies the table out (struct cr_rstrt_proc
  * entries followed by every process's thread ids); the restarter creates
- * the pipes (CR_OP_RSTRT_PIPES), then the processes and threads, and
+ * the pipes (CR_OP_RSTRT_PIPES) and the event files (CR_OP_RSTRT_EVENTS),
+ * then the processes and threads, and
  * each thread calls CR_OP_RSTRT_CHILD, which returns into the restored
  * context or fails with -errno.
  */
@@ -122,6 +123,38 @@ struct cr_rstrt_procs_args {
 	__u32 nprocs;		/* out */
 	__u32 npipes;		/* out: pipes to create */
 	__u32 pipes_off;	/* out: byte offset of npipes cr_rstrt_pipe */
+	__u32 nevents;		/* out: event files to create */
+	__u32 events_off;	/* out: byte offset of nevents cr_rstrt_event, */
+				/* then of their cr_rstrt_watch entries */
+};
+
+/*
+ * An eventfd, timerfd, signalfd or epoll instance to create, as
+ * struct cr_img_event of <cr_image.h> describes it; an epoll's nwatch
+ * registrations follow the table, every epoll's in table order.
+ */
+struct cr_rstrt_event {
+	__u32 kind;
+	__u32 flags;
+	__u32 clockid;
+	__u32 nwatch;
+	__u64 count;
+	__u64 value_ns;
+	__u64 interval_ns;
+	__u64 sigmask;
+};
+
+/*
+ * Register the target with EPOLL_CTL_ADD under fd number tfd: a pipe
+ * end (kind 1 read, 2 write, of pipe index), event index (3), or the
+ * restarter's own fd index (4, 0-2).
+ */
+struct cr_rstrt_watch {
+	__s32 tfd;
+	__u32 events;
+	__u64 data;
+	__u32 kind;
+	__u32 index;
 };
 
 /* A pipe to create; a FIFO is opened at the path at path_off instead. */
@@ -140,6 +173,17 @@ struct cr_rstrt_pipe {
 struct cr_rstrt_pipes_args {
 	__u64 fds;		/* user pointer to 2 * npipes __s32 */
 	__u32 npipes;
+	__u32 pad;
+};
+
+/*
+ * CR_OP_RSTRT_EVENTS: the restarter made the nevents event files and
+ * registered the epolls' watches; fds holds each one's fd.  The module
+ * keeps them; the restarter closes its fds (after CR_OP_RSTRT_PIPES).
+ */
+struct cr_rstrt_events_args {
+	__u64 fds;		/* user pointer to nevents __s32 */
+	__u32 nevents;
 	__u32 pad;
 };
 
@@ -162,6 +206,7 @@ struct cr_rstrt_child_args {
  * did: another process may fork first.
  */
 #define CR_OP_RSTRT_NEXT_PID	_IO(CR_IOC_MAGIC, 0x16)
+#define CR_OP_RSTRT_EVENTS	_IOW(CR_IOC_MAGIC, 0x17, struct cr_rstrt_events_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

@@ -11,8 +11,8 @@
  * or reused; a change to any record bumps CR_IMG_VERSION and gets a NEWS
  * line.
  *
- * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PIPES,
- * PIPEDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
+ * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), EVENTS,
+ * PIPES, PIPEDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
  * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
  * then END.  An OBJ record and its PAGES come once per checkpoint, right
  * before the first MM, VMA or FILES record that names the object.
@@ -48,6 +48,7 @@ enum cr_rec_type {
 	CR_REC_PIPEDATA	= 16,
 	CR_REC_OBJ	= 17,
 	CR_REC_ZOMBIES	= 18,
+	CR_REC_EVENTS	= 19,
 	CR_REC_END	= 255,
 };
 
@@ -306,12 +307,70 @@ struct cr_img_pipes {
 #define CR_MAX_PIPES		4096
 #define CR_PIPE_MAX_SIZE	(64U << 20)
 
+/*
+ * EVENTS: the eventfd, timerfd, signalfd and epoll instances of the
+ * checkpoint, once for all processes; FILES entries name them by index.
+ * After the nevents entries come the nwatches registrations of the
+ * epoll instances, each one's nwatch in table order.  cr_restart
+ * creates them (the module cannot) and registers the watches.
+ */
+enum cr_event_kind {
+	CR_EV_EVENTFD	= 1,
+	CR_EV_TIMERFD	= 2,
+	CR_EV_SIGNALFD	= 3,
+	CR_EV_EPOLL	= 4,
+};
+
+struct cr_img_event {
+	__u32 kind;		/* enum cr_event_kind */
+	__u32 flags;		/* eventfd: EFD_SEMAPHORE; timerfd: */
+				/* TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET */
+	__u32 clockid;		/* timerfd */
+	__u32 nwatch;		/* epoll: its registrations */
+	__u64 count;		/* eventfd: counter; timerfd: unread ticks */
+	/*
+	 * timerfd: the time left in ns, 0 when disarmed; with
+	 * TFD_TIMER_ABSTIME (kept only on a realtime clock) the deadline in
+	 * CLOCK_REALTIME ns.
+	 */
+	__u64 value_ns;
+	__u64 interval_ns;	/* timerfd */
+	__u64 sigmask;		/* signalfd: bit n is signal n + 1 */
+};
+
+enum cr_watch_kind {
+	CR_WATCH_PIPE_R	= 1,	/* the read end of pipe "index" of PIPES */
+	CR_WATCH_PIPE_W	= 2,	/* its write end */
+	CR_WATCH_EVENT	= 3,	/* event "index" of this table */
+	CR_WATCH_INHERIT = 4,	/* the restarter's fd "index", 0-2 */
+};
+
+/* One registration of an epoll instance (EPOLL_CTL_ADD). */
+struct cr_img_watch {
+	__s32 tfd;		/* the fd number it was registered with */
+	__u32 events;		/* EPOLL* bits, EPOLLET and EPOLLONESHOT kept */
+	__u64 data;
+	__u32 kind;		/* enum cr_watch_kind */
+	__u32 index;
+};
+
+struct cr_img_events {
+	__u32 nevents;
+	__u32 nwatches;
+	struct cr_img_event event[];
+};
+
+#define CR_MAX_EVENTS		4096
+#define CR_MAX_WATCHES		65536
+#define CR_MAX_TFD		(1 << 20)	/* the kernel's NR_OPEN */
+
 enum cr_fd_kind {
 	CR_FD_REG	= 1,	/* reopened by path */
 	CR_FD_INHERIT	= 2,	/* the restarter's fd inherit_fd (a tty, or */
 				/* a pipe end whose peer was outside) */
 	CR_FD_PIPE	= 3,	/* an end of pipe number "pipe" of PIPES */
 	CR_FD_OBJ	= 4,	/* a new open file of OBJ obj_id */
+	CR_FD_EVENT	= 5,	/* event number "event" of EVENTS */
 };
 
 /*
@@ -331,7 +390,7 @@ struct cr_img_fd {
 	__u32 pipe;		/* CR_FD_PIPE: index in PIPES */
 	__u32 inherit_fd;	/* CR_FD_INHERIT: 0, 1 or 2 */
 	__u32 obj_id;		/* CR_FD_OBJ */
-	__u32 pad;
+	__u32 event;		/* CR_FD_EVENT: index in EVENTS */
 };
 
 #define CR_MAX_FILES		(1U << 20)	/* file ids of a checkpoint */

@@ -37,6 +37,11 @@ int cri_rstrt_pipes(int ctrl, const struct cr_rstrt_pipes_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_PIPES, (void *)args);
 }
 
+int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_EVENTS, (void *)args);
+}
+
 /* 1 when the request is over, 0 on timeout (ms; -1 waits), or -errno. */
 int cri_wait(int ctrl, int timeout_ms)
 {

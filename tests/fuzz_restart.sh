@@ -1,7 +1,7 @@
 # Restart of untrusted context files: mutants of valid contexts of a
 # counter, a multithreaded program, a process tree, a program with many
-# open files, a pair sharing memory and a deleted file, and one with
-# zombie children (tests/cmd/cr_fuzz.c makes them; most have their crcs
+# open files, a pair sharing memory and a deleted file, one with zombie
+# children, and an epoll watching a pipe, an eventfd and a timerfd (tests/cmd/cr_fuzz.c makes them; most have their crcs
 # redone so that they get past the framing) go through cr_restart, as root
 # and as nobody.  Each must end in a clean error or in a restart that ran;
 # a restart still inside the module at the timeout, a process that
@@ -41,11 +41,11 @@ ckpt() {
 	wait $3 2> /dev/null
 }
 
-# contexts DIR: the five programs' contexts in DIR, by the owner of DIR
+# contexts DIR: the programs' contexts in DIR, by the owner of DIR
 # ($as), the programs' files under DIR too.
 contexts() {
 	local c=$1
-	mkdir $c/counter $c/threads $c/tree $c/files $c/shm $c/zombie
+	mkdir $c/counter $c/threads $c/tree $c/files $c/shm $c/zombie $c/ev
 	[ -z "$as" ] || chown -R 65534:65534 $c
 	# Standard files by path: /dev/null, which nobody may reopen too.
 	exec 3>&1 4>&2 > /dev/null 2>&1 < /dev/null
@@ -63,6 +63,9 @@ contexts() {
 	ckpt $c shm $! '[ -s $c/shm/step ]'
 	$as "$cmd/tree_zombie" $c/zombie 1000 100 3>&- 4>&- &
 	ckpt $c zombie $! '[ -s $c/zombie/out ]'
+	$as "$cmd/evfiles" $c/ev epoll 3>&- 4>&- &
+	ckpt $c ev $! '[ -e $c/ev/ready ]'
+	$as touch $c/ev/go
 	exec 1>&3 2>&4 3>&- 4>&-
 }
 mkdir $d/root $d/nobody
@@ -71,7 +74,7 @@ as=
 contexts $d/root
 as=${nobody[*]}
 contexts $d/nobody
-ctxs=(counter threads tree files shm zombie)
+ctxs=(counter threads tree files shm zombie ev)
 
 refcnt() { cat /sys/module/blcr/refcnt; }
 ref0=$(refcnt)

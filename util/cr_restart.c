@@ -154,6 +154,9 @@ static int get_plan(int ctrl, struct cr_plan *plan)
 	plan->nprocs = a.nprocs;
 	plan->pipes = (const struct cr_rstrt_pipe *)(buf + a.pipes_off);
 	plan->npipes = a.npipes;
+	plan->events = (const struct cr_rstrt_event *)(buf + a.events_off);
+	plan->nevents = a.nevents;
+	plan->watches = (const struct cr_rstrt_watch *)&plan->events[a.nevents];
 	return 0;
 }
 
@@ -192,8 +195,9 @@ static int make_pipe(const struct cr_plan *plan, unsigned int n, int *fds)
 
 /*
  * The module cannot create pipes: make the ones it asked for, at their
- * saved size, and hand them over.  Ours are closed before any process
- * of the restart is created.
+ * saved size, and hand them over; then the event files, whose epolls may
+ * watch the pipes.  Ours are closed before any process of the restart is
+ * created.
  */
 static int make_pipes(const struct cr_plan *plan)
 {
@@ -202,7 +206,7 @@ static int make_pipes(const struct cr_plan *plan)
 	int *fds, err = 0;
 
 	if (!plan->npipes)
-		return 0;
+		return cr_make_events(plan, NULL);
 	fds = calloc(2 * plan->npipes, sizeof(*fds));
 	if (!fds)
 		return cr_rstrt_error(-ENOMEM, "pipes");
@@ -213,6 +217,8 @@ static int make_pipes(const struct cr_plan *plan)
 	a.fds = (unsigned long)fds;
 	if (!err)
 		err = cri_rstrt_pipes(plan->ctrl, &a);
+	if (!err)
+		err = cr_make_events(plan, fds);
 	for (i = 0; i < 2 * n; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -19,6 +19,9 @@ struct cr_plan {
 	unsigned int nprocs;
 	const struct cr_rstrt_pipe *pipes;
 	unsigned int npipes;
+	const struct cr_rstrt_event *events;
+	unsigned int nevents;
+	const struct cr_rstrt_watch *watches;	/* after the events */
 	bool restore_pid, restore_pgid, restore_sid;
 	/* Without CAP_CHECKPOINT_RESTORE: pids through the module, one
 	 * fork at a time among all the restart's processes. */
@@ -30,5 +33,6 @@ int cr_rstrt_error(int err, const char *fmt, ...);
 bool cr_is_root(const struct cr_plan *plan, unsigned int index);
 pid_t cr_spawn(const struct cr_plan *plan, unsigned int index);
 int cr_pid_lock_init(struct cr_plan *plan);
+int cr_make_events(const struct cr_plan *plan, const int *pipe_fds);
 
 #endif /* CR_RSTRT_H */

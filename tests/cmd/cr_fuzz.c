@@ -350,7 +350,7 @@ static const struct field f_fd[] = {
 	F(cr_img_fd, fd), F(cr_img_fd, kind), F(cr_img_fd, flags),
 	F(cr_img_fd, cloexec), F(cr_img_fd, pos), F(cr_img_fd, file_id),
 	F(cr_img_fd, path_len), F(cr_img_fd, pipe), F(cr_img_fd, inherit_fd),
-	F(cr_img_fd, obj_id),
+	F(cr_img_fd, obj_id), F(cr_img_fd, event),
 };
 static const struct field f_obj[] = {
 	F(cr_img_obj, obj_id), F(cr_img_obj, kind), F(cr_img_obj, size),
@@ -359,6 +359,17 @@ static const struct field f_obj[] = {
 static const struct field f_pipes[] = {
 	F(cr_img_pipes, npipes), F(cr_img_pipes, pad),
 	{ sizeof(struct cr_img_pipes), 4, 4 },
+};
+/* The events; the watches after them, at their stride from the start. */
+#define EV(f) { sizeof(struct cr_img_events) + offsetof(struct cr_img_event, f), \
+		sizeof(((struct cr_img_event *)0)->f), sizeof(struct cr_img_event) }
+#define W(f) { sizeof(struct cr_img_events) + offsetof(struct cr_img_watch, f), \
+	       sizeof(((struct cr_img_watch *)0)->f), sizeof(struct cr_img_watch) }
+static const struct field f_events[] = {
+	F(cr_img_events, nevents), F(cr_img_events, nwatches),
+	EV(kind), EV(flags), EV(clockid), EV(nwatch), EV(count),
+	EV(value_ns), EV(interval_ns), EV(sigmask),
+	W(tfd), W(events), W(data), W(kind), W(index),
 };
 /* Registers, and the XSAVE legacy area and header after them. */
 static const struct field f_thread[] = {
@@ -394,7 +405,7 @@ static const struct {
 	T(CR_REC_VMA, f_vma), T(CR_REC_PAGES, f_pages),
 	T(CR_REC_FILES, f_fd), T(CR_REC_THREAD, f_thread),
 	T(CR_REC_PIPES, f_pipes), T(CR_REC_ZOMBIES, f_zombies),
-	T(CR_REC_OBJ, f_obj),
+	T(CR_REC_OBJ, f_obj), T(CR_REC_EVENTS, f_events),
 	T(CR_REC_END, f_end),
 };
 

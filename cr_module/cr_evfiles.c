@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eventfd, timerfd, signalfd and epoll instances.  Their state is private
+ * to the kernel, but each shows it in /proc/PID/fdinfo: at checkpoint the
+ * module asks the file's show_fdinfo for it, into a buffer of its own,
+ * and parses that.  Each instance is saved once in the EVENTS record;
+ * every descriptor of it, in any process, names it by index.
+ *
+ * The module cannot create these files (their file operations are not
+ * exported), so cr_restart makes them from the table CR_OP_RSTRT_PROCS
+ * returns, registers the epolls' watches, and hands them over with
+ * CR_OP_RSTRT_EVENTS, as it does pipes.
+ *
+ * An epoll watch is found by its fd number in the first process met
+ * holding the epoll, and must still be open there on the file it was
+ * registered with (same inode); its target must be a pipe end, another
+ * of these files, or a terminal or socket on fds 0-2.  Anything else is
+ * refused at checkpoint time.
+ */
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/magic.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/timerfd.h>
+
+#include "cr_internal.h"
+
+#define CR_FDINFO_MAX	(16 << 20)
+
+struct cr_watch {
+	struct file *file;		/* checkpoint: the target */
+	struct cr_img_watch img;
+};
+
+struct cr_event {
+	/* checkpoint: the instance; restart: the one cr_restart made */
+	struct file *file;
+	struct cr_img_event img;
+	struct cr_watch *watch;		/* checkpoint: an epoll's */
+	pid_t pid;			/* checkpoint: for messages */
+	unsigned int fd;
+};
+
+static const char *const cr_ev_names[] = {
+	[CR_EV_EVENTFD] = "[eventfd]",
+	[CR_EV_TIMERFD] = "[timerfd]",
+	[CR_EV_SIGNALFD] = "[signalfd]",
+	[CR_EV_EPOLL] = "[eventpoll]",
+};
+
+/* The enum cr_event_kind of f, or 0 when it is none of these. */
+int cr_event_kind(struct file *f)
+{
+	const char *name = f->f_path.dentry->d_name.name;
+	int k;
+
+	if (file_inode(f)->i_sb->s_magic != ANON_INODE_FS_MAGIC ||
+	    !f->f_op->show_fdinfo)
+		return 0;
+	for (k = CR_EV_EVENTFD; k <= CR_EV_EPOLL; k++)
+		if (!strcmp(name, cr_ev_names[k]))
+			return k;
+	return 0;
+}
+
+/* ---- checkpoint ---- */
+
+/* What /proc/PID/fdinfo would show after its pos and flags lines. */
+static char *cr_fdinfo(struct file *f)
+{
+	struct seq_file m = { 0 };
+	size_t size = PAGE_SIZE;
+
+	for (;;) {
+		m.buf = kvmalloc(size, GFP_KERNEL);
+		if (!m.buf)
+			return ERR_PTR(-ENOMEM);
+		m.size = size;
+		m.count = 0;
+		f->f_op->show_fdinfo(&m, f);
+		if (m.count < m.size) {
+			m.buf[m.count] = 0;
+			return m.buf;
+		}
+		kvfree(m.buf);
+		size *= 2;
+		if (size > CR_FDINFO_MAX)
+			return ERR_PTR(-E2BIG);
+	}
+}
+
+/* The text after key, where key starts a line, or NULL. */
+static const char *cr_field(const char *buf, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = buf;
+
+	while (p) {
+		if (!strncmp(p, key, n))
+			return p + n;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+#ifdef HAVE_EVENTFD_SIGNAL_COUNT
+/* One read through the kernel's interface: 1 for a semaphore, or all. */
+static u64 cr_eventfd_take(struct eventfd_ctx *ctx)
+{
+	wait_queue_entry_t wait;
+	u64 n;
+
+	init_waitqueue_entry(&wait, current);
+	INIT_LIST_HEAD(&wait.entry);	/* removed, never added */
+	eventfd_ctx_remove_wait_queue(ctx, &wait, &n);
+	return n;
+}
+
+/*
+ * Before Linux 6.3 fdinfo does not show EFD_SEMAPHORE.  A read tells:
+ * with a count of 2 or more, a semaphore gives 1.  The count is put back;
+ * pollers of the eventfd may see a spurious wakeup.
+ */
+static int cr_eventfd_semaphore(struct file *f, struct cr_img_event *ev)
+{
+	struct eventfd_ctx *ctx = eventfd_ctx_fileget(f);
+	u64 extra = ev->count < 2 ? 2 : 0, got;
+
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	if (extra)
+		eventfd_signal(ctx, extra);
+	got = cr_eventfd_take(ctx);
+	if (got == 1) {
+		ev->flags = EFD_SEMAPHORE;
+		if (extra)
+			cr_eventfd_take(ctx);
+		else
+			eventfd_signal(ctx, 1);
+	} else if (got > extra) {
+		eventfd_signal(ctx, got - extra);
+	}
+	eventfd_ctx_put(ctx);
+	return 0;
+}
+#else
+static int cr_eventfd_semaphore(struct file *f, struct cr_img_event *ev)
+{
+	return -EIO;	/* fdinfo shows the flag on these kernels */
+}
+#endif
+
+static int cr_parse_eventfd(struct file *f, const char *buf,
+			    struct cr_img_event *ev)
+{
+	const char *p = cr_field(buf, "eventfd-count:");
+	int sem;
+
+	if (!p || sscanf(p, "%llx", &ev->count) != 1 || ev->count == ULLONG_MAX)
+		return -EIO;
+	/* Shown since Linux 6.3. */
+	p = cr_field(buf, "eventfd-semaphore:");
+	if (!p)
+		return cr_eventfd_semaphore(f, ev);
+	if (sscanf(p, "%d", &sem) != 1)
+		return -EIO;
+	if (sem)
+		ev->flags = EFD_SEMAPHORE;
+	return 0;
+}
+
+static int cr_timespec_ns(const char *p, u64 *ns)
+{
+	unsigned long long sec, nsec;
+
+	if (!p || sscanf(p, " (%llu, %llu)", &sec, &nsec) != 2 ||
+	    nsec >= NSEC_PER_SEC || sec >= KTIME_SEC_MAX)
+		return -EIO;
+	*ns = sec * NSEC_PER_SEC + nsec;
+	return 0;
+}
+
+static bool cr_clock_realtime(u32 clockid)
+{
+	return clockid == CLOCK_REALTIME || clockid == CLOCK_REALTIME_ALARM;
+}
+
+static int cr_parse_timerfd(const char *buf, struct cr_img_event *ev)
+{
+	const char *p;
+	unsigned int flags;
+	int clockid;
+
+	p = cr_field(buf, "clockid:");
+	if (!p || sscanf(p, "%d", &clockid) != 1 || clockid < 0)
+		return -EIO;
+	ev->clockid = clockid;
+	p = cr_field(buf, "ticks:");
+	if (!p || sscanf(p, "%llu", &ev->count) != 1)
+		return -EIO;
+	p = cr_field(buf, "settime flags:");
+	if (!p || sscanf(p, "%o", &flags) != 1)
+		return -EIO;
+	if (cr_timespec_ns(cr_field(buf, "it_value:"), &ev->value_ns) ||
+	    cr_timespec_ns(cr_field(buf, "it_interval:"), &ev->interval_ns))
+		return -EIO;
+	/* Expired, not read: an interval timer re-arms on the next read. */
+	if (!ev->value_ns && ev->interval_ns)
+		ev->value_ns = ev->interval_ns;
+	/*
+	 * A deadline on a realtime clock is kept; on the others, whose
+	 * origin a reboot moves, the timer resumes with the time it had
+	 * left.
+	 */
+	if (!(flags & TFD_TIMER_ABSTIME) || !cr_clock_realtime(clockid))
+		return 0;
+	ev->flags = flags & (TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET);
+	if (ev->value_ns)
+		ev->value_ns += ktime_get_real_ns();
+	return 0;
+}
+
+static int cr_parse_signalfd(const char *buf, struct cr_img_event *ev)
+{
+	const char *p = cr_field(buf, "sigmask:");
+
+	return p && sscanf(p, "%llx", &ev->sigmask) == 1 ? 0 : -EIO;
+}
+
+static int cr_find_event(struct cr_shared *sh, struct file *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < sh->nevents; i++)
+		if (sh->events[i].file == f)
+			return i;
+	return -ENOENT;
+}
+
+static struct cr_event *cr_add_event(struct cr_shared *sh, struct file *f,
+				     unsigned int fd)
+{
+	struct cr_event *ev;
+
+	if (sh->nevents == CR_MAX_EVENTS)
+		return ERR_PTR(-E2BIG);
+	if (sh->nevents == sh->ecap) {
+		unsigned int cap = max(2 * sh->ecap, 16U);
+
+		ev = krealloc_array(sh->events, cap, sizeof(*ev), GFP_KERNEL);
+		if (!ev)
+			return ERR_PTR(-ENOMEM);
+		memset(ev + sh->ecap, 0, (cap - sh->ecap) * sizeof(*ev));
+		sh->events = ev;
+		sh->ecap = cap;
+	}
+	ev = &sh->events[sh->nevents++];
+	ev->file = get_file(f);
+	ev->img.kind = cr_event_kind(f);
+	ev->pid = task_tgid_vnr(current);
+	ev->fd = fd;
+	return ev;
+}
+
+/* One "tfd:" line: the target, open at that number in this process. */
+static int cr_note_watch(const char *p, struct cr_event *ev,
+			 struct cr_watch *w, struct cr_status *st)
+{
+	unsigned long long data;
+	long long pos;
+	unsigned long ino;
+	unsigned int events, sdev;
+	struct inode *inode;
+	int tfd;
+
+	if (sscanf(p, " %d events: %x data: %llx pos:%lli ino:%lx sdev:%x",
+		   &tfd, &events, &data, &pos, &ino, &sdev) != 6 ||
+	    tfd < 0 || tfd >= CR_MAX_TFD)
+		return cr_fail(st, -EIO, "pid %d fd %u: cannot read the epoll",
+			       ev->pid, ev->fd);
+	w->img.tfd = tfd;
+	w->img.events = events;
+	w->img.data = data;
+	w->file = fget(tfd);
+	inode = w->file ? file_inode(w->file) : NULL;
+	if (!inode || inode->i_ino != ino || inode->i_sb->s_dev != sdev)
+		return cr_fail(st, -EOPNOTSUPP,
+			       "pid %d fd %u: the epoll watches fd %d, no longer open as it was",
+			       ev->pid, ev->fd, tfd);
+	return 0;
+}
+
+/* An epoll's watches, found in the calling process's table. */
+static int cr_note_watches(struct cr_event *ev, struct cr_status *st)
+{
+	const char *p;
+	unsigned int n = 0;
+	char *buf = cr_fdinfo(ev->file);
+	int err = 0;
+
+	if (IS_ERR(buf))
+		return cr_fail(st, PTR_ERR(buf), "pid %d fd %u: epoll",
+			       ev->pid, ev->fd);
+	for (p = cr_field(buf, "tfd:"); p; p = cr_field(p, "tfd:"))
+		n++;
+	if (n > CR_MAX_WATCHES) {
+		err = cr_fail(st, -E2BIG, "pid %d fd %u: epoll too large",
+			      ev->pid, ev->fd);
+		goto out;
+	}
+	ev->watch = kvcalloc(max(n, 1U), sizeof(*ev->watch), GFP_KERNEL);
+	if (!ev->watch) {
+		err = -ENOMEM;
+		goto out;
+	}
+	ev->img.nwatch = n;
+	n = 0;
+	for (p = cr_field(buf, "tfd:"); !err && p; p = cr_field(p, "tfd:"))
+		err = cr_note_watch(p, ev, &ev->watch[n++], st);
+out:
+	kvfree(buf);
+	return err;
+}
+
+/*
+ * Notes f, once however many descriptors and processes hold it.  Called
+ * by each process of a checkpoint, concurrently, before anything is
+ * written; an epoll's watches are looked up in the caller's table.
+ */
+int cr_note_event(struct cr_shared *sh, struct file *f, unsigned int fd,
+		  struct cr_status *st)
+{
+	struct cr_event *ev;
+	int err = 0;
+
+	mutex_lock(&sh->lock);
+	if (cr_find_event(sh, f) >= 0)
+		goto out;
+	ev = cr_add_event(sh, f, fd);
+	if (IS_ERR(ev))
+		err = cr_fail(st, PTR_ERR(ev),
+			      "pid %d fd %u: too many event files",
+			      task_tgid_vnr(current), fd);
+	else if (ev->img.kind == CR_EV_EPOLL)
+		err = cr_note_watches(ev, st);
+out:
+	mutex_unlock(&sh->lock);
+	return err;
+}
+
+/* Where the restarter finds a watch's target. */
+static int cr_watch_target(struct cr_shared *sh, struct cr_watch *w)
+{
+	umode_t mode = file_inode(w->file)->i_mode;
+	int i;
+
+	if (cr_event_kind(w->file)) {
+		i = cr_find_event(sh, w->file);
+		if (i < 0)
+			return i;
+		w->img.kind = CR_WATCH_EVENT;
+		w->img.index = i;
+		return 0;
+	}
+	if (S_ISFIFO(mode))
+		return cr_pipe_watch(sh, w->file, &w->img);
+	if (w->img.tfd <= 2 && (S_ISCHR(mode) || S_ISSOCK(mode))) {
+		w->img.kind = CR_WATCH_INHERIT;
+		w->img.index = w->img.tfd;
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
+
+/* The state now, every process stopped; after the pipes' snapshot. */
+static int cr_snapshot_event(struct cr_shared *sh, struct cr_event *ev,
+			     struct cr_status *st)
+{
+	unsigned int i;
+	char *buf;
+	int err;
+
+	if (ev->img.kind == CR_EV_EPOLL) {
+		for (i = 0; i < ev->img.nwatch; i++) {
+			err = cr_watch_target(sh, &ev->watch[i]);
+			if (err)
+				return cr_fail(st, err,
+					       "pid %d fd %u: the epoll watches fd %d, of a kind that cannot be restored",
+					       ev->pid, ev->fd,
+					       ev->watch[i].img.tfd);
+		}
+		return 0;
+	}
+	buf = cr_fdinfo(ev->file);
+	if (IS_ERR(buf))
+		return cr_fail(st, PTR_ERR(buf), "pid %d fd %u: event file",
+			       ev->pid, ev->fd);
+	if (ev->img.kind == CR_EV_EVENTFD)
+		err = cr_parse_eventfd(ev->file, buf, &ev->img);
+	else if (ev->img.kind == CR_EV_TIMERFD)
+		err = cr_parse_timerfd(buf, &ev->img);
+	else
+		err = cr_parse_signalfd(buf, &ev->img);
+	kvfree(buf);
+	return err ? cr_fail(st, err, "pid %d fd %u: cannot read its %s",
+			     ev->pid, ev->fd, cr_ev_names[ev->img.kind]) : 0;
+}
+
+int cr_save_events(struct cr_stream *s, struct cr_shared *sh,
+		   struct cr_status *st)
+{
+	struct cr_img_events *h;
+	struct cr_img_watch *w;
+	unsigned int i, j, nw = 0;
+	size_t len;
+	int err;
+
+	for (i = 0; i < sh->nevents; i++) {
+		err = cr_snapshot_event(sh, &sh->events[i], st);
+		if (err)
+			return err;
+		nw += sh->events[i].img.nwatch;
+	}
+	if (nw > CR_MAX_WATCHES)
+		return cr_fail(st, -E2BIG, "too many epoll watches");
+	len = struct_size(h, event, sh->nevents) + nw * sizeof(*w);
+	h = kvzalloc(len, GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	h->nevents = sh->nevents;
+	h->nwatches = nw;
+	w = (struct cr_img_watch *)&h->event[sh->nevents];
+	for (i = 0; i < sh->nevents; i++) {
+		h->event[i] = sh->events[i].img;
+		for (j = 0; j < sh->events[i].img.nwatch; j++)
+			*w++ = sh->events[i].watch[j].img;
+	}
+	err = cr_write_rec(s, CR_REC_EVENTS, h, len);
+	kvfree(h);
+	return err;
+}
+
+/* Fills e for a descriptor of an instance noted by cr_note_event. */
+int cr_event_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e)
+{
+	int i = cr_find_event(sh, f);
+
+	if (i < 0)
+		return i;
+	e->event = i;
+	return 0;
+}
+
+/* ---- restart ---- */
+
+#define CR_EPOLL_EVENTS	0xf000ffffU
+
+static bool cr_clock_ok(u32 clockid)
+{
+	return clockid == CLOCK_REALTIME || clockid == CLOCK_MONOTONIC ||
+	       clockid == CLOCK_BOOTTIME || clockid == CLOCK_REALTIME_ALARM ||
+	       clockid == CLOCK_BOOTTIME_ALARM;
+}
+
+static bool cr_event_ok(const struct cr_img_event *ev)
+{
+	switch (ev->kind) {
+	case CR_EV_EVENTFD:
+		return !(ev->flags & ~EFD_SEMAPHORE) && !ev->clockid &&
+		       !ev->nwatch && ev->count != ULLONG_MAX &&
+		       !ev->value_ns && !ev->interval_ns && !ev->sigmask;
+	case CR_EV_TIMERFD:
+		/* ABSTIME only on a realtime clock; CANCEL_ON_SET with it. */
+		if (ev->flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
+			return false;
+		if (ev->flags && (!(ev->flags & TFD_TIMER_ABSTIME) ||
+				  !cr_clock_realtime(ev->clockid)))
+			return false;
+		return cr_clock_ok(ev->clockid) && !ev->nwatch &&
+		       ev->value_ns <= KTIME_MAX &&
+		       ev->interval_ns <= KTIME_MAX && !ev->sigmask;
+	case CR_EV_SIGNALFD:
+		return !ev->flags && !ev->clockid && !ev->nwatch &&
+		       !ev->count && !ev->value_ns && !ev->interval_ns;
+	case CR_EV_EPOLL:
+		return !ev->flags && !ev->clockid && !ev->count &&
+		       !ev->value_ns && !ev->interval_ns && !ev->sigmask;
+	}
+	return false;
+}
+
+static bool cr_watch_ok(const struct cr_img_watch *w, u32 nevents, u32 self)
+{
+	if (w->tfd < 0 || w->tfd >= CR_MAX_TFD || w->events & ~CR_EPOLL_EVENTS)
+		return false;
+	switch (w->kind) {
+	case CR_WATCH_PIPE_R:
+	case CR_WATCH_PIPE_W:
+		return true;	/* the index, once PIPES is read */
+	case CR_WATCH_EVENT:
+		return w->index < nevents && w->index != self;
+	case CR_WATCH_INHERIT:
+		return w->index <= 2;
+	}
+	return false;
+}
+
+static int cr_check_events_rec(const struct cr_img_events *h, size_t len)
+{
+	const struct cr_img_watch *w;
+	unsigned int i, j;
+	u64 nw = 0;
+
+	if (h->nevents > CR_MAX_EVENTS || h->nwatches > CR_MAX_WATCHES ||
+	    len != struct_size(h, event, h->nevents) +
+		   (size_t)h->nwatches * sizeof(*w))
+		return -EBADMSG;
+	w = (const struct cr_img_watch *)&h->event[h->nevents];
+	for (i = 0; i < h->nevents; i++) {
+		if (!cr_event_ok(&h->event[i]))
+			return -EBADMSG;
+		nw += h->event[i].nwatch;
+		if (nw > h->nwatches)
+			return -EBADMSG;
+		for (j = 0; j < h->event[i].nwatch; j++, w++)
+			if (!cr_watch_ok(w, h->nevents, i))
+				return -EBADMSG;
+	}
+	return nw == h->nwatches ? 0 : -EBADMSG;
+}
+
+/* The EVENTS record, read with the process table, before PIPES. */
+int cr_read_events(struct cr_stream *s, struct cr_shared *sh,
+		   struct cr_status *st)
+{
+	struct cr_img_events *h;
+	unsigned int i;
+	size_t len;
+	int err;
+
+	h = cr_read_rec(s, CR_REC_EVENTS, sizeof(*h),
+			struct_size(h, event, CR_MAX_EVENTS) +
+			CR_MAX_WATCHES * sizeof(struct cr_img_watch), &len);
+	if (IS_ERR(h))
+		return cr_fail(st, PTR_ERR(h), "bad event file table");
+	err = cr_check_events_rec(h, len);
+	if (err)
+		goto out;
+	err = -ENOMEM;
+	sh->events = kvcalloc(max(h->nevents, 1U), sizeof(*sh->events),
+			      GFP_KERNEL);
+	sh->watches = kvmalloc_array(max(h->nwatches, 1U),
+				     sizeof(*sh->watches), GFP_KERNEL);
+	if (!sh->events || !sh->watches)
+		goto out;
+	sh->nevents = h->nevents;
+	for (i = 0; i < h->nevents; i++)
+		sh->events[i].img = h->event[i];
+	sh->nwatches = h->nwatches;
+	memcpy(sh->watches, &h->event[h->nevents],
+	       h->nwatches * sizeof(*sh->watches));
+	err = 0;
+out:
+	kvfree(h);
+	return err ? cr_fail(st, err, "bad event file table") : 0;
+}
+
+/* The watches' pipe indexes, once PIPES is read. */
+int cr_check_watches(struct cr_shared *sh, struct cr_status *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < sh->nwatches; i++) {
+		const struct cr_img_watch *w = &sh->watches[i];
+
+		if ((w->kind == CR_WATCH_PIPE_R ||
+		     w->kind == CR_WATCH_PIPE_W) && w->index >= sh->npipes)
+			return cr_fail(st, -EBADMSG, "bad epoll watch");
+	}
+	return 0;
+}
+
+/* Room for cr_events_table(), alignment included. */
+size_t cr_events_table_len(struct cr_shared *sh)
+{
+	return sizeof(u64) + sh->nevents * sizeof(struct cr_rstrt_event) +
+	       sh->nwatches * sizeof(struct cr_rstrt_watch);
+}
+
+/* The events, then the watches, at buf + off (u64-aligned). */
+size_t cr_events_table(struct cr_shared *sh, char *buf, size_t off)
+{
+	struct cr_rstrt_event *t = (struct cr_rstrt_event *)(buf + off);
+	struct cr_rstrt_watch *w = (struct cr_rstrt_watch *)&t[sh->nevents];
+	unsigned int i;
+
+	for (i = 0; i < sh->nevents; i++) {
+		const struct cr_img_event *ev = &sh->events[i].img;
+
+		t[i].kind = ev->kind;
+		t[i].flags = ev->flags;
+		t[i].clockid = ev->clockid;
+		t[i].nwatch = ev->nwatch;
+		t[i].count = ev->count;
+		t[i].value_ns = ev->value_ns;
+		t[i].interval_ns = ev->interval_ns;
+		t[i].sigmask = ev->sigmask;
+	}
+	for (i = 0; i < sh->nwatches; i++) {
+		w[i].tfd = sh->watches[i].tfd;
+		w[i].events = sh->watches[i].events;
+		w[i].data = sh->watches[i].data;
+		w[i].kind = sh->watches[i].kind;
+		w[i].index = sh->watches[i].index;
+	}
+	return (char *)&w[sh->nwatches] - buf;
+}
+
+/* CR_OP_RSTRT_EVENTS: the files the restarter made, of the right kinds. */
+int cr_take_events(struct cr_shared *sh, const s32 *fds, struct cr_status *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < sh->nevents; i++) {
+		struct cr_event *ev = &sh->events[i];
+
+		ev->file = fget(fds[i]);
+		if (!ev->file || cr_event_kind(ev->file) != ev->img.kind)
+			return cr_fail(st, -EINVAL,
+				       "event file %u from the restarter", i);
+	}
+	sh->events_ready = true;
+	return 0;
+}
+
+/* The file for a CR_FD_EVENT entry, with the entry's O_NONBLOCK. */
+struct file *cr_event_file(struct cr_shared *sh, const struct cr_img_fd *e)
+{
+	struct file *f;
+
+	if (e->event >= sh->nevents || !sh->events_ready)
+		return ERR_PTR(-EBADMSG);
+	f = sh->events[e->event].file;
+	spin_lock(&f->f_lock);
+	f->f_flags = (f->f_flags & ~O_NONBLOCK) | (e->flags & O_NONBLOCK);
+	spin_unlock(&f->f_lock);
+	return get_file(f);
+}
+
+void cr_release_events(struct cr_shared *sh)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < sh->nevents; i++) {
+		struct cr_event *ev = &sh->events[i];
+
+		if (ev->file)
+			fput(ev->file);
+		for (j = 0; ev->watch && j < ev->img.nwatch; j++)
+			if (ev->watch[j].file)
+				fput(ev->watch[j].file);
+		kvfree(ev->watch);
+	}
+	kvfree(sh->events);
+	kvfree(sh->watches);
+	sh->events = NULL;
+	sh->watches = NULL;
+	sh->nevents = 0;
+	sh->ecap = 0;
+	sh->nwatches = 0;
+}

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * eventfd, timerfd, signalfd and epoll instances survive a checkpoint
+ * with --kill and a restart.  Usage: evfiles DIR MODE, MODE one of
+ *
+ * eventfd   fd 10: a nonblocking eventfd holding 2^40 + 5, shared with a
+ *           child (fd 11 there, a dup); fd 12: a semaphore eventfd
+ *           holding 3.  After restart the child adds 1 through its fd,
+ *           the parent reads 2^40 + 6, then EAGAIN; fd 12 reads 1 three
+ *           times.  (Checkpoint with --tree.)
+ * timerfd   fd 10: a one-shot CLOCK_MONOTONIC timer armed for 3.5 s, the
+ *           program sleeps 1.5 s before it is ready: after restart it must
+ *           fire between 1 and 2.8 s later (not at once, not from the
+ *           start); fd 11: a timer that expired unread: it reads 1.
+ * signalfd  fd 9: a nonblocking signalfd for SIGUSR1 (blocked, as is
+ *           SIGUSR2): after restart it reads nothing, then the SIGUSR1
+ *           the program sends itself, and not SIGUSR2.
+ * epoll     fd 10: an epoll watching a pipe's read end (fd 11), an
+ *           eventfd (fd 13, edge-triggered) and a timerfd (fd 14, armed
+ *           for 1 s after ready) with distinct data: after restart,
+ *           nothing is ready; then each event comes with its data, and
+ *           EPOLL_CTL_DEL of fd 11 works.
+ * epoll2    fd 10: an epoll watching stdin (a pipe from outside: after
+ *           restart, cr_restart's stdin, which says "x") and, at fd 11,
+ *           an epoll watching an eventfd (fd 12): stdin's event comes
+ *           first (then it is removed), then the eventfd's through both
+ *           epolls.
+ * epoll_gone fd 10: an epoll watching a pipe registered as fd 5, which
+ *           was then moved to fd 6: the checkpoint must be refused.
+ *
+ * Creates DIR/ready, waits for DIR/go, checks, and says "evfiles: ok".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../cr_test_util.h"
+
+static int errors;
+static const char *dir;
+
+#define BAD(...) do { printf("evfiles: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* fd moved to number want, with its FD_CLOEXEC. */
+static int at(int fd, int want)
+{
+	if (fd == want)
+		return want;
+	if (fd < 0 || dup3(fd, want, fcntl(fd, F_GETFD) & FD_CLOEXEC ?
+				     O_CLOEXEC : 0) != want) {
+		perror("evfiles: setup");
+		_exit(2);
+	}
+	if (fd != want)
+		close(fd);
+	return want;
+}
+
+static void check_flags(int fd, int nonblock, int cloexec)
+{
+	int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
+
+	if (fl < 0 || fdfl < 0)
+		BAD("fd %d is not open: %s", fd, strerror(errno));
+	else if (!!(fl & O_NONBLOCK) != nonblock || !!(fdfl & FD_CLOEXEC) != cloexec)
+		BAD("fd %d: flags %#x, fd flags %#x", fd, fl, fdfl);
+}
+
+static uint64_t rd64(int fd, int *err)
+{
+	uint64_t v = 0;
+
+	*err = read(fd, &v, sizeof(v)) == sizeof(v) ? 0 : errno;
+	return v;
+}
+
+static void t_eventfd(void)
+{
+	uint64_t v = (1ULL << 40) + 5, one = 1;
+	int e, s, err, i, status;
+	pid_t child;
+
+	e = at(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), 10);
+	s = at(eventfd(3, EFD_SEMAPHORE), 12);
+	if (write(e, &v, sizeof(v)) != sizeof(v))
+		BAD("write");
+	child = fork();
+	if (!child) {
+		at(dup(e), 11);
+		close(e);
+		while (!cr_exists(dir, "go"))
+			usleep(20000);
+		/* After restart: add 1 through the shared eventfd. */
+		_exit(write(11, &one, sizeof(one)) == sizeof(one) ? 0 : 1);
+	}
+	cr_ready_wait_go(dir);
+	check_flags(e, 1, 1);
+	check_flags(s, 0, 0);
+	if (waitpid(child, &status, 0) != child || status)
+		BAD("the child failed (%#x)", status);
+	v = rd64(e, &err);
+	if (err || v != (1ULL << 40) + 6)
+		BAD("eventfd read %#llx (%s)", (unsigned long long)v, strerror(err));
+	rd64(e, &err);
+	if (err != EAGAIN)
+		BAD("second read: %s", strerror(err));
+	for (i = 0; i < 3; i++) {
+		v = rd64(s, &err);
+		if (err || v != 1)
+			BAD("semaphore read %d: %llu (%s)", i,
+			    (unsigned long long)v, strerror(err));
+	}
+}
+
+static void t_timerfd(void)
+{
+	struct itimerspec its = { .it_value = { 3, 500000000 } };
+	struct itimerspec soon = { .it_value = { 0, 10000000 } };
+	double t0, dt;
+	uint64_t v;
+	int t, u, err;
+
+	t = at(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC), 10);
+	u = at(timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK), 11);
+	if (timerfd_settime(t, 0, &its, NULL) || timerfd_settime(u, 0, &soon, NULL))
+		BAD("settime: %s", strerror(errno));
+	usleep(1500000);
+	cr_ready_wait_go(dir);
+	t0 = now();
+	check_flags(t, 0, 1);
+	check_flags(u, 1, 0);
+	v = rd64(u, &err);
+	if (err || v != 1)
+		BAD("expired timer read %llu (%s)", (unsigned long long)v, strerror(err));
+	v = rd64(t, &err);
+	dt = now() - t0;
+	printf("evfiles: the timer fired %.2f s after restart\n", dt);
+	if (err || v != 1)
+		BAD("timer read %llu (%s)", (unsigned long long)v, strerror(err));
+	if (dt < 1.0 || dt > 2.8)
+		BAD("the timer fired %.2f s after restart, not about 2 s", dt);
+}
+
+static void t_signalfd(void)
+{
+	struct signalfd_siginfo si;
+	sigset_t set;
+	int s;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigdelset(&set, SIGUSR2);
+	s = at(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC), 9);
+	cr_ready_wait_go(dir);
+	check_flags(s, 1, 1);
+	if (read(s, &si, sizeof(si)) >= 0 || errno != EAGAIN)
+		BAD("a signal was there before any was sent");
+	kill(getpid(), SIGUSR2);
+	kill(getpid(), SIGUSR1);
+	if (read(s, &si, sizeof(si)) != sizeof(si))
+		BAD("no SIGUSR1 through the signalfd: %s", strerror(errno));
+	else if (si.ssi_signo != SIGUSR1)
+		BAD("read signal %u", si.ssi_signo);
+	if (read(s, &si, sizeof(si)) >= 0 || errno != EAGAIN)
+		BAD("the signalfd read SIGUSR2, outside its mask");
+}
+
+/* The data of the next event, within ms, or 0. */
+static uint64_t next_event(int ep, int ms)
+{
+	struct epoll_event ev;
+	int n;
+
+	do
+		n = epoll_wait(ep, &ev, 1, ms);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? ev.data.u64 : 0;
+}
+
+#define D_PIPE	0x1111222233334444ULL
+#define D_EVENT	0xaaaabbbbccccddddULL
+#define D_TIMER	0x77ULL
+
+static void t_epoll(void)
+{
+	struct itimerspec its = { .it_value = { 1, 0 } };
+	struct epoll_event ev;
+	int ep, p[2], e, t, err;
+	uint64_t one = 1, v;
+	char c;
+
+	ep = at(epoll_create1(EPOLL_CLOEXEC), 10);
+	if (pipe(p))
+		BAD("pipe");
+	p[0] = at(p[0], 11);
+	p[1] = at(p[1], 12);
+	e = at(eventfd(0, EFD_NONBLOCK), 13);
+	t = at(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK), 14);
+	ev.events = EPOLLIN;
+	ev.data.u64 = D_PIPE;
+	epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+	ev.events = EPOLLIN | EPOLLET;
+	ev.data.u64 = D_EVENT;
+	epoll_ctl(ep, EPOLL_CTL_ADD, e, &ev);
+	ev.events = EPOLLIN;
+	ev.data.u64 = D_TIMER;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, t, &ev))
+		BAD("epoll_ctl: %s", strerror(errno));
+	cr_ready_wait_go(dir);
+	if (timerfd_settime(t, 0, &its, NULL))
+		BAD("settime: %s", strerror(errno));
+	v = next_event(ep, 0);
+	if (v)
+		BAD("an event %#llx before any", (unsigned long long)v);
+	if (write(p[1], "x", 1) != 1)
+		BAD("pipe write");
+	v = next_event(ep, 1000);
+	if (v != D_PIPE)
+		BAD("pipe event data %#llx", (unsigned long long)v);
+	if (read(p[0], &c, 1) != 1)
+		BAD("pipe read");
+	if (write(e, &one, sizeof(one)) != sizeof(one))
+		BAD("eventfd write");
+	v = next_event(ep, 1000);
+	if (v != D_EVENT)
+		BAD("eventfd event data %#llx", (unsigned long long)v);
+	/* Edge-triggered: not again until written again. */
+	v = next_event(ep, 0);
+	if (v)
+		BAD("an event %#llx again (EPOLLET lost?)", (unsigned long long)v);
+	v = next_event(ep, 3000);
+	if (v != D_TIMER)
+		BAD("timer event data %#llx", (unsigned long long)v);
+	rd64(t, &err);
+	if (err)
+		BAD("timer read: %s", strerror(err));
+	if (epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL))
+		BAD("EPOLL_CTL_DEL of fd %d: %s", p[0], strerror(errno));
+	if (write(p[1], "y", 1) != 1 || next_event(ep, 100))
+		BAD("an event after EPOLL_CTL_DEL");
+}
+
+#define D_STDIN	0x5151ULL
+#define D_INNER	0xb0b0ULL
+
+static void t_epoll2(void)
+{
+	struct epoll_event ev;
+	int a, b, e;
+	uint64_t one = 1, v;
+	char buf[8];
+
+	a = at(epoll_create1(0), 10);
+	b = at(epoll_create1(0), 11);
+	e = at(eventfd(0, EFD_NONBLOCK), 12);
+	ev.events = EPOLLIN;
+	ev.data.u64 = D_STDIN;
+	if (epoll_ctl(a, EPOLL_CTL_ADD, 0, &ev))
+		BAD("epoll_ctl stdin: %s", strerror(errno));
+	ev.data.u64 = D_INNER;
+	epoll_ctl(a, EPOLL_CTL_ADD, b, &ev);
+	ev.data.u64 = D_EVENT;
+	if (epoll_ctl(b, EPOLL_CTL_ADD, e, &ev))
+		BAD("epoll_ctl: %s", strerror(errno));
+	cr_ready_wait_go(dir);
+	v = next_event(a, 5000);
+	if (v != D_STDIN)
+		BAD("stdin event data %#llx", (unsigned long long)v);
+	if (read(0, buf, sizeof(buf)) != 2 || buf[0] != 'x')
+		BAD("stdin did not say x");
+	/* At EOF now, and so always ready: out of the way. */
+	if (epoll_ctl(a, EPOLL_CTL_DEL, 0, NULL))
+		BAD("EPOLL_CTL_DEL of stdin: %s", strerror(errno));
+	if (write(e, &one, sizeof(one)) != sizeof(one))
+		BAD("eventfd write");
+	v = next_event(a, 1000);
+	if (v != D_INNER)
+		BAD("outer epoll event data %#llx", (unsigned long long)v);
+	v = next_event(b, 0);
+	if (v != D_EVENT)
+		BAD("inner epoll event data %#llx", (unsigned long long)v);
+}
+
+static void t_epoll_gone(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep, p[2];
+
+	ep = at(epoll_create1(0), 10);
+	if (pipe(p))
+		BAD("pipe");
+	p[0] = at(p[0], 5);
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, 5, &ev))
+		BAD("epoll_ctl: %s", strerror(errno));
+	at(5, 6);	/* closes 5: the watch stays, its file open as 6 */
+	cr_ready_wait_go(dir);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc != 3) {
+		fprintf(stderr, "usage: evfiles DIR eventfd|timerfd|signalfd|epoll|epoll2\n");
+		return 2;
+	}
+	dir = argv[1];
+	if (!strcmp(argv[2], "eventfd"))
+		t_eventfd();
+	else if (!strcmp(argv[2], "timerfd"))
+		t_timerfd();
+	else if (!strcmp(argv[2], "signalfd"))
+		t_signalfd();
+	else if (!strcmp(argv[2], "epoll"))
+		t_epoll();
+	else if (!strcmp(argv[2], "epoll2"))
+		t_epoll2();
+	else if (!strcmp(argv[2], "epoll_gone"))
+		t_epoll_gone();
+	else
+		return 2;
+	if (errors)
+		return 1;
+	printf("evfiles: ok\n");
+	return 0;
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The eventfd, timerfd, signalfd and epoll instances of a restart: the
+ * module cannot create them, so cr_restart makes them with their saved
+ * state, registers the epolls' watches, and hands them over
+ * (CR_OP_RSTRT_EVENTS).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cr_private.h"
+#include "cr_rstrt.h"
+
+#ifndef TFD_IOC_SET_TICKS
+#define TFD_IOC_SET_TICKS	_IOW('T', 0, uint64_t)
+#endif
+
+enum { EV_EVENTFD = 1, EV_TIMERFD, EV_SIGNALFD, EV_EPOLL };
+enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT };
+
+static struct timespec ns_ts(uint64_t ns)
+{
+	return (struct timespec){ .tv_sec = ns / 1000000000,
+				  .tv_nsec = ns % 1000000000 };
+}
+
+static int make_timerfd(const struct cr_rstrt_event *ev)
+{
+	struct itimerspec its = { .it_interval = ns_ts(ev->interval_ns),
+				  .it_value = ns_ts(ev->value_ns) };
+	int fd = timerfd_create(ev->clockid, TFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if ((ev->value_ns &&
+	     timerfd_settime(fd, ev->flags, &its, NULL) < 0) ||
+	    /* Expirations not read yet (needs CONFIG_CHECKPOINT_RESTORE). */
+	    (ev->count && ioctl(fd, TFD_IOC_SET_TICKS, &ev->count) < 0)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int make_event(const struct cr_rstrt_event *ev)
+{
+	sigset_t set;
+	int fd;
+
+	switch (ev->kind) {
+	case EV_EVENTFD:
+		fd = eventfd(0, EFD_CLOEXEC | (ev->flags & EFD_SEMAPHORE));
+		if (fd >= 0 && ev->count &&
+		    write(fd, &ev->count, 8) != 8) {
+			close(fd);
+			return -EIO;
+		}
+		break;
+	case EV_TIMERFD:
+		return make_timerfd(ev);
+	case EV_SIGNALFD:
+		sigemptyset(&set);
+		memcpy(&set, &ev->sigmask, sizeof(ev->sigmask));
+		fd = signalfd(-1, &set, SFD_CLOEXEC);
+		break;
+	case EV_EPOLL:
+		fd = epoll_create1(EPOLL_CLOEXEC);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+struct watch_result {
+	int err;
+	unsigned int watch;
+};
+
+/* fd, moved to at least lo; -1 stays -1. */
+static int move_up(int fd, int lo)
+{
+	return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, lo);
+}
+
+/*
+ * In a child of ours, whose table may be scribbled on: every fd it needs
+ * goes above the highest watched number, then each target is put at the
+ * number it was registered with, so that the program's own
+ * EPOLL_CTL_MOD and DEL of that fd find it.
+ */
+static int add_watches(const struct cr_plan *plan, const int *pipe_fds,
+		       const int *ev_fds, struct watch_result *res)
+{
+	const struct cr_rstrt_watch *w = plan->watches;
+	unsigned int i, j, nw = 0, k = 0;
+	int hi = 3, *evh, *pfh = NULL, inh[3];
+
+	for (i = 0; i < plan->nevents; i++)
+		nw += plan->events[i].nwatch;
+	for (i = 0; i < nw; i++)
+		if (w[i].tfd >= hi)
+			hi = w[i].tfd + 1;
+	evh = calloc(plan->nevents, sizeof(*evh));
+	if (plan->npipes)
+		pfh = calloc(2 * plan->npipes, sizeof(*pfh));
+	if (!evh || (plan->npipes && !pfh))
+		return -ENOMEM;
+	for (i = 0; i < plan->nevents; i++)
+		if ((evh[i] = move_up(ev_fds[i], hi)) < 0)
+			return -errno;
+	for (i = 0; i < 2 * plan->npipes; i++)
+		if ((pfh[i] = move_up(pipe_fds[i], hi)) < 0)
+			return -errno;
+	for (i = 0; i < 3; i++)
+		inh[i] = fcntl(i, F_DUPFD_CLOEXEC, hi);
+	for (i = 0; i < plan->nevents; i++) {
+		for (j = 0; j < plan->events[i].nwatch; j++, k++) {
+			struct epoll_event e = { .events = w[k].events,
+						 .data.u64 = w[k].data };
+			unsigned int x = w[k].index;
+			int src = w[k].kind == W_PIPE_R ? pfh[2 * x] :
+				  w[k].kind == W_PIPE_W ? pfh[2 * x + 1] :
+				  w[k].kind == W_EVENT ? evh[x] : inh[x];
+
+			res->watch = k;
+			if (src < 0 || dup2(src, w[k].tfd) < 0 ||
+			    epoll_ctl(evh[i], EPOLL_CTL_ADD, w[k].tfd, &e) < 0)
+				return src < 0 ? -EBADF : -errno;
+		}
+	}
+	return 0;
+}
+
+static int register_watches(const struct cr_plan *plan, const int *pipe_fds,
+			    const int *ev_fds)
+{
+	struct watch_result *res;
+	unsigned int i, nw = 0;
+	int status, err;
+	pid_t pid;
+
+	for (i = 0; i < plan->nevents; i++)
+		nw += plan->events[i].nwatch;
+	if (!nw)
+		return 0;
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED)
+		return cr_rstrt_error(-errno, "epoll watches");
+	res->err = -ECHILD;
+	pid = fork();
+	if (!pid) {
+		res->err = add_watches(plan, pipe_fds, ev_fds, res);
+		_exit(0);
+	}
+	if (pid < 0)
+		res->err = -errno;
+	else
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	err = res->err;
+	if (err)
+		cr_rstrt_error(err, "cannot register epoll watch %u (fd %d)",
+			       res->watch, plan->watches[res->watch].tfd);
+	munmap(res, sizeof(*res));
+	return err;
+}
+
+/* pipe_fds: the pipes' read and write fds, as handed over. */
+int cr_make_events(const struct cr_plan *plan, const int *pipe_fds)
+{
+	struct cr_rstrt_events_args a = { .nevents = plan->nevents };
+	unsigned int i, n = 0;
+	int *fds, err = 0;
+
+	if (!plan->nevents)
+		return 0;
+	fds = calloc(plan->nevents, sizeof(*fds));
+	if (!fds)
+		return cr_rstrt_error(-ENOMEM, "event files");
+	for (; n < plan->nevents; n++) {
+		fds[n] = make_event(&plan->events[n]);
+		if (fds[n] < 0) {
+			err = cr_rstrt_error(fds[n], "cannot create event file %u (kind %u)",
+					     n, plan->events[n].kind);
+			break;
+		}
+	}
+	if (!err)
+		err = register_watches(plan, pipe_fds, fds);
+	a.fds = (unsigned long)fds;
+	if (!err)
+		err = cri_rstrt_events(plan->ctrl, &a);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	return err;
+}
