@@ -315,6 +315,8 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_write_section(req, pc, st);
 	if (last && !err)
 		err = cr_write_end(&req->s);
+	if (last && !err && (req->args.flags & CR_CHKPT_SYNC))
+		err = vfs_fsync(req->out, 0);
 	if (err)
 		return cr_fail(st, err, "writing the context file");
 	WRITE_ONCE(req->turn, pc->index + 1);
@@ -474,7 +476,7 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
 	if (a->scope < CR_SCOPE_PROC || a->scope > CR_SCOPE_TREE)
 		return cr_fail(st, -EINVAL, "bad scope %u", a->scope);
-	if (a->signal >= _NSIG || a->flags & ~CR_CHKPT_SAVE_ALL)
+	if (a->signal >= _NSIG || a->flags & ~(CR_CHKPT_SAVE_ALL | CR_CHKPT_SYNC))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
 	if (!a->timeout_ms)
 		a->timeout_ms = CR_DEFAULT_TIMEOUT_MS;
