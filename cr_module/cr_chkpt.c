@@ -472,6 +472,20 @@ void cr_chkpt_abort(struct cr_chkpt_req *req, int err)
 	cr_chkpt_finish(req, err, &st);
 }
 
+/*
+ * The requester closed its fd (it was killed, say): nobody will take the
+ * file, so the checkpoint is abandoned and the targets go on unsignalled.
+ */
+void cr_chkpt_cancel(struct cr_chkpt_req *req)
+{
+	struct cr_status st = { 0 };
+
+	if (cr_chkpt_done(req))
+		return;
+	cr_fail(&st, -EINTR, "the requester went away");
+	cr_chkpt_finish(req, -EINTR, &st);
+}
+
 static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
 	if (a->scope < CR_SCOPE_PROC || a->scope > CR_SCOPE_TREE)
