@@ -324,6 +324,26 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	return 0;
 }
 
+/*
+ * The dumper gives its process the post-checkpoint signal (or stops it
+ * again) before any of the process's threads leaves the module: no user
+ * code runs between the checkpoint and a --kill or --stop.
+ */
+static void cr_release_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			    bool dumper)
+{
+	if (!dumper) {
+		wait_event_killable(req->wq, smp_load_acquire(&pc->released));
+		return;
+	}
+	if (!req->st.result && req->args.signal)
+		kill_pid(task_tgid(current), req->args.signal, 1);
+	else if (pc->stopped)
+		kill_pid(task_tgid(current), SIGSTOP, 1);
+	smp_store_release(&pc->released, true);
+	wake_up_all(&req->wq);
+}
+
 static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 {
 	struct cr_proc_ctx *pc = ctx->proc;
@@ -341,14 +361,14 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 			"pid %d: not every thread stopped in time",
 			task_tgid_vnr(current));
 		cr_chkpt_finish(req, st.result, &st);
-		return;
+		goto out;
 	}
 	if (cr_chkpt_done(req))
-		return;
+		goto out;
 	err = vmad_save_thread(&ctx->img, &st);
 	if (err) {
 		cr_chkpt_finish(req, err, &st);
-		return;
+		goto out;
 	}
 	ctx->saved = true;
 	atomic_inc(&pc->saved);
@@ -359,11 +379,8 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 			cr_chkpt_finish(req, err, &st);
 	}
 	cr_chkpt_wait(req, cr_never, pc, MAX_SCHEDULE_TIMEOUT);
-	/* Each process takes the post-checkpoint signal once. */
-	if (dumper && !req->st.result && req->args.signal)
-		kill_pid(task_tgid(current), req->args.signal, 1);
-	else if (dumper && pc->stopped)
-		kill_pid(task_tgid(current), SIGSTOP, 1);
+out:
+	cr_release_proc(req, pc, dumper);
 }
 
 /*
