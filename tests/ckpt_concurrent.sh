@@ -1,7 +1,7 @@
-# Requests that meet.  While a checkpoint of a 128 MiB target is being
-# written, a second one of the same target (as a tree, or the process
-# only) gets EBUSY (exit 16) with a message and leaves no file, and
-# rmmod is refused; the first succeeds and its context restarts.  Two
+# Requests that meet.  While a checkpoint is being written (into a FIFO
+# read only later), a second one of the same target (as a tree, or the
+# process only) gets EBUSY (exit 16) with a message and leaves no file,
+# and rmmod is refused; the first succeeds and its context restarts.  Two
 # requests started together: one may get EBUSY, none may fail otherwise.
 # A checkpoint of a process that cr_restart is still rebuilding is
 # refused or works (and then restarts), but does not hang.  Idle again,
@@ -14,8 +14,12 @@ mkdir $d/a $d/b $d/c
 mem=$CR_TESTS/cmd/mem_checksum
 
 step "a second request while the first writes"
-start_ready $d/a $mem 128
-ckpt_bg $d/a/ctx --kill $pid
+# The first writes into a FIFO that is not read: it stays under way.
+start_ready $d/a $mem 16
+mkfifo $d/a/fifo
+cr_checkpoint -f $d/a/fifo --kill $pid &
+cpid=$!
+exec 3< $d/a/fifo
 for scope in --tree --pid; do
 	timeout 60 cr_checkpoint -f $d/a/ctx2 $scope $pid > $d/msg 2>&1
 	rc=$?
@@ -27,8 +31,12 @@ done
 rmmod blcr 2> $d/msg && fail "rmmod succeeded during a checkpoint"
 echo "rmmod refused: $(cat $d/msg)"
 [ -e /proc/checkpoint/ctrl ] || fail "the module went away"
+kill -0 $cpid 2> /dev/null || fail "the first checkpoint ended too early"
+cat <&3 > $d/a/ctx &
+exec 3<&-
 wait $cpid || fail "the first checkpoint exited $?"
 wait $pid
+wait
 restart_go $d/a
 grep -q " 0 bad words" $d/a/log || fail "bad memory after the restart"
 

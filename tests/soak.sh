@@ -32,6 +32,15 @@ nlines() {
 	echo ${#l[@]}
 }
 
+# went_on LINES: out.0..3 have grown 2 lines past LINES; the program
+# (cr_restart's child) must not die meanwhile.
+went_on() {
+	has_lines $(($1 + 2)) $outs && return 0
+	kill -0 $cur 2> /dev/null && return 1
+	wait $cur
+	fail "the restarted program died (cr_restart exit $?): $(dmesg | tail -n 4)"
+}
+
 "$CR_TESTS/cmd/soak_work" $d &
 pid=$!
 wait_until 60 "the program did not start" has_lines 2 $outs
@@ -47,8 +56,7 @@ for i in $(seq $n); do
 	before=$(nlines $d/out.0)
 	cr_restart $d/ctx &
 	cur=$!
-	wait_until 60 "the restarted program did not go on" \
-		has_lines $((before + 2)) $outs
+	wait_until 60 "the restarted program did not go on" went_on $before
 	[ $i -ne 1 ] || slab0=$(unreclaimable_kib)
 done
 secs=$((EPOCHSECONDS - t0))
