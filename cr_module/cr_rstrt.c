@@ -704,6 +704,8 @@ static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	err = req->st.result;
 	spin_unlock(&req->lock);
 	if (err) {
+		/* Its registers are loaded: it must not reach user mode. */
+		kill_pid(task_tgid(current), SIGKILL, 1);
 		kfree(w);
 		return -ECANCELED;
 	}
