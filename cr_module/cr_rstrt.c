@@ -10,13 +10,10 @@
 #include <linux/file.h>
 #include <linux/idr.h>
 #include <linux/mm.h>
-#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
-#include <linux/task_work.h>
 
 #include "cr_internal.h"
 
@@ -635,60 +632,16 @@ long cr_rstrt_abort(struct cr_rstrt_req *req, int err)
 	return 0;
 }
 
-/*
- * The ioctl syscall returns an int: a saved rax that does not fit (a
- * pointer, interrupted in user code) would come back cut to 32 bits and
- * sign-extended.  It is written in full on the way out, after the
- * syscall has stored its return value.
- */
-struct cr_ax_work {
-	struct callback_head cb;
-	long ax;
-};
-
-static void cr_set_ax(struct callback_head *cb)
-{
-	struct cr_ax_work *w = container_of(cb, struct cr_ax_work, cb);
-
-	task_pt_regs(current)->ax = w->ax;
-	kfree(w);
-	module_put(THIS_MODULE);
-}
-
-static void cr_queue_ax(struct cr_ax_work *w, long ax)
-{
-	if (ax == (long)(int)ax) {
-		kfree(w);
-		return;
-	}
-	w->ax = ax;
-	init_task_work(&w->cb, cr_set_ax);
-	__module_get(THIS_MODULE);
-	if (task_work_add(current, &w->cb, TWA_RESUME)) {
-		/* Exiting: the value no longer matters. */
-		module_put(THIS_MODULE);
-		kfree(w);
-	}
-}
-
 static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 			    unsigned int i)
 {
 	struct cr_status st = { 0 };
-	struct cr_ax_work *w;
 	long ax;
 	int err;
 
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
-	if (!w) {
-		cr_fail(&st, -ENOMEM, "thread %d", rp->threads[i].t.tid);
-		return cr_rstrt_fail(req, rp, -ENOMEM, &st);
-	}
 	err = vmad_load_thread(&rp->threads[i], &ax, &st);
-	if (err) {
-		kfree(w);
+	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);
-	}
 	if (atomic_inc_return(&req->loaded) == req->nthreads)
 		cr_rstrt_finish(req, 0, NULL);
 	/*
@@ -696,20 +649,16 @@ static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	 * is rebuilt, so a restart failing in a later process has not let
 	 * an earlier one act (it is killed with the rest).
 	 */
-	if (wait_event_killable(req->wq, cr_rstrt_done(req))) {
-		kfree(w);
+	if (wait_event_killable(req->wq, cr_rstrt_done(req)))
 		return -EINTR;
-	}
 	spin_lock(&req->lock);
 	err = req->st.result;
 	spin_unlock(&req->lock);
 	if (err) {
 		/* Its registers are loaded: it must not reach user mode. */
 		kill_pid(task_tgid(current), SIGKILL, 1);
-		kfree(w);
 		return -ECANCELED;
 	}
-	cr_queue_ax(w, ax);
 	return ax;
 }
 
