@@ -320,11 +320,33 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_write_section(req, pc, st);
 	if (last && !err)
 		err = cr_write_end(&req->s);
+	if (last && !err && (req->args.flags & CR_CHKPT_SYNC))
+		err = vfs_fsync(req->out, 0);
 	if (err)
 		return cr_fail(st, err, "writing the context file");
 	WRITE_ONCE(req->turn, pc->index + 1);
 	wake_up_all(&req->wq);
 	return 0;
+}
+
+/*
+ * The dumper gives its process the post-checkpoint signal (or stops it
+ * again) before any of the process's threads leaves the module: no user
+ * code runs between the checkpoint and a --kill or --stop.
+ */
+static void cr_release_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			    bool dumper)
+{
+	if (!dumper) {
+		wait_event_killable(req->wq, smp_load_acquire(&pc->released));
+		return;
+	}
+	if (!req->st.result && req->args.signal)
+		kill_pid(task_tgid(current), req->args.signal, 1);
+	else if (pc->stopped)
+		kill_pid(task_tgid(current), SIGSTOP, 1);
+	smp_store_release(&pc->released, true);
+	wake_up_all(&req->wq);
 }
 
 static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
@@ -344,14 +366,14 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 			"pid %d: not every thread stopped in time",
 			task_tgid_vnr(current));
 		cr_chkpt_finish(req, st.result, &st);
-		return;
+		goto out;
 	}
 	if (cr_chkpt_done(req))
-		return;
+		goto out;
 	err = vmad_save_thread(&ctx->img, &st);
 	if (err) {
 		cr_chkpt_finish(req, err, &st);
-		return;
+		goto out;
 	}
 	ctx->saved = true;
 	atomic_inc(&pc->saved);
@@ -362,11 +384,8 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 			cr_chkpt_finish(req, err, &st);
 	}
 	cr_chkpt_wait(req, cr_never, pc, MAX_SCHEDULE_TIMEOUT);
-	/* Each process takes the post-checkpoint signal once. */
-	if (dumper && !req->st.result && req->args.signal)
-		kill_pid(task_tgid(current), req->args.signal, 1);
-	else if (dumper && pc->stopped)
-		kill_pid(task_tgid(current), SIGSTOP, 1);
+out:
+	cr_release_proc(req, pc, dumper);
 }
 
 /*
@@ -475,11 +494,25 @@ void cr_chkpt_abort(struct cr_chkpt_req *req, int err)
 	cr_chkpt_finish(req, err, &st);
 }
 
+/*
+ * The requester closed its fd (it was killed, say): nobody will take the
+ * file, so the checkpoint is abandoned and the targets go on unsignalled.
+ */
+void cr_chkpt_cancel(struct cr_chkpt_req *req)
+{
+	struct cr_status st = { 0 };
+
+	if (cr_chkpt_done(req))
+		return;
+	cr_fail(&st, -EINTR, "the requester went away");
+	cr_chkpt_finish(req, -EINTR, &st);
+}
+
 static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
 	if (a->scope < CR_SCOPE_PROC || a->scope > CR_SCOPE_TREE)
 		return cr_fail(st, -EINVAL, "bad scope %u", a->scope);
-	if (a->signal >= _NSIG || a->flags & ~CR_CHKPT_SAVE_ALL)
+	if (a->signal >= _NSIG || a->flags & ~(CR_CHKPT_SAVE_ALL | CR_CHKPT_SYNC))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
 	if (!a->timeout_ms)
 		a->timeout_ms = CR_DEFAULT_TIMEOUT_MS;

@@ -17,6 +17,7 @@ struct cr_proc_ctx {
 	struct cr_img_proc_ent ent;	/* filled by its dumper */
 	char *cwd;
 	bool stopped;			/* by job control, before we came */
+	bool released;			/* its signal sent: threads may go */
 };
 
 struct cr_thread_ctx {

@@ -63,6 +63,7 @@ __poll_t cr_chkpt_poll(struct cr_chkpt_req *req, struct file *file,
 int cr_chkpt_reap(struct cr_chkpt_req *req);
 bool cr_chkpt_done(struct cr_chkpt_req *req);
 void cr_chkpt_put(struct cr_chkpt_req *req);
+void cr_chkpt_cancel(struct cr_chkpt_req *req);
 struct cr_status *cr_chkpt_status(struct cr_chkpt_req *req);
 
 /* cr_rstrt.c */

@@ -8,6 +8,7 @@
 #include <linux/crc32c.h>
 #include <linux/uio.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "cr_internal.h"
@@ -19,19 +20,56 @@ u32 cr_crc(u32 crc, const void *buf, size_t len)
 	return crc32c(crc, buf, len);
 }
 
+/*
+ * The writer is a target: a pipe whose reader has gone sends it SIGPIPE,
+ * which is not its own and would kill it.  SIGPIPE is blocked around each
+ * write, and one that the write raised is taken back.
+ */
+static bool cr_sigpipe_hold(sigset_t *saved)
+{
+	bool pending;
+
+	spin_lock_irq(&current->sighand->siglock);
+	pending = sigismember(&current->pending.signal, SIGPIPE);
+	*saved = current->blocked;
+	sigaddset(&current->blocked, SIGPIPE);
+	spin_unlock_irq(&current->sighand->siglock);
+	return pending;
+}
+
+static void cr_sigpipe_release(const sigset_t *saved, bool pending,
+			       ssize_t ret)
+{
+	if (ret == -EPIPE && !pending) {
+		/* Only SIGPIPE unblocked: it is the one dequeued. */
+		spin_lock_irq(&current->sighand->siglock);
+		siginitsetinv(&current->blocked, sigmask(SIGPIPE));
+		spin_unlock_irq(&current->sighand->siglock);
+		kernel_dequeue_signal();
+	}
+	spin_lock_irq(&current->sighand->siglock);
+	current->blocked = *saved;
+	recalc_sigpending();
+	spin_unlock_irq(&current->sighand->siglock);
+}
+
 int cr_write_raw(struct cr_stream *s, const void *buf, size_t len)
 {
-	while (len) {
-		ssize_t n = kernel_write(s->file, buf, len, &s->file->f_pos);
+	sigset_t saved;
+	bool pending = cr_sigpipe_hold(&saved);
+	ssize_t n = 0;
 
-		if (n < 0)
-			return n;
-		if (n == 0)
-			return -EIO;
+	while (len) {
+		n = kernel_write(s->file, buf, len, &s->file->f_pos);
+		if (n <= 0)
+			break;
 		s->pos += n;
 		buf += n;
 		len -= n;
 	}
+	cr_sigpipe_release(&saved, pending, n);
+	if (len)
+		return n < 0 ? n : -EIO;
 	return 0;
 }
 
@@ -41,21 +79,25 @@ int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
 {
 	struct iov_iter it;
 	unsigned int i;
-	ssize_t ret;
+	ssize_t ret = 0;
+	sigset_t saved;
+	bool pending;
 
 	for (i = 0; i < n; i++)
 		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
 	iov_iter_bvec(&it, ITER_SOURCE, bv, n, (size_t)n * PAGE_SIZE);
+	pending = cr_sigpipe_hold(&saved);
 	while (iov_iter_count(&it)) {
 		file_start_write(s->file);
 		ret = vfs_iter_write(s->file, &it, &s->file->f_pos, 0);
 		file_end_write(s->file);
-		if (ret < 0)
-			return ret;
-		if (ret == 0)
-			return -EIO;
+		if (ret <= 0)
+			break;
 		s->pos += ret;
 	}
+	cr_sigpipe_release(&saved, pending, ret);
+	if (iov_iter_count(&it))
+		return ret < 0 ? ret : -EIO;
 	return 0;
 }
 

@@ -174,8 +174,10 @@ static int cr_ctrl_release(struct inode *inode, struct file *file)
 {
 	struct cr_ctrl *c = file->private_data;
 
-	if (c->chkpt)
+	if (c->chkpt) {
+		cr_chkpt_cancel(c->chkpt);
 		cr_chkpt_put(c->chkpt);
+	}
 	if (c->rstrt)
 		cr_rstrt_put(c->rstrt);
 	cr_hand_release(c->hand);

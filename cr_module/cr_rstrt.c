@@ -684,6 +684,21 @@ static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 		return cr_rstrt_fail(req, rp, err, &st);
 	if (atomic_inc_return(&req->loaded) == req->nthreads)
 		cr_rstrt_finish(req, 0, NULL);
+	/*
+	 * All or nothing: no thread runs its program before every process
+	 * is rebuilt, so a restart failing in a later process has not let
+	 * an earlier one act (it is killed with the rest).
+	 */
+	if (wait_event_killable(req->wq, cr_rstrt_done(req)))
+		return -EINTR;
+	spin_lock(&req->lock);
+	err = req->st.result;
+	spin_unlock(&req->lock);
+	if (err) {
+		/* Its registers are loaded: it must not reach user mode. */
+		kill_pid(task_tgid(current), SIGKILL, 1);
+		return -ECANCELED;
+	}
 	return ax;
 }
 

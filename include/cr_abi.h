@@ -14,7 +14,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		1
-#define CR_ABI_MINOR		2
+#define CR_ABI_MINOR		3
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -57,6 +57,11 @@ struct cr_chkpt_args {
 #define CR_CHKPT_SAVE_SHARED	0x0800	/* files mapped MAP_SHARED */
 #define CR_CHKPT_SAVE_ALL	(CR_CHKPT_SAVE_EXE | CR_CHKPT_SAVE_PRIVATE | \
 				 CR_CHKPT_SAVE_SHARED)
+/*
+ * The file is synced before the checkpoint counts as done: a write error
+ * that shows only then (EIO) fails it before the targets get the signal.
+ */
+#define CR_CHKPT_SYNC		0x10000
 
 /*
  * A process that checkpointed itself keeps its request's fd in the

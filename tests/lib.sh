@@ -259,3 +259,54 @@ check_tree_outs() {
 		check_seq $f $1 ${f##*/}
 	done
 }
+
+# mem_go DIR AFTER: lets mem_checksum (started by start_ready DIR) end; it
+# must exit 0 with its memory intact after AFTER (e.g. "a failed
+# checkpoint").
+mem_go() {
+	touch $1/go
+	wait $pid || fail "the target exited $? after $2"
+	grep -q " 0 bad words" $1/log ||
+		fail "the target found bad memory after $2: $(cat $1/log)"
+}
+
+# module_refs: the module's reference count.
+module_refs() {
+	cat /sys/module/blcr/refcnt
+}
+
+# refs_back REFS: the module's reference count returns to REFS within
+# 10 s (a request's last references go as its targets leave the module).
+refs_back() {
+	local end=$((EPOCHSECONDS + 10))
+	until [ "$(module_refs)" = "$1" ]; do
+		[ $EPOCHSECONDS -lt $end ] ||
+			fail "the module's refcount is $(module_refs), was $1"
+		sleep 0.1
+	done
+}
+
+# not_stopped PID...: none of the processes is stopped (state T).
+not_stopped() {
+	local p st
+	for p; do
+		read -r st 2> /dev/null < /proc/$p/stat || continue
+		st=${st##*) }
+		[ "${st%% *}" != T ] || fail "process $p was left stopped"
+	done
+}
+
+# ckpt_writing CTX CPID: cr_checkpoint CPID has begun to write CTX (its
+# temporary file has bytes), or has ended.
+ckpt_writing() {
+	[ -s "${1%/*}/.${1##*/}.tmp" ] || ! kill -0 $2 2> /dev/null
+}
+
+# ckpt_bg CTX ARGS...: runs cr_checkpoint -f CTX ARGS... in the
+# background and waits until it writes; sets cpid.
+ckpt_bg() {
+	cr_checkpoint -f "$@" &
+	cpid=$!
+	wait_until 60 "the checkpoint did not start writing" \
+		ckpt_writing $1 $cpid
+}

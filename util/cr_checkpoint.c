@@ -38,7 +38,8 @@ static void usage(FILE *out)
 "  -g, --pgid          every process of process group ID\n"
 "  -s, --sid           every process of session ID\n"
 "Destination:\n"
-"  -f, --file FILE     write FILE (default: context.ID in the cwd)\n"
+"  -f, --file FILE     write FILE (default: context.ID in the cwd); a\n"
+"                      FIFO or device is written in place, - is stdout\n"
 "  -c, --cwd           write context.ID in the cwd\n"
 "After the checkpoint:\n"
 "      --run           let the process go on (default)\n"
@@ -282,6 +283,8 @@ int main(int argc, char **argv)
 	err = cr_outfile_open(&f, o.file);
 	if (err)
 		return cr_report("Checkpoint failed", err, o.file);
+	if (o.sync && !f.direct)
+		o.args.flags |= CR_CHKPT_SYNC;
 	rc = checkpoint(&o, f.fd);
 	err = cr_outfile_close(&f, rc == 0, o.sync);
 	if (!rc && err)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cr_config.h"
@@ -86,10 +87,34 @@ int cr_report(const char *what, int err, const char *detail)
 	return (-err & 0xff) ? (-err & 0xff) : 1;
 }
 
+/*
+ * "-" is stdout; a path that exists and is not a regular file (a FIFO, a
+ * device) is written in place: there is nothing to rename, nor to remove.
+ */
+static int cr_outfile_direct(struct cr_outfile *f, const char *path)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0) {
+		f->fd = dup(STDOUT_FILENO);
+	} else {
+		if (stat(path, &st) < 0 || S_ISREG(st.st_mode))
+			return 0;
+		f->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	}
+	f->direct = true;
+	return f->fd < 0 ? -errno : 1;
+}
+
 int cr_outfile_open(struct cr_outfile *f, const char *path)
 {
 	char dir[4096], base[4096];
 	int n;
+
+	f->direct = false;
+	n = cr_outfile_direct(f, path);
+	if (n)
+		return n < 0 ? n : 0;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	snprintf(base, sizeof(base), "%s", path);
@@ -125,6 +150,8 @@ int cr_outfile_close(struct cr_outfile *f, bool keep, bool sync)
 {
 	int err = 0;
 
+	if (f->direct)
+		return close(f->fd) < 0 && keep ? -errno : 0;
 	if (keep && sync && fsync(f->fd) < 0)
 		err = -errno;
 	if (close(f->fd) < 0 && !err)

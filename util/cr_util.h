@@ -14,9 +14,13 @@ int cr_parse_long(const char *s, long min, long max, long *v);
 __attribute__((format(printf, 1, 2))) int cr_usage_error(const char *fmt, ...);
 int cr_report(const char *what, int err, const char *detail);
 
-/* A context file written under a temporary name, renamed when complete. */
+/*
+ * A context file written under a temporary name, renamed when complete;
+ * or, direct, a pipe or device written as it is.
+ */
 struct cr_outfile {
 	int fd;
+	bool direct;
 	char path[4096];
 	char tmp[4096];
 };

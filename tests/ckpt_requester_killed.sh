@@ -1,0 +1,35 @@
+# The requester (cr_checkpoint) is killed with SIGKILL while the module
+# writes a 128 MiB target: the checkpoint is abandoned, and although it
+# asked for --kill the target lives on, is not left stopped nor inside the
+# module (its module references go), and its memory is intact.  Then a
+# checkpoint of the same target works and its context restarts.
+. "$CR_TESTS/lib.sh"
+
+d=$(mktemp -d)
+trap 'rm -rf $d' EXIT
+refs0=$(module_refs)
+start_ready $d "$CR_TESTS/cmd/mem_checksum" 128
+
+for delay in 0 0.3 1; do
+	step "cr_checkpoint killed ${delay}s into the writing"
+	ckpt_bg $d/ctx --kill $pid
+	sleep $delay
+	kill -KILL $cpid 2> /dev/null
+	wait $cpid
+	rc=$?
+	[ $rc -eq 137 ] ||
+		fail "cr_checkpoint ended (exit $rc) before it could be killed"
+	kill -0 $pid 2> /dev/null || fail "the target died with its requester"
+	refs_back $refs0
+	not_stopped $pid
+	[ ! -e $d/ctx ] || fail "a context file appeared"
+	echo "the target lives on"
+done
+
+step "a checkpoint of the same target afterwards"
+ckpt_kill $d/ctx
+[ ! -e $d/.ctx.tmp ] || fail "the temporary file was left"
+restart_go $d
+grep -q " 0 bad words" $d/log || fail "bad memory after the restart"
+refs_back $refs0
+echo "abandoned three times, then checkpointed and restarted"

@@ -1,0 +1,61 @@
+# A restart that fails half-way leaves nothing behind.  A tree of four
+# processes whose third (child 2) cannot be rebuilt: a file it had open is
+# gone, or its address-space limit (RLIMIT_AS, lowered while it ran, is
+# restored before its memory) is too small for its memory.  cr_restart
+# fails with a message, and no process of the tree is left, nor a module
+# reference.  With the file back, the first context restarts.
+. "$CR_TESTS/lib.sh"
+
+d=$(mktemp -d)
+trap 'rm -rf $d' EXIT
+mkdir $d/tree $d/mem
+third=
+refs0=$(module_refs)
+limit=60
+
+# restart_fails CTX: cr_restart CTX must fail with a message and leave
+# no test program running.
+restart_fails() {
+	local rc left
+	timeout 120 cr_restart $1 > $d/msg 2>&1
+	rc=$?
+	cat $d/msg
+	[ $rc -ne 124 ] || fail "cr_restart hung"
+	[ $rc -ne 0 ] && [ $rc -lt 128 ] || fail "cr_restart exited $rc"
+	grep -q "^Restart failed" $d/msg || fail "no message"
+	sleep 0.5
+	left=$(pgrep -f "$CR_TESTS/cmd/")
+	[ -z "$left" ] || fail "processes left: $(ps -o pid,stat,args -p "$left")"
+	refs_back $refs0
+}
+
+# start_tree DIR: tree_counter in DIR, every process counting; sets pid.
+start_tree() {
+	"$CR_TESTS/cmd/tree_counter" $1 3 $limit 100 &
+	pid=$!
+	wait_until 60 "the tree did not start" has_lines 3 $1/out.{0,1,2,3}
+}
+
+step "a file of the third process is missing"
+start_tree $d/tree
+ckpt_kill $d/tree/ctx --tree
+mv $d/tree/out.2 $d/tree/saved.2
+restart_fails $d/tree/ctx
+grep -qi "out.2" $d/msg || fail "the message does not name the file"
+mv $d/tree/saved.2 $d/tree/out.2
+cr_restart $d/tree/ctx || fail "with the file back, cr_restart exited $?"
+grep -qx ok $d/tree/result || fail "parent: $(cat $d/tree/result)"
+for k in 0 1 2 3; do
+	check_seq $d/tree/out.$k $limit "process $k"
+done
+
+step "the third process's memory is over its RLIMIT_AS"
+start_tree $d/mem
+for c in $(pgrep -P $pid); do
+	[ "$(readlink /proc/$c/fd/3)" = $d/mem/out.2 ] && third=$c
+done
+prlimit --pid $third --as=$((1 << 20)):unlimited ||
+	fail "cannot lower the limit of $third"
+ckpt_kill $d/mem/ctx --tree
+restart_fails $d/mem/ctx
+echo "failed restarts left nothing behind"
