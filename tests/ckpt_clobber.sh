@@ -42,7 +42,8 @@ is_new() {
 		fail "$1 is $size bytes"
 	[ $(stat -c %Y $1) -gt $(date -d 2001-01-01 +%s) ] ||
 		fail "$1 is not new"
-	[ ! -e $(dirname $1)/.$(basename $1).tmp ] || fail "a temporary file is left"
+	[ ! -e $(dirname $1)/.$(basename $1).tmp ] ||
+		fail "a temporary file is left"
 }
 
 # refused OPTION...: cr_checkpoint must fail with EEXIST; $f stays old.

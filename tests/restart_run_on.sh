@@ -16,7 +16,8 @@ hook() {
 
 # on_success CODE: the success hook also notes whether the counter runs.
 on_success() {
-	echo "--run-on-success=echo success >> $d/ran; kill -0 $pid && echo running >> $d/ran; exit $1"
+	local note="echo running >> $d/ran"
+	echo "--run-on-success=echo success >> $d/ran; kill -0 $pid && $note; exit $1"
 }
 
 # gone PID: PID has exited (a zombie nobody reaps counts).
