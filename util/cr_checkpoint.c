@@ -22,6 +22,9 @@
 struct opts {
 	struct cr_chkpt_args args;
 	const char *file;
+	const char *dir;
+	enum cr_clobber policy;
+	const char *backup;
 	bool sync;
 	bool progress;
 };
@@ -41,6 +44,14 @@ static void usage(FILE *out)
 "  -f, --file FILE     write FILE (default: context.ID in the cwd); a\n"
 "                      FIFO or device is written in place, - is stdout\n"
 "  -c, --cwd           write context.ID in the cwd\n"
+"  -d, --dir DIR       write DIR/context.ID, or DIR/FILE with a relative\n"
+"                      --file FILE\n"
+"An existing file (last one wins):\n"
+"      --atomic        replaced once the new one is complete (default)\n"
+"      --backup[=NAME] the same, the old one kept as NAME, or FILE.~N~\n"
+"                      with N the first free number from 1\n"
+"      --clobber       overwritten in place\n"
+"      --noclobber     left alone: fail with EEXIST\n"
 "After the checkpoint:\n"
 "      --run           let the process go on (default)\n"
 "  -S, --signal NUM    send signal NUM\n"
@@ -63,7 +74,8 @@ static void usage(FILE *out)
 enum {
 	OPT_RUN = 256, OPT_STOP, OPT_TERM, OPT_ABORT, OPT_KILL, OPT_CONT,
 	OPT_SYNC, OPT_NOSYNC, OPT_VERSION, OPT_SAVE_EXE, OPT_SAVE_PRIVATE,
-	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE, OPT_PROGRESS
+	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE, OPT_PROGRESS,
+	OPT_ATOMIC, OPT_BACKUP, OPT_CLOBBER, OPT_NOCLOBBER
 };
 
 static const struct option long_opts[] = {
@@ -76,6 +88,11 @@ static const struct option long_opts[] = {
 	{ "session", no_argument, NULL, 's' },
 	{ "file", required_argument, NULL, 'f' },
 	{ "cwd", no_argument, NULL, 'c' },
+	{ "dir", required_argument, NULL, 'd' },
+	{ "atomic", no_argument, NULL, OPT_ATOMIC },
+	{ "backup", optional_argument, NULL, OPT_BACKUP },
+	{ "clobber", no_argument, NULL, OPT_CLOBBER },
+	{ "noclobber", no_argument, NULL, OPT_NOCLOBBER },
 	{ "signal", required_argument, NULL, 'S' },
 	{ "run", no_argument, NULL, OPT_RUN },
 	{ "stop", no_argument, NULL, OPT_STOP },
@@ -138,7 +155,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	o->args.scope = CR_SCOPE_TREE;
 	o->sync = true;
-	while ((c = getopt_long(argc, argv, "Tpgsf:cS:t:qh", long_opts,
+	while ((c = getopt_long(argc, argv, "Tpgsf:cd:S:t:qh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'T':
@@ -158,6 +175,10 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'c':
 			o->file = NULL;
+			o->dir = NULL;
+			break;
+		case 'd':
+			o->dir = optarg;
 			break;
 		case 'S':
 			if (cr_parse_long(optarg, 1, NSIG - 1, &v))
@@ -188,6 +209,12 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->progress = true;
 			break;
 		default:
+			if (c >= OPT_ATOMIC && c <= OPT_NOCLOBBER) {
+				o->policy = CR_ATOMIC + (c - OPT_ATOMIC);
+				o->backup = c == OPT_BACKUP && optarg &&
+					    optarg[0] ? optarg : NULL;
+				break;
+			}
 			if (c >= OPT_SAVE_EXE && c <= OPT_SAVE_ALL) {
 				o->args.flags |= save_flag(c);
 				break;
@@ -266,20 +293,43 @@ static int checkpoint(struct opts *o, int out)
 	return err ? cr_report("Checkpoint failed", err, msg) : 0;
 }
 
+/*
+ * The file's path: FILE or context.ID, under --dir's DIR unless FILE is
+ * absolute.
+ */
+static int out_path(const struct opts *o, char *path, size_t size)
+{
+	char name[32];
+	const char *file = o->file;
+	int n;
+
+	if (!file) {
+		snprintf(name, sizeof(name), "context.%d", o->args.target);
+		file = name;
+	}
+	if (o->dir && file[0] != '/')
+		n = snprintf(path, size, "%s/%s", o->dir, file);
+	else
+		n = snprintf(path, size, "%s", file);
+	return n < (int)size ? 0 : -ENAMETOOLONG;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct cr_outfile f;
-	char name[64];
+	char path[sizeof(f.path)];
 	int rc, err;
 
 	rc = parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (!o.file) {
-		snprintf(name, sizeof(name), "context.%d", o.args.target);
-		o.file = name;
-	}
+	err = out_path(&o, path, sizeof(path));
+	if (err)
+		return cr_report("Checkpoint failed", err, o.file);
+	o.file = path;
+	f.policy = o.policy;
+	f.backup = o.backup;
 	err = cr_outfile_open(&f, o.file);
 	if (err)
 		return cr_report("Checkpoint failed", err, o.file);

@@ -28,9 +28,15 @@
 
 #define CHILD_POLL_MS	100
 
+/* --run-on-*: the hooks, by outcome. */
+enum hook {
+	HOOK_SUCCESS, HOOK_ARGS, HOOK_TEMP, HOOK_ENV, HOOK_PERM, NHOOKS
+};
+
 struct opts {
 	const char *file;
 	bool restore_pid, restore_pgid, restore_sid;
+	const char *hook[NHOOKS];
 };
 
 /* The processes of the restart whose parent was outside it: ours. */
@@ -66,6 +72,16 @@ static void usage(FILE *out)
 "      --no-restore-pgid\n"
 "      --restore-sid      restore sessions (default: take ours)\n"
 "      --no-restore-sid\n"
+"Hooks, run by /bin/sh -c; one that exits non-zero gives cr_restart's\n"
+"exit code (and no error message is printed):\n"
+"      --run-on-success=CMD    once the program runs again, before waiting\n"
+"      --run-on-fail-args=CMD  bad options or arguments\n"
+"      --run-on-fail-temp=CMD  a temporary failure: ENOMEM, EBUSY (a pid in\n"
+"                              use)\n"
+"      --run-on-fail-env=CMD   the environment: EACCES, EPERM, ENOENT,\n"
+"                              EEXIST, EISDIR, ENOTDIR\n"
+"      --run-on-fail-perm=CMD  any other failure (a bad context file)\n"
+"      --run-on-failure=CMD    all four --run-on-fail-*\n"
 "  -q, --quiet            print no messages\n"
 "  -h, --help             this text\n"
 "  -v, --version          versions of the tools and the module\n");
@@ -73,7 +89,8 @@ static void usage(FILE *out)
 
 enum {
 	OPT_RESTORE_PID = 256, OPT_NO_RESTORE_PID, OPT_RESTORE_PGID,
-	OPT_NO_RESTORE_PGID, OPT_RESTORE_SID, OPT_NO_RESTORE_SID
+	OPT_NO_RESTORE_PGID, OPT_RESTORE_SID, OPT_NO_RESTORE_SID,
+	OPT_HOOK, OPT_RUN_ON_FAILURE = OPT_HOOK + NHOOKS
 };
 
 static const struct option long_opts[] = {
@@ -84,14 +101,37 @@ static const struct option long_opts[] = {
 	{ "no-restore-pgid", no_argument, NULL, OPT_NO_RESTORE_PGID },
 	{ "restore-sid", no_argument, NULL, OPT_RESTORE_SID },
 	{ "no-restore-sid", no_argument, NULL, OPT_NO_RESTORE_SID },
+	{ "run-on-success", required_argument, NULL, OPT_HOOK + HOOK_SUCCESS },
+	{ "run-on-fail-args", required_argument, NULL, OPT_HOOK + HOOK_ARGS },
+	{ "run-on-fail-temp", required_argument, NULL, OPT_HOOK + HOOK_TEMP },
+	{ "run-on-fail-env", required_argument, NULL, OPT_HOOK + HOOK_ENV },
+	{ "run-on-fail-perm", required_argument, NULL, OPT_HOOK + HOOK_PERM },
+	{ "run-on-failure", required_argument, NULL, OPT_RUN_ON_FAILURE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 }
 };
 
+static void set_hook(struct opts *o, int c, const char *cmd)
+{
+	enum hook h;
+
+	if (c != OPT_RUN_ON_FAILURE) {
+		o->hook[c - OPT_HOOK] = cmd;
+		return;
+	}
+	for (h = HOOK_ARGS; h < NHOOKS; h++)
+		o->hook[h] = cmd;
+}
+
+/*
+ * Returns -1 to go on, else the exit code.  A bad option does not stop
+ * the parsing: the hooks after it are wanted for --run-on-fail-args.
+ */
 static int parse(int argc, char **argv, struct opts *o)
 {
+	bool bad = false;
 	int c;
 
 	o->restore_pid = true;
@@ -121,9 +161,15 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'v':
 			return cr_print_version("cr_restart");
 		default:
-			usage(stderr);
-			return 255;
+			if (c >= OPT_HOOK && c <= OPT_RUN_ON_FAILURE)
+				set_hook(o, c, optarg);
+			else
+				bad = true;
 		}
+	}
+	if (bad) {
+		usage(stderr);
+		return 255;
 	}
 	if (!o->file && optind == argc - 1)
 		o->file = argv[optind++];
@@ -381,6 +427,60 @@ static int wait_roots(void)
 	return first;
 }
 
+/* Which --run-on-fail-* hook an error runs (BLCR's classes). */
+static enum hook fail_hook(int err)
+{
+	switch (-err) {
+	case ENOMEM:
+	case EBUSY:
+		return HOOK_TEMP;
+	case EACCES:
+	case EPERM:
+	case ENOENT:
+	case EEXIST:
+	case EISDIR:
+	case ENOTDIR:
+		return HOOK_ENV;
+	default:
+		return HOOK_PERM;
+	}
+}
+
+/*
+ * Runs a hook if given: its exit code (128 + the signal that killed it),
+ * 0 when there is none or it exited 0.
+ */
+static int run_hook(const char *cmd)
+{
+	int status;
+
+	if (!cmd)
+		return 0;
+	fflush(NULL);
+	status = system(cmd);
+	if (status < 0)
+		return cr_report("cannot run hook", -errno, cmd);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/*
+ * A failure, said already when said: the hook's exit code, else the
+ * message and errno as exit code.
+ */
+static int failed(const struct opts *o, int err, const char *detail,
+		  bool said)
+{
+	int rc = run_hook(o->hook[fail_hook(err)]);
+
+	if (rc)
+		return rc;
+	if (said)
+		return (-err & 0xff) ? (-err & 0xff) : 1;
+	return cr_report("Restart failed", err, detail);
+}
+
 static int restart(struct opts *o, int img, int ctrl)
 {
 	struct cr_rstrt_args args = { .fd = img };
@@ -405,20 +505,25 @@ static int restart(struct opts *o, int img, int ctrl)
 	err = fork_roots(&plan);
 	if (err) {
 		ioctl(ctrl, CR_OP_RSTRT_ABORT, -err);
-		return -err & 0xff;
+		return failed(o, err, NULL, true);
 	}
 	forward_signals();
 	close(img);
 	err = wait_restored(ctrl);
+	/* a process that gave up said why; its exit code is the errno */
 	if (err > 0)
-		return err;
+		return failed(o, -err, NULL, true);
 	if (err)
 		goto out_log;
 	close(ctrl);
+	/* the hook runs while the program does; its failure is ours */
+	err = run_hook(o->hook[HOOK_SUCCESS]);
+	if (err)
+		return err;
 	return mimic(wait_roots());
 out_log:
 	cri_log(ctrl, msg, sizeof(msg));
-	return cr_report("Restart failed", err, msg);
+	return failed(o, err, msg, false);
 }
 
 int main(int argc, char **argv)
@@ -427,13 +532,15 @@ int main(int argc, char **argv)
 	int rc, img, ctrl;
 
 	rc = parse(argc, argv, &o);
+	if (rc == 255)
+		return run_hook(o.hook[HOOK_ARGS]) ?: rc;
 	if (rc >= 0)
 		return rc;
 	img = open(o.file, O_RDONLY | O_CLOEXEC);
 	if (img < 0)
-		return cr_report("Restart failed", -errno, o.file);
+		return failed(&o, -errno, o.file, false);
 	ctrl = cri_ctrl_open();
 	if (ctrl < 0)
-		return cr_report("Restart failed", ctrl, NULL);
+		return failed(&o, ctrl, NULL, false);
 	return restart(&o, img, ctrl);
 }

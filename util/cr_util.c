@@ -106,6 +106,28 @@ static int cr_outfile_direct(struct cr_outfile *f, const char *path)
 	return f->fd < 0 ? -errno : 1;
 }
 
+/*
+ * In place: a context file is 0400, so an old one we may not write is
+ * unlinked first (--clobber); --noclobber refuses any old file.
+ */
+static int open_in_place(struct cr_outfile *f)
+{
+	int flags = O_WRONLY | O_CREAT | O_NOCTTY | O_CLOEXEC;
+	int err;
+
+	flags |= f->policy == CR_NOCLOBBER ? O_EXCL : O_TRUNC;
+	f->fd = open(f->path, flags, 0400);
+	if (f->fd >= 0)
+		return 0;
+	err = -errno;
+	if (f->policy != CR_CLOBBER ||
+	    (err != -EACCES && err != -EPERM && err != -ETXTBSY) ||
+	    unlink(f->path) < 0)
+		return err;
+	f->fd = open(f->path, flags, 0400);
+	return f->fd < 0 ? -errno : 0;
+}
+
 int cr_outfile_open(struct cr_outfile *f, const char *path)
 {
 	char dir[4096], base[4096];
@@ -115,14 +137,16 @@ int cr_outfile_open(struct cr_outfile *f, const char *path)
 	n = cr_outfile_direct(f, path);
 	if (n)
 		return n < 0 ? n : 0;
-
+	if (snprintf(f->path, sizeof(f->path), "%s", path) >=
+	    (int)sizeof(f->path))
+		return -ENAMETOOLONG;
+	if (f->policy >= CR_CLOBBER)
+		return open_in_place(f);
 	snprintf(dir, sizeof(dir), "%s", path);
 	snprintf(base, sizeof(base), "%s", path);
 	n = snprintf(f->tmp, sizeof(f->tmp), "%s/.%s.tmp", dirname(dir),
 		     basename(base));
-	if (n >= (int)sizeof(f->tmp) ||
-	    snprintf(f->path, sizeof(f->path), "%s", path) >=
-	    (int)sizeof(f->path))
+	if (n >= (int)sizeof(f->tmp))
 		return -ENAMETOOLONG;
 	unlink(f->tmp);
 	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY |
@@ -145,9 +169,53 @@ static int cr_sync_dir(const char *path)
 	return err;
 }
 
-/* Renames a complete file into place, or removes an incomplete one. */
+/*
+ * A hard link keeps the old file, so that FILE never goes missing; a
+ * rename where there can be no link (another file system).  replace: an
+ * existing name goes, else it gives EEXIST.
+ */
+static int keep_as(const char *path, const char *name, bool replace)
+{
+	if (!link(path, name))
+		return 0;
+	if (errno == EEXIST && replace && !unlink(name) && !link(path, name))
+		return 0;
+	if (errno == EEXIST && !replace)
+		return -EEXIST;
+	return rename(path, name) < 0 ? -errno : 0;
+}
+
+/* --backup: the old file, if any, as f->backup or the first free FILE.~N~. */
+static int backup_old(const struct cr_outfile *f)
+{
+	char name[sizeof(f->path) + 16];
+	struct stat st;
+	unsigned int n;
+	int err;
+
+	if (lstat(f->path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (f->backup)
+		return keep_as(f->path, f->backup, true);
+	for (n = 1; n < UINT_MAX; n++) {
+		snprintf(name, sizeof(name), "%s.~%u~", f->path, n);
+		if (!lstat(name, &st))
+			continue;
+		err = keep_as(f->path, name, false);
+		if (err != -EEXIST)
+			return err;
+	}
+	return -EEXIST;
+}
+
+/*
+ * Puts a complete file in place (renamed over the old one, which --backup
+ * keeps first), or removes an incomplete one.
+ */
 int cr_outfile_close(struct cr_outfile *f, bool keep, bool sync)
 {
+	bool atomic = f->policy == CR_ATOMIC || f->policy == CR_BACKUP;
+	const char *name = atomic ? f->tmp : f->path;
 	int err = 0;
 
 	if (f->direct)
@@ -156,10 +224,12 @@ int cr_outfile_close(struct cr_outfile *f, bool keep, bool sync)
 		err = -errno;
 	if (close(f->fd) < 0 && !err)
 		err = -errno;
-	if (keep && !err && rename(f->tmp, f->path) < 0)
+	if (keep && !err && f->policy == CR_BACKUP)
+		err = backup_old(f);
+	if (keep && !err && atomic && rename(f->tmp, f->path) < 0)
 		err = -errno;
 	if (!keep || err) {
-		unlink(f->tmp);
+		unlink(name);
 		return err;
 	}
 	return sync ? cr_sync_dir(f->path) : 0;
