@@ -295,7 +295,7 @@ static int checkpoint(struct opts *o, int out)
 
 /*
  * The file's path: FILE or context.ID, under --dir's DIR unless FILE is
- * absolute.
+ * absolute or "-" (stdout).
  */
 static int out_path(const struct opts *o, char *path, size_t size)
 {
@@ -307,7 +307,7 @@ static int out_path(const struct opts *o, char *path, size_t size)
 		snprintf(name, sizeof(name), "context.%d", o->args.target);
 		file = name;
 	}
-	if (o->dir && file[0] != '/')
+	if (o->dir && file[0] != '/' && strcmp(file, "-"))
 		n = snprintf(path, size, "%s/%s", o->dir, file);
 	else
 		n = snprintf(path, size, "%s", file);
