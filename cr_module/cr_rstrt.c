@@ -440,73 +440,88 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	return err;
 }
 
-/* CR_OP_RSTRT_PIPES: once, before any process reads its section. */
+/* n fds from the restarter, or an ERR_PTR. */
+static s32 *cr_copy_fds(u64 uptr, unsigned int n)
+{
+	s32 *fds = kvmalloc_array(n, sizeof(*fds), GFP_KERNEL);
+
+	if (!fds)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(fds, u64_to_user_ptr(uptr), n * sizeof(*fds))) {
+		kvfree(fds);
+		return ERR_PTR(-EFAULT);
+	}
+	return fds;
+}
+
+typedef int (*cr_take_fn)(struct cr_rstrt_req *req, const s32 *fds,
+			  struct cr_status *st);
+
+/*
+ * Hands the restarter's fds to take, once, before any process reads its
+ * section.  The stream may then be past some objects' data: a failure
+ * ends the restart, there is no second try.
+ */
+static long cr_handover(struct cr_rstrt_req *req, u64 uptr, unsigned int n,
+			const bool *ready, cr_take_fn take)
+{
+	struct cr_status st = { 0 };
+	s32 *fds = cr_copy_fds(uptr, n);
+	long err;
+
+	if (IS_ERR(fds))
+		return PTR_ERR(fds);
+	mutex_lock(&req->stream_lock);
+	if (*ready || req->turn) {
+		err = -EINVAL;
+	} else {
+		err = take(req, fds, &st);
+		if (err)
+			cr_rstrt_finish(req, err, &st);
+	}
+	mutex_unlock(&req->stream_lock);
+	kvfree(fds);
+	return err;
+}
+
+static int cr_take_pipes(struct cr_rstrt_req *req, const s32 *fds,
+			 struct cr_status *st)
+{
+	return cr_fill_pipes(&req->s, &req->sh, fds, st);
+}
+
+static int cr_take_evs(struct cr_rstrt_req *req, const s32 *fds,
+		       struct cr_status *st)
+{
+	return cr_take_events(&req->sh, fds, st);
+}
+
+/* CR_OP_RSTRT_PIPES */
 long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg)
 {
 	struct cr_rstrt_pipes_args a;
-	struct cr_status st = { 0 };
-	s32 *fds;
-	long err;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (cr_rstrt_done(req) || !req->procs || a.pad ||
 	    a.npipes != req->sh.npipes || !a.npipes)
 		return -EINVAL;
-	fds = kvmalloc_array(2 * a.npipes, sizeof(*fds), GFP_KERNEL);
-	if (!fds)
-		return -ENOMEM;
-	err = -EFAULT;
-	if (copy_from_user(fds, u64_to_user_ptr(a.fds),
-			   2 * a.npipes * sizeof(*fds)))
-		goto out;
-	mutex_lock(&req->stream_lock);
-	if (req->sh.pipes_ready || req->turn) {
-		err = -EINVAL;
-	} else {
-		err = cr_fill_pipes(&req->s, &req->sh, fds, &st);
-		/* The stream may be past some pipes' data: no second try. */
-		if (err)
-			cr_rstrt_finish(req, err, &st);
-	}
-	mutex_unlock(&req->stream_lock);
-out:
-	kvfree(fds);
-	return err;
+	return cr_handover(req, a.fds, 2 * a.npipes, &req->sh.pipes_ready,
+			   cr_take_pipes);
 }
 
-/* CR_OP_RSTRT_EVENTS: once, before any process reads its section. */
+/* CR_OP_RSTRT_EVENTS */
 long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg)
 {
 	struct cr_rstrt_events_args a;
-	struct cr_status st = { 0 };
-	s32 *fds;
-	long err;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (cr_rstrt_done(req) || !req->procs || a.pad ||
 	    a.nevents != req->sh.nevents || !a.nevents)
 		return -EINVAL;
-	fds = kvmalloc_array(a.nevents, sizeof(*fds), GFP_KERNEL);
-	if (!fds)
-		return -ENOMEM;
-	err = -EFAULT;
-	if (copy_from_user(fds, u64_to_user_ptr(a.fds),
-			   a.nevents * sizeof(*fds)))
-		goto out;
-	mutex_lock(&req->stream_lock);
-	if (req->sh.events_ready || req->turn) {
-		err = -EINVAL;
-	} else {
-		err = cr_take_events(&req->sh, fds, &st);
-		if (err)
-			cr_rstrt_finish(req, err, &st);
-	}
-	mutex_unlock(&req->stream_lock);
-out:
-	kvfree(fds);
-	return err;
+	return cr_handover(req, a.fds, a.nevents, &req->sh.events_ready,
+			   cr_take_evs);
 }
 
 /* Whether pid is one of the restart's pids or thread ids. */
