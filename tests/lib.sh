@@ -98,6 +98,22 @@ ckpt_kill() {
 	[ $rc -eq 137 ] || fail "the program was not killed (exit $rc)"
 }
 
+# ckpt_refused CTX PATTERN: cr_checkpoint -f CTX --kill $pid must fail
+# with a message matching PATTERN, and leave neither CTX nor a temporary
+# file beside it.
+ckpt_refused() {
+	local out rc
+	out=$(cr_checkpoint -f $1 --kill $pid 2>&1)
+	rc=$?
+	echo "$out"
+	[ $rc -ne 0 ] || fail "the checkpoint succeeded"
+	echo "$out" | grep -q "$2" || fail "the message does not match '$2'"
+	[ ! -e $1 ] || fail "a context file was left"
+	ls -a "$(dirname $1)" | grep -q '\.tmp$' &&
+		fail "a temporary file was left"
+	return 0
+}
+
 # ckpt_cont CTX: checkpoints $pid to CTX and leaves it running.
 ckpt_cont() {
 	ckpt -f $1 $pid
