@@ -186,12 +186,24 @@ static int cr_file_id(struct cr_shared *sh, struct file *f, u32 *id)
 			       GFP_KERNEL)) ?: 1;
 }
 
+/* f's path at the start of buf (CR_PATH_MAX), and its length with NUL. */
+int cr_file_path(struct file *f, char *buf, u32 *len)
+{
+	char *p = d_path(&f->f_path, buf, CR_PATH_MAX);
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	*len = strlen(p) + 1;
+	memmove(buf, p, *len);
+	return 0;
+}
+
 /* Appends one entry at buf; returns its size or -errno. */
 static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 		      struct cr_fd_slot *slot, char *buf, struct cr_status *st)
 {
 	struct cr_img_fd *e = (struct cr_img_fd *)buf;
-	char *path = buf + sizeof(*e), *p;
+	char *path = buf + sizeof(*e);
 	int n;
 
 	memset(e, 0, sizeof(*e));
@@ -215,12 +227,8 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 		       sizeof(*e);
 	if (e->kind != CR_FD_REG)
 		return sizeof(*e);
-	p = d_path(&slot->file->f_path, path, CR_PATH_MAX);
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	e->path_len = strlen(p) + 1;
-	memmove(path, p, e->path_len);
-	return ALIGN(sizeof(*e) + e->path_len, 8);
+	n = cr_file_path(slot->file, path, &e->path_len);
+	return n ?: ALIGN(sizeof(*e) + e->path_len, 8);
 }
 
 int cr_save_files(struct cr_stream *s, struct cr_shared *sh,

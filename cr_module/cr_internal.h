@@ -136,6 +136,7 @@ struct cr_shared {
 	u32 save;		/* checkpoint: CR_CHKPT_SAVE_* */
 };
 
+int cr_file_path(struct file *f, char *buf, u32 *len);
 void cr_shared_init(struct cr_shared *sh);
 void cr_shared_release(struct cr_shared *sh);
 int cr_check_files(struct cr_shared *sh, struct cr_status *st);
@@ -211,6 +212,8 @@ struct vmad_batch {
 	struct bio_vec bv[CR_PAGES_MAX];
 };
 
+bool vmad_page_is_zero(struct page *page);
+bool vmad_path_ok(const char *path, u32 len);
 int vmad_flush(struct cr_stream *s, struct vmad_batch *b);
 void vmad_batch_release(struct vmad_batch *b);
 int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,

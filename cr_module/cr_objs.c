@@ -30,12 +30,6 @@ bool cr_obj_needed(struct file *f)
 	       d != f->f_path.mnt->mnt_root;
 }
 
-/* Zero pages read back as zero from a sparse file: they are not written. */
-static bool cr_obj_page_zero(struct page *page)
-{
-	return !memchr_inv(page_address(page), 0, PAGE_SIZE);
-}
-
 /* Reads [pos, end) of r into b, flushing full batches. */
 static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
 			     loff_t end, struct vmad_batch *b)
@@ -56,7 +50,8 @@ static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
 		}
 		memset(page_address(page) + n, 0, PAGE_SIZE - n);
 		pos = at + PAGE_SIZE;
-		if (cr_obj_page_zero(page)) {
+		/* It reads back as zero from the sparse new file. */
+		if (vmad_page_is_zero(page)) {
 			__free_page(page);
 			continue;
 		}

@@ -54,19 +54,12 @@ static struct cr_pipe *cr_find_pipe(struct cr_shared *sh,
 /* A FIFO's path, at p->path, or 0 for a pipe. */
 static int cr_fifo_path(struct cr_pipe *p, struct file *f)
 {
-	char *s;
-
 	if (file_inode(f)->i_sb->s_magic == PIPEFS_MAGIC)
 		return 0;
 	p->path = kmalloc(CR_PATH_MAX, GFP_KERNEL);
 	if (!p->path)
 		return -ENOMEM;
-	s = d_path(&f->f_path, p->path, CR_PATH_MAX);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	p->img.path_len = strlen(s) + 1;
-	memmove(p->path, s, p->img.path_len);
-	return 0;
+	return cr_file_path(f, p->path, &p->img.path_len);
 }
 
 static struct cr_pipe *cr_add_pipe(struct cr_shared *sh, struct file *f)
@@ -299,8 +292,7 @@ static int cr_check_pipes_rec(const struct cr_img_pipes *h, size_t len)
 		    !is_power_of_2(ip->size) || ip->data_len > ip->size ||
 		    ip->pad || pl > room || pl > CR_PATH_MAX)
 			return -EBADMSG;
-		if (pl && (pl < 2 || path[0] != '/' || path[pl - 1] ||
-			   strlen(path) != pl - 1))
+		if (pl && !vmad_path_ok(path, pl))
 			return -EBADMSG;
 		path += pl;
 		room -= pl;

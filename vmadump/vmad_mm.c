@@ -89,7 +89,7 @@ static int vmad_vma_kind(struct vm_area_struct *vma, struct cr_shared *sh,
 	return CR_VMA_FILE;
 }
 
-static bool vmad_page_is_zero(struct page *page)
+bool vmad_page_is_zero(struct page *page)
 {
 	void *p = kmap_local_page(page);
 	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
@@ -287,12 +287,10 @@ static int vmad_file_ref(struct file *f, char *path, u32 *path_len,
 			 struct cr_img_fileid *id)
 {
 	struct inode *inode = file_inode(f);
-	char *p = d_path(&f->f_path, path, CR_PATH_MAX);
+	int err = cr_file_path(f, path, path_len);
 
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	*path_len = strlen(p) + 1;
-	memmove(path, p, *path_len);
+	if (err)
+		return err;
 	id->ino = inode->i_ino;
 	id->dev = inode->i_sb->s_dev;
 	id->size = i_size_read(inode);
@@ -456,7 +454,7 @@ static bool vmad_range_ok(u64 start, u64 end)
 	return start <= end && end <= TASK_SIZE;
 }
 
-static bool vmad_path_ok(const char *path, u32 len)
+bool vmad_path_ok(const char *path, u32 len)
 {
 	return len > 1 && len <= CR_PATH_MAX && path[len - 1] == '\0' &&
 	       strlen(path) == len - 1 && path[0] == '/';
