@@ -238,6 +238,21 @@ static bool cr_never(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 	return false;
 }
 
+
+/*
+ * What the processes share, once, after cr_snapshot_pipes() and
+ * cr_snapshot_socks(): the tables come before any data, so that a restart
+ * reads them all with the process table.
+ */
+static int cr_save_shared(struct cr_chkpt_req *req, struct cr_status *st)
+{
+	struct cr_shared *sh = &req->sh;
+
+	return cr_save_events(&req->s, sh, st) ?: cr_save_pipes(&req->s, sh) ?:
+	       cr_save_socks(&req->s, sh) ?: cr_save_pipe_data(&req->s, sh) ?:
+	       cr_save_sock_data(&req->s, sh);
+}
+
 /* Checks this process and describes it for the process table. */
 static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		       struct cr_status *st)
@@ -301,21 +316,19 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		return -EINTR;
 	if (cr_chkpt_done(req))
 		return 0;
+	/* What cannot be saved is refused before anything is written. */
 	if (first) {
 		cr_settle_zombies(req);
-		err = cr_write_header(&req->s, req);
+		err = cr_snapshot_pipes(&req->sh, st) ?:
+		      cr_snapshot_socks(&req->sh, st) ?:
+		      cr_write_header(&req->s, req);
 	}
 	if (first && !err)
 		err = cr_write_proctab(&req->s, req);
 	if (first && !err)
 		err = cr_write_zombies(&req->s, req);
-	/* The pipes first: an epoll's watch may name one. */
 	if (first && !err)
-		err = cr_snapshot_pipes(&req->sh, st);
-	if (first && !err)
-		err = cr_save_events(&req->s, &req->sh, st);
-	if (first && !err)
-		err = cr_save_pipes(&req->s, &req->sh, st);
+		err = cr_save_shared(req, st);
 	if (!err)
 		err = cr_write_section(req, pc, st);
 	if (last && !err)
@@ -371,6 +384,8 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 	if (cr_chkpt_done(req))
 		goto out;
 	err = vmad_save_thread(&ctx->img, &st);
+	if (!err)
+		cr_save_sched(&ctx->img.t.sched);
 	if (err) {
 		cr_chkpt_finish(req, err, &st);
 		goto out;

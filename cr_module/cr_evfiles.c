@@ -244,21 +244,11 @@ static int cr_find_event(struct cr_shared *sh, struct file *f)
 static struct cr_event *cr_add_event(struct cr_shared *sh, struct file *f,
 				     unsigned int fd)
 {
-	struct cr_event *ev;
+	struct cr_event *ev = cr_grow((void **)&sh->events, &sh->nevents,
+				     &sh->ecap, sizeof(*ev), CR_MAX_EVENTS);
 
-	if (sh->nevents == CR_MAX_EVENTS)
-		return ERR_PTR(-E2BIG);
-	if (sh->nevents == sh->ecap) {
-		unsigned int cap = max(2 * sh->ecap, 16U);
-
-		ev = krealloc_array(sh->events, cap, sizeof(*ev), GFP_KERNEL);
-		if (!ev)
-			return ERR_PTR(-ENOMEM);
-		memset(ev + sh->ecap, 0, (cap - sh->ecap) * sizeof(*ev));
-		sh->events = ev;
-		sh->ecap = cap;
-	}
-	ev = &sh->events[sh->nevents++];
+	if (IS_ERR(ev))
+		return ev;
 	ev->file = get_file(f);
 	ev->img.kind = cr_event_kind(f);
 	ev->pid = task_tgid_vnr(current);
@@ -368,6 +358,8 @@ static int cr_watch_target(struct cr_shared *sh, struct cr_watch *w)
 	}
 	if (S_ISFIFO(mode))
 		return cr_pipe_watch(sh, w->file, &w->img);
+	if (S_ISSOCK(mode) && cr_is_unix(w->file))
+		return cr_sock_watch(sh, w->file, &w->img);
 	if (w->img.tfd <= 2 && (S_ISCHR(mode) || S_ISSOCK(mode))) {
 		w->img.kind = CR_WATCH_INHERIT;
 		w->img.index = w->img.tfd;
@@ -500,7 +492,8 @@ static bool cr_watch_ok(const struct cr_img_watch *w, u32 nevents, u32 self)
 	switch (w->kind) {
 	case CR_WATCH_PIPE_R:
 	case CR_WATCH_PIPE_W:
-		return true;	/* the index, once PIPES is read */
+	case CR_WATCH_SOCK:
+		return true;	/* the index, once PIPES and SOCKS are read */
 	case CR_WATCH_EVENT:
 		return w->index < nevents && w->index != self;
 	case CR_WATCH_INHERIT:
@@ -569,7 +562,7 @@ out:
 	return err ? cr_fail(st, err, "bad event file table") : 0;
 }
 
-/* The watches' pipe indexes, once PIPES is read. */
+/* The watches' pipe and socket indexes, once PIPES and SOCKS are read. */
 int cr_check_watches(struct cr_shared *sh, struct cr_status *st)
 {
 	unsigned int i;
@@ -577,8 +570,9 @@ int cr_check_watches(struct cr_shared *sh, struct cr_status *st)
 	for (i = 0; i < sh->nwatches; i++) {
 		const struct cr_img_watch *w = &sh->watches[i];
 
-		if ((w->kind == CR_WATCH_PIPE_R ||
-		     w->kind == CR_WATCH_PIPE_W) && w->index >= sh->npipes)
+		if (((w->kind == CR_WATCH_PIPE_R ||
+		      w->kind == CR_WATCH_PIPE_W) && w->index >= sh->npipes) ||
+		    (w->kind == CR_WATCH_SOCK && w->index >= sh->nsocks))
 			return cr_fail(st, -EBADMSG, "bad epoll watch");
 	}
 	return 0;
@@ -640,15 +634,9 @@ int cr_take_events(struct cr_shared *sh, const s32 *fds, struct cr_status *st)
 /* The file for a CR_FD_EVENT entry, with the entry's O_NONBLOCK. */
 struct file *cr_event_file(struct cr_shared *sh, const struct cr_img_fd *e)
 {
-	struct file *f;
-
 	if (e->event >= sh->nevents || !sh->events_ready)
 		return ERR_PTR(-EBADMSG);
-	f = sh->events[e->event].file;
-	spin_lock(&f->f_lock);
-	f->f_flags = (f->f_flags & ~O_NONBLOCK) | (e->flags & O_NONBLOCK);
-	spin_unlock(&f->f_lock);
-	return get_file(f);
+	return cr_shared_file(sh->events[e->event].file, e);
 }
 
 void cr_release_events(struct cr_shared *sh)

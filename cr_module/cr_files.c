@@ -5,7 +5,7 @@
  * the same number, flags and offset; pipes are rebuilt (cr_pipes.c), and
  * deleted files and memfds come back from their saved contents
  * (cr_objs.c), eventfd, timerfd, signalfd and epoll instances from their
- * state (cr_evfiles.c).
+ * state (cr_evfiles.c), Unix sockets with their peers (cr_socks.c).
  * Descriptors that shared an open file, in one process or across the
  * checkpoint's processes, share one again.  A terminal or socket on 0-2
  * is replaced by the restarter's own descriptor of that number.  Anything
@@ -14,7 +14,9 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/major.h>
+#include <linux/net.h>
 #include <linux/slab.h>
+#include <net/sock.h>
 
 #include "cr_internal.h"
 
@@ -79,9 +81,32 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 		return CR_FD_REG;
 	if (S_ISFIFO(mode))
 		return CR_FD_PIPE;
+	if (S_ISSOCK(mode) && cr_is_unix(f))
+		return CR_FD_SOCK;
 	if (fd <= 2 && (S_ISCHR(mode) || S_ISSOCK(mode)))
 		return CR_FD_INHERIT;
 	return -EOPNOTSUPP;
+}
+
+/* Names what cannot be saved: its path, or what the kernel calls it. */
+static void cr_refuse_fd(struct cr_fd_slot *slot, struct cr_status *st)
+{
+	struct socket *sock = sock_from_file(slot->file);
+	char *buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
+	const char *what = "?";
+	u32 len;
+
+	if (buf && !cr_file_path(slot->file, buf, &len))
+		what = buf;
+	if (sock && sock->sk)
+		cr_fail(st, -EOPNOTSUPP,
+			"pid %d fd %u: cannot save %s (socket family %u)",
+			task_tgid_vnr(current), slot->fd, what,
+			sock->sk->sk_family);
+	else
+		cr_fail(st, -EOPNOTSUPP, "pid %d fd %u: cannot save %s",
+			task_tgid_vnr(current), slot->fd, what);
+	kfree(buf);
 }
 
 static int cr_collect_fds(struct cr_fd_list *l, struct cr_status *st)
@@ -102,14 +127,46 @@ static int cr_collect_fds(struct cr_fd_list *l, struct cr_status *st)
 	}
 	for (i = 0; i < l->n; i++) {
 		if (cr_fd_kind(l->slots[i].file, l->slots[i].fd) < 0) {
-			cr_fail(st, -EOPNOTSUPP,
-				"pid %d fd %u: unsupported kind of file",
-				task_tgid_vnr(current), l->slots[i].fd);
+			cr_refuse_fd(&l->slots[i], st);
 			cr_fd_list_free(l);
 			return -EOPNOTSUPP;
 		}
 	}
 	return 0;
+}
+
+/*
+ * One more element of the growing array *arr (n used, cap allocated, at
+ * most limit), zeroed.
+ */
+void *cr_grow(void **arr, unsigned int *n, unsigned int *cap, size_t size,
+	      unsigned int limit)
+{
+	if (*n == limit)
+		return ERR_PTR(-E2BIG);
+	if (*n == *cap) {
+		unsigned int c = max(2 * *cap, 16U);
+		char *a = krealloc_array(*arr, c, size, GFP_KERNEL);
+
+		if (!a)
+			return ERR_PTR(-ENOMEM);
+		memset(a + *cap * size, 0, (c - *cap) * size);
+		*arr = a;
+		*cap = c;
+	}
+	return (char *)*arr + (*n)++ * size;
+}
+
+/*
+ * A new reference to a file the restart made once for all its holders
+ * (a pipe end, socket, event file), with entry e's O_NONBLOCK.
+ */
+struct file *cr_shared_file(struct file *f, const struct cr_img_fd *e)
+{
+	spin_lock(&f->f_lock);
+	f->f_flags = (f->f_flags & ~O_NONBLOCK) | (e->flags & O_NONBLOCK);
+	spin_unlock(&f->f_lock);
+	return get_file(f);
 }
 
 void cr_shared_init(struct cr_shared *sh)
@@ -137,6 +194,7 @@ void cr_shared_release(struct cr_shared *sh)
 			fput(f);
 	xa_destroy(&sh->objs);
 	cr_release_pipes(sh);
+	cr_release_socks(sh);
 	cr_release_events(sh);
 }
 
@@ -154,17 +212,23 @@ int cr_check_files(struct cr_shared *sh, struct cr_status *st)
 	if (err)
 		return err;
 	for (i = 0; !err && i < l.n; i++) {
-		if (cr_event_kind(l.slots[i].file)) {
-			err = cr_note_event(sh, l.slots[i].file,
-					    l.slots[i].fd, st);
-			continue;
+		struct file *f = l.slots[i].file;
+		unsigned int fd = l.slots[i].fd;
+
+		switch (cr_fd_kind(f, fd)) {
+		case CR_FD_EVENT:
+			err = cr_note_event(sh, f, fd, st);
+			break;
+		case CR_FD_SOCK:
+			err = cr_note_sock(sh, f, fd, st);
+			break;
+		case CR_FD_PIPE:
+			err = cr_note_pipe(sh, f);
+			if (err)
+				cr_fail(st, err, "pid %d fd %u: pipe",
+					task_tgid_vnr(current), fd);
+			break;
 		}
-		if (!S_ISFIFO(file_inode(l.slots[i].file)->i_mode))
-			continue;
-		err = cr_note_pipe(sh, l.slots[i].file);
-		if (err)
-			cr_fail(st, err, "pid %d fd %u: pipe",
-				task_tgid_vnr(current), l.slots[i].fd);
 	}
 	cr_fd_list_free(&l);
 	return err;
@@ -186,16 +250,21 @@ static int cr_file_id(struct cr_shared *sh, struct file *f, u32 *id)
 			       GFP_KERNEL)) ?: 1;
 }
 
-/* f's path at the start of buf (CR_PATH_MAX), and its length with NUL. */
-int cr_file_path(struct file *f, char *buf, u32 *len)
+/* A path at the start of buf (CR_PATH_MAX), and its length with NUL. */
+int cr_file_path_of(const struct path *path, char *buf, u32 *len)
 {
-	char *p = d_path(&f->f_path, buf, CR_PATH_MAX);
+	char *p = d_path(path, buf, CR_PATH_MAX);
 
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	*len = strlen(p) + 1;
 	memmove(buf, p, *len);
 	return 0;
+}
+
+int cr_file_path(struct file *f, char *buf, u32 *len)
+{
+	return cr_file_path_of(&f->f_path, buf, len);
 }
 
 /* Appends one entry at buf; returns its size or -errno. */
@@ -218,6 +287,8 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 		return cr_event_fd(sh, slot->file, e) ?: sizeof(*e);
 	if (e->kind == CR_FD_PIPE)
 		cr_pipe_fd(sh, slot->file, e);
+	else if (e->kind == CR_FD_SOCK)
+		cr_sock_fd(sh, slot->file, e);
 	else if (e->kind == CR_FD_INHERIT)
 		e->inherit_fd = slot->fd;
 	if (e->kind == CR_FD_REG || e->kind == CR_FD_OBJ)
@@ -303,7 +374,8 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 	(*next_id)++;
 	if (e->kind == CR_FD_INHERIT)
 		return e->inherit_fd <= 2 && !e->path_len ? 0 : -EBADMSG;
-	if (e->kind == CR_FD_PIPE || e->kind == CR_FD_EVENT)
+	if (e->kind == CR_FD_PIPE || e->kind == CR_FD_EVENT ||
+	    e->kind == CR_FD_SOCK)
 		return e->path_len ? -EBADMSG : 0;
 	if (e->kind == CR_FD_OBJ)
 		return e->path_len || !e->obj_id || e->obj_id > nobjs ||
@@ -405,6 +477,8 @@ static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 		f = cr_pipe_file(sh, e);
 	else if (e->kind == CR_FD_EVENT)
 		f = cr_event_file(sh, e);
+	else if (e->kind == CR_FD_SOCK)
+		f = cr_sock_file(sh, e);
 	else if (e->kind == CR_FD_OBJ)
 		f = cr_open_obj(sh, e, st);
 	else

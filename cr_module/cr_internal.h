@@ -78,6 +78,7 @@ long cr_rstrt_abort(struct cr_rstrt_req *req, int err);
 long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid);
 long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg);
+long cr_rstrt_socks(struct cr_rstrt_req *req, void __user *uarg);
 int cr_rstrt_reap(struct cr_rstrt_req *req);
 bool cr_rstrt_done(struct cr_rstrt_req *req);
 void cr_rstrt_get(struct cr_rstrt_req *req);
@@ -98,7 +99,8 @@ void cr_ctrl_exit(void);
 /* Per-resource save and restore, each in its own file. */
 int cr_save_proc(struct cr_stream *s, bool stopped, struct cr_status *st);
 int cr_restore_proc(struct cr_stream *s, struct cr_img_creds **credp,
-		    bool *stopped, struct cr_status *st);
+		    u32 *flags, struct cr_status *st);
+void cr_load_dumpable(u32 flags);
 int cr_restore_creds(struct cr_img_creds *c, struct cr_status *st);
 int cr_save_signals(struct cr_stream *s, struct cr_status *st);
 int cr_restore_signals(struct cr_stream *s, struct cr_status *st);
@@ -115,6 +117,7 @@ void cr_raise_pending(const struct cr_img_sigqueue *q, u64 set, bool group);
  * saved by value (cr_objs.c) and the event files (cr_evfiles.c).
  */
 struct cr_pipe;
+struct cr_sock;
 struct cr_event;
 struct cr_shared {
 	struct mutex lock;	/* checkpoint: seen and pipes, while noting */
@@ -130,13 +133,20 @@ struct cr_shared {
 	struct cr_img_watch *watches;	/* restart: every epoll's */
 	unsigned int nwatches;
 	bool events_ready;	/* restart: the restarter's event files came */
+	struct cr_sock *socks;	/* cr_socks.c */
+	unsigned int nsocks, scap;
+	bool socks_ready;	/* restart: the restarter's sockets are filled */
 	/* checkpoint: inode -> object id (values); restart: id -> file */
 	struct xarray objs;
 	unsigned int nobjs;
 	u32 save;		/* checkpoint: CR_CHKPT_SAVE_* */
 };
 
+int cr_file_path_of(const struct path *path, char *buf, u32 *len);
 int cr_file_path(struct file *f, char *buf, u32 *len);
+void *cr_grow(void **arr, unsigned int *n, unsigned int *cap, size_t size,
+	      unsigned int limit);
+struct file *cr_shared_file(struct file *f, const struct cr_img_fd *e);
 void cr_shared_init(struct cr_shared *sh);
 void cr_shared_release(struct cr_shared *sh);
 int cr_check_files(struct cr_shared *sh, struct cr_status *st);
@@ -146,8 +156,8 @@ int cr_restore_files(struct cr_stream *s, struct cr_shared *sh,
 		     struct cr_status *st);
 int cr_note_pipe(struct cr_shared *sh, struct file *f);
 int cr_snapshot_pipes(struct cr_shared *sh, struct cr_status *st);
-int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh,
-		  struct cr_status *st);
+int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh);
+int cr_save_pipe_data(struct cr_stream *s, struct cr_shared *sh);
 void cr_pipe_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e);
 int cr_pipe_watch(struct cr_shared *sh, struct file *f,
 		  struct cr_img_watch *w);
@@ -159,6 +169,24 @@ int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
 		  struct cr_status *st);
 struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e);
 void cr_release_pipes(struct cr_shared *sh);
+
+bool cr_is_unix(struct file *f);
+int cr_note_sock(struct cr_shared *sh, struct file *f, unsigned int fd,
+		 struct cr_status *st);
+int cr_snapshot_socks(struct cr_shared *sh, struct cr_status *st);
+int cr_save_socks(struct cr_stream *s, struct cr_shared *sh);
+int cr_save_sock_data(struct cr_stream *s, struct cr_shared *sh);
+void cr_sock_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e);
+int cr_sock_watch(struct cr_shared *sh, struct file *f,
+		  struct cr_img_watch *w);
+int cr_read_socks(struct cr_stream *s, struct cr_shared *sh,
+		  struct cr_status *st);
+size_t cr_socks_table_len(struct cr_shared *sh);
+size_t cr_socks_table(struct cr_shared *sh, char *buf, size_t off);
+int cr_fill_socks(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
+		  struct cr_status *st);
+struct file *cr_sock_file(struct cr_shared *sh, const struct cr_img_fd *e);
+void cr_release_socks(struct cr_shared *sh);
 
 int cr_event_kind(struct file *f);
 int cr_note_event(struct cr_shared *sh, struct file *f, unsigned int fd,
@@ -182,6 +210,11 @@ int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
 int cr_restore_objs(struct cr_stream *s, struct cr_shared *sh,
 		    struct cr_status *st);
 struct file *cr_obj_file(struct cr_shared *sh, u32 id);
+
+/* cr_sched.c */
+void cr_save_sched(struct cr_img_sched *s);
+int cr_check_sched(const struct cr_img_sched *s);
+int cr_load_sched(const struct cr_img_sched *s, struct cr_status *st);
 
 /* vmadump/: registers and memory. */
 struct cr_thread_image {

@@ -64,22 +64,12 @@ static int cr_fifo_path(struct cr_pipe *p, struct file *f)
 
 static struct cr_pipe *cr_add_pipe(struct cr_shared *sh, struct file *f)
 {
-	struct cr_pipe *p;
+	struct cr_pipe *p = cr_grow((void **)&sh->pipes, &sh->npipes,
+				    &sh->pcap, sizeof(*p), CR_MAX_PIPES);
 	int err;
 
-	if (sh->npipes == CR_MAX_PIPES)
-		return ERR_PTR(-E2BIG);
-	if (sh->npipes == sh->pcap) {
-		unsigned int cap = max(2 * sh->pcap, 16U);
-
-		p = krealloc_array(sh->pipes, cap, sizeof(*p), GFP_KERNEL);
-		if (!p)
-			return ERR_PTR(-ENOMEM);
-		memset(p + sh->pcap, 0, (cap - sh->pcap) * sizeof(*p));
-		sh->pipes = p;
-		sh->pcap = cap;
-	}
-	p = &sh->pipes[sh->npipes++];
+	if (IS_ERR(p))
+		return p;
 	p->pipe = cr_pipe_of(f);
 	err = cr_fifo_path(p, f);
 	return err ? ERR_PTR(err) : p;
@@ -181,8 +171,8 @@ int cr_snapshot_pipes(struct cr_shared *sh, struct cr_status *st)
 	return 0;
 }
 
-int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh,
-		  struct cr_status *st)
+/* PIPES; their PIPEDATA come after SOCKS (cr_save_pipe_data). */
+int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh)
 {
 	struct cr_img_pipes *h;
 	size_t len, paths = 0;
@@ -218,6 +208,14 @@ int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh,
 	}
 	err = cr_write_rec(s, CR_REC_PIPES, h, len);
 	kvfree(h);
+	return err;
+}
+
+int cr_save_pipe_data(struct cr_stream *s, struct cr_shared *sh)
+{
+	unsigned int i;
+	int err = 0;
+
 	for (i = 0; !err && i < sh->npipes; i++) {
 		struct cr_pipe *p = &sh->pipes[i];
 
@@ -472,10 +470,7 @@ struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e)
 	default:
 		return ERR_PTR(-EBADMSG);
 	}
-	spin_lock(&f->f_lock);
-	f->f_flags = (f->f_flags & ~O_NONBLOCK) | (e->flags & O_NONBLOCK);
-	spin_unlock(&f->f_lock);
-	return get_file(f);
+	return cr_shared_file(f, e);
 }
 
 void cr_release_pipes(struct cr_shared *sh)

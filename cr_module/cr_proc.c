@@ -81,6 +81,10 @@ int cr_save_proc(struct cr_stream *s, bool stopped, struct cr_status *st)
 		p.flags |= CR_PROCF_DUMPABLE;
 	if (stopped)
 		p.flags |= CR_PROCF_STOPPED;
+	if (current->signal->is_child_subreaper)
+		p.flags |= CR_PROCF_SUBREAPER;
+	if (current->signal->has_child_subreaper)
+		p.flags |= CR_PROCF_HAS_SUBREAPER;
 	get_task_comm(p.comm, current);
 	c = cr_fill_creds(current_cred(), &clen);
 	if (!c)
@@ -99,7 +103,9 @@ static int cr_check_proc_rec(const struct cr_img_proc *p)
 {
 	if (p->umask & ~0777 || p->flags & ~(CR_PROCF_NO_NEW_PRIVS |
 					       CR_PROCF_DUMPABLE |
-					       CR_PROCF_STOPPED) ||
+					       CR_PROCF_STOPPED |
+					       CR_PROCF_SUBREAPER |
+					       CR_PROCF_HAS_SUBREAPER) ||
 	    p->exit_signal >= _NSIG || !memchr(p->comm, 0, sizeof(p->comm)))
 		return -EBADMSG;
 	return 0;
@@ -115,6 +121,21 @@ static void cr_load_proc(const struct cr_img_proc *p)
 	/* no_new_privs can only be turned on, never off. */
 	if (p->flags & CR_PROCF_NO_NEW_PRIVS)
 		task_set_no_new_privs(current);
+	/*
+	 * Its children are already forked: they learn of a subreaper above
+	 * them from their own record, not from fork.
+	 */
+	current->signal->is_child_subreaper = !!(p->flags & CR_PROCF_SUBREAPER);
+	current->signal->has_child_subreaper |=
+		!!(p->flags & (CR_PROCF_SUBREAPER | CR_PROCF_HAS_SUBREAPER));
+}
+
+/* After the credentials, whose change resets it. */
+void cr_load_dumpable(u32 flags)
+{
+	set_mask_bits(&current->mm->flags, MMF_DUMPABLE_MASK,
+		      flags & CR_PROCF_DUMPABLE ? SUID_DUMP_USER :
+						  SUID_DUMP_DISABLE);
 }
 
 static bool cr_same_ids(const struct cr_img_creds *a,
@@ -251,7 +272,7 @@ static int cr_load_rlimits(const struct cr_img_rlimits *r,
 
 /* Applies the process record; the credentials come last, through *credp. */
 int cr_restore_proc(struct cr_stream *s, struct cr_img_creds **credp,
-		    bool *stopped, struct cr_status *st)
+		    u32 *flags, struct cr_status *st)
 {
 	struct cr_img_proc p;
 	struct cr_img_creds *c = NULL;
@@ -287,6 +308,6 @@ int cr_restore_proc(struct cr_stream *s, struct cr_img_creds **credp,
 	}
 	cr_load_proc(&p);
 	*credp = c;
-	*stopped = p.flags & CR_PROCF_STOPPED;
+	*flags = p.flags;
 	return 0;
 }

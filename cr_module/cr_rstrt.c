@@ -349,6 +349,8 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 		err = cr_read_events(&req->s, &req->sh, st);
 	if (!err)
 		err = cr_read_pipes(&req->s, &req->sh, st);
+	if (!err)
+		err = cr_read_socks(&req->s, &req->sh, st);
 	return err ?: cr_check_watches(&req->sh, st);
 }
 
@@ -392,7 +394,8 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	len = req->nprocs * sizeof(*out) + req->proctab_len +
-	      cr_pipes_table_len(&req->sh) + cr_events_table_len(&req->sh);
+	      cr_pipes_table_len(&req->sh) + cr_socks_table_len(&req->sh) +
+	      cr_events_table_len(&req->sh);
 	buf = kvzalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -426,6 +429,10 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	a.pipes_off = off;
 	a.npipes = req->sh.npipes;
 	off = cr_pipes_table(&req->sh, buf, off);
+	off = ALIGN(off, sizeof(u32));
+	a.socks_off = off;
+	a.nsocks = req->sh.nsocks;
+	off = cr_socks_table(&req->sh, buf, off);
 	off = ALIGN(off, sizeof(u64));
 	a.events_off = off;
 	a.nevents = req->sh.nevents;
@@ -508,6 +515,26 @@ long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg)
 		return -EINVAL;
 	return cr_handover(req, a.fds, 2 * a.npipes, &req->sh.pipes_ready,
 			   cr_take_pipes);
+}
+
+static int cr_take_socks(struct cr_rstrt_req *req, const s32 *fds,
+			 struct cr_status *st)
+{
+	return cr_fill_socks(&req->s, &req->sh, fds, st);
+}
+
+/* CR_OP_RSTRT_SOCKS */
+long cr_rstrt_socks(struct cr_rstrt_req *req, void __user *uarg)
+{
+	struct cr_rstrt_socks_args a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (cr_rstrt_done(req) || !req->procs || a.pad ||
+	    a.nsocks != req->sh.nsocks || !a.nsocks)
+		return -EINVAL;
+	return cr_handover(req, a.fds, a.nsocks, &req->sh.socks_ready,
+			   cr_take_socks);
 }
 
 /* CR_OP_RSTRT_EVENTS */
@@ -598,6 +625,9 @@ static int cr_read_thread(struct cr_rstrt_req *req, struct cr_rproc *rp,
 		ti->sigq = NULL;
 		return err;
 	}
+	err = cr_check_sched(&ti->t.sched);
+	if (err)
+		return err;
 	return vmad_check_thread(&ti->t, xsize, st);
 }
 
@@ -617,13 +647,13 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 {
 	unsigned int i, n = rp->ent->nthreads;
 	struct cr_img_creds *creds = NULL;
-	bool stopped = false;
+	u32 flags = 0;
 	int err;
 
 	rp->threads = kcalloc(n, sizeof(*rp->threads), GFP_KERNEL);
 	if (!rp->threads)
 		return -ENOMEM;
-	err = cr_restore_proc(&req->s, &creds, &stopped, st);
+	err = cr_restore_proc(&req->s, &creds, &flags, st);
 	if (!err)
 		err = cr_restore_signals(&req->s, st);
 	if (!err)
@@ -648,8 +678,10 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	}
 	if (!err)
 		err = cr_restore_creds(creds, st);
+	if (!err)
+		cr_load_dumpable(flags);
 	/* Stopped as it was, once its threads are back in user mode. */
-	if (!err && stopped)
+	if (!err && flags & CR_PROCF_STOPPED)
 		kill_pid(task_tgid(current), SIGSTOP, 1);
 	kvfree(creds);
 	return err;
@@ -694,7 +726,8 @@ static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	long ax;
 	int err;
 
-	err = vmad_load_thread(&rp->threads[i], &ax, &st);
+	err = cr_load_sched(&rp->threads[i].t.sched, &st) ?:
+	      vmad_load_thread(&rp->threads[i], &ax, &st);
 	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);
 	if (atomic_inc_return(&req->loaded) == req->nthreads)
@@ -739,6 +772,8 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 	mutex_lock(&req->stream_lock);
 	if (req->sh.npipes && !req->sh.pipes_ready)
 		err = cr_fail(&st, -EINVAL, "the restarter made no pipes");
+	else if (req->sh.nsocks && !req->sh.socks_ready)
+		err = cr_fail(&st, -EINVAL, "the restarter made no sockets");
 	else if (req->sh.nevents && !req->sh.events_ready)
 		err = cr_fail(&st, -EINVAL, "the restarter made no event files");
 	else

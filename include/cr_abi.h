@@ -14,7 +14,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		1
-#define CR_ABI_MINOR		3
+#define CR_ABI_MINOR		4
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -131,6 +131,8 @@ struct cr_rstrt_procs_args {
 	__u32 nevents;		/* out: event files to create */
 	__u32 events_off;	/* out: byte offset of nevents cr_rstrt_event, */
 				/* then of their cr_rstrt_watch entries */
+	__u32 nsocks;		/* out: Unix sockets to create */
+	__u32 socks_off;	/* out: byte offset of nsocks cr_rstrt_sock */
 };
 
 /*
@@ -182,6 +184,35 @@ struct cr_rstrt_pipes_args {
 };
 
 /*
+ * A Unix socket to create (struct cr_img_sock of <cr_image.h>): one end
+ * of a socketpair with socket "peer" (with itself: the other end is the
+ * restarter's, closed after CR_OP_RSTRT_SOCKS), or a socket bound to the
+ * address at addr_off (sun_path bytes) and, if listening, listening.
+ * sndbuf and rcvbuf, when not 0, are set with SO_SNDBUF and SO_RCVBUF.
+ */
+struct cr_rstrt_sock {
+	__u32 type;
+	__u32 kind;
+	__u32 peer;
+	__u32 backlog;
+	__u32 sndbuf;
+	__u32 rcvbuf;
+	__u32 addr_len;
+	__u32 addr_off;
+};
+
+/*
+ * CR_OP_RSTRT_SOCKS, after CR_OP_RSTRT_PIPES: the restarter made the
+ * nsocks sockets (with SOCK_NONBLOCK); fds holds each one's fd.  The
+ * module refills them and keeps them.
+ */
+struct cr_rstrt_socks_args {
+	__u64 fds;		/* user pointer to nsocks __s32 */
+	__u32 nsocks;
+	__u32 pad;
+};
+
+/*
  * CR_OP_RSTRT_EVENTS: the restarter made the nevents event files and
  * registered the epolls' watches; fds holds each one's fd.  The module
  * keeps them; the restarter closes its fds (after CR_OP_RSTRT_PIPES).
@@ -212,6 +243,7 @@ struct cr_rstrt_child_args {
  */
 #define CR_OP_RSTRT_NEXT_PID	_IO(CR_IOC_MAGIC, 0x16)
 #define CR_OP_RSTRT_EVENTS	_IOW(CR_IOC_MAGIC, 0x17, struct cr_rstrt_events_args)
+#define CR_OP_RSTRT_SOCKS	_IOW(CR_IOC_MAGIC, 0x18, struct cr_rstrt_socks_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

@@ -12,7 +12,7 @@
  * line.
  *
  * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), EVENTS,
- * PIPES, PIPEDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
+ * PIPES, SOCKS, PIPEDATA*, SOCKDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
  * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
  * then END.  An OBJ record and its PAGES come once per checkpoint, right
  * before the first MM, VMA or FILES record that names the object.
@@ -23,7 +23,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		2
+#define CR_IMG_VERSION		3
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -49,6 +49,8 @@ enum cr_rec_type {
 	CR_REC_OBJ	= 17,
 	CR_REC_ZOMBIES	= 18,
 	CR_REC_EVENTS	= 19,
+	CR_REC_SOCKS	= 20,
+	CR_REC_SOCKDATA	= 21,
 	CR_REC_END	= 255,
 };
 
@@ -133,6 +135,8 @@ struct cr_img_proc {
 #define CR_PROCF_NO_NEW_PRIVS	0x1
 #define CR_PROCF_DUMPABLE	0x2
 #define CR_PROCF_STOPPED	0x4	/* job-control stopped (SIGSTOP) */
+#define CR_PROCF_SUBREAPER	0x8	/* PR_SET_CHILD_SUBREAPER */
+#define CR_PROCF_HAS_SUBREAPER	0x10	/* an ancestor is a subreaper */
 
 /* CREDS payload: this struct, then ngroups supplementary gids. */
 struct cr_img_creds {
@@ -288,7 +292,7 @@ struct cr_img_obj {
  * PIPES: the pipes and FIFOs whose every end is inside the checkpoint,
  * once for all processes; FILES entries name them by index.  After the
  * npipes entries come the FIFOs' paths, NUL-terminated, in order.  Each
- * pipe with data_len bytes buffered is followed, in order, by a PIPEDATA
+ * pipe with data_len bytes buffered has, in order after SOCKS, a PIPEDATA
  * record of them.
  */
 struct cr_img_pipe {
@@ -343,6 +347,7 @@ enum cr_watch_kind {
 	CR_WATCH_PIPE_W	= 2,	/* its write end */
 	CR_WATCH_EVENT	= 3,	/* event "index" of this table */
 	CR_WATCH_INHERIT = 4,	/* the restarter's fd "index", 0-2 */
+	CR_WATCH_SOCK	= 5,	/* socket "index" of SOCKS */
 };
 
 /* One registration of an epoll instance (EPOLL_CTL_ADD). */
@@ -364,6 +369,45 @@ struct cr_img_events {
 #define CR_MAX_WATCHES		65536
 #define CR_MAX_TFD		(1 << 20)	/* the kernel's NR_OPEN */
 
+/*
+ * SOCKS: the Unix sockets of the checkpoint, once for all processes;
+ * FILES entries and epoll watches name them by index.  A connected
+ * socket is saved only with its peer (a socketpair, or the two ends of
+ * an accepted connection), and comes back as a socketpair.  After the
+ * nsocks entries come the bound ones' addresses (sun_path bytes,
+ * abstract names with their leading NUL), in order.  Then, per socket in
+ * order, nmsgs SOCKDATA records of what its receive queue held: one per
+ * datagram or record, or one of all the bytes of a stream.
+ */
+enum cr_sock_kind {
+	CR_SOCK_PAIR	= 1,	/* connected to SOCKS entry "peer" */
+	CR_SOCK_LISTEN	= 2,	/* bound and listening, nothing to accept */
+	CR_SOCK_ALONE	= 3,	/* neither connected nor listening */
+};
+
+struct cr_img_sock {
+	__u32 type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	__u32 kind;		/* enum cr_sock_kind */
+	__u32 peer;
+	__u32 shutdown;		/* 1: no more receives, 2: no more sends */
+	__u32 backlog;		/* CR_SOCK_LISTEN */
+	__u32 addr_len;		/* bytes of its address after the table */
+	__u32 sndbuf;		/* SO_SNDBUF and SO_RCVBUF as set by the */
+	__u32 rcvbuf;		/* program, or 0 for the defaults */
+	__u32 nmsgs;
+	__u32 data_len;		/* bytes in its SOCKDATA records */
+};
+
+struct cr_img_socks {
+	__u32 nsocks;
+	__u32 pad;
+	struct cr_img_sock sock[];
+};
+
+#define CR_MAX_SOCKS		4096
+#define CR_SOCK_MAX_DATA	(64U << 20)	/* queued in one socket */
+#define CR_SOCK_MAX_MSGS	65536
+
 enum cr_fd_kind {
 	CR_FD_REG	= 1,	/* reopened by path */
 	CR_FD_INHERIT	= 2,	/* the restarter's fd inherit_fd (a tty, or */
@@ -371,6 +415,7 @@ enum cr_fd_kind {
 	CR_FD_PIPE	= 3,	/* an end of pipe number "pipe" of PIPES */
 	CR_FD_OBJ	= 4,	/* a new open file of OBJ obj_id */
 	CR_FD_EVENT	= 5,	/* event number "event" of EVENTS */
+	CR_FD_SOCK	= 6,	/* socket number "pipe" of SOCKS */
 };
 
 /*
@@ -387,7 +432,8 @@ struct cr_img_fd {
 	__s64 pos;
 	__u32 file_id;
 	__u32 path_len;		/* bytes of path after this struct */
-	__u32 pipe;		/* CR_FD_PIPE: index in PIPES */
+	__u32 pipe;		/* CR_FD_PIPE: index in PIPES; */
+				/* CR_FD_SOCK: index in SOCKS */
 	__u32 inherit_fd;	/* CR_FD_INHERIT: 0, 1 or 2 */
 	__u32 obj_id;		/* CR_FD_OBJ */
 	__u32 event;		/* CR_FD_EVENT: index in EVENTS */
@@ -402,6 +448,18 @@ struct cr_img_files {
 };
 
 #define CR_MAX_FDS		65536
+
+/* A thread's scheduling and prctl state. */
+#define CR_SCHED_CPU_WORDS	16	/* affinity of CPUs 0-1023 */
+
+struct cr_img_sched {
+	__u32 policy;		/* SCHED_*, with SCHED_RESET_ON_FORK */
+	__u32 rt_priority;
+	__s32 nice;
+	__u32 pdeath_signal;	/* PR_SET_PDEATHSIG */
+	__u64 timer_slack_ns;	/* PR_SET_TIMERSLACK */
+	__u64 cpus[CR_SCHED_CPU_WORDS];	/* bit n: CPU n */
+};
 
 /* THREAD: registers, then xstate_size bytes of XSAVE image. */
 struct cr_img_thread {
@@ -421,6 +479,7 @@ struct cr_img_thread {
 	__u64 set_child_tid;
 	__u64 robust_list;
 	__u64 robust_len;
+	struct cr_img_sched sched;
 };
 
 struct cr_img_end {

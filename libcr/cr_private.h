@@ -13,6 +13,7 @@ int cri_chkpt_start(int ctrl, const struct cr_chkpt_args *args);
 int cri_rstrt_start(int ctrl, const struct cr_rstrt_args *args);
 int cri_rstrt_procs(int ctrl, struct cr_rstrt_procs_args *args);
 int cri_rstrt_pipes(int ctrl, const struct cr_rstrt_pipes_args *args);
+int cri_rstrt_socks(int ctrl, const struct cr_rstrt_socks_args *args);
 int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args);
 int cri_wait(int ctrl, int timeout_ms);
 int cri_reap(int ctrl, int restart);

@@ -37,6 +37,11 @@ int cri_rstrt_pipes(int ctrl, const struct cr_rstrt_pipes_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_PIPES, (void *)args);
 }
 
+int cri_rstrt_socks(int ctrl, const struct cr_rstrt_socks_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_SOCKS, (void *)args);
+}
+
 int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_EVENTS, (void *)args);

@@ -200,6 +200,8 @@ static int get_plan(int ctrl, struct cr_plan *plan)
 	plan->nprocs = a.nprocs;
 	plan->pipes = (const struct cr_rstrt_pipe *)(buf + a.pipes_off);
 	plan->npipes = a.npipes;
+	plan->socks = (const struct cr_rstrt_sock *)(buf + a.socks_off);
+	plan->nsocks = a.nsocks;
 	plan->events = (const struct cr_rstrt_event *)(buf + a.events_off);
 	plan->nevents = a.nevents;
 	plan->watches = (const struct cr_rstrt_watch *)&plan->events[a.nevents];
@@ -239,36 +241,65 @@ static int make_pipe(const struct cr_plan *plan, unsigned int n, int *fds)
 	return err;
 }
 
-/*
- * The module cannot create pipes: make the ones it asked for, at their
- * saved size, and hand them over; then the event files, whose epolls may
- * watch the pipes.  Ours are closed before any process of the restart is
- * created.
- */
-static int make_pipes(const struct cr_plan *plan)
+/* -1 in each of n fds, or NULL. */
+static int *new_fds(unsigned int n)
 {
-	struct cr_rstrt_pipes_args a = { .npipes = plan->npipes };
-	unsigned int i, n = 0;
-	int *fds, err = 0;
+	int *fds = malloc((n ?: 1) * sizeof(*fds));
+	unsigned int i;
 
-	if (!plan->npipes)
-		return cr_make_events(plan, NULL);
-	fds = calloc(2 * plan->npipes, sizeof(*fds));
-	if (!fds)
-		return cr_rstrt_error(-ENOMEM, "pipes");
-	for (i = 0; i < 2 * plan->npipes; i++)
+	for (i = 0; fds && i < n; i++)
 		fds[i] = -1;
-	for (; !err && n < plan->npipes; n++)
-		err = make_pipe(plan, n, fds + 2 * n);
-	a.fds = (unsigned long)fds;
-	if (!err)
-		err = cri_rstrt_pipes(plan->ctrl, &a);
-	if (!err)
-		err = cr_make_events(plan, fds);
-	for (i = 0; i < 2 * n; i++)
+	return fds;
+}
+
+static void close_fds(int *fds, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; fds && i < n; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	free(fds);
+}
+
+/*
+ * The module cannot create pipes: make the ones it asked for, at their
+ * saved size, and hand them over.
+ */
+static int make_pipes(const struct cr_plan *plan, int *fds)
+{
+	struct cr_rstrt_pipes_args a = { .npipes = plan->npipes,
+					 .fds = (unsigned long)fds };
+	unsigned int n;
+	int err = 0;
+
+	if (!plan->npipes)
+		return 0;
+	for (n = 0; !err && n < plan->npipes; n++)
+		err = make_pipe(plan, n, fds + 2 * n);
+	return err ?: cri_rstrt_pipes(plan->ctrl, &a);
+}
+
+/*
+ * The pipes, the sockets, then the event files, whose epolls may watch
+ * either.  Ours are closed before any process of the restart is created.
+ */
+static int make_shared(const struct cr_plan *plan)
+{
+	struct cr_handed h = { 0 };
+	int err = -ENOMEM;
+
+	h.pipe_fds = new_fds(2 * plan->npipes);
+	h.sock_fds = new_fds(plan->nsocks);
+	h.closed_peers = new_fds(plan->nsocks);
+	if (h.pipe_fds && h.sock_fds && h.closed_peers)
+		err = make_pipes(plan, h.pipe_fds) ?: cr_make_socks(plan, &h) ?:
+		      cr_make_events(plan, &h);
+	else
+		cr_rstrt_error(err, "pipes and sockets");
+	close_fds(h.pipe_fds, 2 * plan->npipes);
+	close_fds(h.sock_fds, plan->nsocks);
+	close_fds(h.closed_peers, h.nclosed);
 	return err;
 }
 
@@ -499,7 +530,7 @@ static int restart(struct opts *o, int img, int ctrl)
 	if (!err)
 		err = cr_pid_lock_init(&plan);
 	if (!err)
-		err = make_pipes(&plan);
+		err = make_shared(&plan);
 	if (err)
 		goto out_log;
 	err = fork_roots(&plan);

@@ -19,6 +19,8 @@ struct cr_plan {
 	unsigned int nprocs;
 	const struct cr_rstrt_pipe *pipes;
 	unsigned int npipes;
+	const struct cr_rstrt_sock *socks;
+	unsigned int nsocks;
 	const struct cr_rstrt_event *events;
 	unsigned int nevents;
 	const struct cr_rstrt_watch *watches;	/* after the events */
@@ -33,6 +35,15 @@ int cr_rstrt_error(int err, const char *fmt, ...);
 bool cr_is_root(const struct cr_plan *plan, unsigned int index);
 pid_t cr_spawn(const struct cr_plan *plan, unsigned int index);
 int cr_pid_lock_init(struct cr_plan *plan);
-int cr_make_events(const struct cr_plan *plan, const int *pipe_fds);
+/* The fds handed over for pipes and sockets, which epolls may watch. */
+struct cr_handed {
+	int *pipe_fds;		/* read and write end of each pipe */
+	int *sock_fds;
+	int *closed_peers;	/* the other ends of sockets whose peer was */
+	unsigned int nclosed;	/* closed, to close once handed over */
+};
+
+int cr_make_socks(const struct cr_plan *plan, struct cr_handed *h);
+int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h);
 
 #endif /* CR_RSTRT_H */

@@ -29,7 +29,7 @@
 #endif
 
 enum { EV_EVENTFD = 1, EV_TIMERFD, EV_SIGNALFD, EV_EPOLL };
-enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT };
+enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT, W_SOCK };
 
 static struct timespec ns_ts(uint64_t ns)
 {
@@ -104,12 +104,12 @@ static int move_up(int fd, int lo)
  * number it was registered with, so that the program's own
  * EPOLL_CTL_MOD and DEL of that fd find it.
  */
-static int add_watches(const struct cr_plan *plan, const int *pipe_fds,
+static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 		       const int *ev_fds, struct watch_result *res)
 {
 	const struct cr_rstrt_watch *w = plan->watches;
 	unsigned int i, j, nw = 0, k = 0;
-	int hi = 3, *evh, *pfh = NULL, inh[3];
+	int hi = 3, *evh, *pfh, *sfh, inh[3];
 
 	for (i = 0; i < plan->nevents; i++)
 		nw += plan->events[i].nwatch;
@@ -117,15 +117,18 @@ static int add_watches(const struct cr_plan *plan, const int *pipe_fds,
 		if (w[i].tfd >= hi)
 			hi = w[i].tfd + 1;
 	evh = calloc(plan->nevents, sizeof(*evh));
-	if (plan->npipes)
-		pfh = calloc(2 * plan->npipes, sizeof(*pfh));
-	if (!evh || (plan->npipes && !pfh))
+	pfh = calloc(2 * plan->npipes + 1, sizeof(*pfh));
+	sfh = calloc(plan->nsocks + 1, sizeof(*sfh));
+	if (!evh || !pfh || !sfh)
 		return -ENOMEM;
 	for (i = 0; i < plan->nevents; i++)
 		if ((evh[i] = move_up(ev_fds[i], hi)) < 0)
 			return -errno;
 	for (i = 0; i < 2 * plan->npipes; i++)
-		if ((pfh[i] = move_up(pipe_fds[i], hi)) < 0)
+		if ((pfh[i] = move_up(h->pipe_fds[i], hi)) < 0)
+			return -errno;
+	for (i = 0; i < plan->nsocks; i++)
+		if ((sfh[i] = move_up(h->sock_fds[i], hi)) < 0)
 			return -errno;
 	for (i = 0; i < 3; i++)
 		inh[i] = fcntl(i, F_DUPFD_CLOEXEC, hi);
@@ -136,7 +139,8 @@ static int add_watches(const struct cr_plan *plan, const int *pipe_fds,
 			unsigned int x = w[k].index;
 			int src = w[k].kind == W_PIPE_R ? pfh[2 * x] :
 				  w[k].kind == W_PIPE_W ? pfh[2 * x + 1] :
-				  w[k].kind == W_EVENT ? evh[x] : inh[x];
+				  w[k].kind == W_EVENT ? evh[x] :
+				  w[k].kind == W_SOCK ? sfh[x] : inh[x];
 
 			res->watch = k;
 			if (src < 0 || dup2(src, w[k].tfd) < 0 ||
@@ -147,8 +151,8 @@ static int add_watches(const struct cr_plan *plan, const int *pipe_fds,
 	return 0;
 }
 
-static int register_watches(const struct cr_plan *plan, const int *pipe_fds,
-			    const int *ev_fds)
+static int register_watches(const struct cr_plan *plan,
+			    const struct cr_handed *h, const int *ev_fds)
 {
 	struct watch_result *res;
 	unsigned int i, nw = 0;
@@ -166,7 +170,7 @@ static int register_watches(const struct cr_plan *plan, const int *pipe_fds,
 	res->err = -ECHILD;
 	pid = fork();
 	if (!pid) {
-		res->err = add_watches(plan, pipe_fds, ev_fds, res);
+		res->err = add_watches(plan, h, ev_fds, res);
 		_exit(0);
 	}
 	if (pid < 0)
@@ -182,8 +186,7 @@ static int register_watches(const struct cr_plan *plan, const int *pipe_fds,
 	return err;
 }
 
-/* pipe_fds: the pipes' read and write fds, as handed over. */
-int cr_make_events(const struct cr_plan *plan, const int *pipe_fds)
+int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h)
 {
 	struct cr_rstrt_events_args a = { .nevents = plan->nevents };
 	unsigned int i, n = 0;
@@ -203,7 +206,7 @@ int cr_make_events(const struct cr_plan *plan, const int *pipe_fds)
 		}
 	}
 	if (!err)
-		err = register_watches(plan, pipe_fds, fds);
+		err = register_watches(plan, h, fds);
 	a.fds = (unsigned long)fds;
 	if (!err)
 		err = cri_rstrt_events(plan->ctrl, &a);

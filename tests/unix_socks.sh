@@ -1,0 +1,28 @@
+# Unix sockets (tests/cmd/unix_socks.c): socketpairs of each type with
+# data queued both ways, shutdown state, a closed peer, listeners at a
+# path (whose stale socket file cr_restart replaces) and an abstract name,
+# an epoll watching a socket.  Then what must be refused, naming the
+# process and fd, with the target left running: a peer outside the
+# checkpoint, fds in flight, a TCP socket.
+. "$CR_TESTS/lib.sh"
+
+d=$(mktemp -d)
+trap 'kill $pid 2> /dev/null; rm -rf $d' EXIT
+prog="$CR_TESTS/cmd/unix_socks"
+
+start_ready $d "$prog" pairs
+ckpt_kill $d/ctx --tree
+[ -S $d/srv ] || fail "no stale socket file left to replace"
+restart_go $d unix_socks
+
+refused() {
+	start_ready $d "$prog" $1
+	ckpt_refused $d/ctx$1 "pid $pid $2"
+	touch $d/go
+	wait $pid || fail "$1: the program failed after the refusal"
+	said_ok $d unix_socks
+}
+refused outside "fd 10: unix socket connected to a process outside"
+refused inflight "fd 11: unix socket with fds in flight"
+refused tcp "fd 10: cannot save socket:\[[0-9]*\] (socket family 2)"
+echo ok
