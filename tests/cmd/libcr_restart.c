@@ -2,9 +2,10 @@
 /*
  * libcr's restart requests: checkpoints a counter (another process) with
  * cr_request_checkpoint() and SIGKILL afterwards, restarts it with
- * cr_request_restart() and cr_poll_restart() every 100 ms, checks the
- * leader's pid is the counter's and waits for the cr_restart child, which
- * exits as the counter does (STATUS).  Then a file that is not a context
+ * cr_request_restart() (cr_signal SIGSTOP) and cr_poll_restart() every
+ * 100 ms, checks the leader's pid is the counter's and that it stopped,
+ * continues it and waits for the cr_restart child, which exits as the
+ * counter does (STATUS).  Then a file that is not a context
  * gives its error through cr_reap_restart(), and spent or bad handles are
  * refused.  The caller checks the counter's output.  Writes OUT ("OK" or
  * the failures).
@@ -30,6 +31,25 @@ static bool counter_gone(void)
 	return kill(counter, 0) < 0 && errno == ESRCH;
 }
 
+/* Its state in /proc/PID/stat is T (stopped). */
+static bool counter_stopped(void)
+{
+	char path[64], line[256], *p;
+	bool stopped = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)counter);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f)) {
+		p = strrchr(line, ')');
+		stopped = p && p[1] == ' ' && p[2] == 'T';
+	}
+	fclose(f);
+	return stopped;
+}
+
 static bool checkpoint(pid_t pid, const char *path)
 {
 	cr_checkpoint_handle_t h;
@@ -45,12 +65,13 @@ static bool checkpoint(pid_t pid, const char *path)
 }
 
 /* A restart request for path (its fd closed once requested). */
-static int request(const char *path, cr_restart_handle_t *h)
+static int request(const char *path, int sig, cr_restart_handle_t *h)
 {
 	cr_restart_args_t args;
 	int r;
 
 	CHECK(cr_initialize_restart_args_t(&args) == 0);
+	args.cr_signal = sig;
 	args.cr_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (!CHECK(args.cr_fd >= 0))
 		return -1;
@@ -79,10 +100,12 @@ static void restart_counter(pid_t pid, const char *ctx, int want)
 	int status;
 	pid_t child;
 
-	if (!CHECK(request(ctx, &h) == 0))
+	if (!CHECK(request(ctx, SIGSTOP, &h) == 0))
 		return;
 	CHECK(poll_done(&h) == pid);
 	CHECK(cr_reap_restart(&h) == -1 && errno == EINVAL);
+	CHECK(lt_wait(counter_stopped, 30));
+	kill(pid, SIGCONT);
 	child = waitpid(-1, &status, 0);
 	printf("cr_restart %d: status 0x%x\n", (int)child, status);
 	CHECK(child > 0 && child != pid);
@@ -96,7 +119,7 @@ static void restart_bad(const char *bad)
 	char msg[256] = "";
 	int r, len;
 
-	if (!CHECK(request(bad, &h) == 0))
+	if (!CHECK(request(bad, 0, &h) == 0))
 		return;
 	CHECK(cr_wait_restart(&h, NULL) > 0);
 	len = cr_log_restart(&h, sizeof(msg), msg);

@@ -5,7 +5,8 @@
 set -u
 command -v man > /dev/null && command -v groff > /dev/null ||
 	{ echo "man or groff is missing (man-db, groff-base)"; exit 77; }
-src=$CR_TOP
+# The source tree: this script is its tests/host/man_pages.sh.
+src=$(cd "$(dirname "$0")/../.." && pwd)
 bad=0
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
