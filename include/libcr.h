@@ -19,10 +19,14 @@
  * checkpoint.  Programs that call cr_init() must leave SIGRTMAX alone and
  * unblocked in those threads.
  *
+ * Manual: libcr(3) and the pages it names.
+ *
  * Differences from BLCR, all reported with -1 and errno:
  *  - cr_forward_checkpoint() fails with ENOSYS.
- *  - The restart request API (cr_request_restart() ...) fails with ENOSYS:
- *    use the cr_restart tool.
+ *  - Restart requests run the cr_restart tool ($CR_RESTART, else the
+ *    installed one): the restarted processes are children of a cr_restart
+ *    process, the caller's child, which exits as the leader does and is
+ *    the caller's to reap.  cr_relocate fails with ENOSYS.
  *  - cr_hold_ctrl() records its values but threads are never held: each
  *    resumes as soon as its own callbacks are done.
  *  - The *_NO_CALLBACKS hooks never run: threads that did not call
@@ -114,7 +118,8 @@ enum {
 #define CR_CHKPT_DUMP_ALL	(CR_CHKPT_DUMP_EXEC | CR_CHKPT_DUMP_PRIVATE | \
 				 CR_CHKPT_DUMP_SHARED)
 
-/* cr_restart_args_t.cr_flags. */
+/* cr_restart_args_t.cr_flags; CR_RSTRT_ASYNC_ERR is accepted (errors
+ * come at reap time anyway). */
 #define CR_RSTRT_ASYNC_ERR	0x0001
 #define CR_RSTRT_RESTORE_PID	0x0002
 #define CR_RSTRT_RESTORE_PGID	0x0004
@@ -151,7 +156,11 @@ typedef struct cr_restart_args {
 	struct cr_rstrt_relocate *cr_relocate;
 } cr_restart_args_t;
 
-/* A request in progress (an open ctrl fd). */
+/*
+ * A request in progress: a checkpoint's is an open ctrl fd, a restart's
+ * the read end of the pipe its cr_restart reports on (both readable when
+ * the request is over).
+ */
 typedef unsigned long cr_checkpoint_handle_t;
 typedef unsigned long cr_restart_handle_t;
 
@@ -303,14 +312,24 @@ int cr_poll_checkpoint_msg(cr_checkpoint_handle_t *handle,
 int cr_poll_checkpoint(cr_checkpoint_handle_t *handle,
 		       struct timeval *timeout);
 
-/* Restart requests: not supported here (ENOSYS), see above. */
+/* Restart requests, through the cr_restart tool (see above). */
 int cri_init_restart_args_t(cr_version_t version, cr_restart_args_t *args);
 #define cr_initialize_restart_args_t(args) \
 	cri_init_restart_args_t(CR_RESTART_ARGS_VERSION, (args))
+/* 0, or -1 with errno (EINVAL, EBADF, ENOSYS for cr_relocate, ...). */
 int cr_request_restart(cr_restart_args_t *args, cr_restart_handle_t *handle);
+/* > 0 over, 0 timed out, -1 with errno; timeout NULL waits. */
 int cr_wait_restart(cr_restart_handle_t *handle, struct timeval *timeout);
+/* The module's message about a failure; 0 while the request runs. */
 int cr_log_restart(cr_restart_handle_t *handle, unsigned int len, char *msg);
+/*
+ * The restarted leader's pid, and ends the handle; -1 with errno EAGAIN
+ * while it runs, else the restart's error (EBADMSG, EBUSY, ...;
+ * CR_ERSTRTABRT if cr_restart was killed).
+ */
 int cr_reap_restart(cr_restart_handle_t *handle);
+/* Wait, log (malloc'd in *msg_p) and reap; 0 on timeout or
+ * CR_POLL_RSTRT_ERR_*. */
 int cr_poll_restart_msg(cr_restart_handle_t *handle, struct timeval *timeout,
 			char **msg_p);
 int cr_poll_restart(cr_restart_handle_t *handle, struct timeval *timeout);

@@ -150,36 +150,48 @@ int cr_reap_checkpoint(cr_checkpoint_handle_t *handle)
 	return r < 0 ? cri_fail(-r) : 1;
 }
 
-/* The module's message in a malloc'd string, or NULL with errno. */
-static char *cri_log_dup(cr_checkpoint_handle_t *handle)
+/* The request's message in a malloc'd string, or NULL with errno. */
+static char *cri_log_dup(unsigned long *handle, const struct cri_req_ops *ops)
 {
-	int len = cr_log_checkpoint(handle, 0, NULL);
+	int len = ops->log(handle, 0, NULL);
 	char *msg;
 
 	if (len < 0)
 		return NULL;
 	msg = calloc(1, len + 1);
-	if (msg && len && cr_log_checkpoint(handle, len + 1, msg) < 0) {
+	if (msg && len && ops->log(handle, len + 1, msg) < 0) {
 		free(msg);
 		return NULL;
 	}
 	return msg;
 }
 
-int cr_poll_checkpoint_msg(cr_checkpoint_handle_t *handle,
-			   struct timeval *timeout, char **msg_p)
+int cri_poll_msg(unsigned long *handle, struct timeval *timeout,
+		 char **msg_p, const struct cri_req_ops *ops)
 {
-	int r = cr_wait_checkpoint(handle, timeout);
+	int r = ops->wait(handle, timeout);
 
 	if (r <= 0)
 		return r ? CR_POLL_CHKPT_ERR_PRE : 0;
 	if (msg_p) {
-		*msg_p = cri_log_dup(handle);
+		*msg_p = cri_log_dup(handle, ops);
 		if (!*msg_p)
 			return CR_POLL_CHKPT_ERR_LOG;
 	}
-	r = cr_reap_checkpoint(handle);
+	r = ops->reap(handle);
 	return r < 0 ? CR_POLL_CHKPT_ERR_POST : r;
+}
+
+static const struct cri_req_ops cri_chkpt_ops = {
+	.wait = cr_wait_checkpoint,
+	.log = cr_log_checkpoint,
+	.reap = cr_reap_checkpoint,
+};
+
+int cr_poll_checkpoint_msg(cr_checkpoint_handle_t *handle,
+			   struct timeval *timeout, char **msg_p)
+{
+	return cri_poll_msg(handle, timeout, msg_p, &cri_chkpt_ops);
 }
 
 int cr_poll_checkpoint(cr_checkpoint_handle_t *handle,

@@ -84,6 +84,18 @@ extern struct cr_checkpoint_info cri_chkpt_info;
 __u32 cri_kscope(cr_scope_t scope);
 cr_scope_t cri_uscope(__u32 kscope);
 
+/*
+ * A request's wait, log and reap (checkpoint or restart), and their
+ * cr_poll_*_msg() (the CR_POLL_CHKPT_ERR_* and RSTRT ones are equal).
+ */
+struct cri_req_ops {
+	int (*wait)(unsigned long *handle, struct timeval *timeout);
+	int (*log)(unsigned long *handle, unsigned int len, char *msg);
+	int (*reap)(unsigned long *handle);
+};
+int cri_poll_msg(unsigned long *handle, struct timeval *timeout,
+		 char **msg_p, const struct cri_req_ops *ops);
+
 /* cr_handler.c: the libcr thread and the signal handler. */
 int cri_handler_start(void);
 

@@ -2,12 +2,14 @@
 /*
  * cr_restart [options] FILE: bring a checkpointed process back as this
  * command's child, wait for it, and exit as it does.  Signals sent to
- * cr_restart are passed on to it, as BLCR's did.
+ * cr_restart are passed on to it, as BLCR's did.  --report-fd is libcr's
+ * (cr_request_restart()): the outcome, written on a pipe.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -35,6 +37,9 @@ enum hook {
 
 struct opts {
 	const char *file;
+	int fd;			/* --fd, or -1 */
+	int signal;		/* --signal, or 0 */
+	int report_fd;		/* --report-fd, or -1 */
 	bool restore_pid, restore_pgid, restore_sid;
 	const char *hook[NHOOKS];
 };
@@ -66,6 +71,9 @@ static void usage(FILE *out)
 	fprintf(out,
 "Usage: cr_restart [options] FILE\n"
 "  -f, --file FILE        the context file (or the last argument)\n"
+"  -F, --fd FD            read the context from open file descriptor FD\n"
+"  -S, --signal NUM       send signal NUM to the restarted processes that\n"
+"                         are cr_restart's children once they run\n"
 "      --restore-pid      restore the original pids (default)\n"
 "      --no-restore-pid   give the process new pids\n"
 "      --restore-pgid     restore process groups (default: take ours)\n"
@@ -90,11 +98,14 @@ static void usage(FILE *out)
 enum {
 	OPT_RESTORE_PID = 256, OPT_NO_RESTORE_PID, OPT_RESTORE_PGID,
 	OPT_NO_RESTORE_PGID, OPT_RESTORE_SID, OPT_NO_RESTORE_SID,
-	OPT_HOOK, OPT_RUN_ON_FAILURE = OPT_HOOK + NHOOKS
+	OPT_REPORT_FD, OPT_HOOK, OPT_RUN_ON_FAILURE = OPT_HOOK + NHOOKS
 };
 
 static const struct option long_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
+	{ "fd", required_argument, NULL, 'F' },
+	{ "signal", required_argument, NULL, 'S' },
+	{ "report-fd", required_argument, NULL, OPT_REPORT_FD },
 	{ "restore-pid", no_argument, NULL, OPT_RESTORE_PID },
 	{ "no-restore-pid", no_argument, NULL, OPT_NO_RESTORE_PID },
 	{ "restore-pgid", no_argument, NULL, OPT_RESTORE_PGID },
@@ -125,6 +136,19 @@ static void set_hook(struct opts *o, int c, const char *cmd)
 		o->hook[h] = cmd;
 }
 
+/* An option's number in [min, max], or false having said why. */
+static bool parse_int(const char *what, long min, long max, int *v)
+{
+	long n;
+
+	if (cr_parse_long(optarg, min, max, &n)) {
+		cr_usage_error("bad %s '%s'", what, optarg);
+		return false;
+	}
+	*v = n;
+	return true;
+}
+
 /*
  * Returns -1 to go on, else the exit code.  A bad option does not stop
  * the parsing: the hooks after it are wanted for --run-on-fail-args.
@@ -135,10 +159,22 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->restore_pid = true;
-	while ((c = getopt_long(argc, argv, "f:qhv", long_opts, NULL)) != -1) {
+	o->fd = o->report_fd = -1;
+	while ((c = getopt_long(argc, argv, "f:F:S:qhv", long_opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->file = optarg;
+			break;
+		case 'F':
+			bad |= !parse_int("file descriptor", 0, INT_MAX, &o->fd);
+			break;
+		case 'S':
+			bad |= !parse_int("signal", 1, NSIG - 1, &o->signal);
+			break;
+		case OPT_REPORT_FD:
+			bad |= !parse_int("file descriptor", 0, INT_MAX,
+					  &o->report_fd);
 			break;
 		case OPT_RESTORE_PID:
 		case OPT_NO_RESTORE_PID:
@@ -171,9 +207,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		usage(stderr);
 		return 255;
 	}
-	if (!o->file && optind == argc - 1)
+	if (!o->file && o->fd < 0 && optind == argc - 1)
 		o->file = argv[optind++];
-	if (!o->file || optind != argc)
+	if (!o->file == (o->fd < 0) || optind != argc)
 		return cr_usage_error("one context file expected");
 	return -1;
 }
@@ -497,13 +533,32 @@ static int run_hook(const char *cmd)
 }
 
 /*
+ * --report-fd: "pid LEADER" once the program runs again, or "error ERRNO"
+ * and the module's message, then EOF.  Closed before any hook runs.
+ */
+static void report(struct opts *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->report_fd < 0)
+		return;
+	va_start(ap, fmt);
+	vdprintf(o->report_fd, fmt, ap);
+	va_end(ap);
+	close(o->report_fd);
+	o->report_fd = -1;
+}
+
+/*
  * A failure, said already when said: the hook's exit code, else the
  * message and errno as exit code.
  */
-static int failed(const struct opts *o, int err, const char *detail,
-		  bool said)
+static int failed(struct opts *o, int err, const char *detail, bool said)
 {
-	int rc = run_hook(o->hook[fail_hook(err)]);
+	int rc;
+
+	report(o, "error %d\n%s", -err, detail ? detail : "");
+	rc = run_hook(o->hook[fail_hook(err)]);
 
 	if (rc)
 		return rc;
@@ -547,6 +602,11 @@ static int restart(struct opts *o, int img, int ctrl)
 	if (err)
 		goto out_log;
 	close(ctrl);
+	if (o->signal)
+		forward(o->signal);
+	/* the eldest of our children; with none, the first went to init */
+	report(o, "pid %d\n", nroots ? roots[0] :
+	       o->restore_pid ? plan.procs[0].pid : 0);
 	/* the hook runs while the program does; its failure is ours */
 	err = run_hook(o->hook[HOOK_SUCCESS]);
 	if (err)
@@ -567,8 +627,8 @@ int main(int argc, char **argv)
 		return run_hook(o.hook[HOOK_ARGS]) ?: rc;
 	if (rc >= 0)
 		return rc;
-	img = open(o.file, O_RDONLY | O_CLOEXEC);
-	if (img < 0)
+	img = o.fd >= 0 ? o.fd : open(o.file, O_RDONLY | O_CLOEXEC);
+	if (img < 0 || fcntl(img, F_GETFD) < 0)
 		return failed(&o, -errno, o.file, false);
 	ctrl = cri_ctrl_open();
 	if (ctrl < 0)

@@ -126,7 +126,7 @@ static void strings_and_args(void)
 {
 	cr_checkpoint_args_t ca;
 	cr_restart_args_t ra;
-	cr_checkpoint_handle_t h;
+	cr_checkpoint_handle_t h = 0;	/* stdin: no request */
 
 	CHECK(strstr(cr_strerror(CR_ETEMPFAIL), "cancel") != NULL);
 	CHECK(strstr(cr_strerror(CR_ENOINIT), "cr_init") != NULL);
@@ -145,7 +145,10 @@ static void strings_and_args(void)
 	CHECK(cri_init_checkpoint_args_t(2, &ca) == -1 && errno == EINVAL);
 	CHECK(cr_initialize_restart_args_t(&ra) == 0);
 	CHECK(ra.cr_flags == CR_RSTRT_RESTORE_PID && ra.cr_fd == -1);
-	CHECK(cr_request_restart(&ra, &h) == -1 && errno == ENOSYS);
+	CHECK(cr_request_restart(&ra, &h) == -1 && errno == EBADF);
+	ra.cr_flags |= 0x100;
+	CHECK(cr_request_restart(&ra, &h) == -1 && errno == EINVAL);
+	CHECK(cr_reap_restart(&h) == -1 && errno == EINVAL);
 }
 
 int main(int argc, char **argv)

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -16,18 +15,6 @@
 #include <libcr.h>
 
 #include "libcr_test.h"
-
-static int request(pid_t pid, int fd, cr_checkpoint_handle_t *h)
-{
-	cr_checkpoint_args_t args;
-
-	CHECK(cr_initialize_checkpoint_args_t(&args) == 0);
-	args.cr_scope = CR_SCOPE_TREE;
-	args.cr_target = pid;
-	args.cr_fd = fd;
-	args.cr_signal = SIGKILL;
-	return cr_request_checkpoint(&args, h);
-}
 
 static int poll_done(cr_checkpoint_handle_t *h)
 {
@@ -58,8 +45,8 @@ int main(int argc, char **argv)
 	fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (!CHECK(fd >= 0))
 		return lt_report(argv[3]);
-	CHECK(request(atoi(argv[1]), -1, &h) == -1 && errno == EBADF);
-	if (CHECK(request(atoi(argv[1]), fd, &h) == 0))
+	CHECK(lt_request_kill(atoi(argv[1]), -1, &h) == -1 && errno == EBADF);
+	if (CHECK(lt_request_kill(atoi(argv[1]), fd, &h) == 0))
 		CHECK(poll_done(&h) > 0);
 	CHECK(cr_reap_checkpoint(&h) == -1 && errno == EINVAL);
 	close(fd);

@@ -2,6 +2,7 @@
 /* Helpers shared by the libcr test programs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -75,4 +76,16 @@ int lt_report(const char *path)
 	fclose(f);
 	rename(tmp, path);
 	return nfail ? 1 : 0;
+}
+
+int lt_request_kill(pid_t pid, int fd, cr_checkpoint_handle_t *h)
+{
+	cr_checkpoint_args_t args;
+
+	CHECK(cr_initialize_checkpoint_args_t(&args) == 0);
+	args.cr_scope = CR_SCOPE_TREE;
+	args.cr_target = pid;
+	args.cr_fd = fd;
+	args.cr_signal = SIGKILL;
+	return cr_request_checkpoint(&args, h);
 }

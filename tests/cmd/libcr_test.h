@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include <libcr.h>
+
 /* Records a failed condition for lt_report(). */
 #define CHECK(cond)	lt_check((cond), #cond, __LINE__)
 
@@ -14,6 +16,8 @@ long long lt_now_ns(void);
 /* Polls cond every 10 ms for up to secs seconds; false on timeout. */
 bool lt_wait(bool (*cond)(void), int secs);
 void lt_touch(const char *path);
+/* Checkpoints pid's tree into fd, SIGKILL afterwards: the request's result. */
+int lt_request_kill(pid_t pid, int fd, cr_checkpoint_handle_t *h);
 /* Writes "OK" or the failed checks to path; returns the exit status. */
 int lt_report(const char *path);
 
