@@ -196,6 +196,8 @@ void cr_shared_release(struct cr_shared *sh)
 	cr_release_pipes(sh);
 	cr_release_socks(sh);
 	cr_release_events(sh);
+	cr_reloc_free(sh->reloc);
+	sh->reloc = NULL;
 }
 
 /*
@@ -435,18 +437,21 @@ static struct file *cr_seek(struct file *f, const struct cr_img_fd *e,
 	return ERR_PTR(-EIO);
 }
 
-static struct file *cr_reopen(const struct cr_img_fd *e, struct cr_status *st)
+static struct file *cr_reopen(struct cr_shared *sh, const struct cr_img_fd *e,
+			      struct cr_status *st)
 {
 	const char *path = (const char *)(e + 1);
+	char *moved = cr_relocate(sh->reloc, path, st);
 	struct file *f;
 
-	f = filp_open(path, e->flags, 0);
-	if (IS_ERR(f)) {
-		cr_fail(st, PTR_ERR(f), "cannot reopen %s for fd %d", path,
-			e->fd);
-		return f;
-	}
-	return cr_seek(f, e, st);
+	if (IS_ERR(moved))
+		return ERR_CAST(moved);
+	f = filp_open(moved ?: path, e->flags, 0);
+	if (IS_ERR(f))
+		cr_fail(st, PTR_ERR(f), "cannot reopen %s for fd %d",
+			moved ?: path, e->fd);
+	kfree(moved);
+	return IS_ERR(f) ? f : cr_seek(f, e, st);
 }
 
 /* A new open file of a file saved by value, with its own flags. */
@@ -482,7 +487,7 @@ static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 	else if (e->kind == CR_FD_OBJ)
 		f = cr_open_obj(sh, e, st);
 	else
-		f = cr_reopen(e, st);
+		f = cr_reopen(sh, e, st);
 	if (IS_ERR(f))
 		return f;
 	err = cr_add_file(sh, f);

@@ -75,6 +75,7 @@ __poll_t cr_rstrt_poll(struct cr_rstrt_req *req, struct file *file,
 long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_abort(struct cr_rstrt_req *req, int err);
+long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid);
 long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg);
@@ -119,6 +120,7 @@ void cr_raise_pending(const struct cr_img_sigqueue *q, u64 set, bool group);
 struct cr_pipe;
 struct cr_sock;
 struct cr_event;
+struct cr_reloc;
 struct cr_shared {
 	struct mutex lock;	/* checkpoint: seen and pipes, while noting */
 	struct xarray seen;	/* checkpoint: pipe files counted */
@@ -140,9 +142,16 @@ struct cr_shared {
 	struct xarray objs;
 	unsigned int nobjs;
 	u32 save;		/* checkpoint: CR_CHKPT_SAVE_* */
+	struct cr_reloc *reloc;	/* restart: --relocate, or NULL */
 };
 
 int cr_file_path_of(const struct path *path, char *buf, u32 *len);
+/* cr_reloc.c */
+struct cr_reloc *cr_reloc_copy(void __user *uarg, struct cr_status *st);
+void cr_reloc_free(struct cr_reloc *r);
+char *cr_relocate(const struct cr_reloc *r, const char *path,
+		  struct cr_status *st);
+
 int cr_file_path(struct file *f, char *buf, u32 *len);
 void *cr_grow(void **arr, unsigned int *n, unsigned int *cap, size_t size,
 	      unsigned int limit);
@@ -163,6 +172,7 @@ int cr_pipe_watch(struct cr_shared *sh, struct file *f,
 		  struct cr_img_watch *w);
 int cr_read_pipes(struct cr_stream *s, struct cr_shared *sh,
 		  struct cr_status *st);
+int cr_relocate_fifos(struct cr_shared *sh, struct cr_status *st);
 size_t cr_pipes_table_len(struct cr_shared *sh);
 size_t cr_pipes_table(struct cr_shared *sh, char *buf, size_t off);
 int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,

@@ -78,6 +78,8 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 		if (c->chkpt || c->rstrt)
 			return -EBUSY;
 		return cr_rstrt_request(file, uarg, &c->rstrt);
+	case CR_OP_RSTRT_RELOCATE:
+		return c->rstrt ? cr_rstrt_relocate(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_PROCS:
 		return c->rstrt ? cr_rstrt_procs(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_REAP:

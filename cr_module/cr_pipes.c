@@ -336,6 +336,27 @@ out:
 	return err ? cr_fail(st, err, "bad pipe table") : 0;
 }
 
+/* --relocate: the paths at which the restarter is to open the FIFOs. */
+int cr_relocate_fifos(struct cr_shared *sh, struct cr_status *st)
+{
+	unsigned int i;
+	char *moved;
+
+	for (i = 0; i < sh->npipes; i++) {
+		struct cr_pipe *p = &sh->pipes[i];
+
+		moved = p->path ? cr_relocate(sh->reloc, p->path, st) : NULL;
+		if (IS_ERR(moved))
+			return PTR_ERR(moved);
+		if (!moved)
+			continue;
+		kfree(p->path);
+		p->path = moved;
+		p->img.path_len = strlen(moved) + 1;
+	}
+	return 0;
+}
+
 /* Room for cr_pipes_table(), alignment included. */
 size_t cr_pipes_table_len(struct cr_shared *sh)
 {

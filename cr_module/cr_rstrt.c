@@ -28,6 +28,7 @@ struct cr_rproc {
 	struct pid *pid;		/* the process rebuilding itself */
 	const s32 *tids;
 	const char *cwd;
+	char *cwd_moved;		/* cwd, when relocated */
 	u32 zombie;			/* CR_ZOMBIE | status, or 0 */
 	unsigned long *claimed;		/* thread indexes taken */
 	atomic_t arrived;		/* threads other than the leader */
@@ -46,6 +47,7 @@ struct cr_rstrt_req {
 	struct cr_rproc *procs;
 	unsigned int nprocs;
 	unsigned int nlive;		/* processes before the zombies */
+	bool told;			/* CR_OP_RSTRT_PROCS was called */
 	struct cr_shared sh;
 	atomic_t loaded;		/* threads back in user mode */
 	unsigned int turn;		/* the process reading its section */
@@ -91,6 +93,7 @@ static void cr_rstrt_release(struct kref *ref)
 		}
 		kfree(rp->threads);
 		bitmap_free(rp->claimed);
+		kfree(rp->cwd_moved);
 		put_pid(rp->pid);
 	}
 	kfree(req->procs);
@@ -393,9 +396,13 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 		return -EINVAL;
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
+	req->told = true;
 	len = req->nprocs * sizeof(*out) + req->proctab_len +
 	      cr_pipes_table_len(&req->sh) + cr_socks_table_len(&req->sh) +
 	      cr_events_table_len(&req->sh);
+	for (i = 0; i < req->nprocs; i++)
+		if (req->procs[i].cwd_moved)
+			len += strlen(req->procs[i].cwd_moved) + 1;
 	buf = kvzalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -444,6 +451,46 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	if (!err && copy_to_user(uarg, &a, sizeof(a)))
 		err = -EFAULT;
 	kvfree(buf);
+	return err;
+}
+
+static int cr_relocate_cwds(struct cr_rstrt_req *req)
+{
+	struct cr_rproc *rp;
+	char *moved;
+
+	for (rp = req->procs; rp < req->procs + req->nprocs; rp++) {
+		moved = cr_relocate(req->sh.reloc, rp->cwd, &req->st);
+		if (IS_ERR(moved))
+			return PTR_ERR(moved);
+		if (moved)
+			rp->cwd = rp->cwd_moved = moved;
+	}
+	return 0;
+}
+
+/*
+ * CR_OP_RSTRT_RELOCATE: the paths the restarter opens itself (cwds,
+ * FIFOs) are rewritten now, before it asks for them; the others as the
+ * processes reopen them.
+ */
+long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg)
+{
+	struct cr_reloc *r;
+	int err;
+
+	if (cr_rstrt_done(req) || !req->procs || req->told || req->sh.reloc)
+		return -EINVAL;
+	r = cr_reloc_copy(uarg, &req->st);
+	err = PTR_ERR_OR_ZERO(r);
+	if (!err) {
+		req->sh.reloc = r;
+		err = cr_relocate_cwds(req);
+	}
+	if (!err)
+		err = cr_relocate_fifos(&req->sh, &req->st);
+	if (err)
+		cr_rstrt_finish(req, err, NULL);
 	return err;
 }
 

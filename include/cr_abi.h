@@ -96,6 +96,27 @@ struct cr_rstrt_args {
 
 #define CR_RSTRT_RESTORE_PID	0x1
 
+/*
+ * CR_OP_RSTRT_RELOCATE (cr_restart --relocate), once, after
+ * CR_OP_RSTRT_REQ and before CR_OP_RSTRT_PROCS: a path of the context
+ * file (an open or mapped file, the executable, a FIFO, a cwd) that is
+ * oldpath or lies under it, by whole components, is opened at newpath
+ * plus the rest; the first matching pair wins.  Both paths are absolute,
+ * with no trailing '/' (but "/" itself), at most 4096 bytes with the NUL.
+ */
+#define CR_RSTRT_MAX_RELOC	16
+
+struct cr_rstrt_reloc {
+	__u64 oldpath;		/* user pointers to the strings */
+	__u64 newpath;
+};
+
+struct cr_rstrt_reloc_args {
+	__u64 pairs;		/* user pointer to npairs cr_rstrt_reloc */
+	__u32 npairs;		/* 1..CR_RSTRT_MAX_RELOC */
+	__u32 pad;
+};
+
 /* CR_OP_RSTRT_PROCS output: nprocs of these, then the data they index. */
 struct cr_rstrt_proc {
 	__s32 pid;
@@ -243,7 +264,8 @@ struct cr_rstrt_child_args {
  */
 #define CR_OP_RSTRT_NEXT_PID	_IO(CR_IOC_MAGIC, 0x16)
 #define CR_OP_RSTRT_EVENTS	_IOW(CR_IOC_MAGIC, 0x17, struct cr_rstrt_events_args)
-#define CR_OP_RSTRT_SOCKS	_IOW(CR_IOC_MAGIC, 0x18, struct cr_rstrt_socks_args)
+#define CR_OP_RSTRT_RELOCATE	_IOW(CR_IOC_MAGIC, 0x18, struct cr_rstrt_reloc_args)
+#define CR_OP_RSTRT_SOCKS	_IOW(CR_IOC_MAGIC, 0x19, struct cr_rstrt_socks_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

@@ -27,6 +27,11 @@ int cri_rstrt_start(int ctrl, const struct cr_rstrt_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_REQ, (void *)args);
 }
 
+int cri_rstrt_relocate(int ctrl, const struct cr_rstrt_reloc_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_RELOCATE, (void *)args);
+}
+
 int cri_rstrt_procs(int ctrl, struct cr_rstrt_procs_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_PROCS, args);

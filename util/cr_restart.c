@@ -42,6 +42,9 @@ struct opts {
 	int report_fd;		/* --report-fd, or -1 */
 	bool restore_pid, restore_pgid, restore_sid;
 	const char *hook[NHOOKS];
+	unsigned int nrelocate;		/* --relocate options given */
+	unsigned int nreloc;		/* pairs kept (not identities) */
+	struct cr_rstrt_reloc reloc[CR_RSTRT_MAX_RELOC];
 };
 
 /* The processes of the restart whose parent was outside it: ours. */
@@ -80,6 +83,15 @@ static void usage(FILE *out)
 "      --no-restore-pgid\n"
 "      --restore-sid      restore sessions (default: take ours)\n"
 "      --no-restore-sid\n"
+"      --relocate OLDPATH=NEWPATH\n"
+"                         open a saved path that is OLDPATH or lies under\n"
+"                         it (whole components) at NEWPATH instead: open\n"
+"                         and mapped files, the executable, FIFOs, the\n"
+"                         cwd.  Both absolute; \\= and \\\\ stand for = and \\.\n"
+"                         Up to 16; the first that matches applies.  A\n"
+"                         relocated mapped file or executable must have\n"
+"                         the saved size and mtime (to the second), as\n"
+"                         cp -p keeps them; its inode is not compared.\n"
 "Hooks, run by /bin/sh -c; one that exits non-zero gives cr_restart's\n"
 "exit code (and no error message is printed):\n"
 "      --run-on-success=CMD    once the program runs again, before waiting\n"
@@ -98,7 +110,8 @@ static void usage(FILE *out)
 enum {
 	OPT_RESTORE_PID = 256, OPT_NO_RESTORE_PID, OPT_RESTORE_PGID,
 	OPT_NO_RESTORE_PGID, OPT_RESTORE_SID, OPT_NO_RESTORE_SID,
-	OPT_REPORT_FD, OPT_HOOK, OPT_RUN_ON_FAILURE = OPT_HOOK + NHOOKS
+	OPT_REPORT_FD, OPT_RELOCATE, OPT_HOOK,
+	OPT_RUN_ON_FAILURE = OPT_HOOK + NHOOKS
 };
 
 static const struct option long_opts[] = {
@@ -112,6 +125,7 @@ static const struct option long_opts[] = {
 	{ "no-restore-pgid", no_argument, NULL, OPT_NO_RESTORE_PGID },
 	{ "restore-sid", no_argument, NULL, OPT_RESTORE_SID },
 	{ "no-restore-sid", no_argument, NULL, OPT_NO_RESTORE_SID },
+	{ "relocate", required_argument, NULL, OPT_RELOCATE },
 	{ "run-on-success", required_argument, NULL, OPT_HOOK + HOOK_SUCCESS },
 	{ "run-on-fail-args", required_argument, NULL, OPT_HOOK + HOOK_ARGS },
 	{ "run-on-fail-temp", required_argument, NULL, OPT_HOOK + HOOK_TEMP },
@@ -150,12 +164,74 @@ static bool parse_int(const char *what, long min, long max, int *v)
 }
 
 /*
+ * One side of OLDPATH=NEWPATH from *s, unescaped ("\\=", "\\\\"), up to
+ * an unescaped '=' or the end; *s is left there.  NULL if not absolute.
+ */
+static char *reloc_path(const char **s)
+{
+	char *path = malloc(strlen(*s) + 1), *d = path;
+	const char *p = *s;
+
+	if (!path)
+		return NULL;
+	for (; *p && *p != '='; p++) {
+		if (*p == '\\' && (p[1] == '=' || p[1] == '\\'))
+			p++;
+		*d++ = *p;
+	}
+	*d = '\0';
+	*s = p;
+	/* "/" stays: the other trailing '/'s go */
+	while (d > path + 1 && d[-1] == '/')
+		*--d = '\0';
+	if (path[0] == '/')
+		return path;
+	free(path);
+	return NULL;
+}
+
+/* --relocate OLDPATH=NEWPATH: 0, or a usage error's exit code. */
+static int add_relocation(struct opts *o, const char *arg)
+{
+	const char *s = arg;
+	char *from, *to;
+
+	if (++o->nrelocate > CR_RSTRT_MAX_RELOC)
+		return o->nrelocate > CR_RSTRT_MAX_RELOC + 1 ? 255 :
+		       cr_usage_error("at most %d --relocate options",
+				      CR_RSTRT_MAX_RELOC);
+	from = reloc_path(&s);
+	if (*s != '=') {
+		free(from);
+		return cr_usage_error("--relocate %s: OLDPATH=NEWPATH expected",
+				      arg);
+	}
+	s++;
+	to = reloc_path(&s);
+	if (!from || !to || *s) {
+		free(from);
+		free(to);
+		return cr_usage_error(*s ? "--relocate %s: a second '=' (write \\=)" :
+				      "--relocate %s: both paths must be absolute",
+				      arg);
+	}
+	if (!strcmp(from, to)) {
+		free(from);
+		free(to);
+		return 0;
+	}
+	o->reloc[o->nreloc].oldpath = (unsigned long)from;
+	o->reloc[o->nreloc++].newpath = (unsigned long)to;
+	return 0;
+}
+
+/*
  * Returns -1 to go on, else the exit code.  A bad option does not stop
  * the parsing: the hooks after it are wanted for --run-on-fail-args.
  */
 static int parse(int argc, char **argv, struct opts *o)
 {
-	bool bad = false;
+	bool bad = false, bad_arg = false;
 	int c;
 
 	o->restore_pid = true;
@@ -188,6 +264,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		case OPT_NO_RESTORE_SID:
 			o->restore_sid = c == OPT_RESTORE_SID;
 			break;
+		case OPT_RELOCATE:
+			if (add_relocation(o, optarg))
+				bad_arg = true;
+			break;
 		case 'q':
 			cr_quiet = true;
 			break;
@@ -207,6 +287,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		usage(stderr);
 		return 255;
 	}
+	if (bad_arg)
+		return 255;
 	if (!o->file && o->fd < 0 && optind == argc - 1)
 		o->file = argv[optind++];
 	if (!o->file == (o->fd < 0) || optind != argc)
@@ -570,6 +652,8 @@ static int failed(struct opts *o, int err, const char *detail, bool said)
 static int restart(struct opts *o, int img, int ctrl)
 {
 	struct cr_rstrt_args args = { .fd = img };
+	struct cr_rstrt_reloc_args reloc = { .pairs = (unsigned long)o->reloc,
+					     .npairs = o->nreloc };
 	struct cr_plan plan = { .restore_pid = o->restore_pid,
 				.restore_pgid = o->restore_pgid,
 				.restore_sid = o->restore_sid };
@@ -579,6 +663,8 @@ static int restart(struct opts *o, int img, int ctrl)
 	if (o->restore_pid)
 		args.flags |= CR_RSTRT_RESTORE_PID;
 	err = cri_rstrt_start(ctrl, &args);
+	if (!err && o->nreloc)
+		err = cri_rstrt_relocate(ctrl, &reloc);
 	if (err)
 		goto out_log;
 	err = get_plan(ctrl, &plan);

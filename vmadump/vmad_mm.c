@@ -527,42 +527,63 @@ static int vmad_unmap_all(struct mm_struct *mm)
 }
 
 /*
- * Reopens a file saved by reference; refuses one that changed since.  A
- * file mapped shared is live state, like an open file: only its identity
- * is checked.
+ * Whether inode is the file saved as id.  A file mapped shared is live
+ * state, like an open file: only its identity is checked.  A relocated
+ * copy is another inode: it must have the saved size and modification
+ * time, to the second (kept by cp -p, even onto a coarser filesystem);
+ * one mapped shared is taken as it is.
  */
-static struct file *vmad_open_same(const char *path, int flags, bool live,
+static bool vmad_same_file(struct inode *inode,
+			   const struct cr_img_fileid *id, bool live,
+			   bool moved)
+{
+	struct timespec64 mtime = cr_inode_mtime(inode);
+
+	if (!S_ISREG(inode->i_mode))
+		return false;
+	if (!moved && (inode->i_ino != id->ino ||
+		       inode->i_sb->s_dev != id->dev))
+		return false;
+	if (live)
+		return true;
+	return i_size_read(inode) == id->size && mtime.tv_sec == id->mtime_sec &&
+	       (moved || mtime.tv_nsec == id->mtime_nsec);
+}
+
+/* Reopens a file saved by reference, relocated; refuses one that changed. */
+static struct file *vmad_open_same(struct cr_shared *sh, const char *path,
+				   int flags, bool live,
 				   const struct cr_img_fileid *id,
 				   struct cr_status *st)
 {
-	struct file *f = filp_open(path, flags | O_LARGEFILE, 0);
-	struct inode *inode;
+	char *moved = cr_relocate(sh->reloc, path, st);
+	const char *name = moved ?: path;
+	struct file *f;
 
+	if (IS_ERR(moved))
+		return ERR_CAST(moved);
+	f = filp_open(name, flags | O_LARGEFILE, 0);
 	if (IS_ERR(f)) {
-		cr_fail(st, PTR_ERR(f), "cannot open mapped file %s", path);
-		return f;
-	}
-	inode = file_inode(f);
-	if (!S_ISREG(inode->i_mode) || inode->i_ino != id->ino ||
-	    inode->i_sb->s_dev != id->dev ||
-	    (!live && (i_size_read(inode) != id->size ||
-		       cr_inode_mtime(inode).tv_sec != id->mtime_sec ||
-		       cr_inode_mtime(inode).tv_nsec != id->mtime_nsec))) {
+		cr_fail(st, PTR_ERR(f), "cannot open mapped file %s", name);
+	} else if (!vmad_same_file(file_inode(f), id, live, moved)) {
 		fput(f);
-		cr_fail(st, -ESTALE, "mapped file %s changed since the checkpoint",
-			path);
-		return ERR_PTR(-ESTALE);
+		f = ERR_PTR(-ESTALE);
+		cr_fail(st, -ESTALE, moved ?
+			"mapped file %s: its size or mtime is not the checkpoint's" :
+			"mapped file %s changed since the checkpoint", name);
 	}
+	kfree(moved);
 	return f;
 }
 
-static struct file *vmad_open_mapped(const struct cr_img_vma *v,
+static struct file *vmad_open_mapped(struct cr_shared *sh,
+				     const struct cr_img_vma *v,
 				     struct cr_status *st)
 {
 	int flags = (v->mapflags & MAP_SHARED) && (v->prot & PROT_WRITE) ?
 		    O_RDWR : O_RDONLY;
 
-	return vmad_open_same((const char *)(v + 1), flags,
+	return vmad_open_same(sh, (const char *)(v + 1), flags,
 			      v->mapflags & MAP_SHARED, &v->id, st);
 }
 
@@ -576,7 +597,7 @@ static int vmad_set_exe(struct mm_struct *mm, const struct cr_img_mm *m,
 	if (m->exe_obj)
 		f = cr_obj_file(sh, m->exe_obj);
 	else if (m->exe_path_len)
-		f = vmad_open_same((const char *)(m + 1), O_RDONLY, false,
+		f = vmad_open_same(sh, (const char *)(m + 1), O_RDONLY, false,
 				   &m->exe, st);
 	else
 		return 0;
@@ -650,7 +671,7 @@ static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
 	if (v->kind == CR_VMA_VDSO || v->kind == CR_VMA_VVAR)
 		return vmad_check_special(v, st);
 	if (v->kind == CR_VMA_FILE) {
-		f = vmad_open_mapped(v, st);
+		f = vmad_open_mapped(sh, v, st);
 		if (IS_ERR(f))
 			return PTR_ERR(f);
 	} else if (v->kind == CR_VMA_OBJ) {
