@@ -527,7 +527,8 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
 	if (a->scope < CR_SCOPE_PROC || a->scope > CR_SCOPE_TREE)
 		return cr_fail(st, -EINVAL, "bad scope %u", a->scope);
-	if (a->signal >= _NSIG || a->flags & ~(CR_CHKPT_SAVE_ALL | CR_CHKPT_SYNC))
+	if (a->signal >= _NSIG || a->flags & ~(CR_CHKPT_SAVE_ALL | CR_CHKPT_SYNC |
+						  CR_CHKPT_SOCK_CLOSED))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
 	if (!a->timeout_ms)
 		a->timeout_ms = CR_DEFAULT_TIMEOUT_MS;
@@ -544,6 +545,7 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 	if (err)
 		return err;
 	req->sh.save = req->args.flags & CR_CHKPT_SAVE_ALL;
+	req->sh.outside_closed = req->args.flags & CR_CHKPT_SOCK_CLOSED;
 	req->out = fget(req->args.fd);
 	if (!req->out || !(req->out->f_mode & FMODE_WRITE))
 		return cr_fail(&req->st, -EBADF,

@@ -176,6 +176,7 @@ void cr_shared_init(struct cr_shared *sh)
 	xa_init(&sh->ids);
 	xa_init(&sh->files);
 	xa_init(&sh->objs);
+	xa_init(&sh->seals);
 }
 
 /* Also called early, once a restart has no more use for the files. */
@@ -193,6 +194,7 @@ void cr_shared_release(struct cr_shared *sh)
 		if (!xa_is_value(f))
 			fput(f);
 	xa_destroy(&sh->objs);
+	xa_destroy(&sh->seals);
 	cr_release_pipes(sh);
 	cr_release_socks(sh);
 	cr_release_events(sh);

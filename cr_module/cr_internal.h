@@ -140,8 +140,10 @@ struct cr_shared {
 	bool socks_ready;	/* restart: the restarter's sockets are filled */
 	/* checkpoint: inode -> object id (values); restart: id -> file */
 	struct xarray objs;
+	struct xarray seals;	/* restart: object id -> its F_SEAL_* */
 	unsigned int nobjs;
 	u32 save;		/* checkpoint: CR_CHKPT_SAVE_* */
+	bool outside_closed;	/* checkpoint: CR_CHKPT_SOCK_CLOSED */
 	struct cr_reloc *reloc;	/* restart: --relocate, or NULL */
 };
 
@@ -220,6 +222,7 @@ int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
 int cr_restore_objs(struct cr_stream *s, struct cr_shared *sh,
 		    struct cr_status *st);
 struct file *cr_obj_file(struct cr_shared *sh, u32 id);
+int cr_seal_objs(struct cr_shared *sh, struct cr_status *st);
 
 /* cr_sched.c */
 void cr_save_sched(struct cr_img_sched *s);

@@ -5,15 +5,21 @@
  * Each is written once per checkpoint, as an OBJ record and PAGES records
  * whose addresses are offsets in the file, right before the first record
  * that names it.  At restart it becomes one new shmem file that every
- * mapping and descriptor of it shares, whatever process they are in.
+ * mapping and descriptor of it shares, whatever process they are in.  A
+ * memfd's seals are put back once every process is rebuilt: its pages
+ * and mappings are restored first, as they were made before sealing.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <uapi/linux/fcntl.h>
 
 #include "cr_internal.h"
+
+#define CR_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
+			 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
 
 /* ---- checkpoint ---- */
 
@@ -102,6 +108,9 @@ static int cr_obj_write(struct cr_stream *s, struct file *f, u32 id)
 		.kind = shmem_mapping(f->f_mapping) ? CR_OBJ_SHMEM : CR_OBJ_FILE,
 		.size = i_size_read(inode),
 		.mode = inode->i_mode & 0777,
+		/* Only memfds may be sealed; the rest stay unsealable. */
+		.seals = shmem_mapping(f->f_mapping) ?
+			 SHMEM_I(inode)->seals & CR_SEALS : F_SEAL_SEAL,
 	};
 	struct file *r;
 	int err;
@@ -177,7 +186,8 @@ static int cr_check_obj_rec(const struct cr_img_obj *o, struct cr_shared *sh)
 {
 	if (o->obj_id != sh->nobjs + 1 || o->obj_id > CR_MAX_OBJS ||
 	    (o->kind != CR_OBJ_SHMEM && o->kind != CR_OBJ_FILE) ||
-	    o->size > CR_OBJ_MAX_SIZE || o->mode & ~0777 || o->pad)
+	    o->size > CR_OBJ_MAX_SIZE || o->mode & ~0777 ||
+	    o->seals & ~CR_SEALS)
 		return -EBADMSG;
 	return 0;
 }
@@ -200,6 +210,9 @@ static int cr_restore_obj(struct cr_stream *s, struct cr_shared *sh,
 		return PTR_ERR(f);
 	file_inode(f)->i_mode = S_IFREG | o.mode;
 	err = cr_obj_fill(s, f, o.size, data, addrs);
+	if (!err)
+		err = xa_err(xa_store(&sh->seals, o.obj_id,
+				      xa_mk_value(o.seals), GFP_KERNEL));
 	if (!err)
 		err = xa_err(xa_store(&sh->objs, o.obj_id, f, GFP_KERNEL));
 	if (err) {
@@ -237,4 +250,30 @@ struct file *cr_obj_file(struct cr_shared *sh, u32 id)
 	struct file *f = id ? xa_load(&sh->objs, id) : NULL;
 
 	return f ? get_file(f) : NULL;
+}
+
+/*
+ * The seals, once every process is rebuilt.  F_SEAL_WRITE, as when it was
+ * first added, needs the object to have no writable shared mapping.
+ */
+int cr_seal_objs(struct cr_shared *sh, struct cr_status *st)
+{
+	unsigned long id;
+	struct file *f;
+	int err;
+
+	xa_for_each(&sh->objs, id, f) {
+		u32 seals = xa_to_value(xa_load(&sh->seals, id));
+
+		if (!shmem_mapping(f->f_mapping))
+			continue;
+		if (seals & F_SEAL_WRITE) {
+			err = mapping_deny_writable(f->f_mapping);
+			if (err)
+				return cr_fail(st, err,
+					"sealed memfd mapped writable");
+		}
+		SHMEM_I(file_inode(f))->seals = seals;
+	}
+	return 0;
 }

@@ -825,9 +825,11 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 		err = cr_fail(&st, -EINVAL, "the restarter made no event files");
 	else
 		err = cr_rstrt_section(req, rp, &st);
-	/* The last process holds all it shares: let go of the rest. */
-	if (!err && rp == &req->procs[req->nlive - 1])
+	/* The last process holds all it shares: seal it, let go of the rest. */
+	if (!err && rp == &req->procs[req->nlive - 1]) {
+		err = cr_seal_objs(&req->sh, &st);
 		cr_shared_release(&req->sh);
+	}
 	mutex_unlock(&req->stream_lock);
 	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);

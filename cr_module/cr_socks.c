@@ -8,9 +8,10 @@
  * path (a stale socket file is replaced) or abstract name; so is an
  * unconnected one.  What a restart could not rebuild is refused at
  * checkpoint time with the process and fd that hold it: a peer outside
- * the checkpoint (except on fds 0-2, which get the restarter's, as
- * BLCR did), fds in flight, urgent data, connections not yet accepted,
- * datagrams queued on an unconnected socket.
+ * the checkpoint (except on fds 0-2, which get the restarter's, or when
+ * the user asked for such sockets to come back with their peer closed),
+ * fds in flight, urgent data, connections not yet accepted, datagrams
+ * queued on an unconnected socket.
  *
  * As with pipes, cr_restart makes the sockets with its user's rights
  * (binding creates a file) and hands them over with CR_OP_RSTRT_SOCKS;
@@ -266,11 +267,15 @@ static int cr_pair_sock(struct cr_shared *sh, struct cr_sock *cs,
 			"connected to one that is not connected back");
 	if (sock_flag(cs->peer, SOCK_DEAD))
 		return 0;
-	if (cs->high_fd)
-		return cr_sock_refuse(st, cs, -EOPNOTSUPP,
-			"connected to a process outside the checkpoint");
-	cs->external = true;
-	return 0;
+	if (!cs->high_fd) {
+		cs->external = true;
+		return 0;
+	}
+	/* The user asked for it to come back as if its peer closed. */
+	if (sh->outside_closed)
+		return 0;
+	return cr_sock_refuse(st, cs, -EOPNOTSUPP,
+			      "connected to a process outside the checkpoint");
 }
 
 /* With every process stopped and noted: what each socket holds. */

@@ -62,6 +62,12 @@ struct cr_chkpt_args {
  * that shows only then (EIO) fails it before the targets get the signal.
  */
 #define CR_CHKPT_SYNC		0x10000
+/*
+ * A Unix socket whose peer is outside the checkpoint comes back with its
+ * peer closed (what it had received, then end-of-file), as BLCR did,
+ * instead of failing the checkpoint.
+ */
+#define CR_CHKPT_SOCK_CLOSED	0x20000
 
 /*
  * A process that checkpointed itself keeps its request's fd in the

@@ -282,7 +282,7 @@ struct cr_img_obj {
 	__u32 kind;		/* enum cr_obj_kind */
 	__u64 size;
 	__u32 mode;		/* permission bits */
-	__u32 pad;
+	__u32 seals;		/* F_SEAL_* (a memfd's), applied at the end */
 };
 
 #define CR_MAX_OBJS		(1U << 16)

@@ -3,7 +3,8 @@
 # path (whose stale socket file cr_restart replaces) and an abstract name,
 # an epoll watching a socket.  Then what must be refused, naming the
 # process and fd, with the target left running: a peer outside the
-# checkpoint, fds in flight, a TCP socket.
+# checkpoint (which --close-outside-sockets brings back closed), fds in
+# flight, a TCP socket.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -23,6 +24,10 @@ refused() {
 	said_ok $d unix_socks
 }
 refused outside "fd 10: unix socket connected to a process outside"
+# Unless asked to bring it back with its peer closed.
+start_ready $d "$prog" outside_closed
+ckpt_kill $d/ctx2 --close-outside-sockets
+restart_go $d unix_socks
 refused inflight "fd 11: unix socket with fds in flight"
 refused tcp "fd 10: cannot save socket:\[[0-9]*\] (socket family 2)"
 echo ok

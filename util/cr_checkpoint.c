@@ -62,6 +62,10 @@ static void usage(FILE *out)
 "      --save-private  files mapped private (the executable, libraries)\n"
 "      --save-shared   files mapped shared\n"
 "      --save-all      all three;  --save-none: none\n"
+"Unix sockets:\n"
+"      --close-outside-sockets  one connected to a process outside the\n"
+"                      checkpoint comes back with its peer closed (else\n"
+"                      the checkpoint fails)\n"
 "Other:\n"
 "  -t, --time SEC      give up if the process has not stopped in SEC s\n"
 "      --sync, --nosync  fsync the file (default) or not\n"
@@ -75,7 +79,7 @@ enum {
 	OPT_RUN = 256, OPT_STOP, OPT_TERM, OPT_ABORT, OPT_KILL, OPT_CONT,
 	OPT_SYNC, OPT_NOSYNC, OPT_VERSION, OPT_SAVE_EXE, OPT_SAVE_PRIVATE,
 	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE, OPT_PROGRESS,
-	OPT_ATOMIC, OPT_BACKUP, OPT_CLOBBER, OPT_NOCLOBBER
+	OPT_ATOMIC, OPT_BACKUP, OPT_CLOBBER, OPT_NOCLOBBER, OPT_SOCK_CLOSED
 };
 
 static const struct option long_opts[] = {
@@ -109,6 +113,7 @@ static const struct option long_opts[] = {
 	{ "save-all", no_argument, NULL, OPT_SAVE_ALL },
 	{ "save-none", no_argument, NULL, OPT_SAVE_NONE },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "close-outside-sockets", no_argument, NULL, OPT_SOCK_CLOSED },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -203,7 +208,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		case OPT_VERSION:
 			return cr_print_version("cr_checkpoint");
 		case OPT_SAVE_NONE:
-			o->args.flags = 0;
+			o->args.flags &= ~CR_CHKPT_SAVE_ALL;
+			break;
+		case OPT_SOCK_CLOSED:
+			o->args.flags |= CR_CHKPT_SOCK_CLOSED;
 			break;
 		case OPT_PROGRESS:
 			o->progress = true;

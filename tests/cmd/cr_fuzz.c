@@ -354,11 +354,18 @@ static const struct field f_fd[] = {
 };
 static const struct field f_obj[] = {
 	F(cr_img_obj, obj_id), F(cr_img_obj, kind), F(cr_img_obj, size),
-	F(cr_img_obj, mode), F(cr_img_obj, pad),
+	F(cr_img_obj, mode), F(cr_img_obj, seals),
 };
 static const struct field f_pipes[] = {
 	F(cr_img_pipes, npipes), F(cr_img_pipes, pad),
 	{ sizeof(struct cr_img_pipes), 4, 4 },
+};
+#define SK(f) { sizeof(struct cr_img_socks) + offsetof(struct cr_img_sock, f), \
+		sizeof(((struct cr_img_sock *)0)->f), sizeof(struct cr_img_sock) }
+static const struct field f_socks[] = {
+	F(cr_img_socks, nsocks), F(cr_img_socks, pad),
+	SK(type), SK(kind), SK(peer), SK(shutdown), SK(backlog),
+	SK(addr_len), SK(sndbuf), SK(rcvbuf), SK(nmsgs), SK(data_len),
 };
 /* The events; the watches after them, at their stride from the start. */
 #define EV(f) { sizeof(struct cr_img_events) + offsetof(struct cr_img_event, f), \
@@ -380,7 +387,9 @@ static const struct field f_thread[] = {
 	F(cr_img_thread, rseq_len), F(cr_img_thread, rseq),
 	F(cr_img_thread, rseq_sig), F(cr_img_thread, xstate_size),
 	F(cr_img_thread, clear_child_tid), F(cr_img_thread, robust_list),
-	F(cr_img_thread, robust_len),
+	F(cr_img_thread, robust_len), F(cr_img_thread, sched.policy),
+	F(cr_img_thread, sched.rt_priority), F(cr_img_thread, sched.nice),
+	F(cr_img_thread, sched.pdeath_signal), A(cr_img_thread, sched.cpus),
 	XSAVE(0, 2), XSAVE(24, 4), XSAVE(28, 4),	/* fcw, mxcsr(_mask) */
 	XSAVE(512, 8), XSAVE(520, 8), XSAVE(528, 8),	/* xstate/xcomp_bv */
 };
@@ -406,6 +415,7 @@ static const struct {
 	T(CR_REC_FILES, f_fd), T(CR_REC_THREAD, f_thread),
 	T(CR_REC_PIPES, f_pipes), T(CR_REC_ZOMBIES, f_zombies),
 	T(CR_REC_OBJ, f_obj), T(CR_REC_EVENTS, f_events),
+	T(CR_REC_SOCKS, f_socks),
 	T(CR_REC_END, f_end),
 };
 

@@ -23,6 +23,9 @@
  * outside   fd 10: a stream socketpair whose other end is held by an
  *           orphaned grandchild, outside the tree: refused (the test
  *           checkpoints it); the pair still works.
+ * outside_closed  as outside, the grandchild having sent "hello":
+ *           checkpointed with --close-outside-sockets and restarted, fd
+ *           10 reads "hello", then end-of-file.
  * inflight  fds 10 and 11: a socketpair, fd 11 with an fd sent to it and
  *           not received: refused.
  * tcp       fd 10: a TCP socket: refused.
@@ -367,6 +370,38 @@ static int run_outside(void)
 	return 0;
 }
 
+/* The peer outside says hello; after restart: hello, then EOF. */
+static int run_outside_closed(void)
+{
+	pid_t kid;
+	int q = 0;
+
+	pair(SOCK_STREAM, 10, 11);
+	kid = fork();
+	if (kid < 0)
+		die("fork");
+	if (!kid && fork()) {
+		_exit(0);
+	} else if (!kid) {
+		char c;
+
+		close(10);
+		if (write(11, "hello", 5) != 5)
+			_exit(1);
+		while (read(11, &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(11);
+	waitpid(kid, NULL, 0);
+	while (ioctl(10, SIOCINQ, &q) || q < 5)
+		usleep(10000);
+	cr_ready_wait_go(dir);
+	expect_text(10, "hello", "socket whose peer was outside");
+	expect_eof(10, "socket whose peer was outside");
+	return 0;
+}
+
 static int run_inflight(void)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
@@ -404,6 +439,8 @@ int main(int argc, char **argv)
 		run_pairs();
 	else if (!strcmp(argv[2], "outside"))
 		run_outside();
+	else if (!strcmp(argv[2], "outside_closed"))
+		run_outside_closed();
 	else if (!strcmp(argv[2], "inflight"))
 		run_inflight();
 	else if (!strcmp(argv[2], "tcp"))
