@@ -60,6 +60,12 @@ int cr_chkpt_reap(struct cr_chkpt_req *req)
 	return cr_chkpt_done(req) ? req->st.result : -EAGAIN;
 }
 
+static void cr_timer_put(struct cr_chkpt_req *req)
+{
+	cr_chkpt_put(req);
+	module_put(THIS_MODULE);
+}
+
 /* Ends the request once, with its first result; wakes every waiter. */
 static void cr_chkpt_finish(struct cr_chkpt_req *req, int err,
 			    const struct cr_status *st)
@@ -72,9 +78,12 @@ static void cr_chkpt_finish(struct cr_chkpt_req *req, int err,
 		req->st.result = err;
 	}
 	spin_unlock(&req->lock);
+	WRITE_ONCE(req->s.stop, true);
 	spin_lock(&cr_busy_lock);
 	list_del_init(&req->busy);
 	spin_unlock(&cr_busy_lock);
+	if (cancel_delayed_work(&req->timer))
+		cr_timer_put(req);
 	wake_up_all(&req->wq);
 }
 
@@ -352,7 +361,8 @@ static void cr_release_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 {
 	struct cr_proc_ctx *pc = ctx->proc;
-	unsigned long timeout = msecs_to_jiffies(req->args.timeout_ms);
+	unsigned long timeout = req->args.timeout_ms ? MAX_SCHEDULE_TIMEOUT :
+				msecs_to_jiffies(CR_DEFAULT_TIMEOUT_MS);
 	bool dumper = atomic_inc_return(&pc->arrived) == 1;
 	struct cr_status st = { 0 };
 	long left;
@@ -495,17 +505,46 @@ void cr_chkpt_abort(struct cr_chkpt_req *req, int err)
 }
 
 /*
- * The requester closed its fd (it was killed, say): nobody will take the
- * file, so the checkpoint is abandoned and the targets go on unsignalled.
+ * The checkpoint is abandoned: threads waiting in it go on, a write stops
+ * at its next chunk, and the targets get no post-checkpoint signal.
  */
-void cr_chkpt_cancel(struct cr_chkpt_req *req)
+static void cr_chkpt_give_up(struct cr_chkpt_req *req, int err,
+			     const char *why)
 {
 	struct cr_status st = { 0 };
 
 	if (cr_chkpt_done(req))
 		return;
-	cr_fail(&st, -EINTR, "the requester went away");
-	cr_chkpt_finish(req, -EINTR, &st);
+	cr_fail(&st, err, "%s", why);
+	cr_chkpt_finish(req, err, &st);
+}
+
+/* The requester closed its fd (it was killed, say): nobody takes the file. */
+void cr_chkpt_cancel(struct cr_chkpt_req *req)
+{
+	cr_chkpt_give_up(req, -EINTR, "the requester went away");
+}
+
+/* cr_checkpoint --time: the whole checkpoint did not end in time. */
+static void cr_chkpt_expire(struct work_struct *w)
+{
+	struct cr_chkpt_req *req = container_of(to_delayed_work(w),
+						struct cr_chkpt_req, timer);
+
+	cr_chkpt_give_up(req, -ETIMEDOUT,
+			 "the checkpoint did not end in the time given");
+	cr_timer_put(req);
+}
+
+/* The timer holds the request and the module until it runs or is cancelled. */
+static void cr_chkpt_arm(struct cr_chkpt_req *req)
+{
+	if (!req->args.timeout_ms)
+		return;
+	kref_get(&req->ref);
+	__module_get(THIS_MODULE);
+	schedule_delayed_work(&req->timer,
+			      msecs_to_jiffies(req->args.timeout_ms));
 }
 
 static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
@@ -514,8 +553,6 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 		return cr_fail(st, -EINVAL, "bad scope %u", a->scope);
 	if (a->signal >= _NSIG || a->flags & ~(CR_CHKPT_SAVE_ALL | CR_CHKPT_SYNC))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
-	if (!a->timeout_ms)
-		a->timeout_ms = CR_DEFAULT_TIMEOUT_MS;
 	return 0;
 }
 
@@ -550,6 +587,7 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 		return cr_fail(&req->st, -EBUSY,
 			       "pid %d is already being checkpointed",
 			       req->args.target);
+	cr_chkpt_arm(req);
 	cr_queue_works(req);
 	cr_wake_stopped(req);
 	return 0;
@@ -568,6 +606,7 @@ long cr_chkpt_request(struct file *ctrl, void __user *uarg,
 	kref_init(&req->ref);
 	INIT_LIST_HEAD(&req->busy);
 	init_waitqueue_head(&req->wq);
+	INIT_DELAYED_WORK(&req->timer, cr_chkpt_expire);
 	spin_lock_init(&req->lock);
 	cr_shared_init(&req->sh);
 	req->requester = task_tgid_vnr(current);
