@@ -94,14 +94,6 @@ static bool restarted(void)
 	return rounds[RESTARTED] == 1;
 }
 
-static void touch(const char *out, const char *suffix)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s.%s", out, suffix);
-	lt_touch(path);
-}
-
 int main(int argc, char **argv)
 {
 	pthread_t th[NTH];
@@ -123,11 +115,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < NTH; i++)
 		pthread_create(&th[i], NULL, watcher, (void *)i);
 	CHECK(lt_wait(all_ready, 10));
-	lt_msleep(300);		/* the libcr thread waits in the module */
-	touch(argv[1], "ready");
-	if (CHECK(lt_wait(continued, 120)))
-		touch(argv[1], "cont");
-	CHECK(lt_wait(restarted, 240));
+	lt_two_checkpoints(argv[1], continued, restarted);
 	stop = true;
 	for (i = 0; i < NTH; i++)
 		pthread_join(th[i], NULL);

@@ -14,6 +14,14 @@ long long lt_now_ns(void);
 /* Polls cond every 10 ms for up to secs seconds; false on timeout. */
 bool lt_wait(bool (*cond)(void), int secs);
 void lt_touch(const char *path);
+/*
+ * The two checkpoints of a libcr_*.sh test: the first one the program
+ * goes on from, the second one it is killed by and restarted from.
+ * Writes OUT.ready, waits for continued(), writes OUT.cont, then waits
+ * for restarted().
+ */
+void lt_two_checkpoints(const char *out, bool (*continued)(void),
+			bool (*restarted)(void));
 /* Writes "OK" or the failed checks to path; returns the exit status. */
 int lt_report(const char *path);
 
