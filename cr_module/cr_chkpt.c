@@ -60,10 +60,34 @@ int cr_chkpt_reap(struct cr_chkpt_req *req)
 	return cr_chkpt_done(req) ? req->st.result : -EAGAIN;
 }
 
+/* The reference and module count of the timer, or of a kick. */
 static void cr_timer_put(struct cr_chkpt_req *req)
 {
 	cr_chkpt_put(req);
 	module_put(THIS_MODULE);
+}
+
+static void cr_kicked(struct callback_head *cb)
+{
+	cr_timer_put(container_of(cb, struct cr_chkpt_req, kick));
+}
+
+/*
+ * A write asleep (into a pipe nobody reads) wakes up as for a signal, and
+ * the writer stops; the task work itself has nothing more to do.  Under
+ * req->lock, which keeps the writer in its write.
+ */
+static void cr_kick_writer(struct cr_chkpt_req *req)
+{
+	struct task_struct *t = req->writer;
+
+	if (!t || t == current)
+		return;
+	kref_get(&req->ref);
+	__module_get(THIS_MODULE);
+	init_task_work(&req->kick, cr_kicked);
+	if (task_work_add(t, &req->kick, TWA_SIGNAL))
+		cr_kicked(&req->kick);
 }
 
 /* Ends the request once, with its first result; wakes every waiter. */
@@ -76,9 +100,10 @@ static void cr_chkpt_finish(struct cr_chkpt_req *req, int err,
 		if (st)
 			req->st = *st;
 		req->st.result = err;
+		WRITE_ONCE(req->s.stop, true);
+		cr_kick_writer(req);
 	}
 	spin_unlock(&req->lock);
-	WRITE_ONCE(req->s.stop, true);
 	spin_lock(&cr_busy_lock);
 	list_del_init(&req->busy);
 	spin_unlock(&cr_busy_lock);
@@ -291,25 +316,13 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	return pc->cwd ? 0 : -ENOMEM;
 }
 
-static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
-			struct cr_status *st)
+/* This process's turn on the stream: the file's head first, its end last. */
+static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			 struct cr_status *st)
 {
 	bool first = pc->index == 0, last = pc->index == req->nprocs - 1;
-	int err;
+	int err = 0;
 
-	if (cr_chkpt_wait(req, cr_proc_saved, pc, MAX_SCHEDULE_TIMEOUT) < 0)
-		return -EINTR;
-	if (cr_chkpt_done(req))
-		return 0;
-	err = cr_describe(req, pc, st);
-	if (err)
-		return err;
-	atomic_inc(&req->described);
-	wake_up_all(&req->wq);
-	if (cr_chkpt_wait(req, cr_my_turn, pc, MAX_SCHEDULE_TIMEOUT) < 0)
-		return -EINTR;
-	if (cr_chkpt_done(req))
-		return 0;
 	if (first) {
 		cr_settle_zombies(req);
 		err = cr_write_header(&req->s, req);
@@ -331,6 +344,41 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_write_end(&req->s);
 	if (last && !err && (req->args.flags & CR_CHKPT_SYNC))
 		err = vfs_fsync(req->out, 0);
+	return err;
+}
+
+/* Names the thread writing, for cr_kick_writer(); false if it is over. */
+static bool cr_set_writer(struct cr_chkpt_req *req, struct task_struct *t)
+{
+	bool running;
+
+	spin_lock(&req->lock);
+	running = req->state == CR_REQ_RUNNING;
+	req->writer = running ? t : NULL;
+	spin_unlock(&req->lock);
+	return running;
+}
+
+static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			struct cr_status *st)
+{
+	int err;
+
+	if (cr_chkpt_wait(req, cr_proc_saved, pc, MAX_SCHEDULE_TIMEOUT) < 0)
+		return -EINTR;
+	if (cr_chkpt_done(req))
+		return 0;
+	err = cr_describe(req, pc, st);
+	if (err)
+		return err;
+	atomic_inc(&req->described);
+	wake_up_all(&req->wq);
+	if (cr_chkpt_wait(req, cr_my_turn, pc, MAX_SCHEDULE_TIMEOUT) < 0)
+		return -EINTR;
+	if (!cr_set_writer(req, current))
+		return 0;
+	err = cr_write_turn(req, pc, st);
+	cr_set_writer(req, NULL);
 	if (err)
 		return cr_fail(st, err, "writing the context file");
 	WRITE_ONCE(req->turn, pc->index + 1);

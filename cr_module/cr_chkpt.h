@@ -59,6 +59,8 @@ struct cr_chkpt_req {
 	struct cr_shared sh;
 	wait_queue_head_t wq;
 	struct delayed_work timer;	/* --time: gives the request up */
+	struct task_struct *writer;	/* in cr_write_turn(), under lock */
+	struct callback_head kick;	/* wakes the writer when it ends */
 	spinlock_t lock;		/* state and st */
 	int state;
 	struct cr_status st;

@@ -8,7 +8,8 @@
 #    checkpoint with --kill works and restarts.
 # 2. A 200 MiB target (mem_checksum) with --time 1: the write, which takes
 #    seconds under TCG, is cut short (to stdout: the bytes stop growing; to
-#    a file: it is removed); the target's memory is intact.
+#    a file: it is removed; into a FIFO nobody reads: the sleeping write
+#    wakes up); the target's memory is intact.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -69,6 +70,13 @@ echo "$size bytes written"
 [ $size -lt $((200 << 20)) ] || fail "the whole memory was written"
 sleep 1
 [ $(stat -c %s $d/part) -eq $size ] || fail "the writing went on"
+
+step "200 MiB into a FIFO nobody reads, --time 2 --kill"
+# The write sleeps once the pipe is full: the timeout must wake it.
+mkfifo $d/fifo
+exec 3<> $d/fifo
+timed_out 2 --kill -f $d/fifo
+exec 3<&-
 
 step "200 MiB, --time 1 --kill, to a file"
 timed_out 1 --kill -f $d/mem.ctx
