@@ -149,7 +149,7 @@ typedef struct cr_checkpoint_args {
 	pid_t cr_target;	/* 0: the caller's own pid, pgid or sid */
 	int cr_fd;		/* destination, open for writing; must be set */
 	int cr_signal;		/* sent to the targets afterwards, or 0 */
-	unsigned int cr_timeout; /* seconds, then ETIMEDOUT; 0: no limit */
+	unsigned int cr_timeout; /* seconds, then ETIMEDOUT; 0: none */
 	unsigned int cr_flags;	/* CR_CHKPT_* */
 } cr_checkpoint_args_t;
 

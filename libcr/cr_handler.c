@@ -220,13 +220,12 @@ static void cri_run_checkpoint(void)
 		.tab = &cri_thread_cbs,
 		.end = cri_thread_group_end,
 	};
-
 	int r;
 
-	cri_cs_block();
-	cri_lock();
 	/* Threads the last round did not hold may still be in their hooks. */
 	cri_round_wait();
+	cri_cs_block();
+	cri_lock();
 	cri_nsig = 0;
 	atomic_store(&cri_state, CR_STATE_ACTIVE);
 	cri_get_info();
