@@ -60,6 +60,36 @@ int cr_chkpt_reap(struct cr_chkpt_req *req)
 	return cr_chkpt_done(req) ? req->st.result : -EAGAIN;
 }
 
+/* The reference and module count of the timer, or of a kick. */
+static void cr_timer_put(struct cr_chkpt_req *req)
+{
+	cr_chkpt_put(req);
+	module_put(THIS_MODULE);
+}
+
+static void cr_kicked(struct callback_head *cb)
+{
+	cr_timer_put(container_of(cb, struct cr_chkpt_req, kick));
+}
+
+/*
+ * A write asleep (into a pipe nobody reads) wakes up as for a signal, and
+ * the writer stops; the task work itself has nothing more to do.  Under
+ * req->lock, which keeps the writer in its write.
+ */
+static void cr_kick_writer(struct cr_chkpt_req *req)
+{
+	struct task_struct *t = req->writer;
+
+	if (!t || t == current)
+		return;
+	kref_get(&req->ref);
+	__module_get(THIS_MODULE);
+	init_task_work(&req->kick, cr_kicked);
+	if (task_work_add(t, &req->kick, TWA_SIGNAL))
+		cr_kicked(&req->kick);
+}
+
 /* Ends the request once, with its first result; wakes every waiter. */
 static void cr_chkpt_finish(struct cr_chkpt_req *req, int err,
 			    const struct cr_status *st)
@@ -70,11 +100,15 @@ static void cr_chkpt_finish(struct cr_chkpt_req *req, int err,
 		if (st)
 			req->st = *st;
 		req->st.result = err;
+		WRITE_ONCE(req->s.stop, true);
+		cr_kick_writer(req);
 	}
 	spin_unlock(&req->lock);
 	spin_lock(&cr_busy_lock);
 	list_del_init(&req->busy);
 	spin_unlock(&cr_busy_lock);
+	if (cancel_delayed_work(&req->timer))
+		cr_timer_put(req);
 	wake_up_all(&req->wq);
 }
 
@@ -297,25 +331,13 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	return pc->cwd ? 0 : -ENOMEM;
 }
 
-static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
-			struct cr_status *st)
+/* This process's turn on the stream: the file's head first, its end last. */
+static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			 struct cr_status *st)
 {
 	bool first = pc->index == 0, last = pc->index == req->nprocs - 1;
-	int err;
+	int err = 0;
 
-	if (cr_chkpt_wait(req, cr_proc_saved, pc, MAX_SCHEDULE_TIMEOUT) < 0)
-		return -EINTR;
-	if (cr_chkpt_done(req))
-		return 0;
-	err = cr_describe(req, pc, st);
-	if (err)
-		return err;
-	atomic_inc(&req->described);
-	wake_up_all(&req->wq);
-	if (cr_chkpt_wait(req, cr_my_turn, pc, MAX_SCHEDULE_TIMEOUT) < 0)
-		return -EINTR;
-	if (cr_chkpt_done(req))
-		return 0;
 	/* What cannot be saved is refused before anything is written. */
 	if (first) {
 		cr_settle_zombies(req);
@@ -335,6 +357,41 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_write_end(&req->s);
 	if (last && !err && (req->args.flags & CR_CHKPT_SYNC))
 		err = vfs_fsync(req->out, 0);
+	return err;
+}
+
+/* Names the thread writing, for cr_kick_writer(); false if it is over. */
+static bool cr_set_writer(struct cr_chkpt_req *req, struct task_struct *t)
+{
+	bool running;
+
+	spin_lock(&req->lock);
+	running = req->state == CR_REQ_RUNNING;
+	req->writer = running ? t : NULL;
+	spin_unlock(&req->lock);
+	return running;
+}
+
+static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			struct cr_status *st)
+{
+	int err;
+
+	if (cr_chkpt_wait(req, cr_proc_saved, pc, MAX_SCHEDULE_TIMEOUT) < 0)
+		return -EINTR;
+	if (cr_chkpt_done(req))
+		return 0;
+	err = cr_describe(req, pc, st);
+	if (err)
+		return err;
+	atomic_inc(&req->described);
+	wake_up_all(&req->wq);
+	if (cr_chkpt_wait(req, cr_my_turn, pc, MAX_SCHEDULE_TIMEOUT) < 0)
+		return -EINTR;
+	if (!cr_set_writer(req, current))
+		return 0;
+	err = cr_write_turn(req, pc, st);
+	cr_set_writer(req, NULL);
 	if (err)
 		return cr_fail(st, err, "writing the context file");
 	WRITE_ONCE(req->turn, pc->index + 1);
@@ -365,7 +422,8 @@ static void cr_release_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 {
 	struct cr_proc_ctx *pc = ctx->proc;
-	unsigned long timeout = msecs_to_jiffies(req->args.timeout_ms);
+	unsigned long timeout = req->args.timeout_ms ? MAX_SCHEDULE_TIMEOUT :
+				msecs_to_jiffies(CR_DEFAULT_TIMEOUT_MS);
 	bool dumper = atomic_inc_return(&pc->arrived) == 1;
 	struct cr_status st = { 0 };
 	long left;
@@ -510,17 +568,46 @@ void cr_chkpt_abort(struct cr_chkpt_req *req, int err)
 }
 
 /*
- * The requester closed its fd (it was killed, say): nobody will take the
- * file, so the checkpoint is abandoned and the targets go on unsignalled.
+ * The checkpoint is abandoned: threads waiting in it go on, a write stops
+ * at its next chunk, and the targets get no post-checkpoint signal.
  */
-void cr_chkpt_cancel(struct cr_chkpt_req *req)
+static void cr_chkpt_give_up(struct cr_chkpt_req *req, int err,
+			     const char *why)
 {
 	struct cr_status st = { 0 };
 
 	if (cr_chkpt_done(req))
 		return;
-	cr_fail(&st, -EINTR, "the requester went away");
-	cr_chkpt_finish(req, -EINTR, &st);
+	cr_fail(&st, err, "%s", why);
+	cr_chkpt_finish(req, err, &st);
+}
+
+/* The requester closed its fd (it was killed, say): nobody takes the file. */
+void cr_chkpt_cancel(struct cr_chkpt_req *req)
+{
+	cr_chkpt_give_up(req, -EINTR, "the requester went away");
+}
+
+/* cr_checkpoint --time: the whole checkpoint did not end in time. */
+static void cr_chkpt_expire(struct work_struct *w)
+{
+	struct cr_chkpt_req *req = container_of(to_delayed_work(w),
+						struct cr_chkpt_req, timer);
+
+	cr_chkpt_give_up(req, -ETIMEDOUT,
+			 "the checkpoint did not end in the time given");
+	cr_timer_put(req);
+}
+
+/* The timer holds the request and the module until it runs or is cancelled. */
+static void cr_chkpt_arm(struct cr_chkpt_req *req)
+{
+	if (!req->args.timeout_ms)
+		return;
+	kref_get(&req->ref);
+	__module_get(THIS_MODULE);
+	schedule_delayed_work(&req->timer,
+			      msecs_to_jiffies(req->args.timeout_ms));
 }
 
 static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
@@ -530,8 +617,6 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 	if (a->signal >= _NSIG || a->flags & ~(CR_CHKPT_SAVE_ALL | CR_CHKPT_SYNC |
 						  CR_CHKPT_SOCK_CLOSED))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
-	if (!a->timeout_ms)
-		a->timeout_ms = CR_DEFAULT_TIMEOUT_MS;
 	return 0;
 }
 
@@ -567,6 +652,7 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 		return cr_fail(&req->st, -EBUSY,
 			       "pid %d is already being checkpointed",
 			       req->args.target);
+	cr_chkpt_arm(req);
 	cr_queue_works(req);
 	cr_wake_stopped(req);
 	return 0;
@@ -585,6 +671,7 @@ long cr_chkpt_request(struct file *ctrl, void __user *uarg,
 	kref_init(&req->ref);
 	INIT_LIST_HEAD(&req->busy);
 	init_waitqueue_head(&req->wq);
+	INIT_DELAYED_WORK(&req->timer, cr_chkpt_expire);
 	spin_lock_init(&req->lock);
 	cr_shared_init(&req->sh);
 	req->requester = task_tgid_vnr(current);

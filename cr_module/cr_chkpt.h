@@ -3,6 +3,8 @@
 #ifndef CR_CHKPT_H
 #define CR_CHKPT_H
 
+#include <linux/workqueue.h>
+
 #include "cr_internal.h"
 
 struct cr_chkpt_req;
@@ -56,6 +58,9 @@ struct cr_chkpt_req {
 	struct cr_stream s;
 	struct cr_shared sh;
 	wait_queue_head_t wq;
+	struct delayed_work timer;	/* --time: gives the request up */
+	struct task_struct *writer;	/* in cr_write_turn(), under lock */
+	struct callback_head kick;	/* wakes the writer when it ends */
 	spinlock_t lock;		/* state and st */
 	int state;
 	struct cr_status st;

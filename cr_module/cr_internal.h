@@ -26,6 +26,7 @@ struct cr_stream {
 	u64 nrecords;
 	struct cr_rec peek;	/* read ahead by cr_peek_type() */
 	bool peeked;
+	bool stop;		/* the request ended: write no more */
 };
 
 /* cr_io.c */

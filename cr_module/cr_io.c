@@ -53,13 +53,19 @@ static void cr_sigpipe_release(const sigset_t *saved, bool pending,
 	spin_unlock_irq(&current->sighand->siglock);
 }
 
+/* A request that ended (timeout, requester gone) cuts a write short. */
+static int cr_write_stopped(struct cr_stream *s)
+{
+	return READ_ONCE(s->stop) ? -EINTR : 0;
+}
+
 int cr_write_raw(struct cr_stream *s, const void *buf, size_t len)
 {
 	sigset_t saved;
 	bool pending = cr_sigpipe_hold(&saved);
 	ssize_t n = 0;
 
-	while (len) {
+	while (len && !(n = cr_write_stopped(s))) {
 		n = kernel_write(s->file, buf, len, &s->file->f_pos);
 		if (n <= 0)
 			break;
@@ -87,7 +93,7 @@ int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
 		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
 	iov_iter_bvec(&it, ITER_SOURCE, bv, n, (size_t)n * PAGE_SIZE);
 	pending = cr_sigpipe_hold(&saved);
-	while (iov_iter_count(&it)) {
+	while (iov_iter_count(&it) && !(ret = cr_write_stopped(s))) {
 		file_start_write(s->file);
 		ret = vfs_iter_write(s->file, &it, &s->file->f_pos, 0);
 		file_end_write(s->file);

@@ -47,7 +47,7 @@ struct cr_chkpt_args {
 	__u32 scope;		/* enum cr_scope */
 	__s32 fd;		/* destination, open for writing */
 	__u32 signal;		/* sent to the targets after success, or 0 */
-	__u32 timeout_ms;	/* 0: the module's default */
+	__u32 timeout_ms;	/* limit of the whole request; 0: none */
 	__u32 flags;		/* CR_CHKPT_* */
 };
 

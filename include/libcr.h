@@ -11,13 +11,22 @@
  * blocked) that waits for checkpoints covering the process.  When one
  * comes it waits until no thread is inside a critical section, runs the
  * thread-context callbacks, and, from the innermost cr_checkpoint(), sends
- * every thread that called cr_init() the signal SIGRTMAX (BLCR's
- * CR_SIGNUM); those threads run their signal-context callbacks in the
- * handler, newest first.  When all of them wait in their innermost
- * cr_checkpoint(), the process is saved; every cr_checkpoint() then
- * returns 0, or later a positive value in a process restarted from that
- * checkpoint.  Programs that call cr_init() must leave SIGRTMAX alone and
- * unblocked in those threads.
+ * the other threads the signal SIGRTMAX (BLCR's CR_SIGNUM): those that
+ * called cr_init() run their signal-context callbacks in the handler,
+ * newest first; the others just wait there.  When all of them wait, the
+ * process is saved; every cr_checkpoint() then returns 0, or later a
+ * positive value in a process restarted from that checkpoint.  Then each
+ * thread runs its hook (CR_HOOK_*_SIGNAL_CONTEXT, *_THREAD_CONTEXT in the
+ * libcr thread, *_NO_CALLBACKS in threads without cr_init()) and, as in
+ * BLCR, waits if its hold flags cover what happened (CR_HOLD_CONT after a
+ * checkpoint it goes on from, or one that failed; CR_HOLD_RSTRT after a
+ * restart) until every thread, the libcr thread included, has run its
+ * callbacks and hook.  A thread's flags are its cr_hold_ctrl(
+ * CR_HOLD_SCOPE_THREAD) value, which defaults to CR_HOLD_DFLT: the
+ * CR_HOLD_SCOPE_INIT value (default CR_HOLD_BOTH); threads without
+ * cr_init() have the CR_HOLD_SCOPE_UNINIT value (default CR_HOLD_BOTH).
+ * Programs that call cr_init() must leave SIGRTMAX alone (its handler
+ * installed) and unblocked in the threads that called it.
  *
  * Manual: libcr(3) and the pages it names.
  *
@@ -27,10 +36,11 @@
  *    installed one): the restarted processes are children of a cr_restart
  *    process, the caller's child, which exits as the leader does and is
  *    the caller's to reap.  cr_relocate fails with ENOSYS.
- *  - cr_hold_ctrl() records its values but threads are never held: each
- *    resumes as soon as its own callbacks are done.
- *  - The *_NO_CALLBACKS hooks never run: threads that did not call
- *    cr_init() are not interrupted at all.
+ *  - BLCR's module unblocked CR_SIGNUM in every thread.  Here a thread
+ *    without cr_init() that blocks SIGRTMAX when the checkpoint comes is
+ *    not interrupted: it is saved where it is, runs no *_NO_CALLBACKS
+ *    hook and is not held.  One must not block SIGRTMAX between that
+ *    check and the signal (the checkpoint would wait for it).
  *  - struct cr_checkpoint_info's dest and struct cr_restart_info's src are
  *    "" and cr_restart_info's requester is 0: the module does not say.
  */
@@ -144,7 +154,7 @@ typedef struct cr_checkpoint_args {
 	pid_t cr_target;	/* 0: the caller's own pid, pgid or sid */
 	int cr_fd;		/* destination, open for writing; must be set */
 	int cr_signal;		/* sent to the targets afterwards, or 0 */
-	unsigned int cr_timeout; /* seconds, 0: the module's default */
+	unsigned int cr_timeout; /* seconds, then ETIMEDOUT; 0: none */
 	unsigned int cr_flags;	/* CR_CHKPT_* */
 } cr_checkpoint_args_t;
 
@@ -205,7 +215,7 @@ enum {
 typedef enum {
 	CR_HOOK_CONT_SIGNAL_CONTEXT = 0, /* in a thread that called cr_init */
 	CR_HOOK_CONT_THREAD_CONTEXT,	/* in the libcr thread */
-	CR_HOOK_CONT_NO_CALLBACKS,	/* never run, see above */
+	CR_HOOK_CONT_NO_CALLBACKS,	/* in a thread without cr_init */
 	CR_HOOK_RSTRT_SIGNAL_CONTEXT,
 	CR_HOOK_RSTRT_THREAD_CONTEXT,
 	CR_HOOK_RSTRT_NO_CALLBACKS,
@@ -346,7 +356,10 @@ const char *cr_strerror(int errnum);
 /* Like signal(): returns the previous hook, or CR_HOOK_FN_ERROR. */
 cr_hook_fn_t cr_register_hook(cr_hook_event_t event, cr_hook_fn_t hook_fn);
 
-/* Reads or sets a CR_HOLD_* value; returns the previous one, or -1. */
+/*
+ * Reads or sets a scope's CR_HOLD_* value (see above); returns the
+ * previous one, or -1.  Only CR_HOLD_SCOPE_THREAD takes CR_HOLD_DFLT.
+ */
 int cr_hold_ctrl(int scope, int flags);
 
 /* Keep the thread's libcr data for other TLS destructors; return the

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Process and thread state: cr_init(), the registry of threads that called
- * it, their client ids, hold flags and persistence counts, cr_status().
+ * it, their client ids, hold flags (cr_hold_ctrl()) and persistence
+ * counts, cr_status().
  */
 #include <errno.h>
 #include <pthread.h>
@@ -153,7 +154,18 @@ static atomic_int *cri_hold_var(int scope)
 	return NULL;
 }
 
-/* Recorded for compatibility only: threads are never held (libcr.h). */
+/* The hold barrier that applies to t, or to a thread without cr_init(). */
+int cri_hold_flags(struct cri_thread *t)
+{
+	int flags;
+
+	if (!t)
+		return atomic_load(&cri_hold_uninit);
+	flags = atomic_load(&t->hold);
+	return flags == CR_HOLD_DFLT ? atomic_load(&cri_hold_init) : flags;
+}
+
+/* Read by each thread as it ends its part in a checkpoint (cr_handler.c). */
 int cr_hold_ctrl(int scope, int flags)
 {
 	atomic_int *v;

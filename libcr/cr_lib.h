@@ -72,6 +72,7 @@ void cri_lock(void);
 void cri_unlock(void);
 int cri_fail(int err);
 struct cri_thread *cri_need_init(void);
+int cri_hold_flags(struct cri_thread *t);
 
 /* cr_callbacks.c */
 extern struct cri_cb_table cri_thread_cbs;

@@ -153,14 +153,6 @@ static void check_results(void)
 	CHECK(hooks[CR_HOOK_RSTRT_SIGNAL_CONTEXT] == 3);
 }
 
-static void touch(const char *out, const char *suffix)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s.%s", out, suffix);
-	lt_touch(path);
-}
-
 int main(int argc, char **argv)
 {
 	pthread_t th[2];
@@ -178,11 +170,7 @@ int main(int argc, char **argv)
 	pthread_create(&th[0], NULL, worker, (void *)(long)CB_SIG1);
 	pthread_create(&th[1], NULL, worker, (void *)(long)CB_SIG2);
 	CHECK(lt_wait(ready, 10));
-	lt_msleep(300);		/* the libcr thread waits in the module */
-	touch(argv[1], "ready");
-	if (CHECK(lt_wait(continued, 120)))
-		touch(argv[1], "cont");
-	CHECK(lt_wait(restarted, 240));
+	lt_two_checkpoints(argv[1], continued, restarted);
 	stop = true;
 	pthread_join(th[0], NULL);
 	pthread_join(th[1], NULL);

@@ -62,6 +62,24 @@ void lt_touch(const char *path)
 		close(fd);
 }
 
+static void lt_touch_suffix(const char *out, const char *suffix)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s.%s", out, suffix);
+	lt_touch(path);
+}
+
+void lt_two_checkpoints(const char *out, bool (*continued)(void),
+			bool (*restarted)(void))
+{
+	lt_msleep(300);		/* the libcr thread waits in the module */
+	lt_touch_suffix(out, "ready");
+	if (CHECK(lt_wait(continued, 120)))
+		lt_touch_suffix(out, "cont");
+	CHECK(lt_wait(restarted, 240));
+}
+
 /* Written under a temporary name: the test script waits for path. */
 int lt_report(const char *path)
 {

@@ -18,6 +18,14 @@ bool lt_wait(bool (*cond)(void), int secs);
 void lt_touch(const char *path);
 /* Checkpoints pid's tree into fd, SIGKILL afterwards: the request's result. */
 int lt_request_kill(pid_t pid, int fd, cr_checkpoint_handle_t *h);
+/*
+ * The two checkpoints of a libcr_*.sh test: the first one the program
+ * goes on from, the second one it is killed by and restarted from.
+ * Writes OUT.ready, waits for continued(), writes OUT.cont, then waits
+ * for restarted().
+ */
+void lt_two_checkpoints(const char *out, bool (*continued)(void),
+			bool (*restarted)(void));
 /* Writes "OK" or the failed checks to path; returns the exit status. */
 int lt_report(const char *path);
 
