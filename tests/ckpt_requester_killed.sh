@@ -1,7 +1,8 @@
 # The requester (cr_checkpoint) is killed with SIGKILL while the module
 # writes a 128 MiB target: the checkpoint is abandoned, and although it
 # asked for --kill the target lives on, is not left stopped nor inside the
-# module (its module references go), and its memory is intact.  Then a
+# module (its module references go), and its memory is intact; no file is
+# left (the file is unnamed, O_TMPFILE, until complete).  Then a
 # checkpoint of the same target works and its context restarts.
 . "$CR_TESTS/lib.sh"
 
@@ -10,7 +11,7 @@ trap 'rm -rf $d' EXIT
 refs0=$(module_refs)
 start_ready $d "$CR_TESTS/cmd/mem_checksum" 128
 
-for delay in 0 0.3 1; do
+for delay in 0 0.3 0.6; do
 	step "cr_checkpoint killed ${delay}s into the writing"
 	ckpt_bg $d/ctx --kill $pid
 	sleep $delay
@@ -23,6 +24,7 @@ for delay in 0 0.3 1; do
 	refs_back $refs0
 	not_stopped $pid
 	[ ! -e $d/ctx ] || fail "a context file appeared"
+	[ ! -e $d/.ctx.tmp ] || fail "the killed requester left its temporary file"
 	echo "the target lives on"
 done
 

@@ -313,8 +313,13 @@ not_stopped() {
 }
 
 # ckpt_writing CTX CPID: cr_checkpoint CPID has begun to write CTX (its
-# temporary file has bytes), or has ended.
+# unnamed file in CTX's directory, or its temporary file, has bytes), or
+# has ended.
 ckpt_writing() {
+	local f
+	for f in /proc/$2/fd/*; do
+		[[ $(readlink $f) == "${1%/*}/#"* ]] && [ -s $f ] && return 0
+	done
 	[ -s "${1%/*}/.${1##*/}.tmp" ] || ! kill -0 $2 2> /dev/null
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -131,6 +132,7 @@ static int open_in_place(struct cr_outfile *f)
 int cr_outfile_open(struct cr_outfile *f, const char *path)
 {
 	char dir[4096], base[4096];
+	const char *d;
 	int n;
 
 	f->direct = false;
@@ -144,10 +146,15 @@ int cr_outfile_open(struct cr_outfile *f, const char *path)
 		return open_in_place(f);
 	snprintf(dir, sizeof(dir), "%s", path);
 	snprintf(base, sizeof(base), "%s", path);
-	n = snprintf(f->tmp, sizeof(f->tmp), "%s/.%s.tmp", dirname(dir),
-		     basename(base));
+	d = dirname(dir);
+	n = snprintf(f->tmp, sizeof(f->tmp), "%s/.%s.tmp", d, basename(base));
 	if (n >= (int)sizeof(f->tmp))
 		return -ENAMETOOLONG;
+	/* Named only once complete; a file system without it gets .tmp. */
+	f->fd = open(d, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0400);
+	f->unnamed = f->fd >= 0;
+	if (f->unnamed)
+		return 0;
 	unlink(f->tmp);
 	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY |
 		     O_CLOEXEC, 0400);
@@ -208,6 +215,17 @@ static int backup_old(const struct cr_outfile *f)
 	return -EEXIST;
 }
 
+/* The O_TMPFILE file, complete, as f->tmp (then renamed as a named one). */
+static int name_unnamed(struct cr_outfile *f)
+{
+	char proc[64];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
+	unlink(f->tmp);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, f->tmp, AT_SYMLINK_FOLLOW) < 0 ?
+	       -errno : 0;
+}
+
 /*
  * Puts a complete file in place (renamed over the old one, which --backup
  * keeps first), or removes an incomplete one.
@@ -222,6 +240,8 @@ int cr_outfile_close(struct cr_outfile *f, bool keep, bool sync)
 		return close(f->fd) < 0 && keep ? -errno : 0;
 	if (keep && sync && fsync(f->fd) < 0)
 		err = -errno;
+	if (keep && !err && f->unnamed)
+		err = name_unnamed(f);
 	if (close(f->fd) < 0 && !err)
 		err = -errno;
 	if (keep && !err && f->policy == CR_BACKUP)

@@ -29,6 +29,7 @@ enum cr_clobber {
 struct cr_outfile {
 	int fd;
 	bool direct;
+	bool unnamed;		/* O_TMPFILE: a killed writer leaves nothing */
 	enum cr_clobber policy;
 	const char *backup;	/* CR_BACKUP's name, NULL for FILE.~N~ */
 	char path[4096];

@@ -341,7 +341,12 @@ static int run_pairs(void)
 	return 0;
 }
 
-static int run_outside(void)
+/*
+ * fd 10: a stream socket whose peer (fd 11) is held by an orphaned
+ * grandchild, outside the parent's tree, which first sends hello (if
+ * not NULL), then echoes until the parent is done.
+ */
+static void outside_peer(const char *hello)
 {
 	pid_t kid;
 	char c;
@@ -350,12 +355,12 @@ static int run_outside(void)
 	kid = fork();
 	if (kid < 0)
 		die("fork");
-	/* A grandchild, orphaned: outside the parent's tree. */
-	if (!kid && fork()) {
+	if (!kid && fork())
 		_exit(0);
-	} else if (!kid) {
+	if (!kid) {
 		close(10);
-		/* Echo until the parent is done. */
+		if (hello && write(11, hello, strlen(hello)) < 0)
+			_exit(1);
 		while (read(11, &c, 1) == 1)
 			if (write(11, &c, 1) != 1)
 				_exit(1);
@@ -363,6 +368,13 @@ static int run_outside(void)
 	}
 	close(11);
 	waitpid(kid, NULL, 0);
+}
+
+static int run_outside(void)
+{
+	char c;
+
+	outside_peer(NULL);
 	cr_ready_wait_go(dir);
 	if (write(10, "e", 1) != 1 || read(10, &c, 1) != 1 || c != 'e')
 		BAD("the pair does not work after the refusal");
@@ -373,27 +385,9 @@ static int run_outside(void)
 /* The peer outside says hello; after restart: hello, then EOF. */
 static int run_outside_closed(void)
 {
-	pid_t kid;
 	int q = 0;
 
-	pair(SOCK_STREAM, 10, 11);
-	kid = fork();
-	if (kid < 0)
-		die("fork");
-	if (!kid && fork()) {
-		_exit(0);
-	} else if (!kid) {
-		char c;
-
-		close(10);
-		if (write(11, "hello", 5) != 5)
-			_exit(1);
-		while (read(11, &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(11);
-	waitpid(kid, NULL, 0);
+	outside_peer("hello");
 	while (ioctl(10, SIOCINQ, &q) || q < 5)
 		usleep(10000);
 	cr_ready_wait_go(dir);
