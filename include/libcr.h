@@ -35,7 +35,7 @@
  *  - Restart requests run the cr_restart tool ($CR_RESTART, else the
  *    installed one): the restarted processes are children of a cr_restart
  *    process, the caller's child, which exits as the leader does and is
- *    the caller's to reap.  cr_relocate fails with ENOSYS.
+ *    the caller's to reap.
  *  - BLCR's module unblocked CR_SIGNUM in every thread.  Here a thread
  *    without cr_init() that blocks SIGRTMAX when the checkpoint comes is
  *    not interrupted: it is saved where it is, runs no *_NO_CALLBACKS

@@ -53,25 +53,63 @@ int cri_init_restart_args_t(cr_version_t version, cr_restart_args_t *args)
 /* 0, or the errno that refuses the args. */
 static int cri_rstrt_check(const cr_restart_args_t *args)
 {
+	unsigned int i;
+
 	if (args->cr_version != CR_RESTART_ARGS_VERSION ||
 	    (args->cr_flags & ~(CR_RSTRT_ASYNC_ERR | CR_RSTRT_RESTORE_PID |
 				CR_RSTRT_RESTORE_PGID |
 				CR_RSTRT_RESTORE_SID)) ||
 	    args->cr_signal < 0 || args->cr_signal >= NSIG)
 		return EINVAL;
-	if (args->cr_relocate && args->cr_relocate->count)
-		return args->cr_relocate->count > CR_MAX_RSTRT_RELOC ?
-		       EINVAL : ENOSYS;
+	for (i = 0; args->cr_relocate && i < args->cr_relocate->count; i++)
+		if (i == CR_MAX_RSTRT_RELOC ||
+		    !args->cr_relocate->path[i].oldpath ||
+		    !args->cr_relocate->path[i].newpath)
+			return EINVAL;
 	if (args->cr_fd < 0 || fcntl(args->cr_fd, F_GETFD) < 0)
 		return EBADF;
 	return 0;
 }
 
-/* cr_restart's arguments, in nums (room for the numbers) and argv. */
-static void cri_rstrt_argv(const cr_restart_args_t *args, int report,
-			   char nums[3][16], char **argv)
+/* The options, the relocations' two each, and the NULL. */
+#define CRI_RSTRT_ARGV	(16 + 2 * CR_MAX_RSTRT_RELOC)
+
+/* OLD=NEW, with '=' and '\\' escaped as cr_restart --relocate reads them. */
+static char *cri_reloc_arg(const struct cr_rstrt_relocate_pair *p)
 {
-	unsigned int flags = args->cr_flags;
+	char *arg = malloc(2 * (strlen(p->oldpath) + strlen(p->newpath)) + 2);
+	char *d = arg;
+	const char *s;
+	int side;
+
+	for (side = 0; arg && side < 2; side++) {
+		for (s = side ? p->newpath : p->oldpath; *s; s++) {
+			if (*s == '=' || *s == '\\')
+				*d++ = '\\';
+			*d++ = *s;
+		}
+		*d++ = side ? '\0' : '=';
+	}
+	return arg;
+}
+
+/* Frees the relocations of an argv made by cri_rstrt_argv(). */
+static void cri_rstrt_argv_free(char **argv)
+{
+	for (; *argv; argv++)
+		if (!strcmp(*argv, "--relocate"))
+			free(*++argv);
+}
+
+/*
+ * cr_restart's arguments, in nums (room for the numbers) and argv (room
+ * for CRI_RSTRT_ARGV): 0, or ENOMEM.
+ */
+static int cri_rstrt_argv(const cr_restart_args_t *args, int report,
+			  char nums[3][16], char **argv)
+{
+	const struct cr_rstrt_relocate *reloc = args->cr_relocate;
+	unsigned int flags = args->cr_flags, i;
 	int n = 0;
 
 	argv[n++] = "cr_restart";
@@ -94,6 +132,15 @@ static void cri_rstrt_argv(const cr_restart_args_t *args, int report,
 		argv[n++] = nums[2];
 	}
 	argv[n] = NULL;
+	for (i = 0; reloc && i < reloc->count; i++) {
+		argv[n + 1] = cri_reloc_arg(&reloc->path[i]);
+		if (!argv[n + 1])
+			return ENOMEM;
+		argv[n] = "--relocate";
+		n += 2;
+		argv[n] = NULL;
+	}
+	return 0;
 }
 
 /*
@@ -119,8 +166,8 @@ int cr_request_restart(cr_restart_args_t *args, cr_restart_handle_t *handle)
 {
 	const char *path = secure_getenv("CR_RESTART");
 	struct cri_rstrt *r;
+	char *argv[CRI_RSTRT_ARGV] = { NULL };
 	char nums[3][16];
-	char *argv[16];
 	int err, p[2];
 
 	if (!args || !handle)
@@ -137,13 +184,16 @@ int cr_request_restart(cr_restart_args_t *args, cr_restart_handle_t *handle)
 		free(r);
 		return -1;
 	}
-	cri_rstrt_argv(args, p[1], nums, argv);
-	r->child = fork();
-	if (r->child == 0)
-		cri_rstrt_exec(path, args->cr_fd, p[1], argv);
-	err = errno;
+	err = cri_rstrt_argv(args, p[1], nums, argv);
+	if (!err) {
+		r->child = fork();
+		if (r->child == 0)
+			cri_rstrt_exec(path, args->cr_fd, p[1], argv);
+		err = r->child < 0 ? errno : 0;
+	}
+	cri_rstrt_argv_free(argv);
 	close(p[1]);
-	if (r->child < 0) {
+	if (err) {
 		close(p[0]);
 		free(r);
 		return cri_fail(err);

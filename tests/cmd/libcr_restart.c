@@ -8,8 +8,9 @@
  * counter does (STATUS).  Then a file that is not a context
  * gives its error through cr_reap_restart(), and spent or bad handles are
  * refused.  The caller checks the counter's output.  Writes OUT ("OK" or
- * the failures).
- * Usage: libcr_restart PID CTX BADFILE STATUS OUT
+ * the failures).  The counter's directory FROM is renamed TO before the
+ * restart, which cr_relocate maps back.
+ * Usage: libcr_restart PID CTX BADFILE STATUS OUT FROM TO
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,7 +65,15 @@ static bool checkpoint(pid_t pid, const char *path)
 	return ok;
 }
 
-/* A restart request for path (its fd closed once requested). */
+static struct {
+	struct cr_rstrt_relocate r;
+	struct cr_rstrt_relocate_pair pair[1];
+} reloc;
+
+/*
+ * A restart request for path (its fd closed once requested), with the
+ * relocations in reloc.
+ */
 static int request(const char *path, int sig, cr_restart_handle_t *h)
 {
 	cr_restart_args_t args;
@@ -72,6 +81,7 @@ static int request(const char *path, int sig, cr_restart_handle_t *h)
 
 	CHECK(cr_initialize_restart_args_t(&args) == 0);
 	args.cr_signal = sig;
+	args.cr_relocate = &reloc.r;
 	args.cr_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (!CHECK(args.cr_fd >= 0))
 		return -1;
@@ -137,20 +147,31 @@ int main(int argc, char **argv)
 	cr_restart_handle_t h;
 	pid_t pid;
 
-	if (argc != 6) {
-		fprintf(stderr,
-			"usage: libcr_restart PID CTX BADFILE STATUS OUT\n");
+	if (argc != 8) {
+		fprintf(stderr, "usage: libcr_restart PID CTX BADFILE STATUS "
+			"OUT FROM TO\n");
 		return 2;
 	}
 	pid = atoi(argv[1]);
 	counter = pid;
 	/* its pid is free again once the shell has reaped it */
-	if (checkpoint(pid, argv[2]) && CHECK(lt_wait(counter_gone, 30)))
+	if (checkpoint(pid, argv[2]) && CHECK(lt_wait(counter_gone, 30)) &&
+	    CHECK(rename(argv[6], argv[7]) == 0)) {
+		reloc.pair[0].oldpath = argv[6];
+		reloc.pair[0].newpath = argv[7];
+		reloc.r.count = 1;
 		restart_counter(pid, argv[2], atoi(argv[4]));
+		reloc.r.count = 0;
+	}
 	restart_bad(argv[3]);
 	CHECK(cr_initialize_restart_args_t(&args) == 0);
 	args.cr_fd = 0;
 	args.cr_signal = NSIG;
+	CHECK(cr_request_restart(&args, &h) == -1 && errno == EINVAL);
+	args.cr_signal = 0;
+	args.cr_relocate = &reloc.r;
+	reloc.r.count = 1;
+	reloc.pair[0].newpath = NULL;
 	CHECK(cr_request_restart(&args, &h) == -1 && errno == EINVAL);
 	return lt_report(argv[5]);
 }
