@@ -203,6 +203,7 @@ void cr_release_socks(struct cr_shared *sh);
 int cr_read_ptimers(struct cr_stream *s, struct cr_shared *sh,
 		    struct cr_status *st);
 long cr_copy_ptimers(struct cr_shared *sh, void __user *uarg);
+int cr_load_ptimers(struct cr_shared *sh, pid_t pid, struct cr_status *st);
 
 int cr_event_kind(struct file *f);
 int cr_note_event(struct cr_shared *sh, struct file *f, unsigned int fd,

@@ -8,7 +8,10 @@
  * timer_create(), which hands out ids in sequence in a new process, and
  * arms them, all signals blocked, before it enters the module: a timer
  * that expires during the restore has its signal pending when the
- * program's mask comes back.
+ * program's mask comes back.  Then the module puts back the overrun
+ * count timer_getoverrun() showed, which no system call sets.  A periodic
+ * timer whose signal was still queued comes back armed for its next
+ * period, and the queued signal from the saved queue.
  *
  * Relative timers resume with the time they had left; a CLOCK_REALTIME
  * timer armed with TIMER_ABSTIME keeps its deadline.  An absolute timer on
@@ -38,26 +41,36 @@ static bool cr_ptimer_clock_ok(s32 clock)
 /*
  * The time left, as timer_gettime() computes it, without touching the
  * timer: a periodic timer whose expiry passed (its signal is still
- * queued, or the timer is SIGEV_NONE) is due one period later, counting
- * the periods it missed as overruns.
+ * queued, or the timer is SIGEV_NONE) is due at its next period.
  */
-static s64 cr_ptimer_left(struct k_itimer *t, ktime_t now, s64 *overrun)
+static s64 cr_ptimer_left(struct k_itimer *t, ktime_t now)
 {
 	struct hrtimer *h = &t->it.real.timer;
 	bool none = t->it_sigev_notify == CR_PT_NONE;
-	s64 left, iv = ktime_to_ns(t->it_interval), missed;
+	s64 left, iv = ktime_to_ns(t->it_interval);
 
 	if (!iv && !t->it_active && !none)
 		return 0;
 	left = ktime_to_ns(ktime_sub(hrtimer_get_expires(h), now));
-	if (left <= 0 && iv) {
-		missed = div64_s64(-left, iv) + 1;
-		*overrun += missed;
-		left += missed * iv;
-	}
+	if (left <= 0 && iv)
+		left += (div64_s64(-left, iv) + 1) * iv;
 	if (left <= 0)
 		return none ? 0 : 1;	/* a one-shot about to fire */
 	return left;
+}
+
+/* The target of a SIGEV_THREAD_ID timer, if it is still one of ours. */
+static pid_t cr_ptimer_tid(struct k_itimer *t)
+{
+	struct task_struct *task;
+	pid_t tid = 0;
+
+	rcu_read_lock();
+	task = pid_task(t->it_pid, PIDTYPE_PID);
+	if (task && same_thread_group(task, current) && !task->exit_state)
+		tid = task_pid_vnr(task);
+	rcu_read_unlock();
+	return tid;
 }
 
 static int cr_save_ptimer(struct k_itimer *t, struct cr_img_ptimer *p,
@@ -66,7 +79,6 @@ static int cr_save_ptimer(struct k_itimer *t, struct cr_img_ptimer *p,
 	struct hrtimer *h = &t->it.real.timer;
 	unsigned long flags;
 	ktime_t now;
-	s64 overrun;
 
 	p->pid = task_tgid_vnr(current);
 	p->id = t->it_id;
@@ -75,22 +87,31 @@ static int cr_save_ptimer(struct k_itimer *t, struct cr_img_ptimer *p,
 			       "pid %d: POSIX timer %d on clock %d (a CPU-time "
 			       "or alarm clock) cannot be saved",
 			       p->pid, p->id, t->it_clock);
+	if (p->id > CR_MAX_PTIMER_ID)
+		return cr_fail(st, -EOPNOTSUPP,
+			       "pid %d: POSIX timer id %d is above %d",
+			       p->pid, p->id, CR_MAX_PTIMER_ID);
+	p->notify = t->it_sigev_notify;
+	if (p->notify == CR_PT_THREAD) {
+		p->tid = cr_ptimer_tid(t);
+		if (!p->tid)
+			return cr_fail(st, -EOPNOTSUPP, "pid %d: POSIX timer "
+				       "%d signals a thread that exited",
+				       p->pid, p->id);
+	}
 	spin_lock_irqsave(&t->it_lock, flags);
 	p->clockid = t->it_clock;
-	p->notify = t->it_sigev_notify;
 	p->signo = t->sigq->info.si_signo;
 	p->sival = (unsigned long)t->sigq->info.si_value.sival_ptr;
-	if (p->notify == CR_PT_THREAD)
-		p->tid = pid_vnr(t->it_pid);
 	/* A relative CLOCK_REALTIME timer runs on the monotonic base. */
 	if (t->it_clock == CLOCK_REALTIME && h->base->clockid == CLOCK_REALTIME)
 		p->flags = TIMER_ABSTIME;
 	p->interval_ns = ktime_to_ns(t->it_interval);
-	overrun = t->it_overrun_last;
+	/* What timer_getoverrun() shows: the last signal's overruns. */
+	p->overrun = clamp_t(s64, t->it_overrun_last, 0, INT_MAX);
 	now = hrtimer_cb_get_time(h);
-	p->value_ns = cr_ptimer_left(t, now, &overrun);
+	p->value_ns = cr_ptimer_left(t, now);
 	spin_unlock_irqrestore(&t->it_lock, flags);
-	p->overrun = clamp_t(s64, overrun, 0, INT_MAX);
 	if (!p->value_ns)
 		p->flags = 0;
 	else if (p->flags)
@@ -177,11 +198,9 @@ static bool cr_ptimer_ok(const struct cr_img_ptimer *p)
 	case CR_PT_NONE:
 		return !p->tid && p->signo <= CR_NSIG;
 	case CR_PT_SIGNAL:
-		if (p->tid)
-			return false;
-		fallthrough;
 	case CR_PT_THREAD:
-		return p->signo >= 1 && p->signo <= CR_NSIG;
+		return p->signo >= 1 && p->signo <= CR_NSIG &&
+		       (p->tid > 0) == (p->notify == CR_PT_THREAD);
 	default:
 		return false;
 	}
@@ -209,6 +228,43 @@ int cr_read_ptimers(struct cr_stream *s, struct cr_shared *sh,
 	for (i = 0; i < h->ntimers; i++)
 		if (!cr_ptimer_ok(&h->timer[i]))
 			return cr_fail(st, -EBADMSG, "bad POSIX timer %u", i);
+	return 0;
+}
+
+static struct k_itimer *cr_find_ptimer(s32 id)
+{
+	struct k_itimer *t;
+
+	list_for_each_entry(t, &current->signal->posix_timers, list)
+		if (t->it_id == id)
+			return t;
+	return NULL;
+}
+
+/*
+ * In the restarting process, whose threads are all held in the module:
+ * each of its timers, which cr_restart made, gets back the overrun count
+ * that timer_getoverrun() showed, which no system call sets.
+ */
+int cr_load_ptimers(struct cr_shared *sh, pid_t pid, struct cr_status *st)
+{
+	const struct cr_img_ptimers *h = sh->ptimers;
+	unsigned long flags;
+	struct k_itimer *t;
+	u32 i;
+
+	for (i = 0; h && i < h->ntimers; i++) {
+		if (h->timer[i].pid != pid)
+			continue;
+		t = cr_find_ptimer(h->timer[i].id);
+		if (!t)
+			return cr_fail(st, -ESRCH, "pid %d: POSIX timer %d "
+				       "was not recreated", pid,
+				       h->timer[i].id);
+		spin_lock_irqsave(&t->it_lock, flags);
+		t->it_overrun_last = h->timer[i].overrun;
+		spin_unlock_irqrestore(&t->it_lock, flags);
+	}
 	return 0;
 }
 

@@ -749,6 +749,8 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	if (!err)
 		err = cr_restore_signals(&req->s, st);
 	if (!err)
+		err = cr_load_ptimers(&req->sh, rp->ent->pid, st);
+	if (!err)
 		err = vmad_restore_mm(&req->s, &req->sh, st);
 	if (!err)
 		err = xa_err(xa_store(&cr_restoring_tasks,

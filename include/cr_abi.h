@@ -85,7 +85,8 @@ struct cr_log_args {
  * table; CR_OP_RSTRT_PROCS copies the table out (struct cr_rstrt_proc
  * entries followed by every process's thread ids); the restarter creates
  * the pipes (CR_OP_RSTRT_PIPES) and the event files (CR_OP_RSTRT_EVENTS),
- * then the processes and threads, and
+ * then the processes and threads and their POSIX timers
+ * (CR_OP_RSTRT_PTIMERS), and
  * each thread calls CR_OP_RSTRT_CHILD, which returns into the restored
  * context or fails with -errno.
  */

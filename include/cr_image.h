@@ -343,7 +343,7 @@ struct cr_img_ptimers {
 };
 
 #define CR_MAX_PTIMERS		65536	/* in one checkpoint */
-#define CR_MAX_PTIMER_ID	(1 << 20)	/* skipped ids cost a syscall */
+#define CR_MAX_PTIMER_ID	65535	/* each id skipped costs syscalls */
 
 /*
  * EVENTS: the eventfd, timerfd, signalfd and epoll instances of the

@@ -71,7 +71,7 @@ contexts() {
 	$as "$cmd/unix_socks" $c/socks pairs 3>&- 4>&- &
 	ckpt $c socks $! '[ -e $c/socks/ready ]'
 	$as touch $c/socks/go
-	$as "$cmd/ptimers" $c/pt 3>&- 4>&- &
+	$as "$cmd/ptimers" $c/pt restart 3>&- 4>&- &
 	ckpt $c pt $! '[ -e $c/pt/ready ]'
 	$as touch $c/pt/go
 	exec 1>&3 2>&4 3>&- 4>&-

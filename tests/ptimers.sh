@@ -11,13 +11,13 @@ prog=$CR_TESTS/cmd/ptimers
 
 step cont
 mkdir $d/cont
-start_ready $d/cont $prog
+start_ready $d/cont $prog cont
 ckpt_cont $d/cont/ctx
 go_on $d/cont ptimers
 
 step kill
 mkdir $d/kill
-start_ready $d/kill $prog
+start_ready $d/kill $prog restart
 ckpt_kill $d/kill/ctx
 sleep 5
 restart_go $d/kill ptimers

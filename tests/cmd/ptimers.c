@@ -6,17 +6,20 @@
  * CLOCK_REALTIME timer (SIGRTMIN+1) due in 5 s, a SIGEV_NONE timer due in
  * 100 s, a SIGEV_NONE CLOCK_REALTIME timer armed with TIMER_ABSTIME, and a
  * periodic timer that signals a second thread (SIGEV_THREAD_ID, 100 ms),
- * which takes its signals with sigwaitinfo().  Once ticking it notes the
- * time left on each, creates DIR/ready and waits for DIR/go.  Then:
- * the one-shot and SIGEV_NONE timers have less time left than at the
- * checkpoint, but not 3.5 s less (the 5 s a restart was down do not
+ * which takes its signals with sigwaitinfo(), and a periodic timer
+ * (10 ms) whose signal stays blocked, taken once with sigwaitinfo() to
+ * get an overrun count.  Once ticking it notes the time left on each,
+ * creates DIR/ready and waits for DIR/go.  Then the one-shot and
+ * SIGEV_NONE timers have lost the time since: all of it when the
+ * program ran on ("cont"), or at least 4.5 s less when it was restarted
+ * ("restart": the test waits 5 s before restarting, which must not
  * count); the absolute timer keeps its deadline; the one-shot fires once,
  * when it said; both periodic timers tick on; timer_settime,
  * timer_gettime and timer_delete work on every old timer_t and a new
- * timer can be made.  Exits 0 iff so.
- * With "cpu" it also makes a CLOCK_PROCESS_CPUTIME_ID timer, which the
- * checkpoint must refuse.
- * Usage: ptimers DIR [cpu]
+ * timer can be made; timer_getoverrun() still shows the count.  Exits 0
+ * iff so.  With "cpu" it also makes a CLOCK_PROCESS_CPUTIME_ID timer,
+ * which the checkpoint must refuse.
+ * Usage: ptimers DIR cont|restart|cpu
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,11 +41,13 @@ static int errors;
 #define TICK_VAL	0x7101
 #define ONESHOT_VAL	0x7102
 #define THREAD_VAL	0x7103
+#define OVERRUN_VAL	0x7104
 
 static volatile sig_atomic_t ticks, oneshots, strays;
 static volatile int thread_ticks;
 static struct timespec fired;	/* CLOCK_MONOTONIC when the one-shot fired */
 static pid_t worker_tid;
+static int restarted;		/* "restart": the test waits 5 s */
 
 static int64_t ns_of(struct timespec t)
 {
@@ -139,21 +144,29 @@ static void arm(timer_t t, int flags, int64_t value, int64_t interval)
 	}
 }
 
-/* What each timer had left when the program got ready. */
+/* What each timer had left when the program got ready, and when. */
 struct marks {
-	int64_t oneshot, none, mono;
+	int64_t at, oneshot, none, mono;
 };
 
-/* The time left after the checkpoint: less, but not 3.5 s less. */
-static void check_left(const char *what, int64_t before, int64_t after)
+/*
+ * The time a timer lost over "elapsed" (ready to go): all of it, or
+ * without the 5 s the program was down.
+ */
+static void check_left(const char *what, int64_t before, int64_t after,
+		       int64_t elapsed)
 {
-	printf("ptimers: %s: %.3f s left before, %.3f s after\n", what,
-	       before / 1e9, after / 1e9);
-	if (after <= 0 || after > before)
+	int64_t lost = before - after;
+
+	printf("ptimers: %s: %.3f s left before, %.3f s after, %.3f s "
+	       "later\n", what, before / 1e9, after / 1e9, elapsed / 1e9);
+	if (after <= 0 || lost < 0 || lost > elapsed + 50000000LL)
 		BAD("%s: %lld ns left, had %lld", what, (long long)after,
 		    (long long)before);
-	else if (before - after > 3500000000LL)
-		BAD("%s: lost %.3f s", what, (before - after) / 1e9);
+	else if (restarted && elapsed - lost < 4500000000LL)
+		BAD("%s counted the time the program was down", what);
+	else if (!restarted && lost < elapsed - 100000000LL)
+		BAD("%s stood still", what);
 }
 
 static void check_ticking(void)
@@ -170,18 +183,18 @@ static void check_ticking(void)
 		    thread_ticks - w0);
 }
 
-/* The one-shot fires once, when timer_gettime said it would. */
-static void check_oneshot(int64_t left, int64_t asked)
+/* The one-shot fires once, at due (CLOCK_MONOTONIC). */
+static void check_oneshot(int64_t due)
 {
 	int64_t late;
 
-	while (!oneshots && now_ns(CLOCK_MONOTONIC) - asked < left + 2000000000LL)
+	while (!oneshots && now_ns(CLOCK_MONOTONIC) < due + 2000000000LL)
 		sleep_ms(10);
 	if (!oneshots) {
 		BAD("the one-shot timer never fired");
 		return;
 	}
-	late = ns_of(fired) - asked - left;
+	late = ns_of(fired) - due;
 	printf("ptimers: one-shot fired %.3f s after it was due\n", late / 1e9);
 	if (late < -20000000LL || late > 300000000LL)
 		BAD("the one-shot fired %.3f s off its time", late / 1e9);
@@ -192,15 +205,17 @@ static void check_oneshot(int64_t left, int64_t asked)
 
 int main(int argc, char **argv)
 {
-	timer_t tick, hole, oneshot, none, absrt, thr, fresh;
+	timer_t tick, hole, oneshot, none, absrt, thr, ovr, fresh;
 	struct sigaction sa;
 	struct marks m;
 	int64_t deadline, asked, left;
+	int overruns;
+	siginfo_t si;
 	pthread_t th;
 	sigset_t set;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: ptimers DIR [cpu]\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: ptimers DIR cont|restart|cpu\n");
 		return 2;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -210,6 +225,7 @@ int main(int argc, char **argv)
 	sigaction(SIGRTMIN + 1, &sa, NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGRTMIN + 2);
+	sigaddset(&set, SIGRTMIN + 3);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	pthread_create(&th, NULL, worker, NULL);
 	while (!worker_tid)
@@ -222,11 +238,13 @@ int main(int argc, char **argv)
 	absrt = make(CLOCK_REALTIME, SIGEV_NONE, 0, 0, 0);
 	thr = make(CLOCK_BOOTTIME, SIGEV_THREAD_ID, SIGRTMIN + 2, THREAD_VAL,
 		   worker_tid);
+	ovr = make(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGRTMIN + 3, OVERRUN_VAL, 0);
 	if (timer_delete(hole) < 0) {
 		perror("timer_delete");
 		return 2;
 	}
-	if (argc > 2 && !strcmp(argv[2], "cpu"))
+	restarted = !strcmp(argv[2], "restart");
+	if (!strcmp(argv[2], "cpu"))
 		make(CLOCK_PROCESS_CPUTIME_ID, SIGEV_NONE, 0, 0, 0);
 	arm(tick, 0, 50000000, 50000000);
 	arm(thr, 0, 100000000, 100000000);
@@ -234,25 +252,43 @@ int main(int argc, char **argv)
 	arm(none, 0, 100000000000LL, 0);
 	deadline = now_ns(CLOCK_REALTIME) + 200000000000LL;
 	arm(absrt, TIMER_ABSTIME, deadline, 0);
+	arm(ovr, 0, 10000000, 10000000);
+	sleep_ms(100);
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN + 3);
+	sigwaitinfo(&set, &si);
+	overruns = timer_getoverrun(ovr);
+	if (si.si_value.sival_int != OVERRUN_VAL || overruns < 3) {
+		fprintf(stderr, "ptimers: %d overruns, not many\n", overruns);
+		return 2;
+	}
 	while (ticks < 3 || thread_ticks < 2)
 		sleep_ms(10);
+	m.at = now_ns(CLOCK_MONOTONIC);
 	m.oneshot = left_ns(oneshot, "one-shot");
 	m.none = left_ns(none, "SIGEV_NONE");
-	printf("ptimers: ticking, ids %ld %ld %ld %ld %ld (%ld deleted)\n",
-	       (long)tick, (long)oneshot, (long)none, (long)absrt, (long)thr,
-	       (long)hole);
+	printf("ptimers: ticking, ids %ld %ld %ld %ld %ld %ld (%ld deleted), "
+	       "%d overruns\n", (long)tick, (long)oneshot, (long)none,
+	       (long)absrt, (long)thr, (long)ovr, (long)hole, overruns);
 	cr_ready_wait_go(argv[1]);
 
 	asked = now_ns(CLOCK_MONOTONIC);
 	left = left_ns(oneshot, "one-shot");
-	check_left("one-shot", m.oneshot, left);
+	/* A slow checkpoint lets it fire first; a restart must not. */
+	if (oneshots && restarted)
+		BAD("the one-shot fired before the restart was done");
+	else if (!oneshots)
+		check_left("one-shot", m.oneshot, left, asked - m.at);
 	m.mono = left_ns(none, "SIGEV_NONE");
-	check_left("SIGEV_NONE", m.none, m.mono);
+	check_left("SIGEV_NONE", m.none, m.mono, asked - m.at);
 	if (llabs(now_ns(CLOCK_REALTIME) + left_ns(absrt, "absolute") -
 		  deadline) > 100000000LL)
 		BAD("the absolute timer lost its deadline");
+	if (timer_getoverrun(ovr) != overruns)
+		BAD("timer_getoverrun() says %d, not %d", timer_getoverrun(ovr),
+		    overruns);
 	check_ticking();
-	check_oneshot(left, asked);
+	check_oneshot(oneshots ? m.at + m.oneshot : asked + left);
 	if (left_ns(none, "SIGEV_NONE") >= m.mono)
 		BAD("the SIGEV_NONE timer stands still");
 	arm(none, 0, 50000000000LL, 0);
@@ -261,7 +297,7 @@ int main(int argc, char **argv)
 	fresh = make(CLOCK_MONOTONIC, SIGEV_NONE, 0, 0, 0);
 	if (timer_delete(tick) || timer_delete(oneshot) ||
 	    timer_delete(none) || timer_delete(absrt) || timer_delete(thr) ||
-	    timer_delete(fresh))
+	    timer_delete(ovr) || timer_delete(fresh))
 		BAD("timer_delete: %s", strerror(errno));
 	if (strays)
 		BAD("%d signals with the wrong value", strays);
