@@ -314,6 +314,9 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	vmad_vdso_range(current->mm, &e->vdso_start, &e->vdso_len,
 			&e->vvar_start, &e->vvar_len);
 	cr_save_cpu_itimers(e);
+	err = cr_save_ptimers(pc, st);
+	if (err)
+		return err;
 	for (i = 0, n = 0; i < pc->nthreads; i++)
 		if (req->threads[pc->first + i].saved)
 			req->threads[pc->first + i].img.t.index = n++;
@@ -349,6 +352,8 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_write_proctab(&req->s, req);
 	if (first && !err)
 		err = cr_write_zombies(&req->s, req);
+	if (first && !err)
+		err = cr_write_ptimers(&req->s, req);
 	if (first && !err)
 		err = cr_save_shared(req, st);
 	if (!err)

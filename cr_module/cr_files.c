@@ -198,6 +198,8 @@ void cr_shared_release(struct cr_shared *sh)
 	cr_release_pipes(sh);
 	cr_release_socks(sh);
 	cr_release_events(sh);
+	kvfree(sh->ptimers);
+	sh->ptimers = NULL;
 	cr_reloc_free(sh->reloc);
 	sh->reloc = NULL;
 }

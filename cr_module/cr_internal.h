@@ -81,6 +81,7 @@ long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid);
 long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_socks(struct cr_rstrt_req *req, void __user *uarg);
+long cr_rstrt_ptimers(struct cr_rstrt_req *req, void __user *uarg);
 int cr_rstrt_reap(struct cr_rstrt_req *req);
 bool cr_rstrt_done(struct cr_rstrt_req *req);
 void cr_rstrt_get(struct cr_rstrt_req *req);
@@ -139,6 +140,7 @@ struct cr_shared {
 	struct cr_sock *socks;	/* cr_socks.c */
 	unsigned int nsocks, scap;
 	bool socks_ready;	/* restart: the restarter's sockets are filled */
+	struct cr_img_ptimers *ptimers;	/* restart: cr_ptimers.c */
 	/* checkpoint: inode -> object id (values); restart: id -> file */
 	struct xarray objs;
 	struct xarray seals;	/* restart: object id -> its F_SEAL_* */
@@ -200,6 +202,11 @@ int cr_fill_socks(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
 		  struct cr_status *st);
 struct file *cr_sock_file(struct cr_shared *sh, const struct cr_img_fd *e);
 void cr_release_socks(struct cr_shared *sh);
+
+int cr_read_ptimers(struct cr_stream *s, struct cr_shared *sh,
+		    struct cr_status *st);
+long cr_copy_ptimers(struct cr_shared *sh, void __user *uarg);
+int cr_load_ptimers(struct cr_shared *sh, pid_t pid, struct cr_status *st);
 
 int cr_event_kind(struct file *f);
 int cr_note_event(struct cr_shared *sh, struct file *f, unsigned int fd,

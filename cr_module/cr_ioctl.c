@@ -90,6 +90,8 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 		return c->rstrt ? cr_rstrt_events(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_SOCKS:
 		return c->rstrt ? cr_rstrt_socks(c->rstrt, uarg) : -EINVAL;
+	case CR_OP_RSTRT_PTIMERS:
+		return c->rstrt ? cr_rstrt_ptimers(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_ABORT:
 		return c->rstrt ? cr_rstrt_abort(c->rstrt, arg) : -EINVAL;
 	case CR_OP_RSTRT_NEXT_PID:

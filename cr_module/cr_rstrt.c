@@ -316,6 +316,40 @@ static int cr_alloc_procs(struct cr_rstrt_req *req)
 	return 0;
 }
 
+static bool cr_rproc_has_tid(const struct cr_rproc *rp, s32 tid)
+{
+	u32 i;
+
+	for (i = 0; i < rp->ent->nthreads; i++)
+		if (rp->tids[i] == tid)
+			return true;
+	return false;
+}
+
+/*
+ * Every POSIX timer belongs to a live process of the table, in table
+ * order, with ids increasing, and signals one of its threads.
+ */
+static int cr_check_ptimers(struct cr_rstrt_req *req)
+{
+	const struct cr_img_ptimers *h = req->sh.ptimers;
+	unsigned int p = 0;
+	u32 i;
+
+	for (i = 0; i < h->ntimers; i++) {
+		const struct cr_img_ptimer *t = &h->timer[i];
+
+		while (p < req->nlive && req->procs[p].ent->pid != t->pid)
+			p++;
+		if (p == req->nlive ||
+		    (i && t[-1].pid == t->pid && t[-1].id >= t->id) ||
+		    (t->tid && !cr_rproc_has_tid(&req->procs[p], t->tid)))
+			return cr_fail(&req->st, -EBADMSG,
+				       "bad POSIX timer %u", i);
+	}
+	return 0;
+}
+
 static int cr_rstrt_start(struct cr_rstrt_req *req)
 {
 	struct cr_status *st = &req->st;
@@ -348,6 +382,9 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 	if (err)
 		return cr_fail(st, err, "bad process table");
 	err = cr_read_zombies(req);
+	if (!err)
+		err = cr_read_ptimers(&req->s, &req->sh, st) ?:
+		      cr_check_ptimers(req);
 	if (!err)
 		err = cr_read_events(&req->s, &req->sh, st);
 	if (!err)
@@ -584,6 +621,14 @@ long cr_rstrt_socks(struct cr_rstrt_req *req, void __user *uarg)
 			   cr_take_socks);
 }
 
+/* CR_OP_RSTRT_PTIMERS */
+long cr_rstrt_ptimers(struct cr_rstrt_req *req, void __user *uarg)
+{
+	if (cr_rstrt_done(req) || !req->procs)
+		return -EINVAL;
+	return cr_copy_ptimers(&req->sh, uarg);
+}
+
 /* CR_OP_RSTRT_EVENTS */
 long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg)
 {
@@ -703,6 +748,8 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	err = cr_restore_proc(&req->s, &creds, &flags, st);
 	if (!err)
 		err = cr_restore_signals(&req->s, st);
+	if (!err)
+		err = cr_load_ptimers(&req->sh, rp->ent->pid, st);
 	if (!err)
 		err = vmad_restore_mm(&req->s, &req->sh, st);
 	if (!err)

@@ -375,8 +375,10 @@ void cr_release_scope(struct cr_chkpt_req *req)
 		kfree(req->threads[i].img.xstate);
 		put_task_struct(req->threads[i].task);
 	}
-	for (i = 0; req->procs && i < req->nprocs; i++)
+	for (i = 0; req->procs && i < req->nprocs; i++) {
 		kfree(req->procs[i].cwd);
+		kvfree(req->procs[i].ptimers);
+	}
 	for (i = 0; i < req->nzombies; i++)
 		put_task_struct(req->zombies[i].task);
 	kfree(req->zombies);

@@ -14,7 +14,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		1
-#define CR_ABI_MINOR		4
+#define CR_ABI_MINOR		5
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -91,7 +91,8 @@ struct cr_log_args {
  * table; CR_OP_RSTRT_PROCS copies the table out (struct cr_rstrt_proc
  * entries followed by every process's thread ids); the restarter creates
  * the pipes (CR_OP_RSTRT_PIPES) and the event files (CR_OP_RSTRT_EVENTS),
- * then the processes and threads, and
+ * then the processes and threads and their POSIX timers
+ * (CR_OP_RSTRT_PTIMERS), and
  * each thread calls CR_OP_RSTRT_CHILD, which returns into the restored
  * context or fails with -errno.
  */
@@ -250,6 +251,33 @@ struct cr_rstrt_events_args {
 	__u32 pad;
 };
 
+/*
+ * CR_OP_RSTRT_PTIMERS, after CR_OP_RSTRT_REQ: copies out the POSIX timers
+ * to recreate, struct cr_img_ptimer of <cr_image.h>, checked: grouped by
+ * process in table order, ids increasing, every pid and tid one of the
+ * table's.  Each process makes its own, after its threads, before
+ * CR_OP_RSTRT_CHILD.
+ */
+struct cr_rstrt_ptimer {
+	__s32 pid;
+	__s32 id;
+	__u32 clockid;
+	__u32 notify;
+	__u32 signo;
+	__s32 tid;
+	__u64 sival;
+	__u32 flags;
+	__u32 overrun;
+	__u64 value_ns;
+	__u64 interval_ns;
+};
+
+struct cr_rstrt_ptimers_args {
+	__u64 buf;		/* user pointer */
+	__u32 len;		/* in: bytes at buf; out: bytes needed */
+	__u32 ntimers;		/* out */
+};
+
 struct cr_rstrt_child_args {
 	__u32 proc;		/* index in the process table */
 	__u32 thread;		/* index of the thread in its process */
@@ -272,6 +300,7 @@ struct cr_rstrt_child_args {
 #define CR_OP_RSTRT_EVENTS	_IOW(CR_IOC_MAGIC, 0x17, struct cr_rstrt_events_args)
 #define CR_OP_RSTRT_RELOCATE	_IOW(CR_IOC_MAGIC, 0x18, struct cr_rstrt_reloc_args)
 #define CR_OP_RSTRT_SOCKS	_IOW(CR_IOC_MAGIC, 0x19, struct cr_rstrt_socks_args)
+#define CR_OP_RSTRT_PTIMERS	_IOWR(CR_IOC_MAGIC, 0x1a, struct cr_rstrt_ptimers_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

@@ -11,7 +11,7 @@
  * or reused; a change to any record bumps CR_IMG_VERSION and gets a NEWS
  * line.
  *
- * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), EVENTS,
+ * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PTIMERS, EVENTS,
  * PIPES, SOCKS, PIPEDATA*, SOCKDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
  * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
  * then END.  An OBJ record and its PAGES come once per checkpoint, right
@@ -51,6 +51,7 @@ enum cr_rec_type {
 	CR_REC_EVENTS	= 19,
 	CR_REC_SOCKS	= 20,
 	CR_REC_SOCKDATA	= 21,
+	CR_REC_PTIMERS	= 22,
 	CR_REC_END	= 255,
 };
 
@@ -310,6 +311,39 @@ struct cr_img_pipes {
 
 #define CR_MAX_PIPES		4096
 #define CR_PIPE_MAX_SIZE	(64U << 20)
+
+/*
+ * PTIMERS: the POSIX timers (timer_create) of every live process, grouped
+ * by process in PROCTAB order, each process's by increasing id.  cr_restart
+ * recreates them with the same ids before the module restores the
+ * process.  Only CLOCK_REALTIME, CLOCK_MONOTONIC and CLOCK_BOOTTIME.
+ */
+struct cr_img_ptimer {
+	__s32 pid;		/* its process */
+	__s32 id;		/* the timer_t the program holds */
+	__u32 clockid;
+	__u32 notify;		/* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID */
+	__u32 signo;		/* not SIGEV_NONE: 1..64 */
+	__s32 tid;		/* SIGEV_THREAD_ID: a thread of pid */
+	__u64 sival;		/* sigev_value */
+	__u32 flags;		/* TIMER_ABSTIME (CLOCK_REALTIME only) */
+	__u32 overrun;		/* timer_getoverrun() */
+	/*
+	 * The time left in ns, 0 when disarmed; with TIMER_ABSTIME the
+	 * deadline in CLOCK_REALTIME ns.
+	 */
+	__u64 value_ns;
+	__u64 interval_ns;
+};
+
+struct cr_img_ptimers {
+	__u32 ntimers;
+	__u32 pad;
+	struct cr_img_ptimer timer[];
+};
+
+#define CR_MAX_PTIMERS		65536	/* in one checkpoint */
+#define CR_MAX_PTIMER_ID	65535	/* each id skipped costs syscalls */
 
 /*
  * EVENTS: the eventfd, timerfd, signalfd and epoll instances of the

@@ -16,6 +16,7 @@ int cri_rstrt_procs(int ctrl, struct cr_rstrt_procs_args *args);
 int cri_rstrt_pipes(int ctrl, const struct cr_rstrt_pipes_args *args);
 int cri_rstrt_socks(int ctrl, const struct cr_rstrt_socks_args *args);
 int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args);
+int cri_rstrt_ptimers(int ctrl, struct cr_rstrt_ptimers_args *args);
 int cri_wait(int ctrl, int timeout_ms);
 int cri_reap(int ctrl, int restart);
 void cri_log(int ctrl, char *buf, size_t len);

@@ -52,6 +52,11 @@ int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_EVENTS, (void *)args);
 }
 
+int cri_rstrt_ptimers(int ctrl, struct cr_rstrt_ptimers_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_PTIMERS, args);
+}
+
 /* 1 when the request is over, 0 on timeout (ms; -1 waits), or -errno. */
 int cri_wait(int ctrl, int timeout_ms)
 {

@@ -669,6 +669,8 @@ static int restart(struct opts *o, int img, int ctrl)
 		goto out_log;
 	err = get_plan(ctrl, &plan);
 	if (!err)
+		err = cr_get_ptimers(&plan);
+	if (!err)
 		err = cr_pid_lock_init(&plan);
 	if (!err)
 		err = make_shared(&plan);

@@ -24,6 +24,8 @@ struct cr_plan {
 	const struct cr_rstrt_event *events;
 	unsigned int nevents;
 	const struct cr_rstrt_watch *watches;	/* after the events */
+	const struct cr_rstrt_ptimer *ptimers;
+	unsigned int nptimers;
 	bool restore_pid, restore_pgid, restore_sid;
 	/* Without CAP_CHECKPOINT_RESTORE: pids through the module, one
 	 * fork at a time among all the restart's processes. */
@@ -45,5 +47,8 @@ struct cr_handed {
 
 int cr_make_socks(const struct cr_plan *plan, struct cr_handed *h);
 int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h);
+int cr_get_ptimers(struct cr_plan *plan);
+int cr_make_ptimers(const struct cr_plan *plan, unsigned int index,
+		    const pid_t *tids);
 
 #endif /* CR_RSTRT_H */

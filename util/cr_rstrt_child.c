@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cr_image.h"
 #include "cr_private.h"
 #include "cr_rstrt.h"
 
@@ -256,6 +257,7 @@ static int pid_error(int err, const char *what, pid_t pid)
 	return err;
 }
 
+/* Starts thread i of process index: its tid, or -errno. */
 static int start_thread(const struct cr_plan *plan, unsigned int index,
 			unsigned int i)
 {
@@ -292,7 +294,7 @@ static int start_thread(const struct cr_plan *plan, unsigned int index,
 	/* A thread with another tid is refused by the module. */
 	if (ret > 0 && plan->restore_pid && ret != tid)
 		ret = -EBUSY;
-	return ret < 0 ? pid_error(ret, "thread id", tid) : 0;
+	return ret < 0 ? pid_error(ret, "thread id", tid) : ret;
 }
 
 static struct timeval ns_to_tv(uint64_t ns)
@@ -459,6 +461,7 @@ static int prepare(const struct cr_plan *plan, unsigned int index)
 {
 	const struct cr_rstrt_proc *p = &plan->procs[index];
 	const char *cwd = plan->buf + p->cwd_off;
+	pid_t tids[CR_MAX_THREADS];	/* what the threads got */
 	unsigned int i;
 	int err;
 
@@ -473,12 +476,15 @@ static int prepare(const struct cr_plan *plan, unsigned int index)
 	if (err)
 		return cr_rstrt_error(err, "cannot place [vdso]");
 	err = arm_cpu_itimers(p);
+	tids[0] = getpid();
 	for (i = 1; !err && i < p->nthreads; i++) {
 		err = start_thread(plan, index, i);
-		if (err)
-			cr_rstrt_error(err, "cannot create thread %u", i);
+		if (err < 0)
+			return cr_rstrt_error(err, "cannot create thread %u", i);
+		tids[i] = err;
+		err = 0;
 	}
-	return err;
+	return err ?: cr_make_ptimers(plan, index, tids);
 }
 
 /* The kernel's sigaction, for any signal (glibc keeps 32 and 33). */

@@ -378,6 +378,14 @@ static const struct field f_events[] = {
 	EV(value_ns), EV(interval_ns), EV(sigmask),
 	W(tfd), W(events), W(data), W(kind), W(index),
 };
+/* The POSIX timers, at their stride. */
+#define PT(f) { sizeof(struct cr_img_ptimers) + offsetof(struct cr_img_ptimer, f), \
+		sizeof(((struct cr_img_ptimer *)0)->f), sizeof(struct cr_img_ptimer) }
+static const struct field f_ptimers[] = {
+	F(cr_img_ptimers, ntimers), F(cr_img_ptimers, pad),
+	PT(pid), PT(id), PT(clockid), PT(notify), PT(signo), PT(tid),
+	PT(sival), PT(flags), PT(overrun), PT(value_ns), PT(interval_ns),
+};
 /* Registers, and the XSAVE legacy area and header after them. */
 static const struct field f_thread[] = {
 	F(cr_img_thread, tid), F(cr_img_thread, index),
@@ -416,6 +424,7 @@ static const struct {
 	T(CR_REC_PIPES, f_pipes), T(CR_REC_ZOMBIES, f_zombies),
 	T(CR_REC_OBJ, f_obj), T(CR_REC_EVENTS, f_events),
 	T(CR_REC_SOCKS, f_socks),
+	T(CR_REC_PTIMERS, f_ptimers),
 	T(CR_REC_END, f_end),
 };
 
