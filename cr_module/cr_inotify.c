@@ -196,14 +196,14 @@ static int cr_watch_path(struct cr_event *ev, struct cr_watch *w,
 		err = cr_fail(st, -EAGAIN,
 			      "pid %d fd %u: inotify watch %d changed during the checkpoint",
 			      ev->pid, ev->fd, w->img.tfd);
-	else if (!inode->i_nlink || !d || d_unlinked(d))
+	else if (!inode->i_nlink || (d && d_unlinked(d)))
 		err = cr_fail(st, -EOPNOTSUPP,
 			      "pid %d fd %u: inotify watch %d is on a deleted file",
 			      ev->pid, ev->fd, w->img.tfd);
 	if (err)
 		goto out;
 	w->path = kmalloc(CR_PATH_MAX, GFP_KERNEL);
-	err = w->path ? cr_inode_path(d, w->path) : -ENOMEM;
+	err = !w->path ? -ENOMEM : d ? cr_inode_path(d, w->path) : -ENOENT;
 	if (err)
 		err = cr_fail(st, err == -ENOMEM ? err : -EOPNOTSUPP,
 			      "pid %d fd %u: inotify watch %d: no path to the watched file",
