@@ -3,8 +3,9 @@
  * eventfd, timerfd, signalfd, epoll and inotify instances (inotify
  * watches: cr_inotify.c).  Their state is private to the kernel, but each
  * shows it in /proc/PID/fdinfo: at checkpoint the module asks the file's
- * show_fdinfo for it, into a buffer of its own, and parses that.  Each instance is saved once in the EVENTS record;
- * every descriptor of it, in any process, names it by index.
+ * show_fdinfo for it, into a buffer of its own, and parses that.  Each
+ * instance is saved once in the EVENTS record; every descriptor of it,
+ * in any process, names it by index.
  *
  * The module cannot create these files (their file operations are not
  * exported), so cr_restart makes them from the table CR_OP_RSTRT_PROCS
