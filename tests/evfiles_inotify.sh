@@ -1,5 +1,5 @@
 # An inotify instance comes back with its watches and their wds (a hole
-# where one was removed), masks (IN_ONESHOT, IN_EXCL_UNLINK, a symlink
+# where one was removed, skipped while / is watched), masks (IN_ONESHOT, IN_EXCL_UNLINK, a symlink
 # watched itself) and its epoll watch: after restart events come with the
 # old wds (tests/cmd/evfiles.c).  A watch on a deleted file cannot be
 # added again: that checkpoint is refused, naming the fd and the wd, and

@@ -27,14 +27,15 @@
  *           epolls.
  * epoll_gone fd 10: an epoll watching a pipe registered as fd 5, which
  *           was then moved to fd 6: the checkpoint must be refused.
- * inotify   fd 10: a nonblocking inotify watching DIR/w (wd 1, IN_CREATE |
- *           IN_DELETE), DIR/f (wd 3, IN_MODIFY | IN_ONESHOT; wd 2 was
- *           added and removed) and the symlink DIR/l (wd 4, IN_ATTRIB,
+ * inotify   fd 10: a nonblocking inotify watching / (wd 1, IN_MOVE_SELF:
+ *           cr_restart cannot skip wds with it), DIR/w (wd 2, IN_CREATE |
+ *           IN_DELETE), DIR/f (wd 4, IN_MODIFY | IN_ONESHOT; wd 3 was
+ *           added and removed) and the symlink DIR/l (wd 5, IN_ATTRIB,
  *           IN_DONT_FOLLOW | IN_EXCL_UNLINK), in an epoll (fd 11): after
  *           restart nothing is pending, fdinfo shows the same watches, a
  *           file made in DIR/w and writes to DIR/f give events with the
  *           old wds through the epoll, the oneshot fires once, and a new
- *           watch gets wd 5.
+ *           watch gets wd 6.
  * inotify_deleted fd 10: an inotify watching DIR/g, deleted but open:
  *           the checkpoint must be refused; then the IN_ATTRIB of the
  *           unlink is still there to read, and a write gives IN_MODIFY.
@@ -412,11 +413,13 @@ static void t_inotify(void)
 	f = at(open(path, O_RDWR | O_CREAT, 0644), 12);
 	in = at(inotify_init1(IN_NONBLOCK), 10);
 	ep = at(epoll_create1(EPOLL_CLOEXEC), 11);
-	add_watch(in, "w", IN_CREATE | IN_DELETE, 1);
-	inotify_rm_watch(in, add_watch(in, ".", IN_ATTRIB, 2));
-	expect_in(in, 2, IN_IGNORED, NULL);
-	add_watch(in, "f", IN_MODIFY | IN_ONESHOT, 3);
-	add_watch(in, "l", IN_ATTRIB | IN_DONT_FOLLOW | IN_EXCL_UNLINK, 4);
+	if (inotify_add_watch(in, "/", IN_MOVE_SELF) != 1)
+		BAD("watch on /: %s", strerror(errno));
+	add_watch(in, "w", IN_CREATE | IN_DELETE, 2);
+	inotify_rm_watch(in, add_watch(in, ".", IN_ATTRIB, 3));
+	expect_in(in, 3, IN_IGNORED, NULL);
+	add_watch(in, "f", IN_MODIFY | IN_ONESHOT, 4);
+	add_watch(in, "l", IN_ATTRIB | IN_DONT_FOLLOW | IN_EXCL_UNLINK, 5);
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, in, &ev))
 		BAD("epoll_ctl: %s", strerror(errno));
 	inotify_lines(in, before, sizeof(before));
@@ -431,16 +434,16 @@ static void t_inotify(void)
 	close(open(path, O_RDWR | O_CREAT, 0644));
 	if (next_event(ep, 1000) != D_INOTIFY)
 		BAD("no epoll event for the inotify");
-	expect_in(in, 1, IN_CREATE, "new");
+	expect_in(in, 2, IN_CREATE, "new");
 	if (write(f, "x", 1) != 1)
 		BAD("write");
-	expect_in(in, 3, IN_MODIFY, NULL);
-	expect_in(in, 3, IN_IGNORED, NULL);	/* the oneshot is gone */
+	expect_in(in, 4, IN_MODIFY, NULL);
+	expect_in(in, 4, IN_IGNORED, NULL);	/* the oneshot is gone */
 	if (write(f, "y", 1) != 1 || next_event(ep, 200))
 		BAD("an event after the oneshot fired");
 	unlink(path);
-	expect_in(in, 1, IN_DELETE, "new");
-	add_watch(in, ".", IN_ATTRIB, 5);
+	expect_in(in, 2, IN_DELETE, "new");
+	add_watch(in, ".", IN_ATTRIB, 6);
 }
 
 static void t_inotify_deleted(void)
