@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * eventfd, timerfd, signalfd and epoll instances.  Their state is private
- * to the kernel, but each shows it in /proc/PID/fdinfo: at checkpoint the
- * module asks the file's show_fdinfo for it, into a buffer of its own,
- * and parses that.  Each instance is saved once in the EVENTS record;
- * every descriptor of it, in any process, names it by index.
+ * eventfd, timerfd, signalfd, epoll and inotify instances (inotify
+ * watches: cr_inotify.c).  Their state is private to the kernel, but each
+ * shows it in /proc/PID/fdinfo: at checkpoint the module asks the file's
+ * show_fdinfo for it, into a buffer of its own, and parses that.  Each
+ * instance is saved once in the EVENTS record; every descriptor of it,
+ * in any process, names it by index.
  *
  * The module cannot create these files (their file operations are not
  * exported), so cr_restart makes them from the table CR_OP_RSTRT_PROCS
- * returns, registers the epolls' watches, and hands them over with
- * CR_OP_RSTRT_EVENTS, as it does pipes.
+ * returns, adds the epolls' and inotifys' watches, and hands them over
+ * with CR_OP_RSTRT_EVENTS, as it does pipes.
  *
  * An epoll watch is found by its fd number in the first process met
  * holding the epoll, and must still be open there on the file it was
@@ -29,25 +30,12 @@
 
 #define CR_FDINFO_MAX	(16 << 20)
 
-struct cr_watch {
-	struct file *file;		/* checkpoint: the target */
-	struct cr_img_watch img;
-};
-
-struct cr_event {
-	/* checkpoint: the instance; restart: the one cr_restart made */
-	struct file *file;
-	struct cr_img_event img;
-	struct cr_watch *watch;		/* checkpoint: an epoll's */
-	pid_t pid;			/* checkpoint: for messages */
-	unsigned int fd;
-};
-
 static const char *const cr_ev_names[] = {
 	[CR_EV_EVENTFD] = "[eventfd]",
 	[CR_EV_TIMERFD] = "[timerfd]",
 	[CR_EV_SIGNALFD] = "[signalfd]",
 	[CR_EV_EPOLL] = "[eventpoll]",
+	[CR_EV_INOTIFY] = "inotify",
 };
 
 /* The enum cr_event_kind of f, or 0 when it is none of these. */
@@ -59,7 +47,7 @@ int cr_event_kind(struct file *f)
 	if (file_inode(f)->i_sb->s_magic != ANON_INODE_FS_MAGIC ||
 	    !f->f_op->show_fdinfo)
 		return 0;
-	for (k = CR_EV_EVENTFD; k <= CR_EV_EPOLL; k++)
+	for (k = CR_EV_EVENTFD; k <= CR_EV_INOTIFY; k++)
 		if (!strcmp(name, cr_ev_names[k]))
 			return k;
 	return 0;
@@ -284,22 +272,28 @@ static int cr_note_watch(const char *p, struct cr_event *ev,
 	return 0;
 }
 
-/* An epoll's watches, found in the calling process's table. */
-static int cr_note_watches(struct cr_event *ev, struct cr_status *st)
+/*
+ * ev's watches, one per line of its fdinfo that starts with key, each
+ * noted by note: an epoll's (found in the calling process's table) or an
+ * inotify's.
+ */
+int cr_note_lines(struct cr_event *ev, const char *key, cr_line_fn note,
+		  struct cr_status *st)
 {
-	const char *p;
+	const char *p, *what = ev->img.kind == CR_EV_EPOLL ? "epoll" :
+								"inotify";
 	unsigned int n = 0;
 	char *buf = cr_fdinfo(ev->file);
 	int err = 0;
 
 	if (IS_ERR(buf))
-		return cr_fail(st, PTR_ERR(buf), "pid %d fd %u: epoll",
-			       ev->pid, ev->fd);
-	for (p = cr_field(buf, "tfd:"); p; p = cr_field(p, "tfd:"))
+		return cr_fail(st, PTR_ERR(buf), "pid %d fd %u: %s",
+			       ev->pid, ev->fd, what);
+	for (p = cr_field(buf, key); p; p = cr_field(p, key))
 		n++;
 	if (n > CR_MAX_WATCHES) {
-		err = cr_fail(st, -E2BIG, "pid %d fd %u: epoll too large",
-			      ev->pid, ev->fd);
+		err = cr_fail(st, -E2BIG, "pid %d fd %u: %s too large",
+			      ev->pid, ev->fd, what);
 		goto out;
 	}
 	ev->watch = kvcalloc(max(n, 1U), sizeof(*ev->watch), GFP_KERNEL);
@@ -309,8 +303,8 @@ static int cr_note_watches(struct cr_event *ev, struct cr_status *st)
 	}
 	ev->img.nwatch = n;
 	n = 0;
-	for (p = cr_field(buf, "tfd:"); !err && p; p = cr_field(p, "tfd:"))
-		err = cr_note_watch(p, ev, &ev->watch[n++], st);
+	for (p = cr_field(buf, key); !err && p; p = cr_field(p, key))
+		err = note(p, ev, &ev->watch[n++], st);
 out:
 	kvfree(buf);
 	return err;
@@ -336,7 +330,9 @@ int cr_note_event(struct cr_shared *sh, struct file *f, unsigned int fd,
 			      "pid %d fd %u: too many event files",
 			      task_tgid_vnr(current), fd);
 	else if (ev->img.kind == CR_EV_EPOLL)
-		err = cr_note_watches(ev, st);
+		err = cr_note_lines(ev, "tfd:", cr_note_watch, st);
+	else if (ev->img.kind == CR_EV_INOTIFY)
+		err = cr_note_inotify(ev, st);
 out:
 	mutex_unlock(&sh->lock);
 	return err;
@@ -387,6 +383,8 @@ static int cr_snapshot_event(struct cr_shared *sh, struct cr_event *ev,
 		}
 		return 0;
 	}
+	if (ev->img.kind == CR_EV_INOTIFY)
+		return 0;	/* its watches noted with it */
 	buf = cr_fdinfo(ev->file);
 	if (IS_ERR(buf))
 		return cr_fail(st, PTR_ERR(buf), "pid %d fd %u: event file",
@@ -402,13 +400,45 @@ static int cr_snapshot_event(struct cr_shared *sh, struct cr_event *ev,
 			     ev->pid, ev->fd, cr_ev_names[ev->img.kind]) : 0;
 }
 
+/* Bytes of the paths of ev's inotify watches. */
+static size_t cr_watch_paths(const struct cr_event *ev)
+{
+	unsigned int j;
+	size_t n = 0;
+
+	for (j = 0; ev->img.kind == CR_EV_INOTIFY && j < ev->img.nwatch; j++)
+		n += ev->watch[j].img.index;
+	return n;
+}
+
+/* The watches after the events, then the inotify watches' paths. */
+static void cr_fill_watches(struct cr_shared *sh, struct cr_img_watch *w)
+{
+	struct cr_watch *cw;
+	unsigned int i, j;
+	char *at;
+
+	for (i = 0; i < sh->nevents; i++)
+		for (j = 0; j < sh->events[i].img.nwatch; j++)
+			*w++ = sh->events[i].watch[j].img;
+	at = (char *)w;
+	for (i = 0; i < sh->nevents; i++) {
+		for (j = 0; j < sh->events[i].img.nwatch; j++) {
+			cw = &sh->events[i].watch[j];
+			if (cw->path) {
+				memcpy(at, cw->path, cw->img.index);
+				at += cw->img.index;
+			}
+		}
+	}
+}
+
 int cr_save_events(struct cr_stream *s, struct cr_shared *sh,
 		   struct cr_status *st)
 {
 	struct cr_img_events *h;
-	struct cr_img_watch *w;
-	unsigned int i, j, nw = 0;
-	size_t len;
+	size_t len, paths = 0;
+	unsigned int i, nw = 0;
 	int err;
 
 	for (i = 0; i < sh->nevents; i++) {
@@ -416,21 +446,22 @@ int cr_save_events(struct cr_stream *s, struct cr_shared *sh,
 		if (err)
 			return err;
 		nw += sh->events[i].img.nwatch;
+		paths += cr_watch_paths(&sh->events[i]);
 	}
 	if (nw > CR_MAX_WATCHES)
-		return cr_fail(st, -E2BIG, "too many epoll watches");
-	len = struct_size(h, event, sh->nevents) + nw * sizeof(*w);
+		return cr_fail(st, -E2BIG, "too many epoll and inotify watches");
+	if (paths > CR_MAX_WATCH_PATHS)
+		return cr_fail(st, -E2BIG, "inotify watches' paths too long");
+	len = struct_size(h, event, sh->nevents) +
+	      nw * sizeof(struct cr_img_watch) + paths;
 	h = kvzalloc(len, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
 	h->nevents = sh->nevents;
 	h->nwatches = nw;
-	w = (struct cr_img_watch *)&h->event[sh->nevents];
-	for (i = 0; i < sh->nevents; i++) {
+	for (i = 0; i < sh->nevents; i++)
 		h->event[i] = sh->events[i].img;
-		for (j = 0; j < sh->events[i].img.nwatch; j++)
-			*w++ = sh->events[i].watch[j].img;
-	}
+	cr_fill_watches(sh, (struct cr_img_watch *)&h->event[sh->nevents]);
 	err = cr_write_rec(s, CR_REC_EVENTS, h, len);
 	kvfree(h);
 	return err;
@@ -479,6 +510,7 @@ static bool cr_event_ok(const struct cr_img_event *ev)
 		return !ev->flags && !ev->clockid && !ev->nwatch &&
 		       !ev->count && !ev->value_ns && !ev->interval_ns;
 	case CR_EV_EPOLL:
+	case CR_EV_INOTIFY:
 		return !ev->flags && !ev->clockid && !ev->count &&
 		       !ev->value_ns && !ev->interval_ns && !ev->sigmask;
 	}
@@ -502,28 +534,79 @@ static bool cr_watch_ok(const struct cr_img_watch *w, u32 nevents, u32 self)
 	return false;
 }
 
-static int cr_check_events_rec(const struct cr_img_events *h, size_t len)
+/* Event i's watches, at w; its inotify paths counted in *paths. */
+static bool cr_watches_ok(const struct cr_img_events *h, unsigned int i,
+			  const struct cr_img_watch *w, size_t *paths)
+{
+	bool inotify = h->event[i].kind == CR_EV_INOTIFY;
+	s32 prev = 0;
+	unsigned int j;
+
+	for (j = 0; j < h->event[i].nwatch; j++, w++) {
+		if (inotify ? !cr_inotify_watch_ok(w, prev) :
+			      !cr_watch_ok(w, h->nevents, i))
+			return false;
+		prev = w->tfd;
+		*paths += inotify ? w->index : 0;
+	}
+	return true;
+}
+
+/* Checks the record; the inotify paths' bytes at *paths. */
+static int cr_check_events_rec(const struct cr_img_events *h, size_t len,
+			       size_t *paths)
 {
 	const struct cr_img_watch *w;
-	unsigned int i, j;
+	const char *path;
+	unsigned int i;
+	size_t head;
 	u64 nw = 0;
 
+	head = struct_size(h, event, h->nevents) +
+	       (size_t)h->nwatches * sizeof(*w);
 	if (h->nevents > CR_MAX_EVENTS || h->nwatches > CR_MAX_WATCHES ||
-	    len != struct_size(h, event, h->nevents) +
-		   (size_t)h->nwatches * sizeof(*w))
+	    len < head)
 		return -EBADMSG;
 	w = (const struct cr_img_watch *)&h->event[h->nevents];
+	*paths = 0;
 	for (i = 0; i < h->nevents; i++) {
-		if (!cr_event_ok(&h->event[i]))
+		if (!cr_event_ok(&h->event[i]) ||
+		    nw + h->event[i].nwatch > h->nwatches ||
+		    !cr_watches_ok(h, i, &w[nw], paths))
 			return -EBADMSG;
 		nw += h->event[i].nwatch;
-		if (nw > h->nwatches)
-			return -EBADMSG;
-		for (j = 0; j < h->event[i].nwatch; j++, w++)
-			if (!cr_watch_ok(w, h->nevents, i))
-				return -EBADMSG;
 	}
-	return nw == h->nwatches ? 0 : -EBADMSG;
+	if (nw != h->nwatches || len - head != *paths)
+		return -EBADMSG;
+	path = (const char *)h + head;
+	for (i = 0; i < h->nwatches; i++) {
+		if (w[i].kind != CR_WATCH_INOTIFY)
+			continue;
+		if (*path != '/' || !vmad_path_ok(path, w[i].index))
+			return -EBADMSG;
+		path += w[i].index;
+	}
+	return 0;
+}
+
+/* Each inotify watch's path, from the record's at path. */
+static int cr_copy_wpaths(struct cr_shared *sh, const char *path)
+{
+	unsigned int i;
+
+	sh->wpaths = kvcalloc(max(sh->nwatches, 1U), sizeof(*sh->wpaths),
+			      GFP_KERNEL);
+	if (!sh->wpaths)
+		return -ENOMEM;
+	for (i = 0; i < sh->nwatches; i++) {
+		if (sh->watches[i].kind != CR_WATCH_INOTIFY)
+			continue;
+		sh->wpaths[i] = kstrdup(path, GFP_KERNEL);
+		if (!sh->wpaths[i])
+			return -ENOMEM;
+		path += sh->watches[i].index;
+	}
+	return 0;
 }
 
 /* The EVENTS record, read with the process table, before PIPES. */
@@ -531,16 +614,17 @@ int cr_read_events(struct cr_stream *s, struct cr_shared *sh,
 		   struct cr_status *st)
 {
 	struct cr_img_events *h;
+	size_t len, paths;
 	unsigned int i;
-	size_t len;
 	int err;
 
 	h = cr_read_rec(s, CR_REC_EVENTS, sizeof(*h),
 			struct_size(h, event, CR_MAX_EVENTS) +
-			CR_MAX_WATCHES * sizeof(struct cr_img_watch), &len);
+			CR_MAX_WATCHES * sizeof(struct cr_img_watch) +
+			CR_MAX_WATCH_PATHS, &len);
 	if (IS_ERR(h))
 		return cr_fail(st, PTR_ERR(h), "bad event file table");
-	err = cr_check_events_rec(h, len);
+	err = cr_check_events_rec(h, len, &paths);
 	if (err)
 		goto out;
 	err = -ENOMEM;
@@ -556,7 +640,7 @@ int cr_read_events(struct cr_stream *s, struct cr_shared *sh,
 	sh->nwatches = h->nwatches;
 	memcpy(sh->watches, &h->event[h->nevents],
 	       h->nwatches * sizeof(*sh->watches));
-	err = 0;
+	err = cr_copy_wpaths(sh, (const char *)h + len - paths);
 out:
 	kvfree(h);
 	return err ? cr_fail(st, err, "bad event file table") : 0;
@@ -581,15 +665,25 @@ int cr_check_watches(struct cr_shared *sh, struct cr_status *st)
 /* Room for cr_events_table(), alignment included. */
 size_t cr_events_table_len(struct cr_shared *sh)
 {
-	return sizeof(u64) + sh->nevents * sizeof(struct cr_rstrt_event) +
-	       sh->nwatches * sizeof(struct cr_rstrt_watch);
+	size_t len = sizeof(u64) + sh->nevents * sizeof(struct cr_rstrt_event) +
+		     sh->nwatches * sizeof(struct cr_rstrt_watch);
+	unsigned int i;
+
+	for (i = 0; i < sh->nwatches; i++)
+		if (sh->wpaths[i])
+			len += sh->watches[i].index;
+	return len;
 }
 
-/* The events, then the watches, at buf + off (u64-aligned). */
+/*
+ * The events, then the watches, at buf + off (u64-aligned), then the
+ * inotify watches' paths.
+ */
 size_t cr_events_table(struct cr_shared *sh, char *buf, size_t off)
 {
 	struct cr_rstrt_event *t = (struct cr_rstrt_event *)(buf + off);
 	struct cr_rstrt_watch *w = (struct cr_rstrt_watch *)&t[sh->nevents];
+	char *path = (char *)&w[sh->nwatches];
 	unsigned int i;
 
 	for (i = 0; i < sh->nevents; i++) {
@@ -610,8 +704,13 @@ size_t cr_events_table(struct cr_shared *sh, char *buf, size_t off)
 		w[i].data = sh->watches[i].data;
 		w[i].kind = sh->watches[i].kind;
 		w[i].index = sh->watches[i].index;
+		if (!sh->wpaths[i])
+			continue;
+		w[i].index = path - buf;
+		memcpy(path, sh->wpaths[i], sh->watches[i].index);
+		path += sh->watches[i].index;
 	}
-	return (char *)&w[sh->nwatches] - buf;
+	return path - buf;
 }
 
 /* CR_OP_RSTRT_EVENTS: the files the restarter made, of the right kinds. */
@@ -648,15 +747,21 @@ void cr_release_events(struct cr_shared *sh)
 
 		if (ev->file)
 			fput(ev->file);
-		for (j = 0; ev->watch && j < ev->img.nwatch; j++)
+		for (j = 0; ev->watch && j < ev->img.nwatch; j++) {
 			if (ev->watch[j].file)
 				fput(ev->watch[j].file);
+			kfree(ev->watch[j].path);
+		}
 		kvfree(ev->watch);
 	}
+	for (i = 0; sh->wpaths && i < sh->nwatches; i++)
+		kfree(sh->wpaths[i]);
 	kvfree(sh->events);
 	kvfree(sh->watches);
+	kvfree(sh->wpaths);
 	sh->events = NULL;
 	sh->watches = NULL;
+	sh->wpaths = NULL;
 	sh->nevents = 0;
 	sh->ecap = 0;
 	sh->nwatches = 0;

@@ -135,6 +135,7 @@ struct cr_shared {
 	struct cr_event *events;	/* cr_evfiles.c */
 	unsigned int nevents, ecap;
 	struct cr_img_watch *watches;	/* restart: every epoll's */
+	char **wpaths;		/* restart: the inotify watches' paths */
 	unsigned int nwatches;
 	bool events_ready;	/* restart: the restarter's event files came */
 	struct cr_sock *socks;	/* cr_socks.c */
@@ -211,6 +212,30 @@ int cr_load_ptimers(struct cr_shared *sh, pid_t pid, struct cr_status *st);
 int cr_event_kind(struct file *f);
 int cr_note_event(struct cr_shared *sh, struct file *f, unsigned int fd,
 		  struct cr_status *st);
+/* An epoll's registration, or an inotify watch (cr_inotify.c). */
+struct cr_watch {
+	struct file *file;		/* checkpoint: the epoll's target */
+	char *path;			/* checkpoint: the inotify's file */
+	struct cr_img_watch img;
+};
+
+struct cr_event {
+	/* checkpoint: the instance; restart: the one cr_restart made */
+	struct file *file;
+	struct cr_img_event img;
+	struct cr_watch *watch;		/* checkpoint: an epoll's, inotify's */
+	pid_t pid;			/* checkpoint: for messages */
+	unsigned int fd;
+};
+
+typedef int (*cr_line_fn)(const char *p, struct cr_event *ev,
+			  struct cr_watch *w, struct cr_status *st);
+
+int cr_note_lines(struct cr_event *ev, const char *key, cr_line_fn note,
+		  struct cr_status *st);
+int cr_note_inotify(struct cr_event *ev, struct cr_status *st);
+bool cr_inotify_watch_ok(const struct cr_img_watch *w, s32 prev);
+int cr_relocate_inotify(struct cr_shared *sh, struct cr_status *st);
 int cr_save_events(struct cr_stream *s, struct cr_shared *sh,
 		   struct cr_status *st);
 int cr_event_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e);

@@ -508,8 +508,8 @@ static int cr_relocate_cwds(struct cr_rstrt_req *req)
 
 /*
  * CR_OP_RSTRT_RELOCATE: the paths the restarter opens itself (cwds,
- * FIFOs) are rewritten now, before it asks for them; the others as the
- * processes reopen them.
+ * FIFOs, inotify watches) are rewritten now, before it asks for them;
+ * the others as the processes reopen them.
  */
 long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg)
 {
@@ -526,6 +526,8 @@ long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg)
 	}
 	if (!err)
 		err = cr_relocate_fifos(&req->sh, &req->st);
+	if (!err)
+		err = cr_relocate_inotify(&req->sh, &req->st);
 	if (err)
 		cr_rstrt_finish(req, err, NULL);
 	return err;

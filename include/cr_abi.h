@@ -164,9 +164,10 @@ struct cr_rstrt_procs_args {
 };
 
 /*
- * An eventfd, timerfd, signalfd or epoll instance to create, as
+ * An eventfd, timerfd, signalfd, epoll or inotify instance to create, as
  * struct cr_img_event of <cr_image.h> describes it; an epoll's nwatch
- * registrations follow the table, every epoll's in table order.
+ * registrations and an inotify instance's nwatch watches follow the
+ * table, every instance's in table order.
  */
 struct cr_rstrt_event {
 	__u32 kind;
@@ -181,8 +182,10 @@ struct cr_rstrt_event {
 
 /*
  * Register the target with EPOLL_CTL_ADD under fd number tfd: a pipe
- * end (kind 1 read, 2 write, of pipe index), event index (3), or the
- * restarter's own fd index (4, 0-2).
+ * end (kind 1 read, 2 write, of pipe index), event index (3), the
+ * restarter's own fd index (4, 0-2) or socket index (5).  Kind 6 is an
+ * inotify watch: add the NUL-terminated path at byte offset index with
+ * mask events so that it gets wd tfd (an instance's by increasing wd).
  */
 struct cr_rstrt_watch {
 	__s32 tfd;

@@ -346,17 +346,19 @@ struct cr_img_ptimers {
 #define CR_MAX_PTIMER_ID	65535	/* each id skipped costs syscalls */
 
 /*
- * EVENTS: the eventfd, timerfd, signalfd and epoll instances of the
- * checkpoint, once for all processes; FILES entries name them by index.
- * After the nevents entries come the nwatches registrations of the
- * epoll instances, each one's nwatch in table order.  cr_restart
- * creates them (the module cannot) and registers the watches.
+ * EVENTS: the eventfd, timerfd, signalfd, epoll and inotify instances
+ * of the checkpoint, once for all processes; FILES entries name them by
+ * index.  After the nevents entries come the nwatches watches of the
+ * epoll and inotify instances, each one's nwatch in table order, then
+ * the inotify watches' paths, in the same order.  cr_restart creates
+ * the instances (the module cannot) and adds the watches.
  */
 enum cr_event_kind {
 	CR_EV_EVENTFD	= 1,
 	CR_EV_TIMERFD	= 2,
 	CR_EV_SIGNALFD	= 3,
 	CR_EV_EPOLL	= 4,
+	CR_EV_INOTIFY	= 5,
 };
 
 struct cr_img_event {
@@ -364,7 +366,7 @@ struct cr_img_event {
 	__u32 flags;		/* eventfd: EFD_SEMAPHORE; timerfd: */
 				/* TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET */
 	__u32 clockid;		/* timerfd */
-	__u32 nwatch;		/* epoll: its registrations */
+	__u32 nwatch;		/* epoll: its registrations; inotify: watches */
 	__u64 count;		/* eventfd: counter; timerfd: unread ticks */
 	/*
 	 * timerfd: the time left in ns, 0 when disarmed; with
@@ -382,9 +384,15 @@ enum cr_watch_kind {
 	CR_WATCH_EVENT	= 3,	/* event "index" of this table */
 	CR_WATCH_INHERIT = 4,	/* the restarter's fd "index", 0-2 */
 	CR_WATCH_SOCK	= 5,	/* socket "index" of SOCKS */
+	CR_WATCH_INOTIFY = 6,	/* a watch of an inotify instance */
 };
 
-/* One registration of an epoll instance (EPOLL_CTL_ADD). */
+/*
+ * One registration of an epoll instance (EPOLL_CTL_ADD), or one watch of
+ * an inotify instance (kind CR_WATCH_INOTIFY: tfd is its wd, events its
+ * IN_* mask with IN_ONESHOT and IN_EXCL_UNLINK, data 0, index the length
+ * of its path, NUL included; an instance's watches by increasing wd).
+ */
 struct cr_img_watch {
 	__s32 tfd;		/* the fd number it was registered with */
 	__u32 events;		/* EPOLL* bits, EPOLLET and EPOLLONESHOT kept */
@@ -402,6 +410,8 @@ struct cr_img_events {
 #define CR_MAX_EVENTS		4096
 #define CR_MAX_WATCHES		65536
 #define CR_MAX_TFD		(1 << 20)	/* the kernel's NR_OPEN */
+#define CR_MAX_INOTIFY_WD	(1 << 18)	/* cr_restart skips to each */
+#define CR_MAX_WATCH_PATHS	(16 << 20)	/* bytes, all inotify paths */
 
 /*
  * SOCKS: the Unix sockets of the checkpoint, once for all processes;

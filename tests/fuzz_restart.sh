@@ -1,8 +1,9 @@
 # Restart of untrusted context files: mutants of valid contexts of a
 # counter, a multithreaded program, a process tree, a program with many
 # open files, a pair sharing memory and a deleted file, one with zombie
-# children, an epoll watching a pipe, an eventfd and a timerfd,
-# Unix sockets of every kind, and POSIX timers (tests/cmd/cr_fuzz.c makes them; most have their crcs
+# children, an epoll watching a pipe, an eventfd and a timerfd, an
+# inotify with its watches, Unix sockets of every kind, and POSIX timers
+# (tests/cmd/cr_fuzz.c makes them; most have their crcs
 # redone so that they get past the framing) go through cr_restart, as root
 # and as nobody.  Each must end in a clean error or in a restart that ran;
 # a restart still inside the module at the timeout, a process that
@@ -47,7 +48,7 @@ ckpt() {
 contexts() {
 	local c=$1
 	mkdir $c/counter $c/threads $c/tree $c/files $c/shm $c/zombie $c/ev \
-		$c/socks $c/pt
+		$c/socks $c/pt $c/in
 	[ -z "$as" ] || chown -R 65534:65534 $c
 	# Standard files by path: /dev/null, which nobody may reopen too.
 	exec 3>&1 4>&2 > /dev/null 2>&1 < /dev/null
@@ -68,6 +69,9 @@ contexts() {
 	$as "$cmd/evfiles" $c/ev epoll 3>&- 4>&- &
 	ckpt $c ev $! '[ -e $c/ev/ready ]'
 	$as touch $c/ev/go
+	$as "$cmd/evfiles" $c/in inotify 3>&- 4>&- &
+	ckpt $c in $! '[ -e $c/in/ready ]'
+	$as touch $c/in/go
 	$as "$cmd/unix_socks" $c/socks pairs 3>&- 4>&- &
 	ckpt $c socks $! '[ -e $c/socks/ready ]'
 	$as touch $c/socks/go
@@ -82,7 +86,7 @@ as=
 contexts $d/root
 as=${nobody[*]}
 contexts $d/nobody
-ctxs=(counter threads tree files shm zombie ev socks pt)
+ctxs=(counter threads tree files shm zombie ev socks pt in)
 
 refcnt() { cat /sys/module/blcr/refcnt; }
 ref0=$(refcnt)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The eventfd, timerfd, signalfd and epoll instances of a restart: the
- * module cannot create them, so cr_restart makes them with their saved
- * state, registers the epolls' watches, and hands them over
- * (CR_OP_RSTRT_EVENTS).
+ * The eventfd, timerfd, signalfd, epoll and inotify instances of a
+ * restart: the module cannot create them, so cr_restart makes them with
+ * their saved state, adds the inotify and epoll watches, and hands them
+ * over (CR_OP_RSTRT_EVENTS).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
@@ -28,8 +29,12 @@
 #define TFD_IOC_SET_TICKS	_IOW('T', 0, uint64_t)
 #endif
 
-enum { EV_EVENTFD = 1, EV_TIMERFD, EV_SIGNALFD, EV_EPOLL };
-enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT, W_SOCK };
+enum { EV_EVENTFD = 1, EV_TIMERFD, EV_SIGNALFD, EV_EPOLL, EV_INOTIFY };
+enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT, W_SOCK, W_INOTIFY };
+
+#ifndef IN_MASK_CREATE
+#define IN_MASK_CREATE	0x10000000
+#endif
 
 static struct timespec ns_ts(uint64_t ns)
 {
@@ -57,7 +62,87 @@ static int make_timerfd(const struct cr_rstrt_event *ev)
 	return fd;
 }
 
-static int make_event(const struct cr_rstrt_event *ev)
+/* Reads, and so drops, every event queued on inotify fd. */
+static void drain(int fd)
+{
+	char buf[4096];
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+/*
+ * Makes wd the next wd of inotify fd: the kernel gives the one after the
+ * last it gave, so a watch added then removed skips one.  The watch is
+ * on an inode fd does not watch yet (IN_MASK_CREATE refuses the others);
+ * the IN_IGNOREDs (or an overflow) are read away.
+ */
+static int skip_to(int fd, int *next, int wd)
+{
+	static const char *const spare[] = { "/", "/proc", "/dev", "/sys" };
+	unsigned int i;
+	int got = -1;
+
+	if (*next >= wd)
+		return 0;
+	while (*next < wd) {
+		for (i = 0; i < sizeof(spare) / sizeof(*spare); i++) {
+			got = inotify_add_watch(fd, spare[i], IN_DELETE_SELF |
+						IN_DONT_FOLLOW | IN_MASK_CREATE);
+			if (got >= 0 || errno != EEXIST)
+				break;
+		}
+		if (got < 0)
+			return -errno;
+		if (inotify_rm_watch(fd, got) < 0)
+			return -errno;
+		*next = got + 1;
+	}
+	drain(fd);
+	return 0;
+}
+
+/*
+ * An inotify instance with its watches (ev->nwatch at w), each with its
+ * old wd, added with the restarter's rights.  Never following the last
+ * link: the path is the watched file's own.
+ */
+static int make_inotify(const struct cr_plan *plan,
+			const struct cr_rstrt_event *ev,
+			const struct cr_rstrt_watch *w)
+{
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK), next = 1, err = 0;
+	unsigned int j;
+
+	if (fd < 0)
+		return -errno;
+	for (j = 0; j < ev->nwatch; j++) {
+		const char *path = plan->buf + w[j].index;
+		int got;
+
+		err = skip_to(fd, &next, w[j].tfd);
+		if (err)
+			break;
+		got = inotify_add_watch(fd, path, w[j].events |
+					IN_DONT_FOLLOW | IN_MASK_CREATE);
+		if (got != w[j].tfd) {
+			err = cr_rstrt_error(got < 0 ? -errno : -EBUSY,
+					     "cannot add inotify watch %d on %s",
+					     w[j].tfd, path);
+			break;
+		}
+		next = got + 1;
+	}
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int make_event(const struct cr_plan *plan,
+		      const struct cr_rstrt_event *ev,
+		      const struct cr_rstrt_watch *w)
 {
 	sigset_t set;
 	int fd;
@@ -81,6 +166,8 @@ static int make_event(const struct cr_rstrt_event *ev)
 	case EV_EPOLL:
 		fd = epoll_create1(EPOLL_CLOEXEC);
 		break;
+	case EV_INOTIFY:
+		return make_inotify(plan, ev, w);
 	default:
 		return -EINVAL;
 	}
@@ -114,7 +201,7 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 	for (i = 0; i < plan->nevents; i++)
 		nw += plan->events[i].nwatch;
 	for (i = 0; i < nw; i++)
-		if (w[i].tfd >= hi)
+		if (w[i].kind != W_INOTIFY && w[i].tfd >= hi)
 			hi = w[i].tfd + 1;
 	evh = calloc(plan->nevents, sizeof(*evh));
 	pfh = calloc(2 * plan->npipes + 1, sizeof(*pfh));
@@ -133,6 +220,10 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 	for (i = 0; i < 3; i++)
 		inh[i] = fcntl(i, F_DUPFD_CLOEXEC, hi);
 	for (i = 0; i < plan->nevents; i++) {
+		if (plan->events[i].kind != EV_EPOLL) {
+			k += plan->events[i].nwatch;
+			continue;
+		}
 		for (j = 0; j < plan->events[i].nwatch; j++, k++) {
 			struct epoll_event e = { .events = w[k].events,
 						 .data.u64 = w[k].data };
@@ -160,7 +251,8 @@ static int register_watches(const struct cr_plan *plan,
 	pid_t pid;
 
 	for (i = 0; i < plan->nevents; i++)
-		nw += plan->events[i].nwatch;
+		if (plan->events[i].kind == EV_EPOLL)
+			nw += plan->events[i].nwatch;
 	if (!nw)
 		return 0;
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
@@ -189,6 +281,7 @@ static int register_watches(const struct cr_plan *plan,
 int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h)
 {
 	struct cr_rstrt_events_args a = { .nevents = plan->nevents };
+	const struct cr_rstrt_watch *w = plan->watches;
 	unsigned int i, n = 0;
 	int *fds, err = 0;
 
@@ -198,12 +291,13 @@ int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h)
 	if (!fds)
 		return cr_rstrt_error(-ENOMEM, "event files");
 	for (; n < plan->nevents; n++) {
-		fds[n] = make_event(&plan->events[n]);
+		fds[n] = make_event(plan, &plan->events[n], w);
 		if (fds[n] < 0) {
 			err = cr_rstrt_error(fds[n], "cannot create event file %u (kind %u)",
 					     n, plan->events[n].kind);
 			break;
 		}
+		w += plan->events[n].nwatch;
 	}
 	if (!err)
 		err = register_watches(plan, h, fds);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * eventfd, timerfd, signalfd and epoll instances survive a checkpoint
+ * eventfd, timerfd, signalfd, epoll and inotify instances survive a checkpoint
  * with --kill and a restart.  Usage: evfiles DIR MODE, MODE one of
  *
  * eventfd   fd 10: a nonblocking eventfd holding 2^40 + 5, shared with a
@@ -27,6 +27,18 @@
  *           epolls.
  * epoll_gone fd 10: an epoll watching a pipe registered as fd 5, which
  *           was then moved to fd 6: the checkpoint must be refused.
+ * inotify   fd 10: a nonblocking inotify watching / (wd 1, IN_MOVE_SELF:
+ *           cr_restart cannot skip wds with it), DIR/w (wd 2, IN_CREATE |
+ *           IN_DELETE), DIR/f (wd 4, IN_MODIFY | IN_ONESHOT; wd 3 was
+ *           added and removed) and the symlink DIR/l (wd 5, IN_ATTRIB,
+ *           IN_DONT_FOLLOW | IN_EXCL_UNLINK), in an epoll (fd 11): after
+ *           restart nothing is pending, fdinfo shows the same watches, a
+ *           file made in DIR/w and writes to DIR/f give events with the
+ *           old wds through the epoll, the oneshot fires once, and a new
+ *           watch gets wd 6.
+ * inotify_deleted fd 10: an inotify watching DIR/g, deleted but open:
+ *           the checkpoint must be refused; then the IN_ATTRIB of the
+ *           unlink is still there to read, and a write gives IN_MODIFY.
  *
  * Creates DIR/ready, waits for DIR/go, checks, and says "evfiles: ok".
  */
@@ -39,7 +51,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -317,11 +331,143 @@ static void t_epoll_gone(void)
 	cr_ready_wait_go(dir);
 }
 
+#define D_INOTIFY	0x1a2b3c4dULL
+
+/* The "inotify wd:" lines of fd's fdinfo, at buf (size bytes). */
+static void inotify_lines(int fd, char *buf, size_t size)
+{
+	char path[64], line[512];
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	buf[0] = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "inotify wd:", 11) ||
+		    len + strlen(line) >= size)
+			continue;
+		strcpy(buf + len, line);
+		len += strlen(line);
+	}
+	if (f)
+		fclose(f);
+}
+
+/* The next event of inotify fd, read now (NULL if none). */
+static const struct inotify_event *next_in(int fd)
+{
+	static char buf[4096] __attribute__((aligned(8)));
+	static ssize_t len, off;
+	const struct inotify_event *e;
+
+	if (off >= len) {
+		off = 0;
+		len = read(fd, buf, sizeof(buf));
+		if (len <= 0)
+			return NULL;
+	}
+	e = (const struct inotify_event *)(buf + off);
+	off += sizeof(*e) + e->len;
+	return e;
+}
+
+/* The next event is wd's, with mask bit, and name if not NULL. */
+static void expect_in(int fd, int wd, uint32_t bit, const char *name)
+{
+	const struct inotify_event *e = next_in(fd);
+
+	if (!e)
+		BAD("no event for wd %d (mask %#x)", wd, bit);
+	else if (e->wd != wd || !(e->mask & bit) ||
+		 (name && (!e->len || strcmp(e->name, name))))
+		BAD("event wd %d mask %#x name '%s', not wd %d mask %#x",
+		    e->wd, e->mask, e->len ? e->name : "", wd, bit);
+}
+
+static int add_watch(int in, const char *name, uint32_t mask, int want)
+{
+	char path[4096];
+	int wd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	wd = inotify_add_watch(in, path, mask);
+	if (wd != want)
+		BAD("watch on %s: wd %d, not %d (%s)", name, wd, want,
+		    strerror(errno));
+	return wd;
+}
+
+static void t_inotify(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = D_INOTIFY };
+	char before[4096], after[4096], path[4096];
+	int in, ep, f;
+
+	snprintf(path, sizeof(path), "%s/w", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/l", dir);
+	if (symlink("f", path))
+		BAD("symlink: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	f = at(open(path, O_RDWR | O_CREAT, 0644), 12);
+	in = at(inotify_init1(IN_NONBLOCK), 10);
+	ep = at(epoll_create1(EPOLL_CLOEXEC), 11);
+	if (inotify_add_watch(in, "/", IN_MOVE_SELF) != 1)
+		BAD("watch on /: %s", strerror(errno));
+	add_watch(in, "w", IN_CREATE | IN_DELETE, 2);
+	inotify_rm_watch(in, add_watch(in, ".", IN_ATTRIB, 3));
+	expect_in(in, 3, IN_IGNORED, NULL);
+	add_watch(in, "f", IN_MODIFY | IN_ONESHOT, 4);
+	add_watch(in, "l", IN_ATTRIB | IN_DONT_FOLLOW | IN_EXCL_UNLINK, 5);
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, in, &ev))
+		BAD("epoll_ctl: %s", strerror(errno));
+	inotify_lines(in, before, sizeof(before));
+	cr_ready_wait_go(dir);
+	check_flags(in, 1, 0);
+	if (next_event(ep, 0) || next_in(in))
+		BAD("an event pending after restart");
+	inotify_lines(in, after, sizeof(after));
+	if (strcmp(before, after) || !before[0])
+		BAD("the watches were\n%sand are\n%s", before, after);
+	snprintf(path, sizeof(path), "%s/w/new", dir);
+	close(open(path, O_RDWR | O_CREAT, 0644));
+	if (next_event(ep, 1000) != D_INOTIFY)
+		BAD("no epoll event for the inotify");
+	expect_in(in, 2, IN_CREATE, "new");
+	if (write(f, "x", 1) != 1)
+		BAD("write");
+	expect_in(in, 4, IN_MODIFY, NULL);
+	expect_in(in, 4, IN_IGNORED, NULL);	/* the oneshot is gone */
+	if (write(f, "y", 1) != 1 || next_event(ep, 200))
+		BAD("an event after the oneshot fired");
+	unlink(path);
+	expect_in(in, 2, IN_DELETE, "new");
+	add_watch(in, ".", IN_ATTRIB, 6);
+}
+
+static void t_inotify_deleted(void)
+{
+	char path[4096];
+	int in, g;
+
+	snprintf(path, sizeof(path), "%s/g", dir);
+	g = at(open(path, O_RDWR | O_CREAT, 0644), 12);
+	in = at(inotify_init1(IN_NONBLOCK), 10);
+	add_watch(in, "g", IN_MODIFY | IN_ATTRIB, 1);
+	unlink(path);
+	cr_ready_wait_go(dir);
+	expect_in(in, 1, IN_ATTRIB, NULL);
+	if (write(g, "x", 1) != 1)
+		BAD("write");
+	expect_in(in, 1, IN_MODIFY, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc != 3) {
-		fprintf(stderr, "usage: evfiles DIR eventfd|timerfd|signalfd|epoll|epoll2\n");
+		fprintf(stderr, "usage: evfiles DIR MODE (see the source)\n");
 		return 2;
 	}
 	dir = argv[1];
@@ -337,6 +483,10 @@ int main(int argc, char **argv)
 		t_epoll2();
 	else if (!strcmp(argv[2], "epoll_gone"))
 		t_epoll_gone();
+	else if (!strcmp(argv[2], "inotify"))
+		t_inotify();
+	else if (!strcmp(argv[2], "inotify_deleted"))
+		t_inotify_deleted();
 	else
 		return 2;
 	if (errors)
