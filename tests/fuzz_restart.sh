@@ -43,6 +43,16 @@ ckpt() {
 	wait $3 2> /dev/null
 }
 
+# ready_go DIR NAME PROG ARGS...: tests/cmd/PROG DIR/NAME ARGS... (one
+# that says DIR/NAME/ready, then waits for go), checkpointed into
+# DIR/NAME.ctx, then let go (a restart of it runs to its end).
+ready_go() {
+	local c=$1 n=$2
+	$as "$cmd/$3" $c/$n "${@:4}" 3>&- 4>&- &
+	ckpt $c $n $! "[ -e $c/$n/ready ]"
+	$as touch $c/$n/go
+}
+
 # contexts DIR: the programs' contexts in DIR, by the owner of DIR
 # ($as), the programs' files under DIR too.
 contexts() {
@@ -59,25 +69,15 @@ contexts() {
 	$as "$cmd/tree_counter" $c/tree 2 1000 100 3>&- 4>&- &
 	ckpt $c tree $! '[ -s $c/tree/out.2 ]'
 	# files_state waits for "go", then checks its files and exits.
-	$as "$cmd/files_state" $c/files 3>&- 4>&- &
-	ckpt $c files $! '[ -e $c/files/ready ]'
-	$as touch $c/files/go
+	ready_go $c files files_state
 	$as "$cmd/shm_share" $c/shm 1000000 3>&- 4>&- &
 	ckpt $c shm $! '[ -s $c/shm/step ]'
 	$as "$cmd/tree_zombie" $c/zombie 1000 100 3>&- 4>&- &
 	ckpt $c zombie $! '[ -s $c/zombie/out ]'
-	$as "$cmd/evfiles" $c/ev epoll 3>&- 4>&- &
-	ckpt $c ev $! '[ -e $c/ev/ready ]'
-	$as touch $c/ev/go
-	$as "$cmd/evfiles" $c/in inotify 3>&- 4>&- &
-	ckpt $c in $! '[ -e $c/in/ready ]'
-	$as touch $c/in/go
-	$as "$cmd/unix_socks" $c/socks pairs 3>&- 4>&- &
-	ckpt $c socks $! '[ -e $c/socks/ready ]'
-	$as touch $c/socks/go
-	$as "$cmd/ptimers" $c/pt restart 3>&- 4>&- &
-	ckpt $c pt $! '[ -e $c/pt/ready ]'
-	$as touch $c/pt/go
+	ready_go $c ev evfiles epoll
+	ready_go $c in evfiles inotify
+	ready_go $c socks unix_socks pairs
+	ready_go $c pt ptimers restart
 	exec 1>&3 2>&4 3>&- 4>&-
 }
 mkdir $d/root $d/nobody
