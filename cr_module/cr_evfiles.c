@@ -344,6 +344,12 @@ static int cr_watch_target(struct cr_shared *sh, struct cr_watch *w)
 	umode_t mode = file_inode(w->file)->i_mode;
 	int i;
 
+	/*
+	 * A signalfd wakes the waiters on the sighand of the process that
+	 * registered the watch: at restart, a helper of cr_restart's.
+	 */
+	if (cr_event_kind(w->file) == CR_EV_SIGNALFD)
+		return -EOPNOTSUPP;
 	if (cr_event_kind(w->file)) {
 		i = cr_find_event(sh, w->file);
 		if (i < 0)
