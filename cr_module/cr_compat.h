@@ -17,6 +17,15 @@
 #include <linux/rseq.h>
 #endif
 
+/* Each POSIX timer of a process (signal_struct). */
+#ifdef HAVE_POSIX_TIMERS_HLIST
+#define cr_for_each_ptimer(t, sig) \
+	hlist_for_each_entry(t, &(sig)->posix_timers, list)
+#else
+#define cr_for_each_ptimer(t, sig) \
+	list_for_each_entry(t, &(sig)->posix_timers, list)
+#endif
+
 #ifdef HAVE_FOLL_DUMP
 #define CR_FOLL_DUMP	FOLL_DUMP
 #else

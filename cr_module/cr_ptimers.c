@@ -25,6 +25,7 @@
 #include <linux/sort.h>
 
 #include "cr_chkpt.h"
+#include "cr_compat.h"
 
 #define CR_PT_SIGNAL	0		/* SIGEV_SIGNAL */
 #define CR_PT_NONE	1		/* SIGEV_NONE */
@@ -137,7 +138,7 @@ int cr_save_ptimers(struct cr_proc_ctx *pc, struct cr_status *st)
 	unsigned int n = 0;
 	int err = 0;
 
-	list_for_each_entry(t, &current->signal->posix_timers, list)
+	cr_for_each_ptimer(t, current->signal)
 		n++;
 	if (!n)
 		return 0;
@@ -147,7 +148,7 @@ int cr_save_ptimers(struct cr_proc_ctx *pc, struct cr_status *st)
 	pc->ptimers = kvcalloc(n, sizeof(*pc->ptimers), GFP_KERNEL);
 	if (!pc->ptimers)
 		return -ENOMEM;
-	list_for_each_entry(t, &current->signal->posix_timers, list) {
+	cr_for_each_ptimer(t, current->signal) {
 		err = cr_save_ptimer(t, &pc->ptimers[pc->nptimers++], st);
 		if (err)
 			return err;
@@ -235,7 +236,7 @@ static struct k_itimer *cr_find_ptimer(s32 id)
 {
 	struct k_itimer *t;
 
-	list_for_each_entry(t, &current->signal->posix_timers, list)
+	cr_for_each_ptimer(t, current->signal)
 		if (t->it_id == id)
 			return t;
 	return NULL;

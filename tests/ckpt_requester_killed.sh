@@ -1,5 +1,5 @@
 # The requester (cr_checkpoint) is killed with SIGKILL while the module
-# writes a 128 MiB target: the checkpoint is abandoned, and although it
+# writes a 256 MiB target: the checkpoint is abandoned, and although it
 # asked for --kill the target lives on, is not left stopped nor inside the
 # module (its module references go), and its memory is intact; no file is
 # left (the file is unnamed, O_TMPFILE, until complete).  Then a
@@ -9,7 +9,7 @@
 d=$(mktemp -d)
 trap 'rm -rf $d' EXIT
 refs0=$(module_refs)
-start_ready $d "$CR_TESTS/cmd/mem_checksum" 128
+start_ready $d "$CR_TESTS/cmd/mem_checksum" 256
 
 for delay in 0 0.3 0.6; do
 	step "cr_checkpoint killed ${delay}s into the writing"
