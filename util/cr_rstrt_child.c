@@ -244,6 +244,19 @@ static void pid_unlock(const struct cr_plan *plan)
 		pthread_mutex_unlock(plan->pid_lock);
 }
 
+/*
+ * A steered pid can be taken by any fork in the system between the
+ * module's steering and ours; a short-lived process (a shell's ls) gives
+ * it back soon, so try again for a while before calling it in use.
+ */
+static bool steer_again(unsigned int *tries)
+{
+	if (++*tries >= 50)
+		return false;
+	usleep(20000);
+	return true;
+}
+
 /* what: "pid" or "thread id". */
 static int pid_error(int err, const char *what, pid_t pid)
 {
@@ -257,15 +270,16 @@ static int pid_error(int err, const char *what, pid_t pid)
 	return err;
 }
 
-/* Starts thread i of process index: its tid, or -errno. */
-static int start_thread(const struct cr_plan *plan, unsigned int index,
-			unsigned int i)
+/*
+ * One try at thread i of process index: its tid, or -errno.  The stack is
+ * never unmapped: a thread that got the wrong tid may still be on it, and
+ * the module replaces the whole address space anyway.
+ */
+static long try_thread(const struct cr_plan *plan, unsigned int index,
+		       unsigned int i, pid_t tid)
 {
-	const struct cr_rstrt_proc *p = &plan->procs[index];
-	const int32_t *tids = (const int32_t *)(plan->buf + p->tids_off);
 	struct thread_arg *arg;
 	struct clone_args ca;
-	pid_t tid = tids[i];
 	char *stack;
 	long ret;
 
@@ -288,13 +302,28 @@ static int start_thread(const struct cr_plan *plan, unsigned int index,
 	}
 	ret = pid_lock(plan, tid);
 	if (ret)
-		return pid_error(ret, "thread id", tid);
+		return ret;
 	ret = clone3_thread(&ca, arg);
 	pid_unlock(plan);
 	/* A thread with another tid is refused by the module. */
 	if (ret > 0 && plan->restore_pid && ret != tid)
 		ret = -EBUSY;
-	return ret < 0 ? pid_error(ret, "thread id", tid) : ret;
+	return ret;
+}
+
+/* Starts thread i of process index: its tid, or -errno. */
+static int start_thread(const struct cr_plan *plan, unsigned int index,
+			unsigned int i)
+{
+	const struct cr_rstrt_proc *p = &plan->procs[index];
+	const int32_t *tids = (const int32_t *)(plan->buf + p->tids_off);
+	unsigned int tries = 0;
+	long ret;
+
+	do
+		ret = try_thread(plan, index, i, tids[i]);
+	while (ret == -EBUSY && plan->pid_lock && steer_again(&tries));
+	return ret < 0 ? pid_error(ret, "thread id", tids[i]) : ret;
 }
 
 static struct timeval ns_to_tv(uint64_t ns)
@@ -328,6 +357,7 @@ static int arm_cpu_itimers(const struct cr_rstrt_proc *p)
 static pid_t cr_fork_with_pid(const struct cr_plan *plan, pid_t pid)
 {
 	struct clone_args ca = { .exit_signal = SIGCHLD };
+	unsigned int tries = 0;
 	pid_t got;
 	int err;
 
@@ -341,21 +371,23 @@ static pid_t cr_fork_with_pid(const struct cr_plan *plan, pid_t pid)
 		got = syscall(SYS_clone3, &ca, sizeof(ca));
 		return got < 0 ? -errno : got;
 	}
-	err = pid_lock(plan, pid);
-	if (err)
-		return err;
-	got = fork();
-	if (got == 0)
-		return 0;
-	err = -errno;
-	pid_unlock(plan);
-	if (got < 0)
-		return err;
-	if (got == pid)
-		return got;
-	/* Someone else's fork took the pid, or it was in use. */
-	kill(got, SIGKILL);
-	waitpid(got, NULL, 0);
+	do {
+		err = pid_lock(plan, pid);
+		if (err)
+			return err;
+		got = fork();
+		if (got == 0)
+			return 0;
+		err = -errno;
+		pid_unlock(plan);
+		if (got < 0)
+			return err;
+		if (got == pid)
+			return got;
+		/* Someone else's fork took the pid, or it was in use. */
+		kill(got, SIGKILL);
+		waitpid(got, NULL, 0);
+	} while (steer_again(&tries));
 	return -EBUSY;
 }
 
