@@ -344,12 +344,6 @@ static int cr_watch_target(struct cr_shared *sh, struct cr_watch *w)
 	umode_t mode = file_inode(w->file)->i_mode;
 	int i;
 
-	/*
-	 * A signalfd wakes the waiters on the sighand of the process that
-	 * registered the watch: at restart, a helper of cr_restart's.
-	 */
-	if (cr_event_kind(w->file) == CR_EV_SIGNALFD)
-		return -EOPNOTSUPP;
 	if (cr_event_kind(w->file)) {
 		i = cr_find_event(sh, w->file);
 		if (i < 0)
@@ -386,6 +380,13 @@ static int cr_snapshot_event(struct cr_shared *sh, struct cr_event *ev,
 					       "pid %d fd %u: the epoll watches fd %d, of a kind that cannot be restored",
 					       ev->pid, ev->fd,
 					       ev->watch[i].img.tfd);
+			/*
+			 * A signalfd wakes the waiters on the signal handlers
+			 * of whoever registered it: at restart, the process
+			 * that noted the epoll does, the likeliest registrant.
+			 */
+			if (cr_event_kind(ev->watch[i].file) == CR_EV_SIGNALFD)
+				ev->img.owner = ev->pid;
 		}
 		return 0;
 	}
@@ -500,6 +501,7 @@ static bool cr_event_ok(const struct cr_img_event *ev)
 	switch (ev->kind) {
 	case CR_EV_EVENTFD:
 		return !(ev->flags & ~EFD_SEMAPHORE) && !ev->clockid &&
+		       !ev->owner && !ev->pad &&
 		       !ev->nwatch && ev->count != ULLONG_MAX &&
 		       !ev->value_ns && !ev->interval_ns && !ev->sigmask;
 	case CR_EV_TIMERFD:
@@ -510,15 +512,21 @@ static bool cr_event_ok(const struct cr_img_event *ev)
 				  !cr_clock_realtime(ev->clockid)))
 			return false;
 		return cr_clock_ok(ev->clockid) && !ev->nwatch &&
+		       !ev->owner && !ev->pad &&
 		       ev->value_ns <= KTIME_MAX &&
 		       ev->interval_ns <= KTIME_MAX && !ev->sigmask;
 	case CR_EV_SIGNALFD:
 		return !ev->flags && !ev->clockid && !ev->nwatch &&
-		       !ev->count && !ev->value_ns && !ev->interval_ns;
+		       !ev->count && !ev->value_ns && !ev->interval_ns &&
+		       !ev->owner && !ev->pad;
 	case CR_EV_EPOLL:
+		return !ev->flags && !ev->clockid && !ev->count &&
+		       !ev->value_ns && !ev->interval_ns && !ev->sigmask &&
+		       !ev->pad;
 	case CR_EV_INOTIFY:
 		return !ev->flags && !ev->clockid && !ev->count &&
-		       !ev->value_ns && !ev->interval_ns && !ev->sigmask;
+		       !ev->value_ns && !ev->interval_ns && !ev->sigmask &&
+		       !ev->owner && !ev->pad;
 	}
 	return false;
 }
@@ -558,6 +566,22 @@ static bool cr_watches_ok(const struct cr_img_events *h, unsigned int i,
 	return true;
 }
 
+/* An epoll has an owner exactly when it watches a signalfd. */
+static bool cr_owner_ok(const struct cr_img_events *h, unsigned int i,
+			const struct cr_img_watch *w)
+{
+	bool sfd = false;
+	unsigned int j;
+
+	if (h->event[i].kind != CR_EV_EPOLL)
+		return true;
+	for (j = 0; j < h->event[i].nwatch; j++)
+		if (w[j].kind == CR_WATCH_EVENT &&
+		    h->event[w[j].index].kind == CR_EV_SIGNALFD)
+			sfd = true;
+	return sfd ? h->event[i].owner > 0 : !h->event[i].owner;
+}
+
 /* Checks the record; the inotify paths' bytes at *paths. */
 static int cr_check_events_rec(const struct cr_img_events *h, size_t len,
 			       size_t *paths)
@@ -578,7 +602,8 @@ static int cr_check_events_rec(const struct cr_img_events *h, size_t len,
 	for (i = 0; i < h->nevents; i++) {
 		if (!cr_event_ok(&h->event[i]) ||
 		    nw + h->event[i].nwatch > h->nwatches ||
-		    !cr_watches_ok(h, i, &w[nw], paths))
+		    !cr_watches_ok(h, i, &w[nw], paths) ||
+		    !cr_owner_ok(h, i, &w[nw]))
 			return -EBADMSG;
 		nw += h->event[i].nwatch;
 	}
@@ -703,6 +728,7 @@ size_t cr_events_table(struct cr_shared *sh, char *buf, size_t off)
 		t[i].value_ns = ev->value_ns;
 		t[i].interval_ns = ev->interval_ns;
 		t[i].sigmask = ev->sigmask;
+		t[i].owner = ev->owner;
 	}
 	for (i = 0; i < sh->nwatches; i++) {
 		w[i].tfd = sh->watches[i].tfd;

@@ -326,6 +326,24 @@ static bool cr_rproc_has_tid(const struct cr_rproc *rp, s32 tid)
 	return false;
 }
 
+/* Each epoll that watches a signalfd is registered by a live process. */
+static int cr_check_owners(struct cr_rstrt_req *req)
+{
+	unsigned int i, p;
+
+	for (i = 0; i < req->sh.nevents; i++) {
+		pid_t owner = req->sh.events[i].img.owner;
+
+		for (p = 0; owner && p < req->nlive; p++)
+			if (req->procs[p].ent->pid == owner)
+				break;
+		if (owner && p == req->nlive)
+			return cr_fail(&req->st, -EBADMSG,
+				       "bad epoll owner %d", owner);
+	}
+	return 0;
+}
+
 /*
  * Every POSIX timer belongs to a live process of the table, in table
  * order, with ids increasing, and signals one of its threads.
@@ -387,6 +405,8 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 		      cr_check_ptimers(req);
 	if (!err)
 		err = cr_read_events(&req->s, &req->sh, st);
+	if (!err)
+		err = cr_check_owners(req);
 	if (!err)
 		err = cr_read_pipes(&req->s, &req->sh, st);
 	if (!err)

@@ -13,8 +13,8 @@
 
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
-#define CR_ABI_MAJOR		1
-#define CR_ABI_MINOR		5
+#define CR_ABI_MAJOR		2
+#define CR_ABI_MINOR		0
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -178,6 +178,12 @@ struct cr_rstrt_event {
 	__u64 value_ns;
 	__u64 interval_ns;
 	__u64 sigmask;
+	/*
+	 * The process (by pid in the table) that adds this epoll's signalfd
+	 * watches itself, before it enters the module; 0 when none.
+	 */
+	__s32 owner;
+	__u32 pad;
 };
 
 /*

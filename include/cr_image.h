@@ -23,7 +23,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		3
+#define CR_IMG_VERSION		4
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -376,6 +376,13 @@ struct cr_img_event {
 	__u64 value_ns;
 	__u64 interval_ns;	/* timerfd */
 	__u64 sigmask;		/* signalfd: bit n is signal n + 1 */
+	/*
+	 * epoll watching a signalfd: the pid of the process that registers
+	 * those watches at restart (a signalfd wakes the waiters on the
+	 * signal handlers of whoever registered it), else 0.
+	 */
+	__s32 owner;
+	__u32 pad;
 };
 
 enum cr_watch_kind {

@@ -1,9 +1,11 @@
 # A restart that fails half-way leaves nothing behind.  A tree of four
 # processes whose third (child 2) cannot be rebuilt: a file it had open is
 # gone, or its address-space limit (RLIMIT_AS, lowered while it ran, is
-# restored before its memory) is too small for its memory.  cr_restart
-# fails with a message, and no process of the tree is left, nor a module
-# reference.  With the file back, the first context restarts.
+# restored before its memory) is too small for its memory.  Or a 48 MiB
+# program restarted in a memory cgroup limited to 16 MiB, where the OOM
+# killer ends it.  cr_restart fails with a message, and no process is
+# left, nor a module reference.  With the file back, or the limit raised,
+# the contexts restart.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -13,11 +15,11 @@ third=
 refs0=$(module_refs)
 limit=60
 
-# restart_fails CTX: cr_restart CTX must fail with a message and leave
-# no test program running.
+# restart_fails CTX [WRAPPER...]: cr_restart CTX, run by WRAPPER, must
+# fail with a message and leave no test program running.
 restart_fails() {
 	local rc left
-	timeout 120 cr_restart $1 > $d/msg 2>&1
+	timeout 120 "${@:2}" cr_restart $1 > $d/msg 2>&1
 	rc=$?
 	cat $d/msg
 	[ $rc -ne 124 ] || fail "cr_restart hung"
@@ -27,6 +29,11 @@ restart_fails() {
 	left=$(pgrep -f "$CR_TESTS/cmd/")
 	[ -z "$left" ] || fail "processes left: $(ps -o pid,stat,args -p "$left")"
 	refs_back $refs0
+}
+
+# in_cgroup CMD...: CMD in the test's memory cgroup.
+in_cgroup() {
+	sh -c 'echo $$ > /sys/fs/cgroup/crtest/cgroup.procs && exec "$@"' sh "$@"
 }
 
 # start_tree DIR: tree_counter in DIR, every process counting; sets pid.
@@ -58,4 +65,33 @@ prlimit --pid $third --as=$((1 << 20)):unlimited ||
 	fail "cannot lower the limit of $third"
 ckpt_kill $d/mem/ctx --tree
 restart_fails $d/mem/ctx
+
+step "the restart's memory is over its memory cgroup's limit"
+cg=/sys/fs/cgroup
+[ -e $cg/cgroup.controllers ] || mount -t cgroup2 none $cg ||
+	fail "cannot mount cgroup2"
+echo +memory > $cg/cgroup.subtree_control || fail "no memory controller"
+mkdir -p $cg/crtest $d/cg
+trap 'rmdir $cg/crtest; rm -rf $d' EXIT
+echo 16M > $cg/crtest/memory.max
+echo 0 > $cg/crtest/memory.swap.max 2> /dev/null
+start_ready $d/cg "$CR_TESTS/cmd/mem_checksum" 48
+ckpt_kill $d/cg/ctx
+# The OOM killer's report has a call trace: it is kept out of the
+# runner's check, once it is known to hold nothing worse.
+mark="guest-run[oom$$]"
+echo "$mark: begin oom" > /dev/kmsg
+restart_fails $d/cg/ctx in_cgroup
+echo "$mark: end oom" > /dev/kmsg
+klog=$(dmesg | awk -v b="$mark: begin" -v e="$mark: end" \
+	'index($0, b) { on = 1 } on { print } index($0, e) { on = 0 }')
+echo "$klog" | grep -E "BUG:|WARNING:|Oops|general protection" &&
+	fail "the kernel complained of more than memory"
+echo "$klog" | grep -q "invoked oom-killer" ||
+	echo "(no OOM kill: the restart saw the limit itself)"
+echo max > $cg/crtest/memory.max
+touch $d/cg/go
+in_cgroup cr_restart $d/cg/ctx ||
+	{ cat $d/cg/log; fail "restarted in the cgroup, it exited $?"; }
+grep -q ", 0 bad words" $d/cg/log || fail "its memory came back wrong"
 echo "failed restarts left nothing behind"

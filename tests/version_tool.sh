@@ -4,7 +4,7 @@
 for tool in cr_checkpoint cr_restart; do
 	out=$($tool --version) || fail "$tool --version exited $?: $out"
 	echo "$out"
-	echo "$out" | grep -q "^module: blcr [0-9.]*, interface 1\." ||
+	echo "$out" | grep -q "^module: blcr [0-9.]*, interface 2\." ||
 		fail "$tool --version did not report the module"
 done
 

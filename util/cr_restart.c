@@ -400,7 +400,8 @@ static int make_pipes(const struct cr_plan *plan, int *fds)
 
 /*
  * The pipes, the sockets, then the event files, whose epolls may watch
- * either.  Ours are closed before any process of the restart is created.
+ * either.  Ours are closed before any process of the restart is created
+ * (the event files may have to wait until after, cr_events_release()).
  */
 static int make_shared(const struct cr_plan *plan)
 {
@@ -677,6 +678,7 @@ static int restart(struct opts *o, int img, int ctrl)
 	if (err)
 		goto out_log;
 	err = fork_roots(&plan);
+	cr_events_release(&plan);
 	if (err) {
 		ioctl(ctrl, CR_OP_RSTRT_ABORT, -err);
 		return failed(o, err, NULL, true);

@@ -47,6 +47,8 @@ struct cr_handed {
 
 int cr_make_socks(const struct cr_plan *plan, struct cr_handed *h);
 int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h);
+void cr_events_release(const struct cr_plan *plan);
+int cr_own_watches(const struct cr_plan *plan, unsigned int index);
 int cr_get_ptimers(struct cr_plan *plan);
 int cr_make_ptimers(const struct cr_plan *plan, unsigned int index,
 		    const pid_t *tids);

@@ -500,6 +500,8 @@ static int prepare(const struct cr_plan *plan, unsigned int index)
 	err = restore_ids(plan, p);
 	if (!err)
 		err = fork_children(plan, index);
+	if (!err)
+		err = cr_own_watches(plan, index);
 	if (err)
 		return err;
 	if (chdir(cwd) < 0)

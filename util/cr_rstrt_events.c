@@ -174,6 +174,19 @@ static int make_event(const struct cr_plan *plan,
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * The event files, kept open while the processes are created when one of
+ * them must register an epoll's signalfd watches itself: a signalfd wakes
+ * the waiters on the signal handlers of whoever registered it.
+ */
+static int *held_fds;
+
+static bool is_signalfd(const struct cr_plan *plan,
+			const struct cr_rstrt_watch *w)
+{
+	return w->kind == W_EVENT && plan->events[w->index].kind == EV_SIGNALFD;
+}
+
 struct watch_result {
 	int err;
 	unsigned int watch;
@@ -234,6 +247,8 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 				  w[k].kind == W_SOCK ? sfh[x] : inh[x];
 
 			res->watch = k;
+			if (is_signalfd(plan, &w[k]))
+				continue;	/* the owner's, cr_own_watches() */
 			if (src < 0 || dup2(src, w[k].tfd) < 0 ||
 			    epoll_ctl(evh[i], EPOLL_CTL_ADD, w[k].tfd, &e) < 0)
 				return src < 0 ? -EBADF : -errno;
@@ -304,8 +319,107 @@ int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h)
 	a.fds = (unsigned long)fds;
 	if (!err)
 		err = cri_rstrt_events(plan->ctrl, &a);
+	for (i = 0; i < plan->nevents && !err; i++)
+		if (plan->events[i].owner) {
+			held_fds = fds;
+			return 0;
+		}
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 	free(fds);
+	return err;
+}
+
+/* Once every process of the restart has been created. */
+void cr_events_release(const struct cr_plan *plan)
+{
+	unsigned int i;
+
+	if (!held_fds)
+		return;
+	for (i = 0; i < plan->nevents; i++)
+		close(held_fds[i]);
+	free(held_fds);
+	held_fds = NULL;
+}
+
+struct own_arg {
+	const struct cr_plan *plan;
+	unsigned int epoll;	/* its index, and its watches' first */
+	unsigned int first;
+	unsigned int watch;	/* out: the one that failed */
+};
+
+/*
+ * Registers epoll arg->epoll's signalfd watches, each under its old fd
+ * number.  It runs on the owner's signal handlers, in a copy of its fd
+ * table that it may scribble on.
+ */
+static int own_watches(void *p)
+{
+	struct own_arg *arg = p;
+	const struct cr_plan *plan = arg->plan;
+	const struct cr_rstrt_watch *w = plan->watches + arg->first;
+	unsigned int j, n = plan->events[arg->epoll].nwatch;
+	int hi = 3, ep, src;
+
+	for (j = 0; j < n; j++)
+		if (w[j].tfd >= hi)
+			hi = w[j].tfd + 1;
+	ep = move_up(held_fds[arg->epoll], hi);
+	for (j = 0; j < n; j++) {
+		struct epoll_event e = { .events = w[j].events,
+					 .data.u64 = w[j].data };
+
+		if (!is_signalfd(plan, &w[j]))
+			continue;
+		arg->watch = arg->first + j;
+		src = move_up(held_fds[w[j].index], hi);
+		if (ep < 0 || src < 0 || dup2(src, w[j].tfd) < 0 ||
+		    epoll_ctl(ep, EPOLL_CTL_ADD, w[j].tfd, &e) < 0)
+			return errno;
+		close(src);
+	}
+	return 0;
+}
+
+/*
+ * In process index of the restart, before it enters the module: the
+ * signalfd watches of the epolls it owns, added by a helper that shares
+ * its signal handlers (and, to run at all, its memory: it is a vfork).
+ */
+int cr_own_watches(const struct cr_plan *plan, unsigned int index)
+{
+	struct own_arg arg = { .plan = plan };
+	size_t stack_len = 64 * 1024;
+	int status, err = 0;
+	unsigned int i;
+	char *stack;
+	pid_t pid;
+
+	for (i = 0; i < plan->nevents && !err; i++) {
+		if (plan->events[i].owner != plan->procs[index].pid) {
+			arg.first += plan->events[i].nwatch;
+			continue;
+		}
+		arg.epoll = i;
+		stack = mmap(NULL, stack_len, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (stack == MAP_FAILED)
+			return cr_rstrt_error(-errno, "epoll watches");
+		pid = clone(own_watches, stack + stack_len,
+			    CLONE_VM | CLONE_SIGHAND | CLONE_VFORK, &arg);
+		if (pid < 0)
+			err = -errno;
+		else if (waitpid(pid, &status, __WCLONE) != pid)
+			err = -ECHILD;
+		else if (!WIFEXITED(status) || WEXITSTATUS(status))
+			err = WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
+		munmap(stack, stack_len);
+		arg.first += plan->events[i].nwatch;
+		if (err)
+			cr_rstrt_error(err, "cannot register epoll watch %u (fd %d)",
+				       arg.watch, plan->watches[arg.watch].tfd);
+	}
 	return err;
 }

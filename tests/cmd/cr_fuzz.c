@@ -375,7 +375,7 @@ static const struct field f_socks[] = {
 static const struct field f_events[] = {
 	F(cr_img_events, nevents), F(cr_img_events, nwatches),
 	EV(kind), EV(flags), EV(clockid), EV(nwatch), EV(count),
-	EV(value_ns), EV(interval_ns), EV(sigmask),
+	EV(value_ns), EV(interval_ns), EV(sigmask), EV(owner), EV(pad),
 	W(tfd), W(events), W(data), W(kind), W(index),
 };
 /* The POSIX timers, at their stride. */

@@ -6,9 +6,8 @@
  * hash chain and writes "TICK HASH"; each signal read writes
  * "sig SIGNO after TICK".  The output depends only on the tick count, so
  * a run checkpointed and restarted must write what an uninterrupted one
- * does.  With "epoll", an epoll waits instead: its checkpoint is refused
- * (an epoll watching a signalfd cannot be restored yet).
- * Usage: evloop TICKS OUT [epoll]
+ * does.  With --epoll, an epoll watching both waits instead of poll().
+ * Usage: evloop [--epoll] TICKS OUT
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -75,7 +74,12 @@ int main(int argc, char **argv)
 	sigset_t set;
 	FILE *out;
 
-	if (argc < 3 || argc > 4)
+	if (argc == 4 && !strcmp(argv[1], "--epoll")) {
+		ep = epoll_create1(EPOLL_CLOEXEC);
+		argv++;
+		argc--;
+	}
+	if (argc != 3)
 		return 2;
 	ticks = atol(argv[1]);
 	out = fopen(argv[2], "w");
@@ -88,8 +92,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
 	sfd = signalfd(-1, &set, SFD_NONBLOCK);
-	if (argc == 4 && !strcmp(argv[3], "epoll")) {
-		ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep >= 0) {
 		watch(ep, tfd, EV_TIMER);
 		watch(ep, sfd, EV_SIGNAL);
 	}
