@@ -31,10 +31,8 @@ restart_fails() {
 	refs_back $refs0
 }
 
-# in_cgroup CMD...: CMD in the test's memory cgroup.
-in_cgroup() {
-	sh -c 'echo $$ > /sys/fs/cgroup/crtest/cgroup.procs && exec "$@"' sh "$@"
-}
+# "${in_cgroup[@]}" CMD...: CMD in the test's memory cgroup.
+in_cgroup=(sh -c 'echo $$ > /sys/fs/cgroup/crtest/cgroup.procs && exec "$@"' sh)
 
 # start_tree DIR: tree_counter in DIR, every process counting; sets pid.
 start_tree() {
@@ -81,7 +79,7 @@ ckpt_kill $d/cg/ctx
 # runner's check, once it is known to hold nothing worse.
 mark="guest-run[oom$$]"
 echo "$mark: begin oom" > /dev/kmsg
-restart_fails $d/cg/ctx in_cgroup
+restart_fails $d/cg/ctx "${in_cgroup[@]}"
 echo "$mark: end oom" > /dev/kmsg
 klog=$(dmesg | awk -v b="$mark: begin" -v e="$mark: end" \
 	'index($0, b) { on = 1 } on { print } index($0, e) { on = 0 }')
@@ -89,9 +87,11 @@ echo "$klog" | grep -E "BUG:|WARNING:|Oops|general protection" &&
 	fail "the kernel complained of more than memory"
 echo "$klog" | grep -q "invoked oom-killer" ||
 	echo "(no OOM kill: the restart saw the limit itself)"
+grep -q "out of memory\|Cannot allocate memory" $d/msg ||
+	fail "the message does not say memory ran out"
 echo max > $cg/crtest/memory.max
 touch $d/cg/go
-in_cgroup cr_restart $d/cg/ctx ||
+"${in_cgroup[@]}" cr_restart $d/cg/ctx ||
 	{ cat $d/cg/log; fail "restarted in the cgroup, it exited $?"; }
 grep -q ", 0 bad words" $d/cg/log || fail "its memory came back wrong"
 echo "failed restarts left nothing behind"

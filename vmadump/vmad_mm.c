@@ -804,7 +804,11 @@ static int vmad_restore_vma(struct cr_stream *s, struct cr_shared *sh,
 	err = vmad_map(v, sh, st);
 	while (!err && cr_peek_type(s) == CR_REC_PAGES) {
 		err = vmad_restore_pages(s, v, data, addrs);
-		if (err)
+		/* A memory cgroup's OOM killer ends the filler mid-way. */
+		if (err && fatal_signal_pending(current))
+			cr_fail(st, err, "killed while filling %llx-%llx (out of memory?)",
+				v->start, v->end);
+		else if (err)
 			cr_fail(st, err, "bad page data for %llx-%llx",
 				v->start, v->end);
 	}
