@@ -289,6 +289,9 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 		return n ?: sizeof(*e);
 	e->kind = cr_fd_kind(slot->file, slot->fd);
 	e->flags = slot->file->f_flags & CR_FD_FLAGS;
+	/* O_TMPFILE leaves O_DIRECTORY on the regular file it made. */
+	if (!S_ISDIR(file_inode(slot->file)->i_mode))
+		e->flags &= ~O_DIRECTORY;
 	if (e->kind == CR_FD_EVENT)
 		return cr_event_fd(sh, slot->file, e) ?: sizeof(*e);
 	if (e->kind == CR_FD_PIPE)

@@ -1,7 +1,8 @@
 # memfds keep their data, sharing and seals (tests/cmd/memfd_seals.c):
 # after restart a sealed one refuses writes, resizes and writable
 # mappings, an unsealed one can be sealed, and a mapping made before
-# F_SEAL_FUTURE_WRITE still writes.
+# F_SEAL_FUTURE_WRITE still writes; an O_TMPFILE file keeps its data and
+# size, shared with the child.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)

@@ -10,8 +10,11 @@
  *   fd 13  F_SEAL_FUTURE_WRITE after a writable shared mapping was made:
  *          the mapping still writes (seen through the fd), write()
  *          fails with EPERM.
- * The child writes its pid into fd 11 after restart; the parent reads
- * it, proving the file is still shared.  Says "memfd_seals: ok".
+ *   fd 14  an O_TMPFILE file in DIR (no name either), 2 pages and 100
+ *          bytes: its data and size come back.
+ * The child writes its pid into fd 11 and appends to fd 14 after
+ * restart; the parent reads both, proving the files are still shared.
+ * Says "memfd_seals: ok".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +30,8 @@
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE 0x0010
 #endif
+
+#define TMP_SIZE	(2 * 4096 + 100)
 
 static int errors;
 
@@ -113,6 +118,11 @@ int main(int argc, char **argv)
 	map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, 13, 0);
 	if (map == MAP_FAILED || fcntl(13, F_ADD_SEALS, F_SEAL_FUTURE_WRITE) < 0)
 		return 2;
+	if (dup2(open(argv[1], O_TMPFILE | O_RDWR, 0600), 14) != 14)
+		return 2;
+	fill(14, 3 * 4096, 9);
+	if (ftruncate(14, TMP_SIZE) < 0)
+		return 2;
 	kid = fork();
 	if (kid < 0)
 		return 2;
@@ -122,6 +132,11 @@ int main(int argc, char **argv)
 		snprintf(buf, sizeof(buf), "kid %d", getpid() % 1000);
 		if (pwrite(11, buf, sizeof(buf), 0) != sizeof(buf))
 			BAD("child: pwrite to the shared memfd");
+		check_data(14, 2 * 4096, 9);
+		if (lseek(14, 0, SEEK_END) != TMP_SIZE)
+			BAD("child: the O_TMPFILE file's size changed");
+		if (pwrite(14, buf, sizeof(buf), TMP_SIZE) != sizeof(buf))
+			BAD("child: pwrite to the O_TMPFILE file");
 		_exit(errors ? 1 : 0);
 	}
 	while (!cr_exists(argv[1], "go"))
@@ -146,6 +161,9 @@ int main(int argc, char **argv)
 	if (pread(11, buf, sizeof(buf), 0) != sizeof(buf) ||
 	    strncmp(buf, "kid ", 4))
 		BAD("the child's write is not in the shared memfd");
+	check_data(14, 2 * 4096, 9);
+	if (lseek(14, 0, SEEK_END) != TMP_SIZE + sizeof(buf))
+		BAD("the child's append is not in the O_TMPFILE file");
 	if (fcntl(11, F_ADD_SEALS, F_SEAL_GROW) < 0)
 		BAD("cannot seal the sealable memfd: %s", strerror(errno));
 	if (errors)
