@@ -7,7 +7,6 @@
 #define CR_COMPAT_H
 
 #include <linux/capability.h>
-#include <linux/crc32c.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
@@ -49,15 +48,6 @@ static inline struct timespec64 cr_inode_mtime(struct inode *inode)
 	return inode_get_mtime(inode);
 #else
 	return inode->i_mtime;
-#endif
-}
-
-static inline const char *cr_crc32c_impl(void)
-{
-#ifdef HAVE_CRC32C_IMPL
-	return crc32c_impl();
-#else
-	return "the kernel's library";
 #endif
 }
 

@@ -30,7 +30,11 @@ struct cr_stream {
 };
 
 /* cr_io.c */
+/* cr_crc.c */
+int cr_crc_init(void);
+void cr_crc_exit(void);
 u32 cr_crc(u32 crc, const void *buf, size_t len);
+const char *cr_crc_driver(void);
 int cr_write_raw(struct cr_stream *s, const void *buf, size_t len);
 int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
 		   struct bio_vec *bv);

@@ -5,7 +5,6 @@
  * context file can be a pipe.
  */
 #include <linux/bvec.h>
-#include <linux/crc32c.h>
 #include <linux/uio.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
@@ -14,11 +13,6 @@
 #include "cr_internal.h"
 
 static const u8 cr_zero[CR_PAGE_ALIGN];
-
-u32 cr_crc(u32 crc, const void *buf, size_t len)
-{
-	return crc32c(crc, buf, len);
-}
 
 /*
  * The writer is a target: a pipe whose reader has gone sends it SIGPIPE,
