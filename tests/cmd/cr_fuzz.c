@@ -5,6 +5,7 @@
  * reproduced by running the same three again.  Prints one line saying
  * what was done.
  * Usage: cr_fuzz IN OUT SEED MUTANT
+ * (cr_fuzz --run, in fuzz_run.c, also restarts the mutants.)
  *
  * The file is parsed into its records (include/cr_image.h), mutated at
  * three levels -- the record list (drop, duplicate, swap), the payloads
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "cr_image.h"
+#include "cr_fuzz.h"
 
 #define HDR_LEN		sizeof(struct cr_rec)
 #define MAX_OPS		4
@@ -755,29 +757,40 @@ static void mutate(struct img *m, unsigned long mutant)
 		truncate_out(m, mutant);
 }
 
-int main(int argc, char **argv)
+/* Writes mutant MUTANT of IN to OUT; its description goes to desc. */
+void fuzz_write(const char *in_path, const char *out_path,
+		unsigned long long seed, unsigned long mutant,
+		char *desc, size_t desclen)
 {
 	struct img m = { 0 };
-	unsigned long long seed;
-	unsigned long mutant;
 	uint8_t *in;
 	size_t len;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: cr_fuzz IN OUT SEED MUTANT\n");
-		return 2;
-	}
-	seed = strtoull(argv[3], NULL, 0);
-	mutant = strtoul(argv[4], NULL, 0);
 	m.rng = seed * 0x9e3779b97f4a7c15ULL ^ mutant;
 	rnd(&m);
-	in = read_file(argv[1], &len);
+	in = read_file(in_path, &len);
 	parse(&m, in, len);
 	m.stale = !below(&m, STALE_ONE_IN);
 	say(&m, "seed %llu mutant %lu:%s", seed, mutant,
 	    m.stale ? " stale-crc" : "");
 	mutate(&m, mutant);
-	write_file(argv[2], m.out, m.outlen);
-	printf("%s\n", m.desc);
+	write_file(out_path, m.out, m.outlen);
+	snprintf(desc, desclen, "%s", m.desc);
+}
+
+int main(int argc, char **argv)
+{
+	char desc[sizeof(((struct img *)0)->desc)];
+
+	if (argc > 1 && !strcmp(argv[1], "--run"))
+		return fuzz_run(argc - 1, argv + 1);
+	if (argc != 5) {
+		fprintf(stderr, "usage: cr_fuzz IN OUT SEED MUTANT\n"
+			"       cr_fuzz --run ...  (see fuzz_run.c)\n");
+		return 2;
+	}
+	fuzz_write(argv[1], argv[2], strtoull(argv[3], NULL, 0),
+		   strtoul(argv[4], NULL, 0), desc, sizeof(desc));
+	printf("%s\n", desc);
 	return 0;
 }
