@@ -31,6 +31,17 @@
 #define CR_FOLL_DUMP	0
 #endif
 
+/* A VMA's flags, mmap lock held for writing. */
+static inline void cr_vm_flags_mod(struct vm_area_struct *vma,
+				   unsigned long set, unsigned long clear)
+{
+#ifdef HAVE_VM_FLAGS_SET
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
 /* Pages of current->mm, mmap lock held: how many were taken, or -errno. */
 static inline long cr_get_user_pages(unsigned long addr, unsigned long n,
 				     unsigned int flags, struct page **pages)

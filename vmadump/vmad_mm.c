@@ -629,7 +629,9 @@ static int vmad_check_vma_rec(const struct cr_img_vma *v, size_t len,
 	    v->prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
 	    v->mapflags & ~(MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN) ||
 	    !(v->mapflags & (MAP_SHARED | MAP_PRIVATE)) ||
-	    v->pgoff > (ULONG_MAX >> PAGE_SHIFT))
+	    v->pgoff > (ULONG_MAX >> PAGE_SHIFT) ||
+	    (v->vm_flags & (VM_HUGEPAGE | VM_NOHUGEPAGE)) ==
+	    (VM_HUGEPAGE | VM_NOHUGEPAGE))
 		return -EBADMSG;
 	if (v->kind == CR_VMA_FILE)
 		return vmad_path_ok(path, v->path_len) ? 0 : -EBADMSG;
@@ -661,6 +663,79 @@ static int vmad_check_special(const struct cr_img_vma *v,
 				v->start);
 }
 
+/*
+ * madvise() state, which vm_mmap() cannot give: set on the new VMA
+ * itself.  VM_LOCKED (locked-memory accounting) and VM_MERGEABLE (KSM)
+ * are not restored.
+ */
+#define VMAD_ADVICE	(VM_HUGEPAGE | VM_NOHUGEPAGE | VM_DONTCOPY | \
+			 VM_DONTDUMP | VM_WIPEONFORK | VM_SEQ_READ | \
+			 VM_RAND_READ)
+
+static unsigned long vmad_advice(const struct cr_img_vma *v)
+{
+	unsigned long adv = v->vm_flags & VMAD_ADVICE;
+
+	/* As madvise(MADV_WIPEONFORK): private anonymous memory only. */
+	if (v->kind != CR_VMA_ANON || (v->mapflags & MAP_SHARED))
+		adv &= ~VM_WIPEONFORK;
+	return adv;
+}
+
+/*
+ * The new VMA must not merge into the one just below it, or its advice
+ * would cover that one too: while it is mapped, the one below carries
+ * VM_RAND_READ, which no new mapping has.  Returns where that one starts
+ * (0: nothing marked).
+ */
+static unsigned long vmad_fence_below(struct mm_struct *mm,
+				      unsigned long start)
+{
+	struct vm_area_struct *prev;
+	unsigned long at = 0;
+
+	mmap_write_lock(mm);
+	prev = find_vma(mm, start - 1);
+	if (prev && prev->vm_end == start &&
+	    !(prev->vm_flags & VM_RAND_READ)) {
+		cr_vm_flags_mod(prev, VM_RAND_READ, 0);
+		at = prev->vm_start;
+	}
+	mmap_write_unlock(mm);
+	return at;
+}
+
+static void vmad_set_advice(struct mm_struct *mm, const struct cr_img_vma *v,
+			    unsigned long adv, unsigned long fenced)
+{
+	struct vm_area_struct *vma;
+
+	mmap_write_lock(mm);
+	vma = fenced ? find_vma(mm, fenced) : NULL;
+	if (vma && vma->vm_start == fenced)
+		cr_vm_flags_mod(vma, 0, VM_RAND_READ);
+	vma = find_vma(mm, v->start);
+	if (adv && vma && vma->vm_start == v->start && vma->vm_end == v->end)
+		cr_vm_flags_mod(vma, adv, 0);
+	mmap_write_unlock(mm);
+}
+
+/* vm_mmap() with the saved advice; returns vm_mmap()'s result. */
+static unsigned long vmad_mmap(const struct cr_img_vma *v, struct file *f,
+			       unsigned long flags)
+{
+	unsigned long adv = vmad_advice(v), fenced = 0, addr;
+
+	if (adv && v->start)
+		fenced = vmad_fence_below(current->mm, v->start);
+	addr = vm_mmap(f, v->start, v->end - v->start, v->prot, flags,
+		       f ? v->pgoff << PAGE_SHIFT : 0);
+	if (adv)
+		vmad_set_advice(current->mm, v, addr == v->start ? adv : 0,
+				fenced);
+	return addr;
+}
+
 static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
 		    struct cr_status *st)
 {
@@ -681,8 +756,7 @@ static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
 	} else {
 		flags |= MAP_ANONYMOUS;
 	}
-	addr = vm_mmap(f, v->start, v->end - v->start, v->prot, flags,
-		       f ? v->pgoff << PAGE_SHIFT : 0);
+	addr = vmad_mmap(v, f, flags);
 	if (f)
 		fput(f);
 	if (IS_ERR_VALUE(addr))

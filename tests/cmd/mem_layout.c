@@ -2,7 +2,9 @@
 /*
  * The address space layout survives checkpoint/restart: a mapping at a fixed
  * hint, a region split by mprotect (PROT_READ, PROT_NONE), a region grown and
- * moved by mremap, a MAP_GROWSDOWN region (grown by a fault below it), the brk
+ * moved by mremap, a MAP_GROWSDOWN region (grown by a fault below it),
+ * areas split by madvise() (their advice, and no huge page where
+ * MADV_NOHUGEPAGE said so), the brk
  * heap grown with sbrk, and 24 big stack frames of a recursion in progress.
  * At the deepest level it records /proc/self/maps (without the dev and inode
  * columns), cmdline, environ, auxv, exe and getauxval values, creates
@@ -227,27 +229,101 @@ static unsigned char random0[16];
 static char *brk0, *brk1, *gd, *mp;
 static size_t gdlen;
 
-static int smaps_has_gd(char *start)
+/* The smaps entry of the area starting at start (static buffer), or NULL. */
+static char *smaps_entry(char *start)
 {
 	static char buf[262144];
-	char key[32], *p;
+	char key[32], *p, *end;
 	size_t len = slurp("/proc/self/smaps", buf, sizeof(buf) - 1);
 
 	buf[len] = 0;
 	snprintf(key, sizeof(key), "%lx-", (unsigned long)start);
-	for (p = buf; (p = strstr(p, key)); p++)
-		if (p == buf || p[-1] == '\n') {
-			char *vf = strstr(p, "VmFlags:"), *eol;
+	for (p = buf; (p = strstr(p, key)); p++) {
+		if (p != buf && p[-1] != '\n')
+			continue;
+		end = strstr(p, "VmFlags:");
+		if (end && (end = strchr(end, '\n')))
+			*end = 0;
+		return p;
+	}
+	return NULL;
+}
 
-			if (!vf)
-				return 0;
-			eol = strchr(vf, '\n');
-			if (eol)
-				*eol = 0;
-			return strstr(vf, " gd") != NULL;
-		}
-	BAD("no smaps entry for %p", start);
-	return 0;
+/* Whether the area starting at start has VmFlags flag (e.g. "gd"). */
+static int smaps_has(char *start, const char *flag)
+{
+	char *e = smaps_entry(start), *vf, want[8];
+
+	if (!e || !(vf = strstr(e, "VmFlags:"))) {
+		BAD("no smaps entry for %p", start);
+		return 0;
+	}
+	snprintf(want, sizeof(want), " %s ", flag);
+	strcat(vf, " ");
+	return strstr(vf, want) != NULL;
+}
+
+static int smaps_has_gd(char *start)
+{
+	return smaps_has(start, "gd");
+}
+
+/*
+ * madvise() state: adv is 6 pages, [2,4) MADV_NOHUGEPAGE and
+ * MADV_DONTDUMP, [4,6) MADV_WIPEONFORK and MADV_RANDOM, each its own
+ * area; thp is 4 MiB, 2 MiB aligned, MADV_NOHUGEPAGE, one page written,
+ * which must not come back as a huge page (THP "always" is Debian's).
+ */
+static char *adv, *thp;
+
+static void check_advice(const char *when)
+{
+	static const struct {
+		int page;
+		const char *flag;
+		int set;
+	} want[] = {
+		{ 0, "nh", 0 }, { 0, "dd", 0 }, { 0, "wf", 0 },
+		{ 2, "nh", 1 }, { 2, "dd", 1 }, { 2, "wf", 0 },
+		{ 4, "wf", 1 }, { 4, "rr", 1 }, { 4, "nh", 0 },
+	};
+	char *e;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (smaps_has(adv + want[i].page * PG, want[i].flag) !=
+		    want[i].set)
+			BAD("%s: page %d of the advised area %s %s", when,
+			    want[i].page, want[i].set ? "lacks" : "has",
+			    want[i].flag);
+	if (!smaps_has(thp, "nh"))
+		BAD("%s: the MADV_NOHUGEPAGE area lacks nh", when);
+	e = smaps_entry(thp);
+	if (e && !strstr(e, "\nAnonHugePages:         0 kB"))
+		BAD("%s: the MADV_NOHUGEPAGE area has huge pages", when);
+}
+
+static void advise(char *hint)
+{
+	adv = mmap(hint, 6 * PG, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	thp = mmap(hint + 0x200000, 0x400000, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (adv != hint || thp != hint + 0x200000) {
+		BAD("mmap of the advised areas");
+		return;
+	}
+	if (madvise(adv + 2 * PG, 2 * PG, MADV_NOHUGEPAGE) ||
+	    madvise(adv + 2 * PG, 2 * PG, MADV_DONTDUMP) ||
+	    madvise(adv + 4 * PG, 2 * PG, MADV_WIPEONFORK) ||
+	    madvise(adv + 4 * PG, 2 * PG, MADV_RANDOM) ||
+	    madvise(thp, 0x400000, MADV_NOHUGEPAGE))
+		BAD("madvise");
+	fill(adv, 6 * PG, 9);
+	fill(thp + 0x200000, PG, 10);
+	add("advised area", adv, 6 * PG);
+	add("MADV_NOHUGEPAGE area", thp, 0x400000);
+	check_advice("before");
 }
 
 static void snapshot(void)
@@ -359,6 +435,7 @@ static void compare(void)
 		BAD("MAP_GROWSDOWN region does not grow below %p", gd);
 	else if (gd[-PG] != 0 || !smaps_has_gd(gd - PG))
 		BAD("MAP_GROWSDOWN region grew wrong");
+	check_advice("after");
 }
 
 static void deepest(void)
@@ -469,6 +546,7 @@ int main(int argc, char **argv)
 	brk1 = sbrk(0);
 	fill(brk0, brk1 - brk0, 8);
 	add("brk heap", brk0, brk1 - brk0);	/* reg[4] */
+	advise(hint + 0x30000000000UL);
 
 	say("mem_layout: hint %p, mprotect %p, mremap %p -> %p, growsdown %p, brk %p-%p",
 	    m, mp, a, b, gd, brk0, brk1);
