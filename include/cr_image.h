@@ -23,7 +23,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		4
+#define CR_IMG_VERSION		5
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -255,8 +255,10 @@ struct cr_img_vma {
 };
 
 /*
- * PAGES payload: this struct, npages page addresses, zero padding up to
- * the next CR_PAGE_ALIGN stream offset, then npages pages of data.
+ * PAGES payload: this struct, npages page addresses, then (in records of
+ * CR_PAGES_ALIGN_MIN pages or more) zero padding up to the next
+ * CR_PAGE_ALIGN stream offset, then npages pages of data.  Smaller records
+ * are not padded: a one-page mapping's would be half padding.
  * Addresses are increasing and lie inside the preceding VMA, or, after
  * an OBJ record, are offsets inside the object.
  */
@@ -266,6 +268,7 @@ struct cr_img_pages {
 };
 
 #define CR_PAGES_MAX		256	/* pages in one record */
+#define CR_PAGES_ALIGN_MIN	64	/* pages in a record with aligned data */
 
 /*
  * OBJ: a file saved by value, once per checkpoint: shared anonymous

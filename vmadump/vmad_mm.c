@@ -127,10 +127,13 @@ static u32 vmad_crc_page(u32 crc, struct page *page)
 	return crc;
 }
 
-/* Page data starts at a CR_PAGE_ALIGN stream offset: pad before it. */
+/* Page data of big records starts at a CR_PAGE_ALIGN stream offset. */
 static size_t vmad_pages_pad(loff_t payload_pos, unsigned int n)
 {
 	loff_t data = payload_pos + VMAD_PAGES_HDR(n);
+
+	if (n < CR_PAGES_ALIGN_MIN)
+		return 0;
 
 	return (CR_PAGE_ALIGN - (data & (CR_PAGE_ALIGN - 1))) &
 	       (CR_PAGE_ALIGN - 1);

@@ -126,6 +126,12 @@ static uint64_t get_le(const uint8_t *p, int size)
 	return v;
 }
 
+/* A PAGES record's padding before its data at pos (include/cr_image.h). */
+static size_t data_pad(uint64_t npages, size_t pos)
+{
+	return npages < CR_PAGES_ALIGN_MIN ? 0 : pad_to(pos, CR_PAGE_ALIGN);
+}
+
 static void put_le(uint8_t *p, int size, uint64_t v)
 {
 	int i;
@@ -172,7 +178,7 @@ static void parse_one(struct rec *r, const struct cr_rec *h,
 			   get_le(p, 4) * sizeof(uint64_t);
 		if (r->split > h->len)
 			r->split = h->len;
-		pad = pad_to(pos + r->split, CR_PAGE_ALIGN);
+		pad = data_pad(get_le(p, 4), pos + r->split);
 		if (r->split + pad > h->len)
 			pad = 0;
 		r->len -= pad;
@@ -623,8 +629,8 @@ static void serialise(struct img *m)
 		r = &m->r[i];
 		fix_end(m, r, i);
 		at = m->outlen;
-		pad = r->type == CR_REC_PAGES ?
-		      pad_to(at + HDR_LEN + r->split, CR_PAGE_ALIGN) : 0;
+		pad = r->type == CR_REC_PAGES && r->split >= 4 ?
+		      data_pad(get_le(r->buf, 4), at + HDR_LEN + r->split) : 0;
 		emit(m, NULL, HDR_LEN);
 		emit(m, r->buf, r->split);
 		emit(m, NULL, pad);
