@@ -42,6 +42,8 @@ int cr_write_hdr(struct cr_stream *s, u16 type, u64 len, u32 crc);
 int cr_write_pad(struct cr_stream *s, size_t align);
 int cr_write_rec(struct cr_stream *s, u16 type, const void *buf, size_t len);
 int cr_read_raw(struct cr_stream *s, void *buf, size_t len);
+int cr_read_pages(struct cr_stream *s, struct page **pages, unsigned int n,
+		  struct bio_vec *bv);
 int cr_skip_pad(struct cr_stream *s, size_t align);
 int cr_peek_type(struct cr_stream *s);
 int cr_read_hdr(struct cr_stream *s, struct cr_rec *rec, u16 type,

@@ -73,19 +73,27 @@ int cr_write_raw(struct cr_stream *s, const void *buf, size_t len)
 	return 0;
 }
 
+static void cr_pages_iter(struct iov_iter *it, unsigned int dir,
+			  struct page **pages, unsigned int n,
+			  struct bio_vec *bv)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(it, dir, bv, n, (size_t)n * PAGE_SIZE);
+}
+
 /* Whole pages straight from their struct page: one write, no copy here. */
 int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
 		   struct bio_vec *bv)
 {
 	struct iov_iter it;
-	unsigned int i;
 	ssize_t ret = 0;
 	sigset_t saved;
 	bool pending;
 
-	for (i = 0; i < n; i++)
-		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
-	iov_iter_bvec(&it, ITER_SOURCE, bv, n, (size_t)n * PAGE_SIZE);
+	cr_pages_iter(&it, ITER_SOURCE, pages, n, bv);
 	pending = cr_sigpipe_hold(&saved);
 	while (iov_iter_count(&it) && !(ret = cr_write_stopped(s))) {
 		file_start_write(s->file);
@@ -98,6 +106,25 @@ int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
 	cr_sigpipe_release(&saved, pending, ret);
 	if (iov_iter_count(&it))
 		return ret < 0 ? ret : -EIO;
+	return 0;
+}
+
+/* Whole pages read straight into their struct page: no copy here. */
+int cr_read_pages(struct cr_stream *s, struct page **pages, unsigned int n,
+		  struct bio_vec *bv)
+{
+	struct iov_iter it;
+	ssize_t ret;
+
+	cr_pages_iter(&it, ITER_DEST, pages, n, bv);
+	while (iov_iter_count(&it)) {
+		ret = vfs_iter_read(s->file, &it, &s->file->f_pos, 0);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			return -ENODATA;	/* truncated file */
+		s->pos += ret;
+	}
 	return 0;
 }
 

@@ -4,7 +4,8 @@
 # with error_writes; its errors show at fsync).  Each time, with --kill:
 # the checkpoint fails with the errno in its message, no file is left (a
 # FIFO stays a FIFO), and the target is neither killed nor harmed.  A
-# checkpoint through a pipe that is read to the end restarts.
+# checkpoint through a pipe that is read to the end restarts, read from a
+# pipe too.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -42,13 +43,13 @@ dest_fails() {
 	echo "exit $rc, the target went on"
 }
 
-step "stdout, a pipe read to the end"
+step "stdout, a pipe read to the end; restarted from a pipe"
 start_counter $d/c 30 100
 cr_checkpoint -f - --kill $pid | cat > $d/c/ctx
 rc=${PIPESTATUS[0]}
 [ $rc -eq 0 ] || fail "cr_checkpoint -f - exited $rc"
 wait $pid
-cr_restart $d/c/ctx || fail "cr_restart exited $?"
+cat $d/c/ctx | cr_restart -F 0 || fail "cr_restart -F 0 exited $?"
 check_counter $d/c 30
 
 step "stdout, the reader exits early"

@@ -772,26 +772,6 @@ static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
 	return 0;
 }
 
-static int vmad_fill_page(unsigned long addr, const void *data)
-{
-	struct mm_struct *mm = current->mm;
-	struct page *page;
-	void *p;
-	long n;
-
-	mmap_read_lock(mm);
-	n = cr_get_user_pages(addr, 1, FOLL_WRITE | FOLL_FORCE, &page);
-	mmap_read_unlock(mm);
-	if (n != 1)
-		return n < 0 ? n : -EFAULT;
-	p = kmap_local_page(page);
-	memcpy(p, data, PAGE_SIZE);
-	kunmap_local(p);
-	set_page_dirty_lock(page);
-	put_page(page);
-	return 0;
-}
-
 static int vmad_check_addrs(const u64 *addrs, unsigned int n, u64 lo, u64 hi)
 {
 	unsigned int i;
@@ -805,19 +785,18 @@ static int vmad_check_addrs(const u64 *addrs, unsigned int n, u64 lo, u64 hi)
 }
 
 /*
- * Reads one PAGES record whose addresses must lie in [lo, hi): the
- * addresses into addrs, the pages into data.  Returns how many.
+ * The head of a PAGES record whose addresses must lie in [lo, hi): the
+ * addresses into addrs, the padding (zeros) through scratch.  Leaves the
+ * stream at the page data; *crc covers what was read.  Returns the count.
  */
-int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
-		    u64 *addrs)
+static int vmad_read_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
+			  u8 *scratch, struct cr_rec *rec, u32 *crc)
 {
 	struct cr_img_pages ph;
-	struct cr_rec rec;
 	size_t pad;
-	u32 crc;
 	int err;
 
-	err = cr_read_hdr(s, &rec, CR_REC_PAGES, VMAD_PAGES_HDR(CR_PAGES_MAX) +
+	err = cr_read_hdr(s, rec, CR_REC_PAGES, VMAD_PAGES_HDR(CR_PAGES_MAX) +
 			  CR_PAGE_ALIGN + CR_PAGES_MAX * PAGE_SIZE);
 	if (!err)
 		err = cr_read_raw(s, &ph, sizeof(ph));
@@ -826,41 +805,101 @@ int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
 	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
 		return -EBADMSG;
 	pad = vmad_pages_pad(s->pos - sizeof(ph), ph.npages);
-	if (rec.len != VMAD_PAGES_HDR(ph.npages) + pad + ph.npages * PAGE_SIZE)
+	if (rec->len != VMAD_PAGES_HDR(ph.npages) + pad +
+	    ph.npages * PAGE_SIZE)
 		return -EBADMSG;
 	err = cr_read_raw(s, addrs, ph.npages * sizeof(u64));
 	if (!err)
 		err = vmad_check_addrs(addrs, ph.npages, lo, hi);
 	if (!err)
-		err = cr_read_raw(s, data, pad);
-	if (!err && memchr_inv(data, 0, pad))
+		err = cr_read_raw(s, scratch, pad);
+	if (!err && memchr_inv(scratch, 0, pad))
 		err = -EBADMSG;
-	if (!err)
-		err = cr_read_raw(s, data, ph.npages * PAGE_SIZE);
 	if (err)
 		return err;
-	crc = cr_crc(~0, &ph, sizeof(ph));
-	crc = cr_crc(crc, addrs, ph.npages * sizeof(u64));
-	memset(data + ph.npages * PAGE_SIZE, 0, pad);
-	crc = cr_crc(crc, data + ph.npages * PAGE_SIZE, pad);
-	crc = cr_crc(crc, data, ph.npages * PAGE_SIZE);
-	return crc == rec.crc ? ph.npages : -EBADMSG;
+	*crc = cr_crc(~0, &ph, sizeof(ph));
+	*crc = cr_crc(*crc, addrs, ph.npages * sizeof(u64));
+	*crc = cr_crc(*crc, scratch, pad);
+	return ph.npages;
 }
 
-static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
-			      u8 *data, u64 *addrs)
+/*
+ * Reads one PAGES record whose addresses must lie in [lo, hi): the
+ * addresses into addrs, the pages into data.  Returns how many.
+ */
+int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
+		    u64 *addrs)
 {
-	int i, err = 0, n = vmad_read_pages(s, v->start, v->end, data, addrs);
+	struct cr_rec rec;
+	u32 crc;
+	int err, n = vmad_read_head(s, lo, hi, addrs, data, &rec, &crc);
 
 	if (n < 0)
 		return n;
+	err = cr_read_raw(s, data, n * PAGE_SIZE);
+	if (err)
+		return err;
+	return cr_crc(crc, data, n * PAGE_SIZE) == rec.crc ? n : -EBADMSG;
+}
+
+/* Pins the n pages at b->addrs for writing, a run of adjacent ones at once. */
+static int vmad_pin(struct vmad_batch *b, unsigned int n)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned int run;
+	long got = 0;
+
+	mmap_read_lock(mm);
+	while (b->n < n) {
+		for (run = 1; b->n + run < n &&
+		     b->addrs[b->n + run] == b->addrs[b->n] + run * PAGE_SIZE;
+		     run++)
+			;
+		got = cr_get_user_pages(b->addrs[b->n], run,
+					FOLL_WRITE | FOLL_FORCE,
+					b->pages + b->n);
+		if (got <= 0)
+			break;
+		b->n += got;
+	}
+	mmap_read_unlock(mm);
+	if (b->n == n)
+		return 0;
+	return got < 0 ? got : -EFAULT;
+}
+
+/*
+ * A PAGES record of a mapping: its pages are pinned first and read into
+ * straight from the file, then checked.  A bad crc leaves them written,
+ * but a failed restart never runs the process.
+ */
+static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
+			      struct vmad_batch *b, u8 *scratch)
+{
+	struct cr_rec rec;
+	unsigned int i;
+	u32 crc;
+	int err, n;
+
+	n = vmad_read_head(s, v->start, v->end, b->addrs, scratch, &rec, &crc);
+	if (n < 0)
+		return n;
+	err = vmad_pin(b, n);
+	if (!err)
+		err = cr_read_pages(s, b->pages, n, b->bv);
 	for (i = 0; !err && i < n; i++)
-		err = vmad_fill_page(addrs[i], data + i * PAGE_SIZE);
+		crc = vmad_crc_page(crc, b->pages[i]);
+	if (!err && crc != rec.crc)
+		err = -EBADMSG;
+	for (i = 0; i < b->n; i++)
+		set_page_dirty_lock(b->pages[i]);
+	vmad_batch_release(b);
 	return err;
 }
 
 static int vmad_restore_vma(struct cr_stream *s, struct cr_shared *sh,
-			    u8 *data, u64 *addrs, struct cr_status *st)
+			    struct vmad_batch *b, u8 *scratch,
+			    struct cr_status *st)
 {
 	struct cr_img_vma *v;
 	size_t len;
@@ -880,7 +919,7 @@ static int vmad_restore_vma(struct cr_stream *s, struct cr_shared *sh,
 	}
 	err = vmad_map(v, sh, st);
 	while (!err && cr_peek_type(s) == CR_REC_PAGES) {
-		err = vmad_restore_pages(s, v, data, addrs);
+		err = vmad_restore_pages(s, v, b, scratch);
 		/* A memory cgroup's OOM killer ends the filler mid-way. */
 		if (err && fatal_signal_pending(current))
 			cr_fail(st, err, "killed while filling %llx-%llx (out of memory?)",
@@ -898,8 +937,8 @@ int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
 		    struct cr_status *st)
 {
 	struct cr_img_mm *m;
-	u8 *data = NULL;
-	u64 *addrs = NULL;
+	struct vmad_batch *b = NULL;
+	u8 *scratch = NULL;
 	size_t len;
 	u32 i;
 	int err;
@@ -916,11 +955,10 @@ int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
 		cr_fail(st, err, "bad memory record");
 		goto out;
 	}
-	/* Room for a record's pages plus its alignment padding. */
-	data = kvmalloc(CR_PAGES_MAX * PAGE_SIZE + CR_PAGE_ALIGN, GFP_KERNEL);
-	addrs = kmalloc_array(CR_PAGES_MAX, sizeof(u64), GFP_KERNEL);
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	scratch = kmalloc(CR_PAGE_ALIGN, GFP_KERNEL);	/* for padding */
 	err = -ENOMEM;
-	if (!data || !addrs)
+	if (!b || !scratch)
 		goto out;
 	err = vmad_unmap_all(current->mm);
 	if (err) {
@@ -928,14 +966,14 @@ int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
 		goto out;
 	}
 	for (i = 0; !err && i < m->nr_vmas; i++)
-		err = vmad_restore_vma(s, sh, data, addrs, st);
+		err = vmad_restore_vma(s, sh, b, scratch, st);
 	if (!err)
 		err = vmad_set_exe(current->mm, m, sh, st);
 	if (!err)
 		vmad_load_mm_fields(current->mm, m);
 out:
-	kfree(addrs);
-	kvfree(data);
+	kfree(scratch);
+	kfree(b);
 	kvfree(m);
 	return err;
 }
