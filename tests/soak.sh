@@ -5,11 +5,11 @@
 # holds 0, 1, 2... exactly once, it exits 0 with as many fds as it began
 # with, and neither unreclaimable slab (after dropping caches) nor the
 # module's reference count has grown.
-#   CR_SOAK_N  cycles (default 25, within the 180 s of tests/list); make
+#   CR_SOAK_N  cycles (default 100, within the 600 s of tests/list); make
 #              soak N=... runs only this test
 . "$CR_TESTS/lib.sh"
 
-n=${CR_SOAK_N:-25}
+n=${CR_SOAK_N:-100}
 d=$(mktemp -d)
 trap 'touch $d/stop; rm -rf $d' EXIT
 outs="$d/out.0 $d/out.1 $d/out.2 $d/out.3"
