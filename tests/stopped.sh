@@ -9,45 +9,69 @@
 # the original got, every number once.
 . "$CR_TESTS/lib.sh"
 
-# states PID: the one-letter states of PID's threads, sorted, unique
+# Forks are slow under TCG: these set variables instead of printing.
+
+# states PID: st, the one-letter states of PID's threads, each once
 states() {
 	local f s
+	st=
 	for f in /proc/$1/task/*/stat; do
-		s=$(< $f) && echo "${s##*) }" | cut -c1
-	done | sort -u | tr -d '\n'
+		read -r s < $f 2> /dev/null || continue
+		s=${s##*) }
+		[[ $st == *${s:0:1}* ]] || st+=${s:0:1}
+	done
 }
 
+# last: ln, the counter's last line
 last() {
-	tail -n1 $d/out
+	local l
+	mapfile -t l < $d/out
+	ln=${l[-1]:-}
+}
+
+# for wait_until
+is_stopped() {
+	states $1
+	[ "$st" = T ]
+}
+
+last_is_not() {
+	last
+	[ "$ln" != "$1" ]
+}
+
+last_above() {
+	last
+	[ "$ln" -gt $1 ] 2> /dev/null
 }
 
 # expect_state PID stopped|running WHEN
 expect_state() {
-	local n s
-	n=$(last)
+	local n
+	last
+	n=$ln
 	if [ $2 = stopped ]; then
 		sleep 0.5
-		s=$(states $1)
-		[ "$s" = T ] || fail "$3: not every thread stopped (states $s)"
-		[ "$(last)" = "$n" ] || fail "$3: it wrote while stopped"
+		is_stopped $1 || fail "$3: not every thread stopped (states $st)"
+		last_is_not "$n" && fail "$3: it wrote while stopped"
 	else
-		s=$(states $1)
-		case $s in *T*) fail "$3: a thread is stopped (states $s)";; esac
-		wait_until 5 "$3: it wrote nothing" test "$(last)" != "$n"
+		states $1
+		[[ $st != *T* ]] || fail "$3: a thread is stopped (states $st)"
+		wait_until 5 "$3: it wrote nothing" last_is_not "$n"
 	fi
 }
 
-# after INITIAL OPTION: the state OPTION leaves
+# after INITIAL OPTION: want, the state OPTION leaves
 after() {
 	case $2 in
-	--stop) echo stopped;;
-	--cont) echo running;;
-	*) echo $1;;
+	--stop) want=stopped;;
+	--cont) want=running;;
+	*) want=$1;;
 	esac
 }
 
 one_case() {
-	local cb=$1 init=$2 copt=$3 ropt=$4 what rpid top
+	local cb=$1 init=$2 copt=$3 ropt=$4 what rpid top st ln want
 	what="$cb callback, $init, cr_checkpoint ${copt:-(none)}, cr_restart ${ropt:-(none)}"
 	step "$what"
 	d=$(mktemp -d)
@@ -56,21 +80,23 @@ one_case() {
 	wait_until 10 "the counter starting" test -s $d/out
 	if [ $init = stopped ]; then
 		kill -STOP $pid
-		wait_until 5 "the counter stopping" test "$(states $pid)" = T
+		wait_until 5 "the counter stopping" is_stopped $pid
 	fi
 	cr_checkpoint -f $d/ctx $copt $pid || fail "cr_checkpoint exited $?"
-	expect_state $pid $(after $init "$copt") "after the checkpoint"
+	after $init "$copt"
+	expect_state $pid $want "after the checkpoint"
 	kill -KILL $pid
 	wait $pid
-	top=$(last)
+	last
+	top=$ln
 	cr_restart --run-on-success="touch $d/restored" $ropt $d/ctx &
 	rpid=$!
 	wait_file $d/restored $rpid || fail "the restart failed"
-	expect_state $pid $(after $init "$ropt") "after the restart"
+	after $init "$ropt"
+	expect_state $pid $want "after the restart"
 	kill -CONT $pid
 	# back to its count at the checkpoint, then past the original's
-	wait_until 10 "counting on after the restart" \
-		test "$(last)" -gt $((top + 2))
+	wait_until 10 "counting on after the restart" last_above $((top + 2))
 	kill -KILL $pid
 	wait $rpid
 	check_seq $d/out $(wc -l < $d/out) "the counter"
