@@ -133,7 +133,7 @@ for opt in --stop --freeze; do
 	[ "$s" = T ] || fail "$opt: the restarted counter is not stopped ($s)"
 	[ $(wc -l < $d/out) -eq $n ] || fail "$opt: it wrote while stopped"
 	kill -CONT $pid
-	wait_until 10 "$opt: counting once continued" has_lines $((n + 3)) $d/out
+	wait_until 10 "$opt: counting once continued ($(wc -l < $d/out) lines, state $(cat /proc/$pid/stat 2>&1))" has_lines $((n + 3)) $d/out
 	kill -TERM $rpid
 	wait $rpid
 	[ $? -eq 143 ] || fail "$opt: cr_restart did not die of SIGTERM"
