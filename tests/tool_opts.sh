@@ -110,6 +110,13 @@ no_kmsg
 expect_rc $rc cr_restart --kmsg-warning $d/bad
 grep -q '^- ' $d/err || fail "--kmsg-warning printed no module message"
 
+# counting LINES: $d/out has LINES; fails if $pid died
+counting() {
+	has_lines $1 $d/out && return 0
+	[ -e /proc/$pid ] || fail "the restarted counter died"
+	return 1
+}
+
 # restart_rc CTX OPTIONS RC: restarted with OPTIONS, cr_restart exits RC
 restart_rc() {
 	expect_rc $3 cr_restart $2 $1
@@ -133,7 +140,7 @@ for opt in --stop --freeze; do
 	[ "$s" = T ] || fail "$opt: the restarted counter is not stopped ($s)"
 	[ $(wc -l < $d/out) -eq $n ] || fail "$opt: it wrote while stopped"
 	kill -CONT $pid
-	wait_until 10 "$opt: counting once continued ($(wc -l < $d/out) lines, state $(cat /proc/$pid/stat 2>&1))" has_lines $((n + 3)) $d/out
+	wait_until 20 "$opt: counting once continued" counting $((n + 3))
 	kill -TERM $rpid
 	wait $rpid
 	[ $? -eq 143 ] || fail "$opt: cr_restart did not die of SIGTERM"

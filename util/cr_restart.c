@@ -75,11 +75,6 @@ static void usage(FILE *out)
 "Usage: cr_restart [options] FILE\n"
 "  -f, --file FILE        the context file (or the last argument)\n"
 "  -F, --fd FD            read the context from open file descriptor FD\n"
-"After the restart (last one wins); module messages:\n"
-"  -S, --signal NUM    send signal NUM to every restarted process before\n"
-"                      it runs\n"
-CR_TOOL_OPTS_USAGE
-"      --freeze        the same as --stop\n"
 "      --restore-pid      restore the original pids (default)\n"
 "      --no-restore-pid   give the process new pids\n"
 "      --restore-pgid     restore process groups (default: take ours)\n"
@@ -95,6 +90,11 @@ CR_TOOL_OPTS_USAGE
 "                         relocated mapped file or executable must have\n"
 "                         the saved size and mtime (to the second), as\n"
 "                         cp -p keeps them; its inode is not compared.\n"
+"After the restart (last one wins); module messages:\n"
+"  -S, --signal NUM    send signal NUM to every restarted process before\n"
+"                      it runs\n"
+CR_TOOL_OPTS_USAGE
+"      --freeze        the same as --stop\n"
 "Hooks, run by /bin/sh -c; one that exits non-zero gives cr_restart's\n"
 "exit code (and no error message is printed):\n"
 "      --run-on-success=CMD    once the program runs again, before waiting\n"
