@@ -50,6 +50,11 @@ struct cr_status *cr_chkpt_status(struct cr_chkpt_req *req)
 	return &req->st;
 }
 
+const char *cr_chkpt_warnings(struct cr_chkpt_req *req)
+{
+	return req->warn;
+}
+
 bool cr_chkpt_done(struct cr_chkpt_req *req)
 {
 	return READ_ONCE(req->state) != CR_REQ_RUNNING;
@@ -98,7 +103,7 @@ static void cr_chkpt_finish(struct cr_chkpt_req *req, int err,
 	if (req->state == CR_REQ_RUNNING) {
 		req->state = CR_REQ_DONE;
 		if (st)
-			req->st = *st;
+			memcpy(req->st.msg, st->msg, sizeof(req->st.msg));
 		req->st.result = err;
 		WRITE_ONCE(req->s.stop, true);
 		cr_kick_writer(req);
@@ -620,7 +625,12 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 	if (a->scope < CR_SCOPE_PROC || a->scope > CR_SCOPE_TREE)
 		return cr_fail(st, -EINVAL, "bad scope %u", a->scope);
 	if (a->signal >= _NSIG || a->flags & ~(CR_CHKPT_SAVE_ALL | CR_CHKPT_SYNC |
-						  CR_CHKPT_SOCK_CLOSED))
+						  CR_CHKPT_SOCK_CLOSED |
+						  CR_CHKPT_PTRACED_ALLOW |
+						  CR_CHKPT_PTRACED_SKIP |
+						  CR_CHKPT_PTRACER_SKIP) ||
+	    (a->flags & CR_CHKPT_PTRACED_ALLOW &&
+	     a->flags & CR_CHKPT_PTRACED_SKIP))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
 	return 0;
 }

@@ -66,6 +66,7 @@ struct cr_chkpt_req {
 	spinlock_t lock;		/* state and st */
 	int state;
 	struct cr_status st;
+	char warn[CR_MSG_LEN];		/* lines, for CR_LOG_WARNING */
 };
 
 void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);

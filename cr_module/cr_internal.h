@@ -72,6 +72,7 @@ bool cr_chkpt_done(struct cr_chkpt_req *req);
 void cr_chkpt_put(struct cr_chkpt_req *req);
 void cr_chkpt_cancel(struct cr_chkpt_req *req);
 struct cr_status *cr_chkpt_status(struct cr_chkpt_req *req);
+const char *cr_chkpt_warnings(struct cr_chkpt_req *req);
 
 /* cr_rstrt.c */
 struct cr_rstrt_req;
@@ -84,6 +85,7 @@ long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_abort(struct cr_rstrt_req *req, int err);
 long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid);
+long cr_rstrt_signal(struct cr_rstrt_req *req, unsigned long sig);
 long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_socks(struct cr_rstrt_req *req, void __user *uarg);

@@ -43,18 +43,31 @@ static struct cr_status *cr_ctrl_status(struct cr_ctrl *c)
 	return NULL;
 }
 
-static long cr_ioctl_log(struct cr_ctrl *c, void __user *uarg)
+/* A restart has no warnings. */
+static const char *cr_ctrl_log(struct cr_ctrl *c, u32 kind)
 {
 	struct cr_status *st = cr_ctrl_status(c);
+
+	if (!st || kind > CR_LOG_WARNING)
+		return NULL;
+	if (kind == CR_LOG_ERROR)
+		return st->msg;
+	return c->chkpt ? cr_chkpt_warnings(c->chkpt) : "";
+}
+
+static long cr_ioctl_log(struct cr_ctrl *c, void __user *uarg)
+{
 	struct cr_log_args a;
+	const char *msg;
 	size_t len;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (!st)
+	msg = cr_ctrl_log(c, a.kind);
+	if (!msg)
 		return -EINVAL;
-	len = strnlen(st->msg, sizeof(st->msg) - 1) + 1;
-	if (a.len && copy_to_user(u64_to_user_ptr(a.buf), st->msg,
+	len = strnlen(msg, CR_MSG_LEN - 1) + 1;
+	if (a.len && copy_to_user(u64_to_user_ptr(a.buf), msg,
 				  min_t(size_t, len, a.len)))
 		return -EFAULT;
 	return len;
@@ -94,6 +107,8 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 		return c->rstrt ? cr_rstrt_ptimers(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_ABORT:
 		return c->rstrt ? cr_rstrt_abort(c->rstrt, arg) : -EINVAL;
+	case CR_OP_RSTRT_SIGNAL:
+		return c->rstrt ? cr_rstrt_signal(c->rstrt, arg) : -EINVAL;
 	case CR_OP_RSTRT_NEXT_PID:
 		return c->rstrt ? cr_rstrt_next_pid(c->rstrt, arg) : -EINVAL;
 	case CR_OP_LOG:

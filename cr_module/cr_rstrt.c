@@ -52,6 +52,7 @@ struct cr_rstrt_req {
 	atomic_t loaded;		/* threads back in user mode */
 	unsigned int turn;		/* the process reading its section */
 	unsigned int nthreads;
+	int signal;			/* CR_OP_RSTRT_SIGNAL's, or 0 */
 	wait_queue_head_t wq;
 	spinlock_t lock;		/* state and st */
 	int state;
@@ -553,6 +554,15 @@ long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg)
 	return err;
 }
 
+/* CR_OP_RSTRT_SIGNAL: before the processes are created. */
+long cr_rstrt_signal(struct cr_rstrt_req *req, unsigned long sig)
+{
+	if (cr_rstrt_done(req) || req->told || !sig || !valid_signal(sig))
+		return -EINVAL;
+	req->signal = sig;
+	return 0;
+}
+
 /* n fds from the restarter, or an ERR_PTR. */
 static s32 *cr_copy_fds(u64 uptr, unsigned int n)
 {
@@ -835,6 +845,20 @@ long cr_rstrt_abort(struct cr_rstrt_req *req, int err)
 	return 0;
 }
 
+/*
+ * Every thread is rebuilt and waits for the end: the signal is pending in
+ * each process before any thread of it returns to user mode, so that a
+ * SIGSTOP stops all of them before they run.
+ */
+static void cr_rstrt_succeed(struct cr_rstrt_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; req->signal && i < req->nlive; i++)
+		kill_pid(req->procs[i].pid, req->signal, 1);
+	cr_rstrt_finish(req, 0, NULL);
+}
+
 static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 			    unsigned int i)
 {
@@ -847,7 +871,7 @@ static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);
 	if (atomic_inc_return(&req->loaded) == req->nthreads)
-		cr_rstrt_finish(req, 0, NULL);
+		cr_rstrt_succeed(req);
 	/*
 	 * All or nothing: no thread runs its program before every process
 	 * is rebuilt, so a restart failing in a later process has not let

@@ -6,6 +6,7 @@
  */
 #include <linux/cred.h>
 #include <linux/delay.h>
+#include <linux/ptrace.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -188,8 +189,8 @@ static bool cr_is_zombie(struct task_struct *p)
 	return READ_ONCE(p->exit_state) == EXIT_ZOMBIE && thread_group_empty(p);
 }
 
-/* Whether p's parent is one of the n members at m. */
-static bool cr_parent_in(struct task_struct *p, struct cr_member *m, int n)
+/* The index of p's parent among the n members at m, or -1. */
+static int cr_parent_index(struct task_struct *p, struct cr_member *m, int n)
 {
 	struct task_struct *parent;
 	int i;
@@ -199,7 +200,26 @@ static bool cr_parent_in(struct task_struct *p, struct cr_member *m, int n)
 	for (i = 0; i < n && m[i].task != parent; i++)
 		;
 	rcu_read_unlock();
-	return i < n;
+	return i < n ? i : -1;
+}
+
+/*
+ * Moves the members marked left out (depth -1) behind the others,
+ * keeping the order of those kept; returns how many are kept.
+ */
+static int cr_keep_marked(struct cr_member *m, int n)
+{
+	struct cr_member tmp;
+	int i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		if (m[i].depth < 0)
+			continue;
+		tmp = m[kept];
+		m[kept++] = m[i];
+		m[i] = tmp;
+	}
+	return kept;
 }
 
 /*
@@ -211,26 +231,114 @@ static bool cr_parent_in(struct task_struct *p, struct cr_member *m, int n)
 static int cr_split_zombies(struct cr_chkpt_req *req, struct task_struct *root,
 			    struct cr_member *m, int n)
 {
-	struct cr_member tmp;
-	int i, live = 0;
+	int i, live;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (m[i].task != root && cr_is_zombie(m[i].task))
-			continue;
-		tmp = m[live];
-		m[live++] = m[i];
-		m[i] = tmp;
-	}
+			m[i].depth = -1;
+	live = cr_keep_marked(m, n);
 	if (live == n)
 		return live;
 	req->zombies = kcalloc(n - live, sizeof(*req->zombies), GFP_KERNEL);
 	if (!req->zombies)
 		return -ENOMEM;
 	for (i = live; i < n; i++)
-		if (cr_parent_in(m[i].task, m, live))
+		if (cr_parent_index(m[i].task, m, live) >= 0)
 			req->zombies[req->nzombies++].task =
 				get_task_struct(m[i].task);
 	return live;
+}
+
+static bool cr_traced(struct task_struct *t)
+{
+	return READ_ONCE(t->ptrace) & PT_PTRACED;
+}
+
+static bool cr_tracer(struct task_struct *t)
+{
+	return !list_empty(&t->ptraced);
+}
+
+static bool cr_any_thread(struct task_struct *p,
+			  bool (*test)(struct task_struct *t))
+{
+	struct task_struct *t;
+	bool ret = false;
+
+	rcu_read_lock();
+	for_each_thread(p, t)
+		ret = ret || test(t);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* A line of the request's warnings; those that do not fit are dropped. */
+static __printf(2, 3) void cr_chkpt_warn(struct cr_chkpt_req *req,
+					 const char *fmt, ...)
+{
+	size_t len = strlen(req->warn);
+	va_list ap;
+
+	if (len + 1 >= sizeof(req->warn))
+		return;
+	if (len)
+		req->warn[len++] = '\n';
+	va_start(ap, fmt);
+	vsnprintf(req->warn + len, sizeof(req->warn) - len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Member i, traced or tracing: an error, or left out (marked), as the
+ * CR_CHKPT_PTRACE* flags say.  A tree leaves out the descendants of a
+ * process left out.
+ */
+static int cr_check_ptrace(struct cr_chkpt_req *req, struct cr_member *m,
+			   int i)
+{
+	u32 flags = req->args.flags;
+	pid_t pid = task_tgid_vnr(m[i].task);
+	int parent;
+
+	if (req->args.scope == CR_SCOPE_TREE) {
+		parent = cr_parent_index(m[i].task, m, i);
+		if (parent >= 0 && m[parent].depth < 0) {
+			m[i].depth = -1;
+			return 0;
+		}
+	}
+	if (!(flags & CR_CHKPT_PTRACED_ALLOW) &&
+	    cr_any_thread(m[i].task, cr_traced)) {
+		if (!(flags & CR_CHKPT_PTRACED_SKIP))
+			return cr_fail(&req->st, -CR_ABI_EPTRACED,
+				       "pid %d is being traced", pid);
+		cr_chkpt_warn(req, "pid %d left out: it is being traced", pid);
+		m[i].depth = -1;
+	} else if (cr_any_thread(m[i].task, cr_tracer)) {
+		if (!(flags & CR_CHKPT_PTRACER_SKIP))
+			return cr_fail(&req->st, -CR_ABI_EPTRACER,
+				       "pid %d is tracing a process", pid);
+		cr_chkpt_warn(req, "pid %d left out: it is tracing a process",
+			      pid);
+		m[i].depth = -1;
+	}
+	return 0;
+}
+
+/* The live members kept, first; returns how many, or -errno. */
+static int cr_ptrace_filter(struct cr_chkpt_req *req, struct cr_member *m,
+			    int live)
+{
+	int i, err;
+
+	for (i = 0; i < live; i++) {
+		err = cr_check_ptrace(req, m, i);
+		if (err)
+			return err;
+	}
+	live = cr_keep_marked(m, live);
+	return live ? live : cr_fail(&req->st, -ESRCH,
+				     "every process was left out");
 }
 
 static int cr_no_members(struct cr_chkpt_req *req, struct task_struct *root)
@@ -299,6 +407,8 @@ int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
 		msleep(CR_EXIT_WAIT_MS);
 	}
 	live = cr_split_zombies(req, root, m, n);
+	if (live > 0)
+		live = cr_ptrace_filter(req, m, live);
 	if (live <= 0) {
 		cr_put_members(m, n);
 		return live ? live : cr_no_members(req, root);

@@ -14,7 +14,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		0
+#define CR_ABI_MINOR		1
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -51,6 +51,22 @@ struct cr_chkpt_args {
 	__u32 flags;		/* CR_CHKPT_* */
 };
 
+/*
+ * A target being traced (a thread of it) fails the request with
+ * CR_ABI_EPTRACED, one tracing another task with CR_ABI_EPTRACER, unless:
+ * PTRACED_ALLOW, a traced one is checkpointed (its tracer must let it
+ * run); PTRACED_SKIP, PTRACER_SKIP, it is left out, and under
+ * CR_SCOPE_TREE its descendants too (ESRCH if that leaves none).  BLCR's
+ * values; the two PTRACED ones exclude each other.
+ */
+#define CR_CHKPT_PTRACED_ALLOW	0x0002
+#define CR_CHKPT_PTRACED_SKIP	0x0004
+#define CR_CHKPT_PTRACER_SKIP	0x0008
+
+/* Errors beyond errno.h's, libcr.h's CR_EPTRACED and CR_EPTRACER. */
+#define CR_ABI_EPTRACED		2360
+#define CR_ABI_EPTRACER		2361
+
 /* Mapped files saved by value rather than by reference (BLCR's values). */
 #define CR_CHKPT_SAVE_EXE	0x0200	/* the executable */
 #define CR_CHKPT_SAVE_PRIVATE	0x0400	/* files mapped MAP_PRIVATE */
@@ -80,8 +96,15 @@ struct cr_chkpt_args {
 struct cr_log_args {
 	__u64 buf;		/* user pointer */
 	__u32 len;
-	__u32 pad;
+	__u32 kind;		/* CR_LOG_* */
 };
+
+/*
+ * CR_LOG_ERROR: why the request failed (or ""); CR_LOG_WARNING: what it
+ * did not do though it went on, a line each (cr_checkpoint --kmsg-*).
+ */
+#define CR_LOG_ERROR		0
+#define CR_LOG_WARNING		1
 
 /* Returns the message length including its NUL; copies up to len. */
 #define CR_OP_LOG		_IOW(CR_IOC_MAGIC, 0x03, struct cr_log_args)
@@ -310,6 +333,12 @@ struct cr_rstrt_child_args {
 #define CR_OP_RSTRT_RELOCATE	_IOW(CR_IOC_MAGIC, 0x18, struct cr_rstrt_reloc_args)
 #define CR_OP_RSTRT_SOCKS	_IOW(CR_IOC_MAGIC, 0x19, struct cr_rstrt_socks_args)
 #define CR_OP_RSTRT_PTIMERS	_IOWR(CR_IOC_MAGIC, 0x1a, struct cr_rstrt_ptimers_args)
+/*
+ * Before CR_OP_RSTRT_PROCS: signal arg (1.._NSIG-1) goes to every
+ * restored process once all are rebuilt, before any of their threads
+ * returns to user mode (cr_restart --signal, --stop, ...).
+ */
+#define CR_OP_RSTRT_SIGNAL	_IO(CR_IOC_MAGIC, 0x1b)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

@@ -61,8 +61,11 @@ static pid_t cri_self_target(cr_scope_t scope)
 /*
  * CR_CHKPT_ASYNC_ERR is accepted, but errors are still reported here:
  * the module fails a request at once.  The CR_CHKPT_DUMP_* bits are the
- * module's CR_CHKPT_SAVE_* ones.
+ * module's CR_CHKPT_SAVE_* ones; the CR_CHKPT_PTRACE* ones are its own.
  */
+#define CRI_CHKPT_PASSED (CR_CHKPT_DUMP_ALL | CR_CHKPT_PTRACED_ALLOW | \
+			  CR_CHKPT_PTRACED_SKIP | CR_CHKPT_PTRACER_SKIP)
+
 int cr_request_checkpoint(cr_checkpoint_args_t *args,
 			  cr_checkpoint_handle_t *handle)
 {
@@ -70,7 +73,7 @@ int cr_request_checkpoint(cr_checkpoint_args_t *args,
 	int ctrl, err;
 
 	if (!args || !handle || args->cr_version != CR_CHECKPOINT_ARGS_VERSION ||
-	    (args->cr_flags & ~(CR_CHKPT_ASYNC_ERR | CR_CHKPT_DUMP_ALL)) ||
+	    (args->cr_flags & ~(CR_CHKPT_ASYNC_ERR | CRI_CHKPT_PASSED)) ||
 	    args->cr_signal < 0)
 		return cri_fail(EINVAL);
 	a.scope = cri_kscope(args->cr_scope);
@@ -79,7 +82,7 @@ int cr_request_checkpoint(cr_checkpoint_args_t *args,
 	a.target = args->cr_target ? args->cr_target :
 		   cri_self_target(args->cr_scope);
 	a.fd = args->cr_fd;
-	a.flags = args->cr_flags & CR_CHKPT_DUMP_ALL;
+	a.flags = args->cr_flags & CRI_CHKPT_PASSED;
 	a.signal = args->cr_signal;
 	a.timeout_ms = args->cr_timeout > UINT_MAX / 1000 ? UINT_MAX :
 		       args->cr_timeout * 1000;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Spinlocks and cr_strerror(): no state, no kernel. */
+/* Spinlocks: no state, no kernel. */
 #include <string.h>
 
 #include "cr_lib.h"
@@ -25,33 +25,4 @@ void cr_spinlock_lock(cr_spinlock_t *lock)
 void cr_spinlock_unlock(cr_spinlock_t *lock)
 {
 	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
-}
-
-static const char *const cri_errors[] = {
-	[CR_ETEMPFAIL - CR_ETEMPFAIL] =
-		"Checkpoint cancelled by a callback, try again later",
-	[CR_EPERMFAIL - CR_ETEMPFAIL] =
-		"Checkpoint cancelled by a callback for good",
-	[CR_ENOSUPPORT - CR_ETEMPFAIL] =
-		"Checkpoint support missing from a process",
-	[CR_EVERSION - CR_ETEMPFAIL] =
-		"Kernel interface version not supported",
-	[CR_EOMITTED - CR_ETEMPFAIL] =
-		"Process left out of the checkpoint by a callback",
-	[CR_EBADARCH - CR_ETEMPFAIL] =
-		"Context file is for another architecture",
-	[CR_EPTRACED - CR_ETEMPFAIL] = "A target process is being traced",
-	[CR_EPTRACER - CR_ETEMPFAIL] = "A target process is tracing another",
-	[CR_ERSTRTABRT - CR_ETEMPFAIL] = "Restart aborted",
-	[CR_ERESTARTED - CR_ETEMPFAIL] =
-		"Request is not valid across a restart",
-	[CR_ENOTCB - CR_ETEMPFAIL] = "Only valid inside a checkpoint callback",
-	[CR_ENOINIT - CR_ETEMPFAIL] = "The thread has not called cr_init()",
-};
-
-const char *cr_strerror(int errnum)
-{
-	if (errnum > CR_MIN_ERRCODE && errnum < CR_MAX_ERRCODE)
-		return cri_errors[errnum - CR_ETEMPFAIL];
-	return strerror(errnum);
 }

@@ -32,6 +32,11 @@ int cri_rstrt_relocate(int ctrl, const struct cr_rstrt_reloc_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_RELOCATE, (void *)args);
 }
 
+int cri_rstrt_signal(int ctrl, int sig)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_SIGNAL, (void *)(long)sig);
+}
+
 int cri_rstrt_procs(int ctrl, struct cr_rstrt_procs_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_PROCS, args);
@@ -80,10 +85,11 @@ int cri_reap(int ctrl, int restart)
 			 NULL);
 }
 
-/* Copies the module's message about the request; "" if none. */
-void cri_log(int ctrl, char *buf, size_t len)
+/* Copies the module's message of kind CR_LOG_* about the request; "" if none. */
+void cri_log(int ctrl, unsigned int kind, char *buf, size_t len)
 {
-	struct cr_log_args a = { .buf = (unsigned long)buf, .len = len };
+	struct cr_log_args a = { .buf = (unsigned long)buf, .len = len,
+				 .kind = kind };
 
 	if (!len)
 		return;

@@ -52,11 +52,16 @@ static void usage(FILE *out)
 "                      with N the first free number from 1\n"
 "      --clobber       overwritten in place\n"
 "      --noclobber     left alone: fail with EEXIST\n"
-"After the checkpoint:\n"
-"      --run           let the process go on (default)\n"
-"  -S, --signal NUM    send signal NUM\n"
-"      --stop, --term, --abort, --kill, --cont\n"
-"                      send SIGSTOP, SIGTERM, SIGABRT, SIGKILL, SIGCONT\n"
+"After the checkpoint (last one wins); module messages:\n"
+"  -S, --signal NUM    send signal NUM to the processes\n"
+CR_TOOL_OPTS_USAGE
+"A process being traced, or tracing another:\n"
+"      --ptraced-error, --ptracer-error\n"
+"                      fails the checkpoint (defaults)\n"
+"      --ptraced-skip, --ptracer-skip\n"
+"                      is left out, with its descendants under --tree\n"
+"      --ptraced-allow a traced one is checkpointed: its tracer must let\n"
+"                      it run\n"
 "Mapped files saved by value (added up left to right; default by path):\n"
 "      --save-exe      the executable\n"
 "      --save-private  files mapped private (the executable, libraries)\n"
@@ -77,10 +82,11 @@ static void usage(FILE *out)
 }
 
 enum {
-	OPT_RUN = 256, OPT_STOP, OPT_TERM, OPT_ABORT, OPT_KILL, OPT_CONT,
-	OPT_SYNC, OPT_NOSYNC, OPT_VERSION, OPT_SAVE_EXE, OPT_SAVE_PRIVATE,
+	OPT_SYNC = 256, OPT_NOSYNC, OPT_VERSION, OPT_SAVE_EXE, OPT_SAVE_PRIVATE,
 	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE, OPT_PROGRESS,
-	OPT_ATOMIC, OPT_BACKUP, OPT_CLOBBER, OPT_NOCLOBBER, OPT_SOCK_CLOSED
+	OPT_ATOMIC, OPT_BACKUP, OPT_CLOBBER, OPT_NOCLOBBER, OPT_SOCK_CLOSED,
+	OPT_PTRACED_ERROR, OPT_PTRACED_SKIP, OPT_PTRACED_ALLOW,
+	OPT_PTRACER_ERROR, OPT_PTRACER_SKIP
 };
 
 static const struct option long_opts[] = {
@@ -99,12 +105,11 @@ static const struct option long_opts[] = {
 	{ "clobber", no_argument, NULL, OPT_CLOBBER },
 	{ "noclobber", no_argument, NULL, OPT_NOCLOBBER },
 	{ "signal", required_argument, NULL, 'S' },
-	{ "run", no_argument, NULL, OPT_RUN },
-	{ "stop", no_argument, NULL, OPT_STOP },
-	{ "term", no_argument, NULL, OPT_TERM },
-	{ "abort", no_argument, NULL, OPT_ABORT },
-	{ "kill", no_argument, NULL, OPT_KILL },
-	{ "cont", no_argument, NULL, OPT_CONT },
+	{ "ptraced-error", no_argument, NULL, OPT_PTRACED_ERROR },
+	{ "ptraced-skip", no_argument, NULL, OPT_PTRACED_SKIP },
+	{ "ptraced-allow", no_argument, NULL, OPT_PTRACED_ALLOW },
+	{ "ptracer-error", no_argument, NULL, OPT_PTRACER_ERROR },
+	{ "ptracer-skip", no_argument, NULL, OPT_PTRACER_SKIP },
 	{ "time", required_argument, NULL, 't' },
 	{ "sync", no_argument, NULL, OPT_SYNC },
 	{ "nosync", no_argument, NULL, OPT_NOSYNC },
@@ -118,22 +123,23 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	CR_TOOL_OPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
-static int post_signal(int opt)
+/* --ptraced-*, --ptracer-*: the flags they set, of mask. */
+static unsigned int ptrace_flag(int opt, unsigned int *mask)
 {
+	*mask = opt <= OPT_PTRACED_ALLOW ?
+		CR_CHKPT_PTRACED_SKIP | CR_CHKPT_PTRACED_ALLOW :
+		CR_CHKPT_PTRACER_SKIP;
 	switch (opt) {
-	case OPT_STOP:
-		return SIGSTOP;
-	case OPT_TERM:
-		return SIGTERM;
-	case OPT_ABORT:
-		return SIGABRT;
-	case OPT_KILL:
-		return SIGKILL;
-	case OPT_CONT:
-		return SIGCONT;
+	case OPT_PTRACED_SKIP:
+		return CR_CHKPT_PTRACED_SKIP;
+	case OPT_PTRACED_ALLOW:
+		return CR_CHKPT_PTRACED_ALLOW;
+	case OPT_PTRACER_SKIP:
+		return CR_CHKPT_PTRACER_SKIP;
 	default:
 		return 0;
 	}
@@ -156,8 +162,9 @@ static unsigned int save_flag(int opt)
 /* Returns -1 to go on, else the exit code. */
 static int parse(int argc, char **argv, struct opts *o)
 {
+	unsigned int mask, flag;
+	int c, sig;
 	long v;
-	int c;
 
 	o->args.scope = CR_SCOPE_TREE;
 	o->sync = true;
@@ -228,8 +235,14 @@ static int parse(int argc, char **argv, struct opts *o)
 				o->args.flags |= save_flag(c);
 				break;
 			}
-			if (c >= OPT_RUN && c <= OPT_CONT) {
-				o->args.signal = post_signal(c);
+			if (c >= OPT_PTRACED_ERROR && c <= OPT_PTRACER_SKIP) {
+				flag = ptrace_flag(c, &mask);
+				o->args.flags = (o->args.flags & ~mask) | flag;
+				break;
+			}
+			sig = o->args.signal;
+			if (cr_tool_opt(c, &sig)) {
+				o->args.signal = sig;
 				break;
 			}
 			usage(stderr);
@@ -297,9 +310,12 @@ static int checkpoint(struct opts *o, int out)
 	if (!err)
 		err = wait_done(ctrl, out, o->progress) < 0 ? -EIO :
 		      cri_reap(ctrl, 0);
-	cri_log(ctrl, msg, sizeof(msg));
+	cr_kmsg_get(ctrl, err, msg, sizeof(msg));
 	close(ctrl);
-	return err ? cr_report("Checkpoint failed", err, msg) : 0;
+	if (err)
+		return cr_report("Checkpoint failed", err, msg);
+	cr_print_kmsg(msg);
+	return 0;
 }
 
 /*

@@ -38,7 +38,7 @@ enum hook {
 struct opts {
 	const char *file;
 	int fd;			/* --fd, or -1 */
-	int signal;		/* --signal, or 0 */
+	int signal;		/* --signal, --stop etc., or 0 */
 	int report_fd;		/* --report-fd, or -1 */
 	bool restore_pid, restore_pgid, restore_sid;
 	const char *hook[NHOOKS];
@@ -75,8 +75,6 @@ static void usage(FILE *out)
 "Usage: cr_restart [options] FILE\n"
 "  -f, --file FILE        the context file (or the last argument)\n"
 "  -F, --fd FD            read the context from open file descriptor FD\n"
-"  -S, --signal NUM       send signal NUM to the restarted processes that\n"
-"                         are cr_restart's children once they run\n"
 "      --restore-pid      restore the original pids (default)\n"
 "      --no-restore-pid   give the process new pids\n"
 "      --restore-pgid     restore process groups (default: take ours)\n"
@@ -92,6 +90,11 @@ static void usage(FILE *out)
 "                         relocated mapped file or executable must have\n"
 "                         the saved size and mtime (to the second), as\n"
 "                         cp -p keeps them; its inode is not compared.\n"
+"After the restart (last one wins); module messages:\n"
+"  -S, --signal NUM    send signal NUM to every restarted process before\n"
+"                      it runs\n"
+CR_TOOL_OPTS_USAGE
+"      --freeze        the same as --stop\n"
 "Hooks, run by /bin/sh -c; one that exits non-zero gives cr_restart's\n"
 "exit code (and no error message is printed):\n"
 "      --run-on-success=CMD    once the program runs again, before waiting\n"
@@ -135,6 +138,8 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
+	{ "freeze", no_argument, NULL, CR_OPT_STOP },
+	CR_TOOL_OPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -279,7 +284,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		default:
 			if (c >= OPT_HOOK && c <= OPT_RUN_ON_FAILURE)
 				set_hook(o, c, optarg);
-			else
+			else if (!cr_tool_opt(c, &o->signal))
 				bad = true;
 		}
 	}
@@ -666,6 +671,8 @@ static int restart(struct opts *o, int img, int ctrl)
 	err = cri_rstrt_start(ctrl, &args);
 	if (!err && o->nreloc)
 		err = cri_rstrt_relocate(ctrl, &reloc);
+	if (!err && o->signal)
+		err = cri_rstrt_signal(ctrl, o->signal);
 	if (err)
 		goto out_log;
 	err = get_plan(ctrl, &plan);
@@ -692,8 +699,6 @@ static int restart(struct opts *o, int img, int ctrl)
 	if (err)
 		goto out_log;
 	close(ctrl);
-	if (o->signal)
-		forward(o->signal);
 	/* the eldest of our children; with none, the first went to init */
 	report(o, "pid %d\n", nroots ? roots[0] :
 	       o->restore_pid ? plan.procs[0].pid : 0);
@@ -703,7 +708,7 @@ static int restart(struct opts *o, int img, int ctrl)
 		return err;
 	return mimic(wait_roots());
 out_log:
-	cri_log(ctrl, msg, sizeof(msg));
+	cr_kmsg_get(ctrl, err, msg, sizeof(msg));
 	return failed(o, err, msg, false);
 }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,61 @@
 #include "cr_util.h"
 
 bool cr_quiet;
+enum cr_kmsg cr_kmsg;
+
+bool cr_tool_opt(int c, int *signal)
+{
+	static const int sigs[] = {
+		[CR_OPT_STOP - CR_OPT_RUN] = SIGSTOP,
+		[CR_OPT_TERM - CR_OPT_RUN] = SIGTERM,
+		[CR_OPT_ABORT - CR_OPT_RUN] = SIGABRT,
+		[CR_OPT_KILL - CR_OPT_RUN] = SIGKILL,
+		[CR_OPT_CONT - CR_OPT_RUN] = SIGCONT,
+	};
+
+	if (c >= CR_OPT_RUN && c <= CR_OPT_CONT) {
+		*signal = sigs[c - CR_OPT_RUN];
+		return true;
+	}
+	if (c >= CR_OPT_KMSG_NONE && c <= CR_OPT_KMSG_WARNING) {
+		cr_kmsg = c == CR_OPT_KMSG_NONE ? CR_KMSG_NONE :
+			  c == CR_OPT_KMSG_ERROR ? CR_KMSG_ERROR :
+			  CR_KMSG_WARNING;
+		return true;
+	}
+	return false;
+}
+
+/* Warnings first, then the failure they may explain. */
+void cr_kmsg_get(int ctrl, int err, char *buf, size_t len)
+{
+	size_t n;
+
+	buf[0] = '\0';
+	if (cr_kmsg == CR_KMSG_WARNING) {
+		cri_log(ctrl, CR_LOG_WARNING, buf, len);
+		n = strlen(buf);
+		if (n && err && n + 1 < len)
+			buf[n++] = '\n';
+		buf += n;
+		len -= n;
+	}
+	if (err && cr_kmsg != CR_KMSG_NONE)
+		cri_log(ctrl, CR_LOG_ERROR, buf, len);
+}
+
+void cr_print_kmsg(const char *msg)
+{
+	const char *nl;
+
+	if (cr_quiet || !msg)
+		return;
+	while (*msg) {
+		nl = strchrnul(msg, '\n');
+		fprintf(stderr, "- %.*s\n", (int)(nl - msg), msg);
+		msg = *nl ? nl + 1 : nl;
+	}
+}
 
 /*
  * --version: the tool's own version and the loaded module's.  Returns the
@@ -81,10 +137,9 @@ int cr_report(const char *what, int err, const char *detail)
 			fprintf(stderr, "%s: support missing from kernel "
 				"(is the blcr module loaded?)\n", what);
 		else
-			fprintf(stderr, "%s: %s\n", what, strerror(-err));
-		if (detail && detail[0])
-			fprintf(stderr, "- %s\n", detail);
+			fprintf(stderr, "%s: %s\n", what, cr_strerror(-err));
 	}
+	cr_print_kmsg(detail);
 	return (-err & 0xff) ? (-err & 0xff) : 1;
 }
 

@@ -3,11 +3,61 @@
 #ifndef CR_UTIL_H
 #define CR_UTIL_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define CR_MSG_MAX	512
 
 extern bool cr_quiet;
+
+/* Which of the module's messages about the request are printed. */
+enum cr_kmsg {
+	CR_KMSG_ERROR,		/* why it failed (default) */
+	CR_KMSG_NONE,
+	CR_KMSG_WARNING,	/* its warnings too, even when it succeeds */
+};
+
+extern enum cr_kmsg cr_kmsg;
+
+/*
+ * Options both tools take, BLCR's: the signal for the processes once
+ * checkpointed or restarted (--run: none), and --kmsg-*.  A tool puts
+ * CR_TOOL_OPTS in its getopt_long() table, its own option values below
+ * CR_OPT_RUN, and hands the values it does not know to cr_tool_opt().
+ */
+enum {
+	CR_OPT_RUN = 0x1000, CR_OPT_STOP, CR_OPT_TERM, CR_OPT_ABORT,
+	CR_OPT_KILL, CR_OPT_CONT,
+	CR_OPT_KMSG_NONE, CR_OPT_KMSG_ERROR, CR_OPT_KMSG_WARNING,
+};
+
+#define CR_TOOL_OPTS \
+	{ "run", no_argument, NULL, CR_OPT_RUN }, \
+	{ "stop", no_argument, NULL, CR_OPT_STOP }, \
+	{ "term", no_argument, NULL, CR_OPT_TERM }, \
+	{ "abort", no_argument, NULL, CR_OPT_ABORT }, \
+	{ "kill", no_argument, NULL, CR_OPT_KILL }, \
+	{ "cont", no_argument, NULL, CR_OPT_CONT }, \
+	{ "kmsg-none", no_argument, NULL, CR_OPT_KMSG_NONE }, \
+	{ "kmsg-error", no_argument, NULL, CR_OPT_KMSG_ERROR }, \
+	{ "kmsg-warning", no_argument, NULL, CR_OPT_KMSG_WARNING }
+
+/* The usage lines of CR_TOOL_OPTS; -S, --signal NUM is the tool's own. */
+#define CR_TOOL_OPTS_USAGE \
+"      --run           let the processes go on (default)\n" \
+"      --stop, --term, --abort, --kill, --cont\n" \
+"                      send SIGSTOP, SIGTERM, SIGABRT, SIGKILL, SIGCONT\n" \
+"      --kmsg-none, --kmsg-error, --kmsg-warning\n" \
+"                      print none of the module's messages, why it failed\n" \
+"                      (default), or its warnings too\n"
+
+/* Option value c of CR_TOOL_OPTS: sets *signal or cr_kmsg; else false. */
+bool cr_tool_opt(int c, int *signal);
+/* The module's messages about ctrl's request that --kmsg-* wants. */
+void cr_kmsg_get(int ctrl, int err, char *buf, size_t len);
+/* Lines from the module, each printed as "- line" on stderr. */
+void cr_print_kmsg(const char *msg);
 
 int cr_print_version(const char *prog);
 int cr_parse_long(const char *s, long min, long max, long *v);
