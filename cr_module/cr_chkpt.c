@@ -35,6 +35,7 @@ static void cr_chkpt_release(struct kref *ref)
 	cr_release_scope(req);
 	cr_shared_release(&req->sh);
 	put_pid(req->root);
+	put_pid(req->requester_pid);
 	if (req->out)
 		fput(req->out);
 	kfree(req);
@@ -142,19 +143,19 @@ static int cr_write_proctab(struct cr_stream *s, struct cr_chkpt_req *req)
 	int err;
 
 	for (i = 0; i < req->nprocs; i++)
-		len += esz + strlen(req->procs[i].cwd) + 1 +
-		       req->procs[i].ent.nthreads * sizeof(s32);
+		len += esz + strlen(req->procs[i]->cwd) + 1 +
+		       req->procs[i]->ent.nthreads * sizeof(s32);
 	len += req->nkept * (esz + sizeof("/"));
 	buf = kvzalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	off = (req->nprocs + req->nkept) * esz;
 	for (i = 0; i < req->nprocs; i++) {
-		struct cr_proc_ctx *pc = &req->procs[i];
+		struct cr_proc_ctx *pc = req->procs[i];
 
 		memcpy(buf + i * esz, &pc->ent, esz);
 		for (j = 0; j < pc->nthreads; j++) {
-			struct cr_thread_ctx *t = &req->threads[pc->first + j];
+			struct cr_thread_ctx *t = &pc->threads[j];
 
 			if (!t->saved)
 				continue;
@@ -166,7 +167,7 @@ static int cr_write_proctab(struct cr_stream *s, struct cr_chkpt_req *req)
 		if (req->zombies[i].kept)
 			memcpy(buf + k++ * esz, &req->zombies[i].ent, esz);
 	for (i = 0; i < req->nprocs; i++)
-		off += strscpy(buf + off, req->procs[i].cwd, len - off) + 1;
+		off += strscpy(buf + off, req->procs[i]->cwd, len - off) + 1;
 	for (i = 0; i < req->nkept; i++)
 		off += strscpy(buf + off, "/", len - off) + 1;
 	err = cr_write_rec(s, CR_REC_PROCTAB, buf, len);
@@ -244,8 +245,8 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	if (!err)
 		err = cr_save_files(s, &req->sh, st);
 	for (i = 0; !err && i < pc->nthreads; i++)
-		if (req->threads[pc->first + i].saved)
-			err = cr_write_thread(s, &req->threads[pc->first + i]);
+		if (pc->threads[i].saved)
+			err = cr_write_thread(s, &pc->threads[i]);
 	return err;
 }
 
@@ -323,8 +324,8 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	if (err)
 		return err;
 	for (i = 0, n = 0; i < pc->nthreads; i++)
-		if (req->threads[pc->first + i].saved)
-			req->threads[pc->first + i].img.t.index = n++;
+		if (pc->threads[i].saved)
+			pc->threads[i].img.t.index = n++;
 	buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -503,6 +504,7 @@ static void cr_chkpt_work(struct callback_head *cb)
 	module_put(THIS_MODULE);
 }
 
+/* Takes the request's target, unless another request has it. */
 static bool cr_target_busy(struct cr_chkpt_req *req)
 {
 	struct cr_chkpt_req *other;
@@ -517,13 +519,13 @@ static bool cr_target_busy(struct cr_chkpt_req *req)
 	return busy;
 }
 
-/* Stops the threads of one process: now, or when its callbacks are done. */
-void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
+static void cr_queue_locked(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 {
 	unsigned int i;
 
-	for (i = pc->first; i < pc->first + pc->nthreads; i++) {
-		struct cr_thread_ctx *ctx = &req->threads[i];
+	pc->queued = true;
+	for (i = 0; i < pc->nthreads; i++) {
+		struct cr_thread_ctx *ctx = &pc->threads[i];
 
 		ctx->req = req;
 		ctx->proc = pc;
@@ -539,41 +541,41 @@ void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 	}
 }
 
-static void cr_queue_works(struct cr_chkpt_req *req)
+/* Stops the threads of one process once its callbacks are done. */
+void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 {
-	unsigned int i;
-
-	atomic_set(&req->expected, req->nthreads);
-	for (i = 0; i < req->nprocs; i++) {
-		struct cr_proc_ctx *pc = &req->procs[i];
-
-		if (!cr_hand_claim(req, pc, req->threads[pc->first].task))
-			cr_queue_proc_works(req, pc);
-	}
+	mutex_lock(&req->scope_lock);
+	if (!pc->omitted)
+		cr_queue_locked(req, pc);
+	mutex_unlock(&req->scope_lock);
 }
 
 /*
- * A stopped thread does not run task work: continue its process, whose
- * threads then stop in the checkpoint before any user code runs, and
- * stop it again afterwards.  Its parent sees it continue and stop.
+ * New processes of the request, under req->scope_lock: each is stopped
+ * now, or left to its callbacks first.  A stopped thread does not run
+ * task work: continue its process, whose threads then stop in the
+ * checkpoint before any user code runs, and stop it again afterwards.
+ * Its parent sees it continue and stop.
  */
-static void cr_wake_stopped(struct cr_chkpt_req *req)
+void cr_start_procs(struct cr_chkpt_req *req, struct cr_proc_ctx **pcs,
+		    unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < req->nprocs; i++)
-		if (req->procs[i].stopped)
-			kill_pid(task_tgid(req->threads[req->procs[i].first].task),
-				 SIGCONT, 1);
+	for (i = 0; i < n; i++)
+		if (!cr_hand_claim(req, pcs[i]))
+			cr_queue_locked(req, pcs[i]);
+	for (i = 0; i < n; i++)
+		if (pcs[i]->stopped)
+			kill_pid(task_tgid(pcs[i]->task), SIGCONT, 1);
 }
 
-/* A process's callbacks refused the checkpoint. */
-void cr_chkpt_abort(struct cr_chkpt_req *req, int err)
+/* A process's callbacks ended the checkpoint. */
+void cr_chkpt_abort(struct cr_chkpt_req *req, int err, const char *why)
 {
 	struct cr_status st = { 0 };
 
-	cr_fail(&st, err, "pid %d: its callbacks refused the checkpoint",
-		task_tgid_vnr(current));
+	cr_fail(&st, err, "pid %d: %s", task_tgid_vnr(current), why);
 	cr_chkpt_finish(req, err, &st);
 }
 
@@ -620,10 +622,9 @@ static void cr_chkpt_arm(struct cr_chkpt_req *req)
 			      msecs_to_jiffies(req->args.timeout_ms));
 }
 
+/* The scope is checked with its target, in cr_scope.c. */
 static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
-	if (a->scope < CR_SCOPE_PROC || a->scope > CR_SCOPE_TREE)
-		return cr_fail(st, -EINVAL, "bad scope %u", a->scope);
 	if (a->signal >= _NSIG || a->flags & ~(CR_CHKPT_SAVE_ALL | CR_CHKPT_SYNC |
 						  CR_CHKPT_SOCK_CLOSED |
 						  CR_CHKPT_PTRACED_ALLOW |
@@ -637,8 +638,6 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 
 static int cr_chkpt_start(struct cr_chkpt_req *req)
 {
-	struct task_struct *t;
-	bool group;
 	int err;
 
 	err = cr_check_args(&req->args, &req->st);
@@ -651,26 +650,9 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 		return cr_fail(&req->st, -EBADF,
 			       "fd %d is not open for writing", req->args.fd);
 	req->s.file = req->out;
-	group = req->args.scope == CR_SCOPE_PGRP ||
-		req->args.scope == CR_SCOPE_SESS;
-	req->root = find_get_pid(req->args.target);
-	t = req->root && !group ? get_pid_task(req->root, PIDTYPE_TGID) : NULL;
-	if (!req->root || (!group && !t))
-		return cr_fail(&req->st, -ESRCH, "no process %d",
-			       req->args.target);
-	err = cr_collect_scope(req, t);
-	if (t)
-		put_task_struct(t);
-	if (err)
-		return err;
-	if (cr_target_busy(req))
-		return cr_fail(&req->st, -EBUSY,
-			       "pid %d is already being checkpointed",
-			       req->args.target);
+	/* The timer first: a process may be stopped once collected. */
 	cr_chkpt_arm(req);
-	cr_queue_works(req);
-	cr_wake_stopped(req);
-	return 0;
+	return cr_collect_scope(req, cr_target_busy);
 }
 
 /* CR_OP_CHKPT_REQ: the new request is returned through *reqp. */
@@ -689,7 +671,9 @@ long cr_chkpt_request(struct file *ctrl, void __user *uarg,
 	INIT_DELAYED_WORK(&req->timer, cr_chkpt_expire);
 	spin_lock_init(&req->lock);
 	cr_shared_init(&req->sh);
+	mutex_init(&req->scope_lock);
 	req->requester = task_tgid_vnr(current);
+	req->requester_pid = get_pid(task_tgid(current));
 	if (copy_from_user(&req->args, uarg, sizeof(req->args))) {
 		cr_chkpt_put(req);
 		return -EFAULT;

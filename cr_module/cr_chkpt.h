@@ -8,11 +8,16 @@
 #include "cr_internal.h"
 
 struct cr_chkpt_req;
+struct cr_thread_ctx;
 
 /* One process in the scope; its first thread to arrive writes it. */
 struct cr_proc_ctx {
-	unsigned int index;		/* in the process table */
-	unsigned int first, nthreads;	/* its slice of req->threads */
+	unsigned int index;		/* in req->procs */
+	struct task_struct *task;
+	int depth;			/* generations below init */
+	bool pgl;			/* a process group leader */
+	struct cr_thread_ctx *threads;
+	unsigned int nthreads;
 	atomic_t expected;		/* its threads that will arrive */
 	atomic_t arrived;
 	atomic_t saved;
@@ -21,6 +26,8 @@ struct cr_proc_ctx {
 	struct cr_img_ptimer *ptimers;	/* its POSIX timers, by id */
 	unsigned int nptimers;
 	bool stopped;			/* by job control, before we came */
+	bool queued;			/* its threads are being stopped */
+	bool omitted;			/* by its callbacks */
 	bool released;			/* its signal sent: threads may go */
 };
 
@@ -46,11 +53,13 @@ struct cr_chkpt_req {
 	struct list_head busy;		/* on the busy list while running */
 	struct cr_chkpt_args args;
 	pid_t requester;
+	struct pid *requester_pid;
 	struct file *out;
 	struct pid *root;
-	unsigned int nprocs, nthreads;
-	struct cr_proc_ctx *procs;
-	struct cr_thread_ctx *threads;
+	struct mutex scope_lock;	/* adding, omitting, stopping */
+	struct cr_proc_ctx **procs;	/* the table, then the omitted */
+	unsigned int nprocs, nall;
+	unsigned int nthreads;		/* threads of the table, roughly */
 	struct cr_zombie *zombies;
 	unsigned int nzombies, nkept;
 	atomic_t expected;		/* threads of all processes */
@@ -70,18 +79,23 @@ struct cr_chkpt_req {
 };
 
 void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);
-void cr_chkpt_abort(struct cr_chkpt_req *req, int err);
+void cr_start_procs(struct cr_chkpt_req *req, struct cr_proc_ctx **pcs,
+		    unsigned int n);
+void cr_chkpt_abort(struct cr_chkpt_req *req, int err, const char *why);
 
 /* cr_ptimers.c */
 int cr_save_ptimers(struct cr_proc_ctx *pc, struct cr_status *st);
 int cr_write_ptimers(struct cr_stream *s, struct cr_chkpt_req *req);
 
 /* cr_hand.c */
-bool cr_hand_claim(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
-		   struct task_struct *leader);
+bool cr_hand_claim(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);
 
 /* cr_scope.c */
-int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root);
+int cr_collect_scope(struct cr_chkpt_req *req,
+		     bool (*busy)(struct cr_chkpt_req *));
+int cr_scope_forward(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+		     unsigned int scope, pid_t target);
+void cr_scope_omit(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);
 void cr_release_scope(struct cr_chkpt_req *req);
 void cr_settle_zombies(struct cr_chkpt_req *req);
 

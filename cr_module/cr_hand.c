@@ -72,14 +72,13 @@ static int cr_hand_register(struct cr_hand **hp)
  * Called as a checkpoint starts, for each of its processes: a registered
  * one is left to its callbacks and reported true.
  */
-bool cr_hand_claim(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
-		   struct task_struct *leader)
+bool cr_hand_claim(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 {
 	struct cr_hand *h;
 	bool claimed = false;
 
 	spin_lock(&cr_hand_lock);
-	h = cr_hand_find(task_tgid(leader));
+	h = cr_hand_find(task_tgid(pc->task));
 	if (h && h->state == CR_HAND_IDLE) {
 		kref_get(&req->ref);
 		h->req = req;
@@ -124,8 +123,6 @@ long cr_hand_wait(struct cr_hand **hp)
 /* A failure flag of cr_checkpoint() as the requester's errno. */
 static int cr_hand_errno(unsigned long flags)
 {
-	if (flags & CR_HAND_OMIT)
-		return -ESRCH;
 	if (flags >> 16 && flags >> 16 < MAX_ERRNO)
 		return -(int)(flags >> 16);
 	return -ECANCELED;
@@ -142,16 +139,28 @@ static long cr_hand_sleep(struct cr_chkpt_req *req)
 	return -ERESTARTNOINTR;
 }
 
+/* A failure ends the request; an omitted process only leaves it. */
+static void cr_hand_refuse(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			   unsigned long flags)
+{
+	if ((flags & 0xffff) == CR_HAND_OMIT)
+		cr_scope_omit(req, pc);
+	else
+		cr_chkpt_abort(req, cr_hand_errno(flags),
+			       "its callbacks refused the checkpoint");
+}
+
 static long cr_hand_answer(struct cr_hand *h, unsigned long flags)
 {
 	struct cr_chkpt_req *req = NULL;
-	struct cr_proc_ctx *pc;
+	struct cr_proc_ctx *pc = NULL;
 	long ret = 0;
 
 	spin_lock(&cr_hand_lock);
 	if (h->state == CR_HAND_IDLE) {
 		ret = -ESRCH;
 	} else if (h->state == CR_HAND_PENDING && (flags & 0xffff)) {
+		pc = h->pc;
 		req = cr_hand_reset(h);
 	} else if (h->state == CR_HAND_PENDING) {
 		h->state = CR_HAND_ACTIVE;
@@ -171,8 +180,8 @@ static long cr_hand_answer(struct cr_hand *h, unsigned long flags)
 		req = cr_hand_reset(h);
 	}
 	spin_unlock(&cr_hand_lock);
-	if (req && (flags & 0xffff))
-		cr_chkpt_abort(req, cr_hand_errno(flags));
+	if (pc)
+		cr_hand_refuse(req, pc, flags);
 	if (req)
 		cr_chkpt_put(req);
 	return ret;
@@ -194,6 +203,30 @@ long cr_hand_chkpt(struct cr_hand **hp, bool restored, unsigned long flags)
 	if (!h || h->tgid != task_tgid(current))
 		return -ESRCH;
 	return cr_hand_answer(h, flags);
+}
+
+/* CR_OP_CHKPT_FWD: only from the callbacks, before the process is stopped. */
+long cr_hand_forward(struct cr_hand *h, void __user *uarg)
+{
+	struct cr_chkpt_req *req = NULL;
+	struct cr_proc_ctx *pc = NULL;
+	struct cr_fwd_args a;
+	long err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	spin_lock(&cr_hand_lock);
+	if (h && h->state == CR_HAND_PENDING) {
+		req = h->req;
+		pc = h->pc;
+		kref_get(&req->ref);
+	}
+	spin_unlock(&cr_hand_lock);
+	if (!req)
+		return -EINVAL;
+	err = cr_scope_forward(req, pc, a.scope, a.target);
+	cr_chkpt_put(req);
+	return err;
 }
 
 /* CR_OP_HAND_INFO. */

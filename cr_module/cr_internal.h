@@ -101,6 +101,7 @@ struct cr_hand;
 long cr_hand_wait(struct cr_hand **hp);
 long cr_hand_chkpt(struct cr_hand **hp, bool restored, unsigned long flags);
 long cr_hand_info(struct cr_hand *h, void __user *uarg);
+long cr_hand_forward(struct cr_hand *h, void __user *uarg);
 void cr_hand_release(struct cr_hand *h);
 bool cr_restoring(struct task_struct *t);
 

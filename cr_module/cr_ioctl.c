@@ -115,6 +115,8 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 		return cr_ioctl_log(c, uarg);
 	case CR_OP_HAND_INFO:
 		return cr_hand_info(c->hand, uarg);
+	case CR_OP_CHKPT_FWD:
+		return cr_hand_forward(c->hand, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -166,7 +166,7 @@ int cr_write_ptimers(struct cr_stream *s, struct cr_chkpt_req *req)
 	int err;
 
 	for (i = 0; i < req->nprocs; i++)
-		n += req->procs[i].nptimers;
+		n += req->procs[i]->nptimers;
 	if (n > CR_MAX_PTIMERS)
 		return -E2BIG;
 	len = struct_size(h, timer, n);
@@ -174,7 +174,7 @@ int cr_write_ptimers(struct cr_stream *s, struct cr_chkpt_req *req)
 	if (!h)
 		return -ENOMEM;
 	for (i = 0; i < req->nprocs; i++) {
-		struct cr_proc_ctx *pc = &req->procs[i];
+		struct cr_proc_ctx *pc = req->procs[i];
 
 		memcpy(&h->timer[h->ntimers], pc->ptimers,
 		       pc->nptimers * sizeof(*pc->ptimers));

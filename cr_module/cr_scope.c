@@ -2,7 +2,10 @@
 /*
  * Which processes and threads a checkpoint covers, and whether the
  * requester may checkpoint them.  The process table lists parents before
- * their children, so that restart can create them in order.
+ * their children, so that restart can create them in order.  Callbacks
+ * change it before their process is stopped: a forward adds processes, an
+ * omitted process leaves the table.  req->scope_lock orders these with
+ * the stopping of the processes.
  */
 #include <linux/cred.h>
 #include <linux/delay.h>
@@ -35,7 +38,8 @@ static bool cr_may_checkpoint(struct task_struct *t)
 	return ok;
 }
 
-static int cr_check_target(struct task_struct *t, struct cr_status *st)
+static int cr_check_target(struct cr_chkpt_req *req, struct task_struct *t,
+			   struct cr_status *st)
 {
 	pid_t pid = task_tgid_vnr(t);
 
@@ -43,7 +47,7 @@ static int cr_check_target(struct task_struct *t, struct cr_status *st)
 		return cr_fail(st, -EPERM, "pid %d is a kernel thread", pid);
 	if (is_global_init(t))
 		return cr_fail(st, -EPERM, "pid %d is init", pid);
-	if (same_thread_group(t, current))
+	if (task_tgid(t) == req->requester_pid)
 		return cr_fail(st, -EINVAL,
 			       "pid %d is the requester itself", pid);
 	if (t->exit_state || (t->flags & PF_EXITING) || !t->mm)
@@ -59,7 +63,7 @@ static int cr_check_target(struct task_struct *t, struct cr_status *st)
 }
 
 /*
- * Generations below root, or -1 when p does not descend from it.  Below
+ * Generations below root, or -1 when p does not descend from it; below
  * init when root is NULL, which sorts any set of processes parents first.
  */
 static int cr_depth(struct task_struct *p, struct task_struct *root)
@@ -75,54 +79,64 @@ static int cr_depth(struct task_struct *p, struct task_struct *root)
 	return depth;
 }
 
-/* p's place in the scope's order, or -1 when p is not in it. */
-static int cr_member_depth(struct task_struct *p, struct cr_chkpt_req *req,
-			   struct task_struct *root)
+/* What a request or a forward names: a scope and its target. */
+struct cr_target {
+	unsigned int scope;
+	pid_t nr;			/* as the caller named it */
+	struct pid *pid;		/* the group, for PGRP and SESS */
+	struct task_struct *task;	/* the process, for PROC and TREE */
+};
+
+static bool cr_is_member(struct task_struct *p, const struct cr_target *tg)
 {
-	switch (req->args.scope) {
+	switch (tg->scope) {
 	case CR_SCOPE_PROC:
-		return p == root ? 0 : -1;
+		return p == tg->task;
 	case CR_SCOPE_TREE:
-		return cr_depth(p, root);
+		return cr_depth(p, tg->task) >= 0;
 	case CR_SCOPE_PGRP:
-		return task_pgrp(p) == req->root ? cr_depth(p, NULL) : -1;
+		return task_pgrp(p) == tg->pid;
 	default:
-		return task_session(p) == req->root ? cr_depth(p, NULL) : -1;
+		return task_session(p) == tg->pid;
 	}
+}
+
+/* Whether p is already in the request, saved or omitted. */
+static bool cr_in_request(struct cr_chkpt_req *req, struct task_struct *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nall; i++)
+		if (req->procs[i]->task == p)
+			return true;
+	for (i = 0; i < req->nzombies; i++)
+		if (req->zombies[i].task == p)
+			return true;
+	return false;
 }
 
 struct cr_member {
 	struct task_struct *task;
 	int depth;
+	bool pgl;
 };
 
-/* Parents first; among equals a process group's leader first. */
-static int cr_cmp_depth(const void *a, const void *b)
-{
-	const struct cr_member *x = a, *y = b;
-	bool xl = task_pgrp(x->task) == task_tgid(x->task);
-	bool yl = task_pgrp(y->task) == task_tgid(y->task);
-
-	if (x->depth != y->depth)
-		return x->depth - y->depth;
-	return yl - xl;
-}
-
-/* Fills m with the processes of the scope; returns how many. */
-static int cr_find_members(struct cr_chkpt_req *req, struct task_struct *root,
-			   struct cr_member *m, int cap)
+/* Fills m with the target's processes not yet in req; returns how many. */
+static int cr_find_members(struct cr_chkpt_req *req,
+			   const struct cr_target *tg, struct cr_member *m,
+			   int cap)
 {
 	struct task_struct *p;
-	int n = 0, depth;
+	int n = 0;
 
 	rcu_read_lock();
 	for_each_process(p) {
-		depth = cr_member_depth(p, req, root);
-		if (depth < 0)
+		if (!cr_is_member(p, tg) || cr_in_request(req, p))
 			continue;
 		if (n < cap) {
 			get_task_struct(p);
-			m[n] = (struct cr_member){ p, depth };
+			m[n] = (struct cr_member){ p, cr_depth(p, NULL),
+				task_pgrp(p) == task_tgid(p) };
 		}
 		n++;
 	}
@@ -137,50 +151,63 @@ static void cr_put_members(struct cr_member *m, int n)
 	kfree(m);
 }
 
-/* Takes a reference on every thread of p into req->threads from *n. */
-static int cr_take_threads(struct cr_chkpt_req *req, struct task_struct *p,
-			   unsigned int cap, unsigned int *n)
+/* Takes a reference on every thread of p into pc->threads. */
+static int cr_take_threads(struct cr_proc_ctx *pc, struct task_struct *p,
+			   unsigned int cap)
 {
 	struct task_struct *t;
 	int err = 0;
 
 	rcu_read_lock();
 	for_each_thread(p, t) {
-		if (*n == cap) {
+		if (pc->nthreads == cap) {
 			err = -EAGAIN;
 			break;
 		}
-		req->threads[(*n)++].task = get_task_struct(t);
+		pc->threads[pc->nthreads++].task = get_task_struct(t);
 	}
 	rcu_read_unlock();
 	return err;
 }
 
-static int cr_take_all_threads(struct cr_chkpt_req *req, struct cr_member *m)
+static void cr_free_proc(struct cr_proc_ctx *pc)
 {
-	unsigned int i, cap = 0, n = 0;
-	int err = 0;
+	unsigned int i;
 
-	for (i = 0; i < req->nprocs; i++)
-		cap += get_nr_threads(m[i].task) + 4;
-	if (cap > CR_MAX_THREADS * 4)
-		return cr_fail(&req->st, -E2BIG, "too many threads");
-	req->threads = kcalloc(cap, sizeof(*req->threads), GFP_KERNEL);
-	if (!req->threads)
-		return -ENOMEM;
-	for (i = 0; !err && i < req->nprocs; i++) {
-		struct cr_proc_ctx *pc = &req->procs[i];
-
-		pc->index = i;
-		pc->first = n;
-		pc->stopped = READ_ONCE(m[i].task->signal->flags) &
-			      SIGNAL_STOP_STOPPED;
-		err = cr_take_threads(req, m[i].task, cap, &n);
-		pc->nthreads = n - pc->first;
-		atomic_set(&pc->expected, pc->nthreads);
+	for (i = 0; i < pc->nthreads; i++) {
+		kfree(pc->threads[i].img.xstate);
+		put_task_struct(pc->threads[i].task);
 	}
-	req->nthreads = n;
-	return err ? cr_fail(&req->st, err, "threads appeared; try again") : 0;
+	kfree(pc->threads);
+	kfree(pc->cwd);
+	kvfree(pc->ptimers);
+	put_task_struct(pc->task);
+	kfree(pc);
+}
+
+static struct cr_proc_ctx *cr_new_proc(struct cr_member *m,
+				       struct cr_status *st)
+{
+	unsigned int cap = get_nr_threads(m->task) + 4;
+	struct cr_proc_ctx *pc;
+	int err;
+
+	pc = kzalloc(sizeof(*pc), GFP_KERNEL);
+	if (!pc)
+		return ERR_PTR(-ENOMEM);
+	pc->task = get_task_struct(m->task);
+	pc->depth = m->depth;
+	pc->pgl = m->pgl;
+	pc->stopped = READ_ONCE(m->task->signal->flags) & SIGNAL_STOP_STOPPED;
+	pc->threads = kcalloc(cap, sizeof(*pc->threads), GFP_KERNEL);
+	err = pc->threads ? cr_take_threads(pc, m->task, cap) : -ENOMEM;
+	atomic_set(&pc->expected, pc->nthreads);
+	if (!err)
+		return pc;
+	cr_free_proc(pc);
+	if (err == -EAGAIN)
+		cr_fail(st, err, "threads appeared; try again");
+	return ERR_PTR(err);
 }
 
 /* Exited and unreaped (not a leader whose threads still run). */
@@ -223,30 +250,42 @@ static int cr_keep_marked(struct cr_member *m, int n)
 }
 
 /*
- * Moves the zombies (but root, which is refused) behind the live members,
- * keeping the live ones' order; takes those whose parent is live in the
- * scope, which may wait for them, into req->zombies.  Returns how many
- * members are live.
+ * Moves the zombies (but the target, which is refused) behind the live
+ * members, keeping the live ones' order.  Returns how many are live.
  */
-static int cr_split_zombies(struct cr_chkpt_req *req, struct task_struct *root,
-			    struct cr_member *m, int n)
+static int cr_split_zombies(struct task_struct *root, struct cr_member *m,
+			    int n)
 {
-	int i, live;
+	int i;
 
 	for (i = 0; i < n; i++)
 		if (m[i].task != root && cr_is_zombie(m[i].task))
 			m[i].depth = -1;
-	live = cr_keep_marked(m, n);
-	if (live == n)
-		return live;
-	req->zombies = kcalloc(n - live, sizeof(*req->zombies), GFP_KERNEL);
-	if (!req->zombies)
+	return cr_keep_marked(m, n);
+}
+
+/*
+ * Keeps the zombies, m[from..n), whose parent is among the kept members,
+ * m[0..kept), which may wait for them.
+ */
+static int cr_add_zombies(struct cr_chkpt_req *req, struct cr_member *m,
+			  int kept, int from, int n)
+{
+	struct cr_zombie *z;
+	int i;
+
+	if (from == n)
+		return 0;
+	z = krealloc_array(req->zombies, req->nzombies + n - from, sizeof(*z),
+			   GFP_KERNEL);
+	if (!z)
 		return -ENOMEM;
-	for (i = live; i < n; i++)
-		if (cr_parent_index(m[i].task, m, live) >= 0)
-			req->zombies[req->nzombies++].task =
-				get_task_struct(m[i].task);
-	return live;
+	req->zombies = z;
+	for (i = from; i < n; i++)
+		if (cr_parent_index(m[i].task, m, kept) >= 0)
+			z[req->nzombies++] = (struct cr_zombie){
+				.task = get_task_struct(m[i].task) };
+	return 0;
 }
 
 static bool cr_traced(struct task_struct *t)
@@ -293,14 +332,14 @@ static __printf(2, 3) void cr_chkpt_warn(struct cr_chkpt_req *req,
  * CR_CHKPT_PTRACE* flags say.  A tree leaves out the descendants of a
  * process left out.
  */
-static int cr_check_ptrace(struct cr_chkpt_req *req, struct cr_member *m,
-			   int i)
+static int cr_check_ptrace(struct cr_chkpt_req *req, unsigned int scope,
+			   struct cr_member *m, int i, struct cr_status *st)
 {
 	u32 flags = req->args.flags;
 	pid_t pid = task_tgid_vnr(m[i].task);
 	int parent;
 
-	if (req->args.scope == CR_SCOPE_TREE) {
+	if (scope == CR_SCOPE_TREE) {
 		parent = cr_parent_index(m[i].task, m, i);
 		if (parent >= 0 && m[parent].depth < 0) {
 			m[i].depth = -1;
@@ -310,13 +349,13 @@ static int cr_check_ptrace(struct cr_chkpt_req *req, struct cr_member *m,
 	if (!(flags & CR_CHKPT_PTRACED_ALLOW) &&
 	    cr_any_thread(m[i].task, cr_traced)) {
 		if (!(flags & CR_CHKPT_PTRACED_SKIP))
-			return cr_fail(&req->st, -CR_ABI_EPTRACED,
+			return cr_fail(st, -CR_ABI_EPTRACED,
 				       "pid %d is being traced", pid);
 		cr_chkpt_warn(req, "pid %d left out: it is being traced", pid);
 		m[i].depth = -1;
 	} else if (cr_any_thread(m[i].task, cr_tracer)) {
 		if (!(flags & CR_CHKPT_PTRACER_SKIP))
-			return cr_fail(&req->st, -CR_ABI_EPTRACER,
+			return cr_fail(st, -CR_ABI_EPTRACER,
 				       "pid %d is tracing a process", pid);
 		cr_chkpt_warn(req, "pid %d left out: it is tracing a process",
 			      pid);
@@ -325,35 +364,42 @@ static int cr_check_ptrace(struct cr_chkpt_req *req, struct cr_member *m,
 	return 0;
 }
 
-/* The live members kept, first; returns how many, or -errno. */
-static int cr_ptrace_filter(struct cr_chkpt_req *req, struct cr_member *m,
-			    int live)
+static int cr_cmp_depth(const void *a, const void *b)
+{
+	return ((const struct cr_member *)a)->depth -
+	       ((const struct cr_member *)b)->depth;
+}
+
+/*
+ * The n live members kept by the ptrace rules first, parents before
+ * children; returns how many, or -errno.
+ */
+static int cr_ptrace_filter(struct cr_chkpt_req *req, unsigned int scope,
+			    struct cr_member *m, int n, struct cr_status *st)
 {
 	int i, err;
 
-	for (i = 0; i < live; i++) {
-		err = cr_check_ptrace(req, m, i);
+	sort(m, n, sizeof(*m), cr_cmp_depth, NULL);
+	for (i = 0; i < n; i++) {
+		err = cr_check_ptrace(req, scope, m, i, st);
 		if (err)
 			return err;
 	}
-	live = cr_keep_marked(m, live);
-	return live ? live : cr_fail(&req->st, -ESRCH,
-				     "every process was left out");
+	return cr_keep_marked(m, n);
 }
 
-static int cr_no_members(struct cr_chkpt_req *req, struct task_struct *root)
+static int cr_no_members(const struct cr_target *tg, struct cr_status *st)
 {
-	if (root)
-		return cr_fail(&req->st, -ESRCH, "pid %d has exited",
-			       req->args.target);
-	return cr_fail(&req->st, -ESRCH, "no process in %s %d",
-		       req->args.scope == CR_SCOPE_PGRP ?
-		       "process group" : "session", req->args.target);
+	if (tg->task)
+		return cr_fail(st, -ESRCH, "pid %d has exited", tg->nr);
+	return cr_fail(st, -ESRCH, "no process in %s %d",
+		       tg->scope == CR_SCOPE_PGRP ?
+		       "process group" : "session", tg->nr);
 }
 
-/* The scope's processes, parents first, at *mp; returns how many. */
-static int cr_gather(struct cr_chkpt_req *req, struct task_struct *root,
-		     struct cr_member **mp)
+/* The target's new processes at *mp; returns how many. */
+static int cr_gather(struct cr_chkpt_req *req, const struct cr_target *tg,
+		     struct cr_member **mp, struct cr_status *st)
 {
 	struct cr_member *m;
 	int n, cap = 16;
@@ -362,15 +408,14 @@ static int cr_gather(struct cr_chkpt_req *req, struct task_struct *root,
 		m = kcalloc(cap, sizeof(*m), GFP_KERNEL);
 		if (!m)
 			return -ENOMEM;
-		n = cr_find_members(req, root, m, cap);
+		n = cr_find_members(req, tg, m, cap);
 		if (n <= cap)
 			break;
 		cr_put_members(m, cap);
 		if (n > CR_MAX_PROCS)
-			return cr_fail(&req->st, -E2BIG, "too many processes");
+			return cr_fail(st, -E2BIG, "too many processes");
 		cap = n + 16;
 	}
-	sort(m, n, sizeof(*m), cr_cmp_depth, NULL);
 	*mp = m;
 	return n;
 }
@@ -391,41 +436,227 @@ static bool cr_exiting(struct cr_member *m, int n, struct task_struct *root)
 #define CR_EXIT_WAIT_MS		20
 #define CR_EXIT_TRIES		25
 
-/* root: the target process, or NULL for a process group or session. */
-int cr_collect_scope(struct cr_chkpt_req *req, struct task_struct *root)
+/* The target's processes that are not in req yet, settled, at *mp. */
+static int cr_gather_settled(struct cr_chkpt_req *req,
+			     const struct cr_target *tg,
+			     struct cr_member **mp, struct cr_status *st)
 {
-	struct cr_member *m;
-	int n, i, live, tries = CR_EXIT_TRIES, err = 0;
+	int n, tries = CR_EXIT_TRIES;
 
 	for (;;) {
-		n = cr_gather(req, root, &m);
-		if (n < 0)
+		n = cr_gather(req, tg, mp, st);
+		if (n < 0 || !tries-- || !cr_exiting(*mp, n, tg->task))
 			return n;
-		if (!tries-- || !cr_exiting(m, n, root))
-			break;
-		cr_put_members(m, n);
+		cr_put_members(*mp, n);
 		msleep(CR_EXIT_WAIT_MS);
 	}
-	live = cr_split_zombies(req, root, m, n);
-	if (live > 0)
-		live = cr_ptrace_filter(req, m, live);
-	if (live <= 0) {
-		cr_put_members(m, n);
-		return live ? live : cr_no_members(req, root);
+}
+
+/* Parents first; among equals a process group's leader first. */
+static int cr_cmp_procs(const void *a, const void *b)
+{
+	const struct cr_proc_ctx *x = *(struct cr_proc_ctx * const *)a;
+	const struct cr_proc_ctx *y = *(struct cr_proc_ctx * const *)b;
+
+	if (x->depth != y->depth)
+		return x->depth - y->depth;
+	return y->pgl - x->pgl;
+}
+
+/* The table's order; the omitted processes stay behind it. */
+static void cr_order_procs(struct cr_chkpt_req *req)
+{
+	unsigned int i;
+
+	sort(req->procs, req->nprocs, sizeof(*req->procs), cr_cmp_procs, NULL);
+	for (i = 0; i < req->nall; i++)
+		req->procs[i]->index = i;
+}
+
+/* Makes room for n more processes in req->procs. */
+static int cr_grow_procs(struct cr_chkpt_req *req, unsigned int n,
+			 struct cr_status *st)
+{
+	struct cr_proc_ctx **procs;
+
+	if (req->nall + n > CR_MAX_PROCS)
+		return cr_fail(st, -E2BIG, "too many processes");
+	procs = krealloc_array(req->procs, req->nall + n, sizeof(*procs),
+			       GFP_KERNEL);
+	if (!procs)
+		return -ENOMEM;
+	req->procs = procs;
+	return 0;
+}
+
+/*
+ * Puts the n live members into the table, ahead of the omitted ones, and
+ * starts stopping them.
+ */
+static int cr_add_procs(struct cr_chkpt_req *req, struct cr_member *m,
+			int n, struct cr_status *st)
+{
+	struct cr_proc_ctx **added;
+	unsigned long room = 0;
+	int i, err;
+
+	for (i = 0; i < n; i++)
+		room += get_nr_threads(m[i].task) + 4;
+	if (req->nthreads + room > CR_MAX_THREADS * 4)
+		return cr_fail(st, -E2BIG, "too many threads");
+	added = kcalloc(n, sizeof(*added), GFP_KERNEL);
+	if (!added)
+		return -ENOMEM;
+	for (i = 0, err = 0; !err && i < n; i++) {
+		added[i] = cr_new_proc(&m[i], st);
+		err = PTR_ERR_OR_ZERO(added[i]);
 	}
-	for (i = 0; !err && i < live; i++)
-		err = cr_check_target(m[i].task, &req->st);
-	req->nprocs = live;
-	req->procs = err ? NULL : kcalloc(live, sizeof(*req->procs),
-					  GFP_KERNEL);
-	if (!err && !req->procs)
-		err = -ENOMEM;
 	if (!err)
-		err = cr_take_all_threads(req, m);
+		err = cr_grow_procs(req, n, st);
+	if (err) {
+		while (i--)
+			if (!IS_ERR(added[i]))
+				cr_free_proc(added[i]);
+		kfree(added);
+		return err;
+	}
+	for (i = req->nall; i-- > req->nprocs; )
+		req->procs[i + n] = req->procs[i];
+	for (i = 0; i < n; i++) {
+		req->procs[req->nprocs++] = added[i];
+		atomic_add(added[i]->nthreads, &req->expected);
+	}
+	req->nall += n;
+	req->nthreads += room;
+	cr_order_procs(req);
+	cr_start_procs(req, added, n);
+	kfree(added);
+	return 0;
+}
+
+/*
+ * Adds the target's processes that are not in req yet, and starts to
+ * stop them; under req->scope_lock.  busy(), for the request's own
+ * target, refuses one that another request holds.
+ */
+static int cr_add_target(struct cr_chkpt_req *req, const struct cr_target *tg,
+			 bool (*busy)(struct cr_chkpt_req *),
+			 struct cr_status *st)
+{
+	struct cr_member *m;
+	int n, i, live, kept, err = 0;
+
+	n = cr_gather_settled(req, tg, &m, st);
+	if (n < 0)
+		return n;
+	live = cr_split_zombies(tg->task, m, n);
+	if (busy && !live)
+		err = cr_no_members(tg, st);
+	kept = err ? 0 : cr_ptrace_filter(req, tg->scope, m, live, st);
+	if (kept < 0)
+		err = kept;
+	else if (!err && busy && live && !kept)
+		err = cr_fail(st, -ESRCH, "every process was left out");
+	for (i = 0; !err && i < kept; i++)
+		err = cr_check_target(req, m[i].task, st);
+	if (!err && busy && busy(req))
+		err = cr_fail(st, -EBUSY, "pid %d is already being checkpointed",
+			      tg->nr);
+	if (!err)
+		err = cr_add_zombies(req, m, kept, live, n);
+	if (!err && kept)
+		err = cr_add_procs(req, m, kept, st);
 	cr_put_members(m, n);
 	return err;
 }
 
+/* The target's group or process, referenced in tg. */
+static int cr_find_target(struct cr_target *tg, struct cr_status *st)
+{
+	bool group = tg->scope == CR_SCOPE_PGRP || tg->scope == CR_SCOPE_SESS;
+
+	if (tg->scope < CR_SCOPE_PROC || tg->scope > CR_SCOPE_TREE)
+		return cr_fail(st, -EINVAL, "bad scope %u", tg->scope);
+	tg->pid = find_get_pid(tg->nr);
+	tg->task = tg->pid && !group ? get_pid_task(tg->pid, PIDTYPE_TGID) :
+		   NULL;
+	if (!tg->pid || (!group && !tg->task))
+		return cr_fail(st, -ESRCH, "no process %d", tg->nr);
+	return 0;
+}
+
+static void cr_put_target(struct cr_target *tg)
+{
+	if (tg->task)
+		put_task_struct(tg->task);
+	put_pid(tg->pid);
+}
+
+/* The request's own scope; req->root references its target. */
+int cr_collect_scope(struct cr_chkpt_req *req,
+		     bool (*busy)(struct cr_chkpt_req *))
+{
+	struct cr_target tg = { req->args.scope, req->args.target };
+	int err;
+
+	err = cr_find_target(&tg, &req->st);
+	if (!err) {
+		req->root = get_pid(tg.pid);
+		mutex_lock(&req->scope_lock);
+		err = cr_add_target(req, &tg, busy, &req->st);
+		mutex_unlock(&req->scope_lock);
+	}
+	cr_put_target(&tg);
+	return err;
+}
+
+/*
+ * CR_OP_CHKPT_FWD: from pc's callbacks, before pc is stopped, which keeps
+ * every other process of the request waiting for it.
+ */
+int cr_scope_forward(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+		     unsigned int scope, pid_t target)
+{
+	struct cr_target tg = { scope, target };
+	struct cr_status st = { 0 };
+	int err;
+
+	err = cr_find_target(&tg, &st);
+	mutex_lock(&req->scope_lock);
+	if (!err && (pc->queued || pc->omitted || cr_chkpt_done(req)))
+		err = -EINVAL;
+	if (!err)
+		err = cr_add_target(req, &tg, NULL, &st);
+	mutex_unlock(&req->scope_lock);
+	cr_put_target(&tg);
+	return err;
+}
+
+/*
+ * pc's callbacks left it out: it goes behind the table, and the others no
+ * longer wait for it.  With no process left the request fails.
+ */
+void cr_scope_omit(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
+{
+	unsigned int i;
+
+	mutex_lock(&req->scope_lock);
+	if (pc->queued || pc->omitted)
+		goto out;
+	pc->omitted = true;
+	for (i = pc->index; i + 1 < req->nall; i++)
+		req->procs[i] = req->procs[i + 1];
+	req->procs[req->nall - 1] = pc;
+	req->nprocs--;
+	cr_order_procs(req);
+	if (!req->nprocs)
+		cr_chkpt_abort(req, -ESRCH,
+			       "omitted itself, and no process is left");
+	atomic_sub(pc->nthreads, &req->expected);
+	wake_up_all(&req->wq);
+out:
+	mutex_unlock(&req->scope_lock);
+}
 /* A zombie's status as wait() would report it. */
 static u32 cr_wait_status(struct task_struct *p)
 {
@@ -441,7 +672,7 @@ static bool cr_live_pid(struct cr_chkpt_req *req, pid_t pid)
 	unsigned int i;
 
 	for (i = 0; i < req->nprocs; i++)
-		if (req->procs[i].ent.pid == pid)
+		if (req->procs[i]->ent.pid == pid)
 			return true;
 	return false;
 }
@@ -481,17 +712,10 @@ void cr_release_scope(struct cr_chkpt_req *req)
 {
 	unsigned int i;
 
-	for (i = 0; i < req->nthreads; i++) {
-		kfree(req->threads[i].img.xstate);
-		put_task_struct(req->threads[i].task);
-	}
-	for (i = 0; req->procs && i < req->nprocs; i++) {
-		kfree(req->procs[i].cwd);
-		kvfree(req->procs[i].ptimers);
-	}
+	for (i = 0; i < req->nall; i++)
+		cr_free_proc(req->procs[i]);
 	for (i = 0; i < req->nzombies; i++)
 		put_task_struct(req->zombies[i].task);
 	kfree(req->zombies);
-	kfree(req->threads);
 	kfree(req->procs);
 }

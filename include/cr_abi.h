@@ -355,10 +355,18 @@ struct cr_rstrt_child_args {
  * stops and saves every thread of the process and returns 0 when it goes
  * on, or 1 in a process restarted from that checkpoint (its token was
  * reopened by the restart); a failure flag fails the request (the code
- * above bit 16 is the requester's errno, else ECANCELED; CR_HAND_OMIT
- * gives ESRCH) and returns 0.  -ESRCH when no checkpoint is pending.
+ * above bit 16 is the requester's errno, else ECANCELED) and returns 0;
+ * CR_HAND_OMIT leaves the process out of the checkpoint (which fails with
+ * ESRCH only when no process is left) and returns 0.  -ESRCH when no
+ * checkpoint is pending.
  *
  * CR_OP_HAND_INFO: the pending checkpoint, for cr_get_checkpoint_info().
+ *
+ * CR_OP_CHKPT_FWD (since 2.1), from the callbacks, before CR_OP_HAND_CHKPT:
+ * adds the processes of another scope to the pending checkpoint, in the
+ * same context file; those already in it are saved once.  -EINVAL when
+ * no checkpoint is pending or the caller has answered, -ESRCH for no such
+ * target, -EPERM for a process the caller may not checkpoint.
  */
 #define CR_HAND_READY		0x0
 #define CR_HAND_TEMP_FAILURE	0x1
@@ -372,9 +380,15 @@ struct cr_hand_info {
 	__u32 signal;		/* signal after the checkpoint, or 0 */
 };
 
+struct cr_fwd_args {
+	__u32 scope;		/* enum cr_scope */
+	__s32 target;
+};
+
 #define CR_OP_HAND_WAIT		_IO(CR_IOC_MAGIC, 0x20)
 #define CR_OP_HAND_CHKPT	_IO(CR_IOC_MAGIC, 0x21)
 #define CR_OP_HAND_INFO		_IOR(CR_IOC_MAGIC, 0x22, struct cr_hand_info)
+#define CR_OP_CHKPT_FWD		_IOW(CR_IOC_MAGIC, 0x23, struct cr_fwd_args)
 
 /* Only in a module configured with --enable-test-ioctls. */
 #define CR_OP_TEST_WARN	_IO(CR_IOC_MAGIC, 0x7f)

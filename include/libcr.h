@@ -30,8 +30,7 @@
  *
  * Manual: libcr(3) and the pages it names.
  *
- * Differences from BLCR, all reported with -1 and errno:
- *  - cr_forward_checkpoint() fails with ENOSYS.
+ * Differences from BLCR:
  *  - Restart requests run the cr_restart tool ($CR_RESTART, else the
  *    installed one): the restarted processes are children of a cr_restart
  *    process, the caller's child, which exits as the leader does and is
@@ -292,7 +291,13 @@ const struct cr_checkpoint_info *cr_get_checkpoint_info(void);
 /* After cr_checkpoint() returned > 0 in a callback. */
 const struct cr_restart_info *cr_get_restart_info(void);
 
-/* Not supported: -1 with errno ENOSYS (CR_ENOTCB outside callbacks). */
+/*
+ * From a callback, before its cr_checkpoint(): adds scope's processes
+ * (target 0: the caller's own) to the checkpoint in progress, saved in
+ * the same context file.  0, or -1 with errno: CR_ENOTCB outside
+ * callbacks, EINVAL after cr_checkpoint() or for a bad scope, ESRCH for
+ * no such target, EPERM for a process the caller may not checkpoint.
+ */
 int cr_forward_checkpoint(cr_scope_t scope, pid_t target);
 
 /* Checkpoint requests; each handle is a ctrl fd until reaped. */

@@ -203,9 +203,17 @@ int cr_poll_checkpoint(cr_checkpoint_handle_t *handle,
 	return cr_poll_checkpoint_msg(handle, timeout, NULL);
 }
 
+/* From a callback, before cr_checkpoint(): the kernel knows which request. */
 int cr_forward_checkpoint(cr_scope_t scope, pid_t target)
 {
-	return cri_fail(cri_chain ? ENOSYS : CR_ENOTCB);
+	struct cr_fwd_args a = { .scope = cri_kscope(scope) };
+
+	if (!cri_chain)
+		return cri_fail(CR_ENOTCB);
+	if (!a.scope)
+		return cri_fail(EINVAL);
+	a.target = target ? target : cri_self_target(scope);
+	return ioctl(cri_token, CR_OP_CHKPT_FWD, &a) < 0 ? -1 : 0;
 }
 
 /* The deprecated self requests: 0 continuing, 1 restarted, -1 failed. */

@@ -41,6 +41,7 @@ struct opts {
 	int signal;		/* --signal, --stop etc., or 0 */
 	int report_fd;		/* --report-fd, or -1 */
 	bool restore_pid, restore_pgid, restore_sid;
+	enum cr_omit omit;
 	const char *hook[NHOOKS];
 	unsigned int nrelocate;		/* --relocate options given */
 	unsigned int nreloc;		/* pairs kept (not identities) */
@@ -81,6 +82,12 @@ static void usage(FILE *out)
 "      --no-restore-pgid\n"
 "      --restore-sid      restore sessions (default: take ours)\n"
 "      --no-restore-sid\n"
+"      --omit-maybe       a later checkpoint that covers cr_restart saves\n"
+"                         the restarted processes, and cr_restart too\n"
+"                         unless it is the checkpoint's target or an\n"
+"                         orphan (default)\n"
+"      --omit-always      such a checkpoint never saves cr_restart\n"
+"      --omit-never       such a checkpoint always saves cr_restart\n"
 "      --relocate OLDPATH=NEWPATH\n"
 "                         open a saved path that is OLDPATH or lies under\n"
 "                         it (whole components) at NEWPATH instead: open\n"
@@ -113,7 +120,8 @@ CR_TOOL_OPTS_USAGE
 enum {
 	OPT_RESTORE_PID = 256, OPT_NO_RESTORE_PID, OPT_RESTORE_PGID,
 	OPT_NO_RESTORE_PGID, OPT_RESTORE_SID, OPT_NO_RESTORE_SID,
-	OPT_REPORT_FD, OPT_RELOCATE, OPT_HOOK,
+	OPT_REPORT_FD, OPT_RELOCATE, OPT_OMIT,
+	OPT_OMIT_LAST = OPT_OMIT + CR_OMIT_NEVER, OPT_HOOK,
 	OPT_RUN_ON_FAILURE = OPT_HOOK + NHOOKS
 };
 
@@ -129,6 +137,9 @@ static const struct option long_opts[] = {
 	{ "restore-sid", no_argument, NULL, OPT_RESTORE_SID },
 	{ "no-restore-sid", no_argument, NULL, OPT_NO_RESTORE_SID },
 	{ "relocate", required_argument, NULL, OPT_RELOCATE },
+	{ "omit-maybe", no_argument, NULL, OPT_OMIT + CR_OMIT_MAYBE },
+	{ "omit-always", no_argument, NULL, OPT_OMIT + CR_OMIT_ALWAYS },
+	{ "omit-never", no_argument, NULL, OPT_OMIT + CR_OMIT_NEVER },
 	{ "run-on-success", required_argument, NULL, OPT_HOOK + HOOK_SUCCESS },
 	{ "run-on-fail-args", required_argument, NULL, OPT_HOOK + HOOK_ARGS },
 	{ "run-on-fail-temp", required_argument, NULL, OPT_HOOK + HOOK_TEMP },
@@ -284,6 +295,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		default:
 			if (c >= OPT_HOOK && c <= OPT_RUN_ON_FAILURE)
 				set_hook(o, c, optarg);
+			else if (c >= OPT_OMIT && c <= OPT_OMIT_LAST)
+				o->omit = c - OPT_OMIT;
 			else if (!cr_tool_opt(c, &o->signal))
 				bad = true;
 		}
@@ -699,6 +712,7 @@ static int restart(struct opts *o, int img, int ctrl)
 	if (err)
 		goto out_log;
 	close(ctrl);
+	cr_rstrt_omit_start(o->omit);
 	/* the eldest of our children; with none, the first went to init */
 	report(o, "pid %d\n", nroots ? roots[0] :
 	       o->restore_pid ? plan.procs[0].pid : 0);

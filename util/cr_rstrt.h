@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cr_abi.h"
+#include "cr_rstrt_omit.h"
 
 #include <sys/types.h>
 
