@@ -57,7 +57,7 @@ for i in $(seq $n); do
 	cr_restart $d/ctx &
 	cur=$!
 	wait_until 60 "the restarted program did not go on" went_on $before
-	[ $i -ne 1 ] || slab0=$(unreclaimable_kib)
+	[ $i -ne 1 ] || { slab0=$(unreclaimable_kib); cp /proc/slabinfo $d/slab0; }
 done
 secs=$((EPOCHSECONDS - t0))
 
@@ -65,6 +65,12 @@ step "end"
 fds=(/proc/$pid/fd/*)
 [ ${#fds[@]} -eq $nfds ] || fail "the program has ${#fds[@]} fds, began with $nfds"
 slab1=$(unreclaimable_kib)
+# Where slab grew most (KiB, caches): what to look at if it keeps growing.
+awk 'NR == FNR { if (FNR > 2) b[$1] = $3 * $4; next }
+     FNR > 2 && $3 * $4 - b[$1] > 0 { printf "%d %s\n", ($3 * $4 - b[$1]) / 1024, $1 }' \
+	$d/slab0 /proc/slabinfo | sort -rn | head -n 5 | tr '\n' ' ' |
+	sed 's/^/slab growth by cache (KiB): /'
+echo
 touch $d/stop
 wait $cur || fail "the program exited $?: $(cat $d/bad 2> /dev/null)"
 for f in $outs; do
