@@ -2,6 +2,7 @@
 # CR_EPTRACED, 57 for CR_EPTRACER, 3 when all were left out), --kmsg-*
 # on both tools, and cr_restart's signal options: the restarted program
 # gets the signal before it runs, and cr_restart exits as it does.
+# cr_checkpoint -F FD and -v, and BLCR's hidden --early-stop/--early-abrt.
 . "$CR_TESTS/lib.sh"
 
 EPTRACED=56
@@ -153,4 +154,26 @@ ckpt_kill $d/ctx4 --pid
 for opt in --run --cont; do
 	restart_rc $d/ctx4 $opt 7
 done
+step "cr_checkpoint -F FD -v --early-stop; cr_restart --early-abrt"
+rm -f $d/out
+start_counter $d 60 50 7
+# The context goes after what FD already holds, from its offset.
+exec 8> $d/ctx5.fd
+printf head >&8
+expect_rc 0 cr_checkpoint -v -F 8 --pid --early-stop $pid
+exec 8>&-
+grep -q "process $pid saved to fd 8, .* MiB in" $d/err ||
+	fail "-v did not say what was saved"
+[ "$(head -c 4 $d/ctx5.fd)" = head ] || fail "-F FD overwrote its start"
+tail -c +5 $d/ctx5.fd > $d/ctx5
+s=$(sed 's/.*) //' /proc/$pid/stat | cut -c1)
+[ "$s" = T ] || fail "--early-stop: the counter is not stopped ($s)"
+kill -KILL $pid
+wait $pid
+n=$(wc -l < $d/out)
+restart_rc $d/ctx5 --early-abrt 134
+[ $(wc -l < $d/out) -eq $n ] || fail "--early-abrt: it ran before the signal"
+restart_rc $d/ctx5 --run 7
+check_counter $d 60
+
 echo "ptrace options, --kmsg-*, cr_restart's signals and exit statuses"

@@ -25,6 +25,8 @@ struct opts {
 	const char *dir;
 	enum cr_clobber policy;
 	const char *backup;
+	int fd;			/* -F FD, else -1 */
+	int verbose;
 	bool sync;
 	bool progress;
 };
@@ -43,6 +45,8 @@ static void usage(FILE *out)
 "Destination:\n"
 "  -f, --file FILE     write FILE (default: context.ID in the cwd); a\n"
 "                      FIFO or device is written in place, - is stdout\n"
+"  -F, --fd FD         write the open file descriptor FD from its offset\n"
+"                      (the policy below does not apply)\n"
 "  -c, --cwd           write context.ID in the cwd\n"
 "  -d, --dir DIR       write DIR/context.ID, or DIR/FILE with a relative\n"
 "                      --file FILE\n"
@@ -77,6 +81,7 @@ CR_TOOL_OPTS_USAGE
 "      --sync, --nosync  fsync the file (default) or not\n"
 "      --progress      show the bytes written and the rate on stderr\n"
 "  -q, --quiet         print no messages\n"
+"  -v, --verbose       say what was written, how much and how fast\n"
 "  -h, --help          this text\n"
 "      --version       versions of the tools and the module\n");
 }
@@ -98,6 +103,7 @@ static const struct option long_opts[] = {
 	{ "sid", no_argument, NULL, 's' },
 	{ "session", no_argument, NULL, 's' },
 	{ "file", required_argument, NULL, 'f' },
+	{ "fd", required_argument, NULL, 'F' },
 	{ "cwd", no_argument, NULL, 'c' },
 	{ "dir", required_argument, NULL, 'd' },
 	{ "atomic", no_argument, NULL, OPT_ATOMIC },
@@ -121,6 +127,7 @@ static const struct option long_opts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "close-outside-sockets", no_argument, NULL, OPT_SOCK_CLOSED },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	CR_TOOL_OPTS,
@@ -168,7 +175,8 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	o->args.scope = CR_SCOPE_TREE;
 	o->sync = true;
-	while ((c = getopt_long(argc, argv, "Tpgsf:cd:S:t:qh", long_opts,
+	o->fd = -1;
+	while ((c = getopt_long(argc, argv, "Tpgsf:F:cd:S:t:qvh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'T':
@@ -185,10 +193,17 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'f':
 			o->file = optarg;
+			o->fd = -1;
+			break;
+		case 'F':
+			if (cr_parse_long(optarg, 0, INT_MAX, &v))
+				return cr_usage_error("bad fd '%s'", optarg);
+			o->fd = v;
 			break;
 		case 'c':
 			o->file = NULL;
 			o->dir = NULL;
+			o->fd = -1;
 			break;
 		case 'd':
 			o->dir = optarg;
@@ -209,6 +224,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'q':
 			cr_quiet = true;
+			break;
+		case 'v':
+			o->verbose++;
 			break;
 		case 'h':
 			usage(stdout);
@@ -339,30 +357,56 @@ static int out_path(const struct opts *o, char *path, size_t size)
 	return n < (int)size ? 0 : -ENAMETOOLONG;
 }
 
+/* -v: what was saved where; with a file offset, how much and how fast. */
+static void say_done(const struct opts *o, off_t written, double secs)
+{
+	static const char *const scopes[] = {
+		[CR_SCOPE_PROC] = "process", [CR_SCOPE_PGRP] = "process group",
+		[CR_SCOPE_SESS] = "session", [CR_SCOPE_TREE] = "tree of",
+	};
+
+	fprintf(stderr, "cr_checkpoint: %s %d saved to %s", scopes[o->args.scope],
+		o->args.target, o->file);
+	if (written > 0)
+		fprintf(stderr, ", %.1f MiB in %.2f s (%.1f MiB/s)",
+			written / 1048576.0, secs, written / 1048576.0 / secs);
+	fprintf(stderr, "\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct cr_outfile f;
 	char path[sizeof(f.path)];
-	int rc, err;
+	struct timespec t0;
+	off_t written;
+	int rc, err = 0;
 
 	rc = parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	err = out_path(&o, path, sizeof(path));
+	if (o.fd >= 0)
+		snprintf(path, sizeof(path), "fd %d", o.fd);
+	else
+		err = out_path(&o, path, sizeof(path));
 	if (err)
 		return cr_report("Checkpoint failed", err, o.file);
 	o.file = path;
 	f.policy = o.policy;
 	f.backup = o.backup;
-	err = cr_outfile_open(&f, o.file);
+	err = o.fd >= 0 ? cr_outfile_fd(&f, o.fd) : cr_outfile_open(&f, o.file);
 	if (err)
 		return cr_report("Checkpoint failed", err, o.file);
 	if (o.sync && !f.direct)
 		o.args.flags |= CR_CHKPT_SYNC;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = checkpoint(&o, f.fd);
+	/* Before the close: a pipe or socket says nothing after it. */
+	written = lseek(f.fd, 0, SEEK_CUR);
 	err = cr_outfile_close(&f, rc == 0, o.sync);
 	if (!rc && err)
 		rc = cr_report("Checkpoint failed", err, o.file);
+	if (!rc && o.verbose)
+		say_done(&o, written, since(&t0));
 	return rc;
 }

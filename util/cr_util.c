@@ -27,9 +27,12 @@ bool cr_tool_opt(int c, int *signal)
 		[CR_OPT_ABORT - CR_OPT_RUN] = SIGABRT,
 		[CR_OPT_KILL - CR_OPT_RUN] = SIGKILL,
 		[CR_OPT_CONT - CR_OPT_RUN] = SIGCONT,
+		/* Every signal already comes before callbacks go on. */
+		[CR_OPT_EARLY_STOP - CR_OPT_RUN] = SIGSTOP,
+		[CR_OPT_EARLY_ABRT - CR_OPT_RUN] = SIGABRT,
 	};
 
-	if (c >= CR_OPT_RUN && c <= CR_OPT_CONT) {
+	if (c >= CR_OPT_RUN && c <= CR_OPT_EARLY_ABRT) {
 		*signal = sigs[c - CR_OPT_RUN];
 		return true;
 	}
@@ -181,6 +184,14 @@ static int open_in_place(struct cr_outfile *f)
 	    unlink(f->path) < 0)
 		return err;
 	f->fd = open(f->path, flags, 0400);
+	return f->fd < 0 ? -errno : 0;
+}
+
+/* -F FD: written from its offset, never replaced nor removed. */
+int cr_outfile_fd(struct cr_outfile *f, int fd)
+{
+	f->direct = true;
+	f->fd = dup(fd);
 	return f->fd < 0 ? -errno : 0;
 }
 

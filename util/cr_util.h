@@ -28,7 +28,7 @@ extern enum cr_kmsg cr_kmsg;
  */
 enum {
 	CR_OPT_RUN = 0x1000, CR_OPT_STOP, CR_OPT_TERM, CR_OPT_ABORT,
-	CR_OPT_KILL, CR_OPT_CONT,
+	CR_OPT_KILL, CR_OPT_CONT, CR_OPT_EARLY_STOP, CR_OPT_EARLY_ABRT,
 	CR_OPT_KMSG_NONE, CR_OPT_KMSG_ERROR, CR_OPT_KMSG_WARNING,
 };
 
@@ -39,11 +39,16 @@ enum {
 	{ "abort", no_argument, NULL, CR_OPT_ABORT }, \
 	{ "kill", no_argument, NULL, CR_OPT_KILL }, \
 	{ "cont", no_argument, NULL, CR_OPT_CONT }, \
+	{ "early-stop", no_argument, NULL, CR_OPT_EARLY_STOP }, \
+	{ "early-abrt", no_argument, NULL, CR_OPT_EARLY_ABRT }, \
 	{ "kmsg-none", no_argument, NULL, CR_OPT_KMSG_NONE }, \
 	{ "kmsg-error", no_argument, NULL, CR_OPT_KMSG_ERROR }, \
 	{ "kmsg-warning", no_argument, NULL, CR_OPT_KMSG_WARNING }
 
-/* The usage lines of CR_TOOL_OPTS; -S, --signal NUM is the tool's own. */
+/*
+ * The usage lines of CR_TOOL_OPTS; -S, --signal NUM is the tool's own.
+ * --early-stop and --early-abrt stay hidden, as in BLCR.
+ */
 #define CR_TOOL_OPTS_USAGE \
 "      --run           let the processes go on (default)\n" \
 "      --stop, --term, --abort, --kill, --cont\n" \
@@ -88,6 +93,7 @@ struct cr_outfile {
 
 /* f->policy and f->backup are set by the caller. */
 int cr_outfile_open(struct cr_outfile *f, const char *path);
+int cr_outfile_fd(struct cr_outfile *f, int fd);
 int cr_outfile_close(struct cr_outfile *f, bool keep, bool sync);
 
 #endif /* CR_UTIL_H */
