@@ -1,7 +1,8 @@
 # cr_checkpoint and an existing context file: --atomic (the default) and
 # --backup put a new inode in its place (--backup keeps the old one as
 # FILE.~N~ or NAME), --clobber writes into the old inode, --noclobber
-# fails with EEXIST (17) and leaves it be; the last of them wins.  --dir.
+# fails with EEXIST (17) and leaves it be; the last of them wins.  --dir
+# of cr_checkpoint and of cr_restart.
 # Checked by contents, inode numbers and timestamps.
 . "$CR_TESTS/lib.sh"
 
@@ -135,4 +136,46 @@ cr_restart $d/dir/ctx
 rc=$?
 [ $rc -eq 7 ] || fail "cr_restart exited $rc, wanted the counter's 7"
 check_counter $d/dir 30
-echo "atomic, backup, clobber, noclobber and --dir as documented"
+
+# restarted DIR [OPTION...]: cr_restart -d DIR OPTION... brings back the
+# counter of $d/rdir, which exits 9 after 20 lines.  The counter appends:
+# its output goes back to what it was at the checkpoint first.
+restarted() {
+	local dir=$1 rc
+	shift
+	cp $d/out0 $d/rdir/out
+	cr_restart -d $dir "$@"
+	rc=$?
+	[ $rc -eq 9 ] || fail "cr_restart -d $dir $* exited $rc, wanted 9"
+	check_counter $d/rdir 20
+}
+
+step "cr_restart --dir"
+mkdir $d/rdir $d/rdir/sub
+start_counter $d/rdir 20 100 9
+cpid=$pid
+ckpt --kill -d $d/rdir $cpid
+wait $cpid
+cp $d/rdir/out $d/out0
+[ -f $d/rdir/context.$cpid ] || fail "no context.$cpid in $d/rdir"
+touch $d/rdir/context.$cpid.~1~ $d/rdir/context.x $d/rdir/notes
+restarted $d/rdir
+mv $d/rdir/context.$cpid $d/rdir/sub/ctx
+restarted $d/rdir -f sub/ctx
+restarted /nodir $d/rdir/sub/ctx
+cd $d/rdir/sub || fail "cd"
+restarted . ctx
+# --dir's errors: no context file, two of them, with --fd
+out=$(cr_restart --dir=$d/rdir 2>&1)
+rc=$?
+[ $rc -eq 2 ] && grep -q "no context.ID file in $d/rdir" <<< "$out" ||
+	fail "an empty --dir exited $rc: $out"
+touch $d/rdir/context.1 $d/rdir/context.2
+out=$(cr_restart --dir=$d/rdir 2>&1)
+rc=$?
+[ $rc -eq 17 ] && grep -q "name one" <<< "$out" ||
+	fail "a --dir of two context files exited $rc: $out"
+cr_restart -d $d/rdir -F 0 < ctx 2> /dev/null
+rc=$?
+[ $rc -eq 255 ] || fail "--dir with --fd exited $rc, wanted 255"
+echo "atomic, backup, clobber, noclobber and --dir (both tools) as documented"

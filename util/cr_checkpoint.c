@@ -344,17 +344,12 @@ static int out_path(const struct opts *o, char *path, size_t size)
 {
 	char name[32];
 	const char *file = o->file;
-	int n;
 
 	if (!file) {
 		snprintf(name, sizeof(name), "context.%d", o->args.target);
 		file = name;
 	}
-	if (o->dir && file[0] != '/' && strcmp(file, "-"))
-		n = snprintf(path, size, "%s/%s", o->dir, file);
-	else
-		n = snprintf(path, size, "%s", file);
-	return n < (int)size ? 0 : -ENAMETOOLONG;
+	return cr_dir_path(o->dir, file, path, size);
 }
 
 /* -v: what was saved where; with a file offset, how much and how fast. */

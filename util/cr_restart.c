@@ -6,6 +6,7 @@
  * (cr_request_restart()): the outcome, written on a pipe.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -37,6 +38,7 @@ enum hook {
 
 struct opts {
 	const char *file;
+	const char *dir;	/* --dir, or NULL */
 	int fd;			/* --fd, or -1 */
 	int signal;		/* --signal, --stop etc., or 0 */
 	int report_fd;		/* --report-fd, or -1 */
@@ -76,6 +78,9 @@ static void usage(FILE *out)
 "Usage: cr_restart [options] FILE\n"
 "  -f, --file FILE        the context file (or the last argument)\n"
 "  -F, --fd FD            read the context from open file descriptor FD\n"
+"  -d, --dir DIR          a relative FILE is in DIR; without FILE, the\n"
+"                         one context.ID file in DIR (as cr_checkpoint\n"
+"                         --dir writes it)\n"
 "      --restore-pid      restore the original pids (default)\n"
 "      --no-restore-pid   give the process new pids\n"
 "      --restore-pgid     restore process groups (default: take ours)\n"
@@ -128,6 +133,7 @@ enum {
 static const struct option long_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "fd", required_argument, NULL, 'F' },
+	{ "dir", required_argument, NULL, 'd' },
 	{ "signal", required_argument, NULL, 'S' },
 	{ "report-fd", required_argument, NULL, OPT_REPORT_FD },
 	{ "restore-pid", no_argument, NULL, OPT_RESTORE_PID },
@@ -252,7 +258,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	o->restore_pid = true;
 	o->fd = o->report_fd = -1;
-	while ((c = getopt_long(argc, argv, "f:F:S:qhv", long_opts,
+	while ((c = getopt_long(argc, argv, "f:F:d:S:qhv", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -260,6 +266,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'F':
 			bad |= !parse_int("file descriptor", 0, INT_MAX, &o->fd);
+			break;
+		case 'd':
+			o->dir = optarg;
 			break;
 		case 'S':
 			bad |= !parse_int("signal", 1, NSIG - 1, &o->signal);
@@ -309,7 +318,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		return 255;
 	if (!o->file && o->fd < 0 && optind == argc - 1)
 		o->file = argv[optind++];
-	if (!o->file == (o->fd < 0) || optind != argc)
+	if (o->dir && o->fd >= 0)
+		return cr_usage_error("--dir names a file, --fd has one: not both");
+	if ((o->file || o->dir) == (o->fd >= 0) || optind != argc)
 		return cr_usage_error("one context file expected");
 	return -1;
 }
@@ -726,9 +737,76 @@ out_log:
 	return failed(o, err, msg, false);
 }
 
+/*
+ * --dir without FILE: the one file in DIR named as cr_checkpoint names
+ * them, context.ID; backups (context.ID.~N~) and others do not count.
+ */
+static int dir_context(struct opts *o, char *name, size_t size)
+{
+	struct dirent *e;
+	size_t len;
+	int err = -ENOENT;
+	DIR *d;
+
+	d = opendir(o->dir);
+	if (!d)
+		return cr_rstrt_error(-errno, "%s", o->dir);
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "context.", 8))
+			continue;
+		len = strspn(e->d_name + 8, "0123456789");
+		if (!len || e->d_name[8 + len])
+			continue;
+		if (!err) {
+			err = cr_rstrt_error(-EEXIST, "%s holds %s and %s: "
+					     "name one", o->dir, name,
+					     e->d_name);
+			break;
+		}
+		snprintf(name, size, "%s", e->d_name);
+		err = 0;
+	}
+	closedir(d);
+	if (err == -ENOENT)
+		return cr_rstrt_error(err, "no context.ID file in %s", o->dir);
+	return err;
+}
+
+/*
+ * The context file's descriptor: --fd's, or FILE (under --dir) opened.
+ * Errors are said here.
+ */
+static int open_context(struct opts *o, char *path, size_t size)
+{
+	char name[NAME_MAX + 1];
+	const char *file = o->file;
+	int err, fd;
+
+	if (o->fd >= 0) {
+		if (fcntl(o->fd, F_GETFD) < 0)
+			return cr_rstrt_error(-errno, "fd %d", o->fd);
+		return o->fd;
+	}
+	if (!file) {
+		err = dir_context(o, name, sizeof(name));
+		if (err)
+			return err;
+		file = name;
+	}
+	err = cr_dir_path(o->dir, file, path, size);
+	if (err)
+		return cr_rstrt_error(err, "%s/%s", o->dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cr_rstrt_error(-errno, "%s", path);
+	o->file = path;
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
+	char path[PATH_MAX];
 	int rc, img, ctrl;
 
 	rc = parse(argc, argv, &o);
@@ -736,9 +814,9 @@ int main(int argc, char **argv)
 		return run_hook(o.hook[HOOK_ARGS]) ?: rc;
 	if (rc >= 0)
 		return rc;
-	img = o.fd >= 0 ? o.fd : open(o.file, O_RDONLY | O_CLOEXEC);
-	if (img < 0 || fcntl(img, F_GETFD) < 0)
-		return failed(&o, -errno, o.file, false);
+	img = open_context(&o, path, sizeof(path));
+	if (img < 0)
+		return failed(&o, img, NULL, true);
 	ctrl = cri_ctrl_open();
 	if (ctrl < 0)
 		return failed(&o, ctrl, NULL, false);

@@ -146,6 +146,17 @@ int cr_report(const char *what, int err, const char *detail)
 	return (-err & 0xff) ? (-err & 0xff) : 1;
 }
 
+int cr_dir_path(const char *dir, const char *file, char *path, size_t size)
+{
+	int n;
+
+	if (dir && file[0] != '/' && strcmp(file, "-"))
+		n = snprintf(path, size, "%s/%s", dir, file);
+	else
+		n = snprintf(path, size, "%s", file);
+	return n < (int)size ? 0 : -ENAMETOOLONG;
+}
+
 /*
  * "-" is stdout; a path that exists and is not a regular file (a FIFO, a
  * device) is written in place: there is nothing to rename, nor to remove.
