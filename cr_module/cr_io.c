@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Record framing of the context file (include/cr_image.h): sequential
- * writes and reads with a crc32c per record.  Nothing here seeks, so a
+ * writes and reads with a checksum per record.  Nothing here seeks, so a
  * context file can be a pipe.
  */
 #include <linux/bvec.h>
@@ -138,16 +138,16 @@ int cr_write_pad(struct cr_stream *s, size_t align)
 	return cr_write_raw(s, cr_zero, cr_pad_len(s->pos, align));
 }
 
-int cr_write_hdr(struct cr_stream *s, u16 type, u64 len, u32 crc)
+int cr_write_hdr(struct cr_stream *s, u16 type, u64 len, u32 sum)
 {
 	struct cr_rec rec = {
 		.magic = CR_REC_MAGIC,
 		.type = type,
 		.len = len,
-		.crc = crc,
+		.sum = sum,
 	};
 
-	rec.hdr_crc = cr_crc(~0, &rec, sizeof(rec));
+	rec.hdr_sum = cr_sum(&rec, sizeof(rec));
 	s->nrecords++;
 	return cr_write_raw(s, &rec, sizeof(rec));
 }
@@ -156,7 +156,7 @@ int cr_write_rec(struct cr_stream *s, u16 type, const void *buf, size_t len)
 {
 	int err;
 
-	err = cr_write_hdr(s, type, len, cr_crc(~0, buf, len));
+	err = cr_write_hdr(s, type, len, cr_sum(buf, len));
 	if (!err)
 		err = cr_write_raw(s, buf, len);
 	if (!err)
@@ -201,7 +201,7 @@ int cr_skip_pad(struct cr_stream *s, size_t align)
 /* Reads the next record header once, checking its own integrity. */
 static int cr_fetch_hdr(struct cr_stream *s)
 {
-	u32 crc;
+	u32 sum;
 	int err;
 
 	if (s->peeked)
@@ -209,10 +209,10 @@ static int cr_fetch_hdr(struct cr_stream *s)
 	err = cr_read_raw(s, &s->peek, sizeof(s->peek));
 	if (err)
 		return err;
-	crc = s->peek.hdr_crc;
-	s->peek.hdr_crc = 0;
+	sum = s->peek.hdr_sum;
+	s->peek.hdr_sum = 0;
 	if (s->peek.magic != CR_REC_MAGIC ||
-	    cr_crc(~0, &s->peek, sizeof(s->peek)) != crc)
+	    cr_sum(&s->peek, sizeof(s->peek)) != sum)
 		return -EBADMSG;
 	s->peeked = true;
 	s->nrecords++;
@@ -259,7 +259,7 @@ void *cr_read_rec(struct cr_stream *s, u16 type, size_t minlen,
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 	err = cr_read_raw(s, buf, rec.len);
-	if (!err && cr_crc(~0, buf, rec.len) != rec.crc)
+	if (!err && cr_sum(buf, rec.len) != rec.sum)
 		err = -EBADMSG;
 	if (!err)
 		err = cr_skip_pad(s, CR_REC_ALIGN);

@@ -25,23 +25,17 @@ static int __init cr_init(void)
 {
 	int err;
 
-	err = cr_crc_init();
+	err = cr_ctrl_init();
 	if (err)
 		return err;
-	err = cr_ctrl_init();
-	if (err) {
-		cr_crc_exit();
-		return err;
-	}
-	pr_info("blcr: version %s, interface %d.%d, crc32c by %s\n",
-		PACKAGE_VERSION, CR_ABI_MAJOR, CR_ABI_MINOR, cr_crc_driver());
+	pr_info("blcr: version %s, interface %d.%d\n",
+		PACKAGE_VERSION, CR_ABI_MAJOR, CR_ABI_MINOR);
 	return 0;
 }
 
 static void __exit cr_exit(void)
 {
 	cr_ctrl_exit();
-	cr_crc_exit();
 }
 
 module_init(cr_init);

@@ -23,7 +23,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		5
+#define CR_IMG_VERSION		6
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -63,8 +63,8 @@ struct cr_rec {
 	__u16 type;		/* enum cr_rec_type */
 	__u16 flags;		/* CR_RECF_* */
 	__u64 len;		/* payload bytes */
-	__u32 crc;		/* crc32c of the payload */
-	__u32 hdr_crc;		/* crc32c of this struct with hdr_crc = 0 */
+	__u32 sum;		/* the payload's xxh64 (seed 0), low 32 bits */
+	__u32 hdr_sum;		/* the same of this struct with hdr_sum = 0 */
 };
 
 enum cr_arch {

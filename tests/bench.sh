@@ -6,11 +6,14 @@
 # and reports ok or BAD.  Prints one line per run, then the medians as CSV
 # between "bench-csv-begin" and "bench-csv-end" lines for the host
 # (tests/bench/report.sh).  Settings (vmrun --env): BENCH_REPS (runs per
-# workload and tool, default 3), BENCH_ONLY (workload names to run).
+# workload and tool, default 3), BENCH_ONLY (workload names to run),
+# BENCH_PROFILE=1 (a system-wide perf profile of every checkpoint and
+# restart, its top symbols printed; the times then include perf's cost).
 . "$CR_TESTS/lib.sh"
 
 reps=${BENCH_REPS:-3}
 only=${BENCH_ONLY:-}
+profile=${BENCH_PROFILE:-}
 work=$CR_TESTS/bench/bench_work
 limit=$CR_TESTS/bench/bench_limit
 w=$(mktemp -d)
@@ -115,6 +118,39 @@ last_resumed() { cat $1/resumed* 2> /dev/null | sort -n | tail -n 1 | grep . || 
 ms() { echo $((($2 - $1) / 1000)); }
 mib() { awk -v b=$1 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
+# prof_start: with BENCH_PROFILE, perf samples the whole guest from now
+# until prof_report, or until a file DIR/resumed* appears if DIR is given
+# (a restart ends when the workload runs again, not when it exits).
+prof_start() {
+	[ -n "$profile" ] || return 0
+	perf record -a -q -e cpu-clock -F 499 -o $w/perf.data \
+		> /dev/null 2>&1 &
+	prof_pid=$!
+	sleep 1		# until perf samples
+	[ -z "${1:-}" ] && return 0
+	(
+		for ((i = 0; i < 6000; i++)); do
+			compgen -G "$1/resumed*" > /dev/null && break
+			sleep 0.1
+		done
+		kill -INT $prof_pid
+	) &
+	prof_watch=$!
+}
+
+# prof_report WHAT: stops the profile (once the workload runs again, if
+# prof_start was given a DIR); prints its top symbols.
+prof_report() {
+	[ -n "$profile" ] || return 0
+	[ -z "${prof_watch:-}" ] || wait $prof_watch
+	kill -INT $prof_pid 2> /dev/null
+	wait $prof_pid
+	prof_watch=
+	echo "  profile of $1 (share of samples, whole guest):"
+	perf report -i $w/perf.data --stdio --sort dso,sym 2> /dev/null |
+		grep -v '^#' | grep . | head -n 14 | sed 's/^/    /'
+}
+
 # After a run: sets r_ok (1 if the restored workload verified its state).
 verdict() {
 	local res
@@ -130,10 +166,12 @@ run_ours() {
 	shift
 	[ $1 = tree ] && scope=--tree
 	start $d "$@" || return 1
+	prof_start
 	now; t0=$t
 	cr_checkpoint $scope -f $d/ctx --kill $pid > $d/ckpt.out 2>&1
 	rc=$?
 	now; t1=$t
+	prof_report cr_checkpoint
 	[ $rc = 0 ] || kill -KILL -- -$pid
 	reap $pid
 	if [ $rc != 0 ]; then
@@ -144,9 +182,11 @@ run_ours() {
 	r_down=$r_ckpt   # stop-the-world: stopped for the whole checkpoint
 	r_size=$(stat -c %s $d/ctx)
 	touch $d/go
+	prof_start $d
 	now; t0=$t
 	cr_restart $d/ctx > $d/restart.out 2>&1
 	rc=$?
+	prof_report cr_restart
 	[ $rc = 0 ] || echo "  cr_restart exited $rc: $(tail -n 3 $d/restart.out)"
 	verdict $d $rc
 	r_restart=$(ms $t0 $(last_resumed $d $t0))
@@ -159,10 +199,12 @@ run_criu() {
 	shift
 	start $d "$@" || return 1
 	mkdir $d/img
+	prof_start
 	now; t0=$t
 	criu dump -t $pid -D $d/img -o $d/dump.log
 	rc=$?
 	now; t1=$t
+	prof_report "criu dump"
 	[ $rc = 0 ] || kill -KILL -- -$pid
 	reap $pid
 	if [ $rc != 0 ]; then
@@ -176,9 +218,11 @@ run_criu() {
 	r_down=${r_down:+$((r_down / 1000))}
 	r_size=$(du -sb $d/img | cut -f1)
 	touch $d/go
+	prof_start $d
 	now; t0=$t
 	criu restore -D $d/img -d -o $d/restore.log
 	rc=$?
+	prof_report "criu restore"
 	if [ $rc != 0 ]; then
 		echo "  criu restore exited $rc: $(grep -m3 Error $d/restore.log)"
 		r_ok=0

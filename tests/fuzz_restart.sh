@@ -3,7 +3,7 @@
 # open files, a pair sharing memory and a deleted file, one with zombie
 # children, an epoll watching a pipe, an eventfd and a timerfd, an
 # inotify with its watches, Unix sockets of every kind, and POSIX timers
-# (tests/cmd/cr_fuzz.c makes them; most have their crcs
+# (tests/cmd/cr_fuzz.c makes them; most have their sums
 # redone so that they get past the framing) go through cr_restart, as root
 # and as nobody.  Each must end in a clean error or in a restart that ran;
 # a restart still inside the module at the timeout, a process that

@@ -118,13 +118,12 @@ void vmad_batch_release(struct vmad_batch *b)
 		put_page(b->pages[--b->n]);
 }
 
-static u32 vmad_crc_page(u32 crc, struct page *page)
+static void vmad_sum_page(struct xxh64_state *sum, struct page *page)
 {
 	void *p = kmap_local_page(page);
 
-	crc = cr_crc(crc, p, PAGE_SIZE);
+	cr_sum_add(sum, p, PAGE_SIZE);
 	kunmap_local(p);
-	return crc;
 }
 
 /* Page data of big records starts at a CR_PAGE_ALIGN stream offset. */
@@ -134,7 +133,6 @@ static size_t vmad_pages_pad(loff_t payload_pos, unsigned int n)
 
 	if (n < CR_PAGES_ALIGN_MIN)
 		return 0;
-
 	return (CR_PAGE_ALIGN - (data & (CR_PAGE_ALIGN - 1))) &
 	       (CR_PAGE_ALIGN - 1);
 }
@@ -144,17 +142,19 @@ int vmad_flush(struct cr_stream *s, struct vmad_batch *b)
 	static const u8 zero[CR_PAGE_ALIGN];
 	struct cr_img_pages ph = { .npages = b->n };
 	size_t pad = vmad_pages_pad(s->pos + sizeof(struct cr_rec), b->n);
-	u32 crc;
+	struct xxh64_state sum;
 	unsigned int i;
 	int err;
 
-	crc = cr_crc(~0, &ph, sizeof(ph));
-	crc = cr_crc(crc, b->addrs, b->n * sizeof(u64));
-	crc = cr_crc(crc, zero, pad);
+	cr_sum_start(&sum);
+	cr_sum_add(&sum, &ph, sizeof(ph));
+	cr_sum_add(&sum, b->addrs, b->n * sizeof(u64));
+	cr_sum_add(&sum, zero, pad);
 	for (i = 0; i < b->n; i++)
-		crc = vmad_crc_page(crc, b->pages[i]);
+		vmad_sum_page(&sum, b->pages[i]);
 	err = cr_write_hdr(s, CR_REC_PAGES,
-			   VMAD_PAGES_HDR(b->n) + pad + b->n * PAGE_SIZE, crc);
+			   VMAD_PAGES_HDR(b->n) + pad + b->n * PAGE_SIZE,
+			   cr_sum_end(&sum));
 	if (!err)
 		err = cr_write_raw(s, &ph, sizeof(ph));
 	if (!err)
@@ -787,10 +787,11 @@ static int vmad_check_addrs(const u64 *addrs, unsigned int n, u64 lo, u64 hi)
 /*
  * The head of a PAGES record whose addresses must lie in [lo, hi): the
  * addresses into addrs, the padding (zeros) through scratch.  Leaves the
- * stream at the page data; *crc covers what was read.  Returns the count.
+ * stream at the page data; sum covers what was read.  Returns the count.
  */
 static int vmad_read_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
-			  u8 *scratch, struct cr_rec *rec, u32 *crc)
+			  u8 *scratch, struct cr_rec *rec,
+			  struct xxh64_state *sum)
 {
 	struct cr_img_pages ph;
 	size_t pad;
@@ -817,9 +818,10 @@ static int vmad_read_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
 		err = -EBADMSG;
 	if (err)
 		return err;
-	*crc = cr_crc(~0, &ph, sizeof(ph));
-	*crc = cr_crc(*crc, addrs, ph.npages * sizeof(u64));
-	*crc = cr_crc(*crc, scratch, pad);
+	cr_sum_start(sum);
+	cr_sum_add(sum, &ph, sizeof(ph));
+	cr_sum_add(sum, addrs, ph.npages * sizeof(u64));
+	cr_sum_add(sum, scratch, pad);
 	return ph.npages;
 }
 
@@ -830,16 +832,17 @@ static int vmad_read_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
 int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
 		    u64 *addrs)
 {
+	struct xxh64_state sum;
 	struct cr_rec rec;
-	u32 crc;
-	int err, n = vmad_read_head(s, lo, hi, addrs, data, &rec, &crc);
+	int err, n = vmad_read_head(s, lo, hi, addrs, data, &rec, &sum);
 
 	if (n < 0)
 		return n;
 	err = cr_read_raw(s, data, n * PAGE_SIZE);
 	if (err)
 		return err;
-	return cr_crc(crc, data, n * PAGE_SIZE) == rec.crc ? n : -EBADMSG;
+	cr_sum_add(&sum, data, n * PAGE_SIZE);
+	return cr_sum_end(&sum) == rec.sum ? n : -EBADMSG;
 }
 
 /* Pins the n pages at b->addrs for writing, a run of adjacent ones at once. */
@@ -870,26 +873,26 @@ static int vmad_pin(struct vmad_batch *b, unsigned int n)
 
 /*
  * A PAGES record of a mapping: its pages are pinned first and read into
- * straight from the file, then checked.  A bad crc leaves them written,
+ * straight from the file, then checked.  A bad sum leaves them written,
  * but a failed restart never runs the process.
  */
 static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
 			      struct vmad_batch *b, u8 *scratch)
 {
+	struct xxh64_state sum;
 	struct cr_rec rec;
 	unsigned int i;
-	u32 crc;
 	int err, n;
 
-	n = vmad_read_head(s, v->start, v->end, b->addrs, scratch, &rec, &crc);
+	n = vmad_read_head(s, v->start, v->end, b->addrs, scratch, &rec, &sum);
 	if (n < 0)
 		return n;
 	err = vmad_pin(b, n);
 	if (!err)
 		err = cr_read_pages(s, b->pages, n, b->bv);
 	for (i = 0; !err && i < n; i++)
-		crc = vmad_crc_page(crc, b->pages[i]);
-	if (!err && crc != rec.crc)
+		vmad_sum_page(&sum, b->pages[i]);
+	if (!err && cr_sum_end(&sum) != rec.sum)
 		err = -EBADMSG;
 	for (i = 0; i < b->n; i++)
 		set_page_dirty_lock(b->pages[i]);

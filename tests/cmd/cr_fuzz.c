@@ -11,8 +11,9 @@
  * three levels -- the record list (drop, duplicate, swap), the payloads
  * (integer fields by type, random words and bytes, payload length) and the
  * written bytes (bit flips, header fields, truncation) -- and, for most
- * mutants, written back with every crc recomputed and the END record made
- * to match, so that the module's parsing beyond the crc checks is reached.
+ * mutants, written back with every checksum recomputed and the END record
+ * made to match, so that the module's parsing beyond the checksums is
+ * reached.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -21,13 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "cr_image.h"
 #include "cr_fuzz.h"
 
 #define HDR_LEN		sizeof(struct cr_rec)
 #define MAX_OPS		4
-#define STALE_ONE_IN	8	/* mutants that keep their stale crcs */
+#define STALE_ONE_IN	8	/* mutants that keep their stale sums */
 
 struct rec {
 	uint16_t type;
@@ -35,7 +37,7 @@ struct rec {
 	uint8_t *buf;		/* payload, without the PAGES data padding */
 	size_t len;
 	size_t split;		/* PAGES: bytes before the page data */
-	uint32_t crc;		/* as read: stale once the payload changes */
+	uint32_t sum;		/* as read: stale once the payload changes */
 	int touched;		/* the payload was mutated */
 };
 
@@ -91,25 +93,10 @@ static void say(struct img *m, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The kernel's crc32c(crc, buf, len): Castagnoli, no final inversion. */
-static uint32_t crc32c(uint32_t crc, const void *buf, size_t len)
+/* A record checksum, as the module makes it: xxh64's low 32 bits. */
+static uint32_t sum(const void *buf, size_t len)
 {
-	static uint32_t tab[256];
-	const uint8_t *p = buf;
-	uint32_t c;
-	int i, k;
-
-	if (!tab[1]) {
-		for (i = 0; i < 256; i++) {
-			c = i;
-			for (k = 0; k < 8; k++)
-				c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
-			tab[i] = c;
-		}
-	}
-	while (len--)
-		crc = tab[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return crc;
+	return (uint32_t)XXH64(buf, len, 0);
 }
 
 static size_t pad_to(size_t pos, size_t align)
@@ -171,7 +158,7 @@ static void parse_one(struct rec *r, const struct cr_rec *h,
 
 	r->type = h->type;
 	r->flags = h->flags;
-	r->crc = h->crc;
+	r->sum = h->sum;
 	r->len = h->len;
 	if (h->type == CR_REC_PAGES && h->len >= sizeof(struct cr_img_pages)) {
 		r->split = sizeof(struct cr_img_pages) +
@@ -640,10 +627,10 @@ static void serialise(struct img *m)
 		h = (struct cr_rec){
 			.magic = CR_REC_MAGIC, .type = r->type,
 			.flags = r->flags, .len = m->plen[i],
-			.crc = m->stale ? r->crc :
-			       crc32c(~0, m->out + at + HDR_LEN, m->plen[i]),
+			.sum = m->stale ? r->sum :
+			       sum(m->out + at + HDR_LEN, m->plen[i]),
 		};
-		h.hdr_crc = crc32c(~0, &h, HDR_LEN);
+		h.hdr_sum = sum(&h, HDR_LEN);
 		memcpy(m->out + at, &h, HDR_LEN);
 		emit(m, NULL, pad_to(m->outlen, CR_REC_ALIGN));
 	}
@@ -687,17 +674,17 @@ static void op_raw(struct img *m)
 	}
 }
 
-/* Crcs matching the bytes now there, over the records as written. */
-static void fix_crcs(struct img *m)
+/* Sums matching the bytes now there, over the records as written. */
+static void fix_sums(struct img *m)
 {
 	struct cr_rec h;
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
 		memcpy(&h, m->out + m->off[i], HDR_LEN);
-		h.crc = crc32c(~0, m->out + m->off[i] + HDR_LEN, m->plen[i]);
-		h.hdr_crc = 0;
-		h.hdr_crc = crc32c(~0, &h, HDR_LEN);
+		h.sum = sum(m->out + m->off[i] + HDR_LEN, m->plen[i]);
+		h.hdr_sum = 0;
+		h.hdr_sum = sum(&h, HDR_LEN);
 		memcpy(m->out + m->off[i], &h, HDR_LEN);
 	}
 }
@@ -758,7 +745,7 @@ static void mutate(struct img *m, unsigned long mutant)
 	for (k = 0; k < raw; k++)
 		op_raw(m);
 	if (!m->stale)
-		fix_crcs(m);
+		fix_sums(m);
 	if (!below(m, 4))
 		truncate_out(m, mutant);
 }
@@ -778,7 +765,7 @@ void fuzz_write(const char *in_path, const char *out_path,
 	parse(&m, in, len);
 	m.stale = !below(&m, STALE_ONE_IN);
 	say(&m, "seed %llu mutant %lu:%s", seed, mutant,
-	    m.stale ? " stale-crc" : "");
+	    m.stale ? " stale-sum" : "");
 	mutate(&m, mutant);
 	write_file(out_path, m.out, m.outlen);
 	snprintf(desc, desclen, "%s", m.desc);

@@ -367,7 +367,7 @@ static int run_mutants(struct fuzz *f, long n)
 	printf("%ld mutants in %lds: %ld rejected cleanly, %ld restarted and "
 	       "ran, %ld failed\n", n, now() - t0, f->rejected, f->ran,
 	       f->fails);
-	/* A fuzzer that never gets past the crcs, or never breaks one. */
+	/* A fuzzer that never gets past the sums, or never breaks one. */
 	if (n >= 50 && !f->ran)
 		bad(f, "no mutant restarted");
 	if (n >= 50 && !f->rejected)
