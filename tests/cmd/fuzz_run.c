@@ -183,12 +183,22 @@ static int read_small(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int in_wchan(pid_t pid, const char *fn)
+/* Where pid sleeps in the kernel, into w ("" if it has gone). */
+static const char *wchan(pid_t pid, char *w, size_t size)
 {
-	char p[64], w[128];
+	char p[64];
 
 	snprintf(p, sizeof(p), "/proc/%d/wchan", pid);
-	return !read_small(p, w, sizeof(w)) && !strcmp(w, fn);
+	if (read_small(p, w, size))
+		*w = 0;
+	return w;
+}
+
+static int in_wchan(pid_t pid, const char *fn)
+{
+	char w[128];
+
+	return !strcmp(wchan(pid, w, sizeof(w)), fn);
 }
 
 /* The processes of session sid, at most max of them. */
@@ -230,9 +240,7 @@ static void describe(pid_t pid)
 		if (buf[i] == ')')
 			break;
 	printf(" state %.2s", buf[i] ? buf + i + 1 : "?");
-	snprintf(p, sizeof(p), "/proc/%d/wchan", pid);
-	read_small(p, buf, sizeof(buf));
-	printf(" wchan %s\n", buf);
+	printf(" wchan %s\n", wchan(pid, buf, sizeof(buf)));
 }
 
 /* Kills session sid; child (0 once reaped) is collected on the way. */
@@ -293,11 +301,10 @@ static void run_one(struct fuzz *f, const char *path)
 			break;
 		}
 		if (us >= f->tmo * 1000000UL) {
-			char w[128], p[64];
+			char w[128];
 
-			snprintf(p, sizeof(p), "/proc/%d/wchan", pid);
-			read_small(p, w, sizeof(w));
-			bad(f, "hung for %us (cr_restart in %s)", f->tmo, w);
+			bad(f, "hung for %us (cr_restart in %s)", f->tmo,
+			    wchan(pid, w, sizeof(w)));
 			break;
 		}
 		usleep(TICK_US);

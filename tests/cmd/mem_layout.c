@@ -252,15 +252,18 @@ static char *smaps_entry(char *start)
 /* Whether the area starting at start has VmFlags flag (e.g. "gd"). */
 static int smaps_has(char *start, const char *flag)
 {
-	char *e = smaps_entry(start), *vf, want[8];
+	char *e = smaps_entry(start), *vf;
+	size_t n = strlen(flag);
 
 	if (!e || !(vf = strstr(e, "VmFlags:"))) {
 		BAD("no smaps entry for %p", start);
 		return 0;
 	}
-	snprintf(want, sizeof(want), " %s ", flag);
-	strcat(vf, " ");
-	return strstr(vf, want) != NULL;
+	/* A whole word of the line: "VmFlags: rd wr mr ..." */
+	for (vf += 8; (vf = strstr(vf, flag)); vf += n)
+		if (vf[-1] == ' ' && (vf[n] == ' ' || !vf[n]))
+			return 1;
+	return 0;
 }
 
 static int smaps_has_gd(char *start)
