@@ -123,10 +123,16 @@ mib() { awk -v b=$1 'BEGIN { printf "%.1f", b / 1048576 }'; }
 # (a restart ends when the workload runs again, not when it exits).
 prof_start() {
 	[ -n "$profile" ] || return 0
-	perf record -a -q -e cpu-clock -F 499 -o $w/perf.data \
-		> /dev/null 2>&1 &
+	# Under TCG a sample takes long enough for the kernel to throttle
+	# sampling to almost nothing; the profile is the point here.
+	sysctl -q kernel.perf_cpu_time_max_percent=0
+	perf record -a -q -e cpu-clock -F 250 -o $w/perf.data \
+		> $w/perf.log 2>&1 &
 	prof_pid=$!
-	sleep 1		# until perf samples
+	# until perf samples: it creates its file once set up
+	until [ -s $w/perf.data ] || ! kill -0 $prof_pid 2> /dev/null; do
+		sleep 0.1
+	done
 	[ -z "${1:-}" ] && return 0
 	(
 		for ((i = 0; i < 6000; i++)); do
@@ -148,7 +154,8 @@ prof_report() {
 	prof_watch=
 	echo "  profile of $1 (share of samples, whole guest):"
 	perf report -i $w/perf.data --stdio --sort dso,sym 2> /dev/null |
-		grep -v '^#' | grep . | head -n 14 | sed 's/^/    /'
+		grep -e '^# Samples' -e '^ ' | head -n 16 | sed 's/^/    /'
+	rm -f $w/perf.data
 }
 
 # After a run: sets r_ok (1 if the restored workload verified its state).
