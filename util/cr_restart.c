@@ -737,11 +737,25 @@ out_log:
 	return failed(o, err, msg, false);
 }
 
+#define WHY_MAX		(PATH_MAX + 64)
+
+/* Formats why a context file cannot be had into why; returns err. */
+__attribute__((format(printf, 3, 4)))
+static int because(char *why, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, WHY_MAX, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
 /*
  * --dir without FILE: the one file in DIR named as cr_checkpoint names
  * them, context.ID; backups (context.ID.~N~) and others do not count.
  */
-static int dir_context(struct opts *o, char *name, size_t size)
+static int dir_context(struct opts *o, char *name, size_t size, char *why)
 {
 	struct dirent *e;
 	size_t len;
@@ -750,7 +764,7 @@ static int dir_context(struct opts *o, char *name, size_t size)
 
 	d = opendir(o->dir);
 	if (!d)
-		return cr_rstrt_error(-errno, "%s", o->dir);
+		return because(why, -errno, "%s", o->dir);
 	while ((e = readdir(d))) {
 		if (strncmp(e->d_name, "context.", 8))
 			continue;
@@ -758,9 +772,8 @@ static int dir_context(struct opts *o, char *name, size_t size)
 		if (!len || e->d_name[8 + len])
 			continue;
 		if (!err) {
-			err = cr_rstrt_error(-EEXIST, "%s holds %s and %s: "
-					     "name one", o->dir, name,
-					     e->d_name);
+			err = because(why, -EEXIST, "%s holds %s and %s: "
+				      "name one", o->dir, name, e->d_name);
 			break;
 		}
 		snprintf(name, size, "%s", e->d_name);
@@ -768,15 +781,15 @@ static int dir_context(struct opts *o, char *name, size_t size)
 	}
 	closedir(d);
 	if (err == -ENOENT)
-		return cr_rstrt_error(err, "no context.ID file in %s", o->dir);
+		return because(why, err, "no context.ID file in %s", o->dir);
 	return err;
 }
 
 /*
  * The context file's descriptor: --fd's, or FILE (under --dir) opened.
- * Errors are said here.
+ * On failure, why says what was wanted.
  */
-static int open_context(struct opts *o, char *path, size_t size)
+static int open_context(struct opts *o, char *path, size_t size, char *why)
 {
 	char name[NAME_MAX + 1];
 	const char *file = o->file;
@@ -784,21 +797,21 @@ static int open_context(struct opts *o, char *path, size_t size)
 
 	if (o->fd >= 0) {
 		if (fcntl(o->fd, F_GETFD) < 0)
-			return cr_rstrt_error(-errno, "fd %d", o->fd);
+			return because(why, -errno, "fd %d", o->fd);
 		return o->fd;
 	}
 	if (!file) {
-		err = dir_context(o, name, sizeof(name));
+		err = dir_context(o, name, sizeof(name), why);
 		if (err)
 			return err;
 		file = name;
 	}
 	err = cr_dir_path(o->dir, file, path, size);
 	if (err)
-		return cr_rstrt_error(err, "%s/%s", o->dir, file);
+		return because(why, err, "%s/%s", o->dir, file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return cr_rstrt_error(-errno, "%s", path);
+		return because(why, -errno, "%s", path);
 	o->file = path;
 	return fd;
 }
@@ -806,7 +819,7 @@ static int open_context(struct opts *o, char *path, size_t size)
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[WHY_MAX];
 	int rc, img, ctrl;
 
 	rc = parse(argc, argv, &o);
@@ -814,9 +827,9 @@ int main(int argc, char **argv)
 		return run_hook(o.hook[HOOK_ARGS]) ?: rc;
 	if (rc >= 0)
 		return rc;
-	img = open_context(&o, path, sizeof(path));
+	img = open_context(&o, path, sizeof(path), why);
 	if (img < 0)
-		return failed(&o, img, NULL, true);
+		return failed(&o, img, why, false);
 	ctrl = cri_ctrl_open();
 	if (ctrl < 0)
 		return failed(&o, ctrl, NULL, false);
