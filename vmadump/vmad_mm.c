@@ -315,7 +315,7 @@ struct vmad_save {
 	struct cr_shared *sh;
 	struct inode *exe;
 	struct vmad_batch *b;
-	char *buf;		/* a record with a path */
+	char *buf;		/* an MM or VMA record with a path */
 };
 
 static int vmad_save_vma(struct vmad_save *vs, struct vm_area_struct *vma,
@@ -411,7 +411,8 @@ int vmad_save_mm(struct cr_stream *s, struct cr_shared *sh,
 	VMA_ITERATOR(vmi, mm, 0);
 
 	vs.exe = exe ? file_inode(exe) : NULL;
-	vs.buf = kmalloc(sizeof(struct cr_img_vma) + CR_PATH_MAX, GFP_KERNEL);
+	vs.buf = kmalloc(max(sizeof(struct cr_img_vma),
+			     sizeof(struct cr_img_mm)) + CR_PATH_MAX, GFP_KERNEL);
 	vs.b = kzalloc(sizeof(*vs.b), GFP_KERNEL);
 	err = -ENOMEM;
 	if (!vs.buf || !vs.b)
