@@ -30,7 +30,6 @@ struct cr_stream {
 	bool stop;		/* the request ended: write no more */
 };
 
-/* cr_io.c */
 /*
  * A record's checksum: the low 32 bits of its xxh64 (seed 0).  One load
  * per 8 bytes; the table-driven crc32c of formats 1 to 5 made nine, and
@@ -57,6 +56,8 @@ static inline u32 cr_sum(const void *buf, size_t len)
 {
 	return (u32)xxh64(buf, len, 0);
 }
+
+/* cr_io.c */
 int cr_write_raw(struct cr_stream *s, const void *buf, size_t len);
 int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
 		   struct bio_vec *bv);
