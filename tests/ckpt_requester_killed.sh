@@ -1,5 +1,5 @@
 # The requester (cr_checkpoint) is killed with SIGKILL while the module
-# writes a 256 MiB target: the checkpoint is abandoned, and although it
+# writes a 384 MiB target: the checkpoint is abandoned, and although it
 # asked for --kill the target lives on, is not left stopped nor inside the
 # module (its module references go), and its memory is intact; no file is
 # left (the file is unnamed, O_TMPFILE, until complete).  Then a
@@ -9,14 +9,14 @@
 d=$(mktemp -d)
 trap 'rm -rf $d' EXIT
 refs0=$(module_refs)
-start_ready $d "$CR_TESTS/cmd/mem_checksum" 256
+start_ready $d "$CR_TESTS/cmd/mem_checksum" 384
 
-# 256 MiB take about 0.6 s to write in a quiet guest: the delays are
-# read's timeouts on a FIFO nobody writes (a sleep command takes long to
-# start under TCG).
+# 384 MiB take about 0.5 s to write in a guest with a spare core (256 MiB
+# with crc32c took 0.6): the delays are read's timeouts on a FIFO nobody
+# writes (a sleep command takes long to start under TCG).
 mkfifo $d/never
 exec 9<> $d/never
-for delay in 0 0.1 0.25; do
+for delay in 0 0.05 0.1; do
 	step "cr_checkpoint killed ${delay}s into the writing"
 	ckpt_bg $d/ctx --kill $pid
 	read -t $delay -u 9
