@@ -264,27 +264,6 @@ static unsigned long vmad_take_pages(struct vm_area_struct *vma,
 	return n * PAGE_SIZE;
 }
 
-static int vmad_save_pages(struct cr_stream *s, struct vm_area_struct *vma,
-			   struct vmad_batch *b)
-{
-	unsigned long addr = vma->vm_start;
-	int err;
-
-	/* No anon_vma: nothing was ever written or copied here. */
-	if (!vma->anon_vma)
-		return 0;
-	while (addr < vma->vm_end) {
-		addr += vmad_take_pages(vma, addr, b);
-		if (b->n == CR_PAGES_MAX) {
-			err = vmad_flush(s, b);
-			if (err)
-				return err;
-		}
-		cond_resched();
-	}
-	return b->n ? vmad_flush(s, b) : 0;
-}
-
 /* A file saved by reference: its path at path, and its identity. */
 static int vmad_file_ref(struct file *f, char *path, u32 *path_len,
 			 struct cr_img_fileid *id)
@@ -309,26 +288,53 @@ static u32 vmad_prot(unsigned long vm_flags)
 	       (vm_flags & VM_EXEC ? PROT_EXEC : 0);
 }
 
-/* What saving one address space needs at hand. */
+/*
+ * What saving one address space needs at hand.  Nothing is written with
+ * the mmap lock held: a file's write path takes its own locks (sb_writers,
+ * i_rwsem, a pipe's mutex) before faulting in under the mmap lock.  So a
+ * mapping is described, and its pages pinned, under the lock, and written
+ * after it.  The targets are stopped; a mapping that changes in between
+ * all the same (another process sharing the mm) fails the checkpoint.
+ */
 struct vmad_save {
 	struct cr_stream *s;
 	struct cr_shared *sh;
 	struct inode *exe;
 	struct vmad_batch *b;
 	char *buf;		/* an MM or VMA record with a path */
+	struct file *obj;	/* the mapping's file, to save by value */
+	bool pages;		/* the mapping may have pages worth saving */
+	u32 nr_vmas;
 };
 
-static int vmad_save_vma(struct vmad_save *vs, struct vm_area_struct *vma,
-			 struct cr_status *st)
+/* The pages of the mapping v describes, a batch at a time. */
+static int vmad_save_pages(struct vmad_save *vs, const struct cr_img_vma *v)
 {
-	struct cr_img_vma *v = (struct cr_img_vma *)vs->buf;
-	char *path = vs->buf + sizeof(*v);
-	int kind = vmad_vma_kind(vma, vs->sh, vs->exe, st);
-	int err;
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long addr = v->start;
+	int err = 0;
 
-	if (kind < 0)
-		return kind;
-	memset(v, 0, sizeof(*v));
+	while (!err && addr < v->end) {
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, addr);
+		if (!vma || vma->vm_start != v->start || vma->vm_end != v->end)
+			err = -EBUSY;
+		while (!err && addr < v->end && vs->b->n < CR_PAGES_MAX) {
+			addr += vmad_take_pages(vma, addr, vs->b);
+			cond_resched();
+		}
+		mmap_read_unlock(mm);
+		if (!err && vs->b->n)
+			err = vmad_flush(vs->s, vs->b);
+	}
+	vmad_batch_release(vs->b);
+	return err;
+}
+
+static void vmad_fill_vma(struct cr_img_vma *v, struct vm_area_struct *vma,
+			  int kind)
+{
 	v->start = vma->vm_start;
 	v->end = vma->vm_end;
 	v->pgoff = vma->vm_pgoff;
@@ -337,22 +343,67 @@ static int vmad_save_vma(struct vmad_save *vs, struct vm_area_struct *vma,
 	v->prot = vmad_prot(vma->vm_flags);
 	v->mapflags = (vma->vm_flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE) |
 		      (vma->vm_flags & VM_GROWSDOWN ? MAP_GROWSDOWN : 0);
+}
+
+/*
+ * Describes the first mapping that ends above addr into vs->buf, under
+ * the mmap lock.  Leaves the record zeroed past the last mapping.
+ */
+static int vmad_describe_vma(struct vmad_save *vs, unsigned long addr,
+			     struct cr_status *st)
+{
+	struct mm_struct *mm = current->mm;
+	struct cr_img_vma *v = (struct cr_img_vma *)vs->buf;
+	struct vm_area_struct *vma;
+	int kind, err = 0;
+
+	memset(v, 0, sizeof(*v));
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	if (!vma)
+		goto out;
+	kind = vmad_vma_kind(vma, vs->sh, vs->exe, st);
+	if (kind < 0) {
+		err = kind;
+		goto out;
+	}
+	vmad_fill_vma(v, vma, kind);
+	/* No anon_vma: nothing was ever written or copied here. */
+	vs->pages = vma->anon_vma && kind != CR_VMA_VDSO &&
+		    kind != CR_VMA_VVAR;
 	if (kind == CR_VMA_FILE) {
-		err = vmad_file_ref(vma->vm_file, path, &v->path_len, &v->id);
+		err = vmad_file_ref(vma->vm_file, (char *)(v + 1),
+				    &v->path_len, &v->id);
 		if (err)
-			return cr_fail(st, err, "path of mapping at %lx",
-				       vma->vm_start);
+			cr_fail(st, err, "path of mapping at %lx",
+				vma->vm_start);
 	} else if (kind == CR_VMA_OBJ) {
-		err = cr_save_obj(vs->s, vs->sh, vma->vm_file, &v->obj_id, st);
+		vs->obj = get_file(vma->vm_file);
+	}
+out:
+	mmap_read_unlock(mm);
+	return err;
+}
+
+/* Writes the mapping vmad_describe_vma() described, and its pages. */
+static int vmad_save_vma(struct vmad_save *vs, struct cr_status *st)
+{
+	struct cr_img_vma *v = (struct cr_img_vma *)vs->buf;
+	int err = 0;
+
+	if (vs->obj) {
+		err = cr_save_obj(vs->s, vs->sh, vs->obj, &v->obj_id, st);
+		fput(vs->obj);
+		vs->obj = NULL;
 		if (err)
 			return err;
 	}
 	err = cr_write_rec(vs->s, CR_REC_VMA, v, sizeof(*v) + v->path_len);
-	if (err)
-		return cr_fail(st, err, "writing the context file");
-	if (kind == CR_VMA_VDSO || kind == CR_VMA_VVAR)
-		return 0;
-	err = vmad_save_pages(vs->s, vma, vs->b);
+	if (!err && vs->pages)
+		err = vmad_save_pages(vs, v);
+	if (err == -EBUSY)
+		return cr_fail(st, err, "mapping at %llx changed while saved",
+			       v->start);
 	return err ? cr_fail(st, err, "writing the context file") : 0;
 }
 
@@ -368,6 +419,7 @@ static int vmad_fill_exe(struct vmad_save *vs, struct file *exe,
 static void vmad_fill_mm(struct mm_struct *mm, struct cr_img_mm *m)
 {
 	memset(m, 0, sizeof(*m));
+	mmap_read_lock(mm);
 	m->start_code = mm->start_code;
 	m->end_code = mm->end_code;
 	m->start_data = mm->start_data;
@@ -383,6 +435,7 @@ static void vmad_fill_mm(struct mm_struct *mm, struct cr_img_mm *m)
 	memcpy(m->auxv, mm->saved_auxv,
 	       min(sizeof(m->auxv), sizeof(mm->saved_auxv)));
 	m->nr_vmas = mm->map_count;
+	mmap_read_unlock(mm);
 }
 
 static int vmad_write_mm(struct vmad_save *vs, struct mm_struct *mm,
@@ -392,6 +445,7 @@ static int vmad_write_mm(struct vmad_save *vs, struct mm_struct *mm,
 	int err = 0;
 
 	vmad_fill_mm(mm, m);
+	vs->nr_vmas = m->nr_vmas;
 	if (exe)
 		err = vmad_fill_exe(vs, exe, m, st);
 	if (!err)
@@ -400,15 +454,37 @@ static int vmad_write_mm(struct vmad_save *vs, struct mm_struct *mm,
 	return err;
 }
 
+/* The MM record, then each mapping with its pages. */
+static int vmad_save_vmas(struct vmad_save *vs, struct cr_status *st)
+{
+	struct cr_img_vma *v = (struct cr_img_vma *)vs->buf;
+	unsigned long addr = 0;
+	u32 n = 0;
+	int err;
+
+	for (;;) {
+		err = vmad_describe_vma(vs, addr, st);
+		if (err || !v->end)
+			break;
+		err = vmad_save_vma(vs, st);
+		if (err)
+			break;
+		addr = v->end;
+		n++;
+	}
+	if (!err && n != vs->nr_vmas)
+		err = cr_fail(st, -EBUSY, "%u mappings, then %u, while saved",
+			      vs->nr_vmas, n);
+	return err;
+}
+
 int vmad_save_mm(struct cr_stream *s, struct cr_shared *sh,
 		 struct cr_status *st)
 {
 	struct mm_struct *mm = current->mm;
 	struct vmad_save vs = { .s = s, .sh = sh };
-	struct vm_area_struct *vma;
 	struct file *exe = cr_get_mm_exe_file(mm);
 	int err;
-	VMA_ITERATOR(vmi, mm, 0);
 
 	vs.exe = exe ? file_inode(exe) : NULL;
 	vs.buf = kmalloc(max(sizeof(struct cr_img_vma),
@@ -417,14 +493,9 @@ int vmad_save_mm(struct cr_stream *s, struct cr_shared *sh,
 	err = -ENOMEM;
 	if (!vs.buf || !vs.b)
 		goto out_free;
-	mmap_read_lock(mm);
 	err = vmad_write_mm(&vs, mm, exe, st);
-	for_each_vma(vmi, vma) {
-		if (err)
-			break;
-		err = vmad_save_vma(&vs, vma, st);
-	}
-	mmap_read_unlock(mm);
+	if (!err)
+		err = vmad_save_vmas(&vs, st);
 out_free:
 	kfree(vs.b);
 	kfree(vs.buf);
