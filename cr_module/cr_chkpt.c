@@ -308,7 +308,9 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		return cr_fail(st, -EAGAIN,
 			       "pid %d created threads during the checkpoint",
 			       task_tgid_vnr(current));
-	err = vmad_check_mm(&req->sh, st);
+	err = cr_check_forks(req, st);
+	if (!err)
+		err = vmad_check_mm(&req->sh, st);
 	if (!err)
 		err = cr_check_files(&req->sh, st);
 	if (err)

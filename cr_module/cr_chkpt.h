@@ -98,5 +98,6 @@ int cr_scope_forward(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 void cr_scope_omit(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);
 void cr_release_scope(struct cr_chkpt_req *req);
 void cr_settle_zombies(struct cr_chkpt_req *req);
+int cr_check_forks(struct cr_chkpt_req *req, struct cr_status *st);
 
 #endif /* CR_CHKPT_H */

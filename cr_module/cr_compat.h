@@ -53,6 +53,19 @@ static inline long cr_get_user_pages(unsigned long addr, unsigned long n,
 #endif
 }
 
+static inline long cr_get_user_pages_remote(struct mm_struct *mm,
+					    unsigned long addr,
+					    unsigned long n,
+					    unsigned int flags,
+					    struct page **pages)
+{
+#ifdef HAVE_GUP_VMAS
+	return get_user_pages_remote(mm, addr, n, flags, pages, NULL, NULL);
+#else
+	return get_user_pages_remote(mm, addr, n, flags, pages, NULL);
+#endif
+}
+
 static inline struct timespec64 cr_inode_mtime(struct inode *inode)
 {
 #ifdef HAVE_INODE_GET_MTIME

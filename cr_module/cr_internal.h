@@ -65,8 +65,8 @@ int cr_write_hdr(struct cr_stream *s, u16 type, u64 len, u32 sum);
 int cr_write_pad(struct cr_stream *s, size_t align);
 int cr_write_rec(struct cr_stream *s, u16 type, const void *buf, size_t len);
 int cr_read_raw(struct cr_stream *s, void *buf, size_t len);
-int cr_read_pages(struct cr_stream *s, struct page **pages, unsigned int n,
-		  struct bio_vec *bv);
+int cr_pread_pages(struct file *f, loff_t *pos, struct page **pages,
+		   unsigned int n, struct bio_vec *bv);
 int cr_skip_pad(struct cr_stream *s, size_t align);
 int cr_peek_type(struct cr_stream *s);
 int cr_read_hdr(struct cr_stream *s, struct cr_rec *rec, u16 type,
@@ -323,6 +323,28 @@ struct vmad_batch {
 	struct bio_vec bv[CR_PAGES_MAX];
 };
 
+/* vmad_fill.c: one PAGES record's pages, filled in by a worker. */
+struct vmad_job {
+	struct work_struct work;
+	struct vmad_fill *fill;
+	u64 lo, hi;			/* the mapping, for messages */
+	struct xxh64_state sum;		/* of the head; the pages follow */
+	u32 want;
+	unsigned int n;
+	loff_t pos;			/* of the page data */
+	struct vmad_batch b;
+};
+
+struct vmad_fill *vmad_fill_begin(struct cr_stream *s);
+struct vmad_job *vmad_fill_job(struct vmad_fill *f, u64 lo, u64 hi,
+			       struct cr_status *st);
+void vmad_fill_drop(struct vmad_fill *f, struct vmad_job *j);
+int vmad_fill_run(struct vmad_fill *f, struct vmad_job *j, unsigned int n,
+		  struct cr_status *st);
+int vmad_fill_end(struct vmad_fill *f, struct cr_status *st);
+int vmad_fill_fail(struct cr_status *st, int err, u64 lo, u64 hi);
+
+void vmad_sum_page(struct xxh64_state *sum, struct page *page);
 bool vmad_page_is_zero(struct page *page);
 bool vmad_path_ok(const char *path, u32 len);
 int vmad_flush(struct cr_stream *s, struct vmad_batch *b);

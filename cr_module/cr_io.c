@@ -109,21 +109,23 @@ int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
 	return 0;
 }
 
-/* Whole pages read straight into their struct page: no copy here. */
-int cr_read_pages(struct cr_stream *s, struct page **pages, unsigned int n,
-		  struct bio_vec *bv)
+/*
+ * Whole pages read straight into their struct page at *pos: no copy here.
+ * A pipe reads on from where it is, whatever *pos says.
+ */
+int cr_pread_pages(struct file *f, loff_t *pos, struct page **pages,
+		   unsigned int n, struct bio_vec *bv)
 {
 	struct iov_iter it;
 	ssize_t ret;
 
 	cr_pages_iter(&it, ITER_DEST, pages, n, bv);
 	while (iov_iter_count(&it)) {
-		ret = vfs_iter_read(s->file, &it, &s->file->f_pos, 0);
+		ret = vfs_iter_read(f, &it, pos, 0);
 		if (ret < 0)
 			return ret;
 		if (ret == 0)
 			return -ENODATA;	/* truncated file */
-		s->pos += ret;
 	}
 	return 0;
 }

@@ -657,6 +657,53 @@ void cr_scope_omit(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 out:
 	mutex_unlock(&req->scope_lock);
 }
+/*
+ * A child of current in the scope but not in the request: forked after
+ * the scope was gathered, before current was stopped, and missing from
+ * the checkpoint.  Once every thread of the request has arrived, every
+ * such fork is over and its child on the process list.  Children the
+ * ptrace rules leave out do not count.
+ */
+static pid_t cr_new_child(struct cr_chkpt_req *req, const struct cr_target *tg)
+{
+	struct task_struct *p;
+	pid_t child = 0;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if (!same_thread_group(rcu_dereference(p->real_parent),
+				       current) ||
+		    !cr_is_member(p, tg) || cr_in_request(req, p) ||
+		    cr_any_thread(p, cr_traced) || cr_any_thread(p, cr_tracer))
+			continue;
+		child = task_tgid_vnr(p);
+		break;
+	}
+	rcu_read_unlock();
+	return child;
+}
+
+/* Refuses a checkpoint that missed a child of current (cr_new_child()). */
+int cr_check_forks(struct cr_chkpt_req *req, struct cr_status *st)
+{
+	struct cr_target tg = { req->args.scope, req->args.target, req->root };
+	pid_t child;
+
+	if (tg.scope == CR_SCOPE_PROC)
+		return 0;
+	if (tg.scope == CR_SCOPE_TREE)
+		tg.task = get_pid_task(req->root, PIDTYPE_TGID);
+	mutex_lock(&req->scope_lock);
+	child = tg.scope != CR_SCOPE_TREE || tg.task ? cr_new_child(req, &tg) : 0;
+	mutex_unlock(&req->scope_lock);
+	if (tg.task)
+		put_task_struct(tg.task);
+	if (!child)
+		return 0;
+	return cr_fail(st, -EAGAIN, "pid %d forked %d during the checkpoint",
+		       task_tgid_vnr(current), child);
+}
+
 /* A zombie's status as wait() would report it. */
 static u32 cr_wait_status(struct task_struct *p)
 {

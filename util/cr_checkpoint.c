@@ -315,19 +315,34 @@ static int wait_done(int ctrl, int out, bool progress)
 	return n;
 }
 
+/*
+ * A process of the scope that forks or starts a thread while the request
+ * stops the others fails it with EAGAIN before anything is written, and
+ * the targets go on: asking again soon is enough.
+ */
+#define EAGAIN_TRIES	10
+#define EAGAIN_WAIT_US	20000
+
 static int checkpoint(struct opts *o, int out)
 {
 	char msg[CR_MSG_MAX];
-	int ctrl, err;
+	int ctrl, err, tries = EAGAIN_TRIES;
 
-	ctrl = cri_ctrl_open();
-	if (ctrl < 0)
-		return cr_report("Checkpoint failed", ctrl, NULL);
 	o->args.fd = out;
-	err = cri_chkpt_start(ctrl, &o->args);
-	if (!err)
-		err = wait_done(ctrl, out, o->progress) < 0 ? -EIO :
-		      cri_reap(ctrl, 0);
+	for (;;) {
+		/* A control fd serves one request. */
+		ctrl = cri_ctrl_open();
+		if (ctrl < 0)
+			return cr_report("Checkpoint failed", ctrl, NULL);
+		err = cri_chkpt_start(ctrl, &o->args);
+		if (!err)
+			err = wait_done(ctrl, out, o->progress) < 0 ? -EIO :
+			      cri_reap(ctrl, 0);
+		if (err != -EAGAIN || !--tries)
+			break;
+		close(ctrl);
+		usleep(EAGAIN_WAIT_US);
+	}
 	cr_kmsg_get(ctrl, err, msg, sizeof(msg));
 	close(ctrl);
 	if (err)

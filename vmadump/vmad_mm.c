@@ -118,7 +118,7 @@ void vmad_batch_release(struct vmad_batch *b)
 		put_page(b->pages[--b->n]);
 }
 
-static void vmad_sum_page(struct xxh64_state *sum, struct page *page)
+void vmad_sum_page(struct xxh64_state *sum, struct page *page)
 {
 	void *p = kmap_local_page(page);
 
@@ -917,63 +917,29 @@ int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
 	return cr_sum_end(&sum) == rec.sum ? n : -EBADMSG;
 }
 
-/* Pins the n pages at b->addrs for writing, a run of adjacent ones at once. */
-static int vmad_pin(struct vmad_batch *b, unsigned int n)
-{
-	struct mm_struct *mm = current->mm;
-	unsigned int run;
-	long got = 0;
-
-	mmap_read_lock(mm);
-	while (b->n < n) {
-		for (run = 1; b->n + run < n &&
-		     b->addrs[b->n + run] == b->addrs[b->n] + run * PAGE_SIZE;
-		     run++)
-			;
-		got = cr_get_user_pages(b->addrs[b->n], run,
-					FOLL_WRITE | FOLL_FORCE,
-					b->pages + b->n);
-		if (got <= 0)
-			break;
-		b->n += got;
-	}
-	mmap_read_unlock(mm);
-	if (b->n == n)
-		return 0;
-	return got < 0 ? got : -EFAULT;
-}
-
-/*
- * A PAGES record of a mapping: its pages are pinned first and read into
- * straight from the file, then checked.  A bad sum leaves them written,
- * but a failed restart never runs the process.
- */
+/* A PAGES record of the mapping v: its head here, its pages by a job. */
 static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
-			      struct vmad_batch *b, u8 *scratch)
+			      struct vmad_fill *f, u8 *scratch,
+			      struct cr_status *st)
 {
-	struct xxh64_state sum;
+	struct vmad_job *j = vmad_fill_job(f, v->start, v->end, st);
 	struct cr_rec rec;
-	unsigned int i;
-	int err, n;
+	int n;
 
-	n = vmad_read_head(s, v->start, v->end, b->addrs, scratch, &rec, &sum);
-	if (n < 0)
-		return n;
-	err = vmad_pin(b, n);
-	if (!err)
-		err = cr_read_pages(s, b->pages, n, b->bv);
-	for (i = 0; !err && i < n; i++)
-		vmad_sum_page(&sum, b->pages[i]);
-	if (!err && cr_sum_end(&sum) != rec.sum)
-		err = -EBADMSG;
-	for (i = 0; i < b->n; i++)
-		set_page_dirty_lock(b->pages[i]);
-	vmad_batch_release(b);
-	return err;
+	if (IS_ERR(j))
+		return PTR_ERR(j);
+	n = vmad_read_head(s, v->start, v->end, j->b.addrs, scratch, &rec,
+			   &j->sum);
+	if (n < 0) {
+		vmad_fill_drop(f, j);
+		return vmad_fill_fail(st, n, v->start, v->end);
+	}
+	j->want = rec.sum;
+	return vmad_fill_run(f, j, n, st);
 }
 
 static int vmad_restore_vma(struct cr_stream *s, struct cr_shared *sh,
-			    struct vmad_batch *b, u8 *scratch,
+			    struct vmad_fill *f, u8 *scratch,
 			    struct cr_status *st)
 {
 	struct cr_img_vma *v;
@@ -993,29 +959,40 @@ static int vmad_restore_vma(struct cr_stream *s, struct cr_shared *sh,
 		goto out;
 	}
 	err = vmad_map(v, sh, st);
-	while (!err && cr_peek_type(s) == CR_REC_PAGES) {
-		err = vmad_restore_pages(s, v, b, scratch);
-		/* A memory cgroup's OOM killer ends the filler mid-way. */
-		if (err && fatal_signal_pending(current))
-			cr_fail(st, err, "killed while filling %llx-%llx (out of memory?)",
-				v->start, v->end);
-		else if (err)
-			cr_fail(st, err, "bad page data for %llx-%llx",
-				v->start, v->end);
-	}
+	while (!err && cr_peek_type(s) == CR_REC_PAGES)
+		err = vmad_restore_pages(s, v, f, scratch, st);
 out:
 	kvfree(v);
 	return err;
+}
+
+/* The mappings; their pages are all in place when it returns. */
+static int vmad_restore_vmas(struct cr_stream *s, struct cr_shared *sh,
+			     u32 nr_vmas, struct cr_status *st)
+{
+	u8 *scratch = kmalloc(CR_PAGE_ALIGN, GFP_KERNEL);	/* for padding */
+	struct vmad_fill *f = vmad_fill_begin(s);
+	int err = 0, ended;
+	u32 i;
+
+	if (IS_ERR(f)) {
+		kfree(scratch);
+		return PTR_ERR(f);
+	}
+	if (!scratch)
+		err = -ENOMEM;
+	for (i = 0; !err && i < nr_vmas; i++)
+		err = vmad_restore_vma(s, sh, f, scratch, st);
+	ended = vmad_fill_end(f, st);
+	kfree(scratch);
+	return err ?: ended;
 }
 
 int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
 		    struct cr_status *st)
 {
 	struct cr_img_mm *m;
-	struct vmad_batch *b = NULL;
-	u8 *scratch = NULL;
 	size_t len;
-	u32 i;
 	int err;
 
 	err = cr_restore_objs(s, sh, st);
@@ -1030,25 +1007,17 @@ int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
 		cr_fail(st, err, "bad memory record");
 		goto out;
 	}
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	scratch = kmalloc(CR_PAGE_ALIGN, GFP_KERNEL);	/* for padding */
-	err = -ENOMEM;
-	if (!b || !scratch)
-		goto out;
 	err = vmad_unmap_all(current->mm);
 	if (err) {
 		cr_fail(st, err, "cannot clear the address space");
 		goto out;
 	}
-	for (i = 0; !err && i < m->nr_vmas; i++)
-		err = vmad_restore_vma(s, sh, b, scratch, st);
+	err = vmad_restore_vmas(s, sh, m->nr_vmas, st);
 	if (!err)
 		err = vmad_set_exe(current->mm, m, sh, st);
 	if (!err)
 		vmad_load_mm_fields(current->mm, m);
 out:
-	kfree(scratch);
-	kfree(b);
 	kvfree(m);
 	return err;
 }

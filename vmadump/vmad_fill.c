@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Restart: the pages of PAGES records, filled in by workers.  The
+ * restarting thread reads a record's head, hands the page data (by file
+ * offset) to a job and goes on to the next record, so faulting pages in,
+ * copying them and checking their sums run on every CPU at once.  A
+ * context file that cannot be read at an offset (a pipe) is filled in by
+ * the restarting thread itself, record by record.
+ */
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "cr_compat.h"
+#include "cr_internal.h"
+
+/* Jobs in flight: enough to keep two CPUs busy while heads are read. */
+#define VMAD_JOBS	4
+
+struct vmad_fill {
+	struct cr_stream *s;
+	struct mm_struct *mm;
+	bool parallel;
+	wait_queue_head_t wq;
+	spinlock_t lock;
+	unsigned long idle;	/* a bit per job */
+	int err;		/* the first job's error, and where */
+	u64 lo, hi;
+	struct vmad_job jobs[VMAD_JOBS];
+};
+
+/* Pins the n pages at b->addrs for writing, a run of adjacent ones at once. */
+static int vmad_pin(struct mm_struct *mm, struct vmad_batch *b,
+		    unsigned int n)
+{
+	unsigned int run;
+	long got = 0;
+
+	mmap_read_lock(mm);
+	while (b->n < n) {
+		for (run = 1; b->n + run < n &&
+		     b->addrs[b->n + run] == b->addrs[b->n] + run * PAGE_SIZE;
+		     run++)
+			;
+		got = cr_get_user_pages_remote(mm, b->addrs[b->n], run,
+					       FOLL_WRITE | FOLL_FORCE,
+					       b->pages + b->n);
+		if (got <= 0)
+			break;
+		b->n += got;
+	}
+	mmap_read_unlock(mm);
+	if (b->n == n)
+		return 0;
+	return got < 0 ? got : -EFAULT;
+}
+
+/*
+ * The pages are pinned first and read into straight from the file, then
+ * checked.  A bad sum leaves them written, but a failed restart never
+ * runs the process.
+ */
+static int vmad_fill_do(struct vmad_fill *f, struct vmad_job *j)
+{
+	struct vmad_batch *b = &j->b;
+	unsigned int i;
+	int err;
+
+	b->n = 0;
+	err = vmad_pin(f->mm, b, j->n);
+	if (!err)
+		err = cr_pread_pages(f->s->file, &j->pos, b->pages, j->n,
+				     b->bv);
+	for (i = 0; !err && i < j->n; i++)
+		vmad_sum_page(&j->sum, b->pages[i]);
+	if (!err && cr_sum_end(&j->sum) != j->want)
+		err = -EBADMSG;
+	for (i = 0; i < b->n; i++)
+		set_page_dirty_lock(b->pages[i]);
+	vmad_batch_release(b);
+	return err;
+}
+
+static void vmad_fill_done(struct vmad_fill *f, struct vmad_job *j, int err)
+{
+	spin_lock(&f->lock);
+	if (err && !f->err) {
+		f->err = err;
+		f->lo = j->lo;
+		f->hi = j->hi;
+	}
+	f->idle |= BIT(j - f->jobs);
+	spin_unlock(&f->lock);
+	wake_up(&f->wq);
+}
+
+static void vmad_fill_work(struct work_struct *work)
+{
+	struct vmad_job *j = container_of(work, struct vmad_job, work);
+
+	vmad_fill_done(j->fill, j, vmad_fill_do(j->fill, j));
+}
+
+/* Tells in st an error filling [lo, hi). */
+int vmad_fill_fail(struct cr_status *st, int err, u64 lo, u64 hi)
+{
+	/* A memory cgroup's OOM killer ends the restart mid-way. */
+	if (fatal_signal_pending(current))
+		return cr_fail(st, err,
+			       "killed while filling %llx-%llx (out of memory?)",
+			       lo, hi);
+	return cr_fail(st, err, "bad page data for %llx-%llx", lo, hi);
+}
+
+/* The first job's error, told in st. */
+static int vmad_fill_note(struct vmad_fill *f, struct cr_status *st)
+{
+	int err = READ_ONCE(f->err);
+
+	return err ? vmad_fill_fail(st, err, f->lo, f->hi) : 0;
+}
+
+struct vmad_fill *vmad_fill_begin(struct cr_stream *s)
+{
+	struct vmad_fill *f = kvzalloc(sizeof(*f), GFP_KERNEL);
+	int i;
+
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	f->s = s;
+	f->mm = current->mm;
+	f->parallel = S_ISREG(file_inode(s->file)->i_mode) &&
+		      num_online_cpus() > 1;
+	init_waitqueue_head(&f->wq);
+	spin_lock_init(&f->lock);
+	f->idle = BIT(VMAD_JOBS) - 1;
+	for (i = 0; i < VMAD_JOBS; i++) {
+		f->jobs[i].fill = f;
+		INIT_WORK(&f->jobs[i].work, vmad_fill_work);
+	}
+	return f;
+}
+
+/* An idle job, once there is one, for the pages of [lo, hi). */
+struct vmad_job *vmad_fill_job(struct vmad_fill *f, u64 lo, u64 hi,
+			       struct cr_status *st)
+{
+	struct vmad_job *j;
+	int err;
+
+	if (wait_event_killable(f->wq, READ_ONCE(f->idle) ||
+					READ_ONCE(f->err)))
+		return ERR_PTR(vmad_fill_fail(st, -EINTR, lo, hi));
+	err = vmad_fill_note(f, st);
+	if (err)
+		return ERR_PTR(err);
+	spin_lock(&f->lock);
+	j = &f->jobs[__ffs(f->idle)];
+	f->idle &= ~BIT(j - f->jobs);
+	spin_unlock(&f->lock);
+	j->lo = lo;
+	j->hi = hi;
+	return j;
+}
+
+/* Gives back a job that was not run. */
+void vmad_fill_drop(struct vmad_fill *f, struct vmad_job *j)
+{
+	vmad_fill_done(f, j, 0);
+}
+
+/*
+ * Runs j on the n pages whose data starts at the stream's position,
+ * which moves past them.  Returns the first error of the jobs so far.
+ */
+int vmad_fill_run(struct vmad_fill *f, struct vmad_job *j, unsigned int n,
+		  struct cr_status *st)
+{
+	loff_t len = (loff_t)n << PAGE_SHIFT;
+
+	j->n = n;
+	j->pos = f->s->file->f_pos;
+	f->s->file->f_pos += len;
+	f->s->pos += len;
+	if (f->parallel)
+		queue_work(system_unbound_wq, &j->work);
+	else
+		vmad_fill_done(f, j, vmad_fill_do(f, j));
+	return vmad_fill_note(f, st);
+}
+
+/* Waits for every job, frees f; returns the first error. */
+int vmad_fill_end(struct vmad_fill *f, struct cr_status *st)
+{
+	int i, err;
+
+	for (i = 0; i < VMAD_JOBS; i++)
+		flush_work(&f->jobs[i].work);
+	err = vmad_fill_note(f, st);
+	kvfree(f);
+	return err;
+}
