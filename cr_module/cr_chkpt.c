@@ -205,13 +205,10 @@ static int cr_write_thread(struct cr_stream *s, struct cr_thread_ctx *t)
 {
 	struct cr_thread_image *ti = &t->img;
 	size_t len = sizeof(ti->t) + ti->t.xstate_size;
-	struct xxh64_state sum;
 	int err;
 
-	cr_sum_start(&sum);
-	cr_sum_add(&sum, &ti->t, sizeof(ti->t));
-	cr_sum_add(&sum, ti->xstate, ti->t.xstate_size);
-	err = cr_write_hdr(s, CR_REC_THREAD, len, cr_sum_end(&sum));
+	err = cr_write_hdr(s, CR_REC_THREAD, len,
+			   cr_thread_sum(ti, ti->t.xstate_size));
 	if (!err)
 		err = cr_write_raw(s, &ti->t, sizeof(ti->t));
 	if (!err)

@@ -301,6 +301,17 @@ struct cr_thread_image {
 	struct cr_img_sigqueue *sigq;	/* restart only */
 };
 
+/* A THREAD record's checksum: the fixed part, then xsize bytes of xstate. */
+static inline u32 cr_thread_sum(const struct cr_thread_image *ti, u32 xsize)
+{
+	struct xxh64_state sum;
+
+	cr_sum_start(&sum);
+	cr_sum_add(&sum, &ti->t, sizeof(ti->t));
+	cr_sum_add(&sum, ti->xstate, xsize);
+	return cr_sum_end(&sum);
+}
+
 int vmad_save_thread(struct cr_thread_image *ti, struct cr_status *st);
 int vmad_load_thread(const struct cr_thread_image *ti, long *ax,
 		     struct cr_status *st);

@@ -719,7 +719,6 @@ static int cr_read_thread(struct cr_rstrt_req *req, struct cr_rproc *rp,
 {
 	struct cr_thread_image *ti = &rp->threads[i];
 	u32 xsize = req->hdr.xstate_size;
-	struct xxh64_state sum;
 	struct cr_rec rec;
 	int err;
 
@@ -736,10 +735,7 @@ static int cr_read_thread(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	err = cr_read_raw(&req->s, ti->xstate, xsize);
 	if (err)
 		return err;
-	cr_sum_start(&sum);
-	cr_sum_add(&sum, &ti->t, sizeof(ti->t));
-	cr_sum_add(&sum, ti->xstate, xsize);
-	if (cr_sum_end(&sum) != rec.sum ||
+	if (cr_thread_sum(ti, xsize) != rec.sum ||
 	    ti->t.index != i || ti->t.tid != rp->tids[i])
 		return -EBADMSG;
 	err = cr_skip_pad(&req->s, CR_REC_ALIGN);
