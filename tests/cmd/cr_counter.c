@@ -4,6 +4,8 @@
  * and exits with STATUS (default 0).  A checkpointed and restarted counter
  * must leave the file holding every number exactly once, in order.
  * Usage: cr_counter FILE LIMIT [DELAY_MS [STATUS]]
+ * CR_SLOW=N (a slow kernel, tests/vm/vmrun --debug-kernel) makes the delay
+ * N times as long, so that a test still finds the counter running.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,9 +16,10 @@
 
 int main(int argc, char **argv)
 {
-	struct timespec delay = { 0, 50 * 1000 * 1000 };
+	const char *slow = getenv("CR_SLOW");
+	struct timespec delay;
 	char line[32];
-	long i, limit;
+	long i, limit, ms = 50;
 	int fd, n;
 
 	if (argc < 3) {
@@ -25,10 +28,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	limit = atol(argv[2]);
-	if (argc > 3) {
-		delay.tv_sec = atol(argv[3]) / 1000;
-		delay.tv_nsec = atol(argv[3]) % 1000 * 1000 * 1000;
-	}
+	if (argc > 3)
+		ms = atol(argv[3]);
+	if (slow && atol(slow) > 1)
+		ms *= atol(slow);
+	delay.tv_sec = ms / 1000;
+	delay.tv_nsec = ms % 1000 * 1000 * 1000;
 	fd = open(argv[1], O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
 	if (fd < 0) {
 		perror(argv[1]);
