@@ -8,10 +8,12 @@
  *           holding 3.  After restart the child adds 1 through its fd,
  *           the parent reads 2^40 + 6, then EAGAIN; fd 12 reads 1 three
  *           times.  (Checkpoint with --tree.)
- * timerfd   fd 10: a one-shot CLOCK_MONOTONIC timer armed for 3.5 s, the
+ * timerfd   fd 10: a one-shot CLOCK_MONOTONIC timer armed for 5.5 s, the
  *           program sleeps 1.5 s before it is ready: after restart it must
- *           fire between 1 and 2.8 s later (not at once, not from the
- *           start); fd 11: a timer that expired unread: it reads 1.
+ *           fire between 0.5 and 4.8 s later (not at once, not from the
+ *           start; how long the checkpoint came after ready depends on
+ *           the guest's load); fd 11: a timer that expired unread: it
+ *           reads 1.
  * signalfd  fd 9: a nonblocking signalfd for SIGUSR1 (blocked, as is
  *           SIGUSR2): after restart it reads nothing, then the SIGUSR1
  *           the program sends itself, and not SIGUSR2.
@@ -147,7 +149,7 @@ static void t_eventfd(void)
 
 static void t_timerfd(void)
 {
-	struct itimerspec its = { .it_value = { 3, 500000000 } };
+	struct itimerspec its = { .it_value = { 5, 500000000 } };
 	struct itimerspec soon = { .it_value = { 0, 10000000 } };
 	double t0, dt;
 	uint64_t v;
@@ -170,8 +172,8 @@ static void t_timerfd(void)
 	printf("evfiles: the timer fired %.2f s after restart\n", dt);
 	if (err || v != 1)
 		BAD("timer read %llu (%s)", (unsigned long long)v, strerror(err));
-	if (dt < 1.0 || dt > 2.8)
-		BAD("the timer fired %.2f s after restart, not about 2 s", dt);
+	if (dt < 0.5 || dt > 4.8)
+		BAD("the timer fired %.2f s after restart, not at most 4 s", dt);
 }
 
 static void t_signalfd(void)
