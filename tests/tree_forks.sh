@@ -9,7 +9,7 @@
 
 d=$(mktemp -d)
 trap 'pkill -KILL -f "$d/"; rm -rf $d' EXIT
-n=300
+n=100
 
 cat > $d/run.sh <<'EOF2'
 # run.sh OUT N: line i is "i s", s the sum of 0..i, each step by expr.
@@ -29,11 +29,11 @@ step "four checkpoints of the running tree, then one with --kill"
 bash $d/run.sh $d/out $n &
 pid=$!
 for k in 1 2 3 4; do
-	wait_until 60 "the run did not reach line $((k * 40))" \
-		has_lines $((k * 40)) $d/out
+	wait_until 60 "the run did not reach line $((k * 20))" \
+		has_lines $((k * 20)) $d/out
 	ckpt -f $d/ctx$k --tree $pid
 done
-wait_until 60 "the run did not reach line 200" has_lines 200 $d/out
+wait_until 60 "the run did not reach line 90" has_lines 90 $d/out
 ckpt_kill $d/ctx5 --tree
 
 step "each context restarted"
