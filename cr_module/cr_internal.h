@@ -365,11 +365,16 @@ int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
 
 #ifdef CR_TEST_IOCTLS
 long cr_test_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+void cr_test_write_delay(void);
 #else
 static inline long cr_test_ioctl(struct file *file, unsigned int cmd,
 				 unsigned long arg)
 {
 	return -ENOTTY;
+}
+
+static inline void cr_test_write_delay(void)
+{
 }
 #endif
 

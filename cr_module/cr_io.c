@@ -93,6 +93,7 @@ int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
 	sigset_t saved;
 	bool pending;
 
+	cr_test_write_delay();
 	cr_pages_iter(&it, ITER_SOURCE, pages, n, bv);
 	pending = cr_sigpipe_hold(&saved);
 	while (iov_iter_count(&it) && !(ret = cr_write_stopped(s))) {

@@ -1,19 +1,20 @@
 # The requester (cr_checkpoint) is killed with SIGKILL while the module
-# writes a 384 MiB target: the checkpoint is abandoned, and although it
-# asked for --kill the target lives on, is not left stopped nor inside the
-# module (its module references go), and its memory is intact; no file is
-# left (the file is unnamed, O_TMPFILE, until complete).  Then a
+# writes a 384 MiB target, slowed to 10 ms a MiB (slow_writes): the
+# checkpoint is abandoned, and although it asked for --kill the target
+# lives on, is not left stopped nor inside the module (its module
+# references go), and its memory is intact; no file is left (the file is
+# unnamed, O_TMPFILE, until complete).  Then a
 # checkpoint of the same target works and its context restarts.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
-trap 'rm -rf $d' EXIT
+trap 'slow_writes 0; rm -rf $d' EXIT
 refs0=$(module_refs)
 start_ready $d "$CR_TESTS/cmd/mem_checksum" 384
+slow_writes 10 || fail "the module has no test_write_delay_ms"
 
-# 384 MiB take about 0.5 s to write in a guest with a spare core (256 MiB
-# with crc32c took 0.6): the delays are read's timeouts on a FIFO nobody
-# writes (a sleep command takes long to start under TCG).
+# The writing lasts at least 3.8 s; the delays are read's timeouts on a
+# FIFO nobody writes (a sleep command takes long to start under TCG).
 mkfifo $d/never
 exec 9<> $d/never
 for delay in 0 0.05 0.1; do
@@ -34,6 +35,7 @@ for delay in 0 0.05 0.1; do
 done
 
 step "a checkpoint of the same target afterwards"
+slow_writes 0
 ckpt_kill $d/ctx
 [ ! -e $d/.ctx.tmp ] || fail "the temporary file was left"
 restart_go $d

@@ -323,6 +323,13 @@ ckpt_writing() {
 	[ -s "${1%/*}/.${1##*/}.tmp" ] || ! kill -0 $2 2> /dev/null
 }
 
+# slow_writes MS: the module waits MS ms before each record of pages it
+# writes (its test_write_delay_ms), so that a test surely acts mid-way
+# through a checkpoint whatever the guest's speed; 0 turns it off.
+slow_writes() {
+	echo $1 > /sys/module/blcr/parameters/test_write_delay_ms
+}
+
 # ckpt_bg CTX ARGS...: runs cr_checkpoint -f CTX ARGS... in the
 # background and waits until it writes; sets cpid.
 ckpt_bg() {
