@@ -14,6 +14,18 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * CR_SLOW=N (a slow kernel, tests/vm/vmrun --debug-kernel): how many times
+ * longer a program's own timings should be, so that a test still finds it
+ * where it expects.
+ */
+static inline long cr_slow(void)
+{
+	const char *s = getenv("CR_SLOW");
+
+	return s && atol(s) > 1 ? atol(s) : 1;
+}
+
 /* Whether DIR/NAME exists. */
 static inline int cr_exists(const char *dir, const char *name)
 {

@@ -14,7 +14,8 @@ pts_nr() {
 }
 
 step checkpoint
-"$cmd/pty_run" $d/tty1 "$cmd/ctty_count" $d $limit 100 < /dev/null &
+"$cmd/pty_run" $d/tty1 "$cmd/ctty_count" $d $limit $((100 * ${CR_SLOW:-1})) \
+	< /dev/null &
 run1=$!
 wait_file $d/out $run1 || fail "the program did not start"
 sleep 0.3

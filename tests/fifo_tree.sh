@@ -3,7 +3,8 @@
 # third process holds it open for reading and writing.  Checkpointed with
 # data in the FIFO and killed, the tree goes on after restart: the
 # consumer gets every line once, in order, then the END that the
-# read-write holder writes last.
+# read-write holder writes once the producer is done (not after a fixed
+# time: a slow checkpoint and restart would let END overtake the lines).
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -16,8 +17,11 @@ bash -c '
 		echo "$x" >> $d/out
 		[ "$x" = END ] && break
 	done < $d/link) &
-	({ seq 1 $((n / 2)); sleep 4; seq $((n / 2 + 1)) $n; } > $d/fifo) &
-	(exec 4<> $d/fifo; sleep 10; echo END >&4) &
+	({ seq 1 $((n / 2)); sleep 4; seq $((n / 2 + 1)) $n; } > $d/fifo
+	 touch $d/produced) &
+	(exec 4<> $d/fifo
+	 until [ -e $d/produced ]; do sleep 0.2; done
+	 echo END >&4) &
 	wait
 	echo done > $d/result
 ' fifo_tree $d $n &

@@ -14,9 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 int main(int argc, char **argv)
 {
-	const char *slow = getenv("CR_SLOW");
 	struct timespec delay;
 	char line[32];
 	long i, limit, ms = 50;
@@ -30,8 +31,7 @@ int main(int argc, char **argv)
 	limit = atol(argv[2]);
 	if (argc > 3)
 		ms = atol(argv[3]);
-	if (slow && atol(slow) > 1)
-		ms *= atol(slow);
+	ms *= cr_slow();
 	delay.tv_sec = ms / 1000;
 	delay.tv_nsec = ms % 1000 * 1000 * 1000;
 	fd = open(argv[1], O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
