@@ -42,17 +42,7 @@ static inline void cr_vm_flags_mod(struct vm_area_struct *vma,
 #endif
 }
 
-/* Pages of current->mm, mmap lock held: how many were taken, or -errno. */
-static inline long cr_get_user_pages(unsigned long addr, unsigned long n,
-				     unsigned int flags, struct page **pages)
-{
-#ifdef HAVE_GUP_VMAS
-	return get_user_pages(addr, n, flags, pages, NULL);
-#else
-	return get_user_pages(addr, n, flags, pages);
-#endif
-}
-
+/* Pages of MM (ours or another), its mmap lock held: how many or -errno. */
 static inline long cr_get_user_pages_remote(struct mm_struct *mm,
 					    unsigned long addr,
 					    unsigned long n,

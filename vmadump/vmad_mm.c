@@ -247,7 +247,8 @@ static unsigned long vmad_take_pages(struct vm_area_struct *vma,
 	if (next != addr)
 		return next - addr;
 
-	n = cr_get_user_pages(addr, room, CR_FOLL_DUMP | FOLL_FORCE, got);
+	n = cr_get_user_pages_remote(vma->vm_mm, addr, room,
+				     CR_FOLL_DUMP | FOLL_FORCE, got);
 	if (n <= 0)
 		return PAGE_SIZE;
 	/* Compacts in place: b->n never passes the page being looked at. */
