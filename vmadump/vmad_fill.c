@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Restart: the pages of PAGES records, filled in by workers.  The
- * restarting thread reads a record's head, hands the page data (by file
- * offset) to a job and goes on to the next record, so faulting pages in,
- * copying them and checking their sums run on every CPU at once.  A
- * context file that cannot be read at an offset (a pipe) is filled in by
- * the restarting thread itself, record by record.
+ * Restart: the pages of PAGES records, filled in by jobs.  The restarting
+ * thread reads a record's head and hands the page data (by file offset) to
+ * a job.  With fill_jobs > 0 the jobs run on workers and the thread goes on
+ * to the next record, so faulting pages in, copying them and checking
+ * their sums run on several CPUs at once.  By default, and for a context
+ * file that cannot be read at an offset (a pipe), the restarting thread
+ * runs each job itself: on 2-CPU guests the workers made restarts slower.
  */
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
@@ -17,8 +19,13 @@
 #include "cr_compat.h"
 #include "cr_internal.h"
 
-/* Jobs in flight: enough to keep two CPUs busy while heads are read. */
+/* Jobs in flight at most: enough to keep two CPUs busy. */
 #define VMAD_JOBS	4
+
+static unsigned int fill_jobs;
+module_param(fill_jobs, uint, 0644);
+MODULE_PARM_DESC(fill_jobs,
+		 "restart page fill jobs run by workers (0-4, default 0: none)");
 
 struct vmad_fill {
 	struct cr_stream *s;
@@ -126,17 +133,18 @@ static int vmad_fill_note(struct vmad_fill *f, struct cr_status *st)
 struct vmad_fill *vmad_fill_begin(struct cr_stream *s)
 {
 	struct vmad_fill *f = kvzalloc(sizeof(*f), GFP_KERNEL);
+	unsigned int jobs;
 	int i;
 
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	f->s = s;
 	f->mm = current->mm;
-	f->parallel = S_ISREG(file_inode(s->file)->i_mode) &&
-		      num_online_cpus() > 1;
+	jobs = min_t(unsigned int, READ_ONCE(fill_jobs), VMAD_JOBS);
+	f->parallel = jobs && S_ISREG(file_inode(s->file)->i_mode);
 	init_waitqueue_head(&f->wq);
 	spin_lock_init(&f->lock);
-	f->idle = BIT(VMAD_JOBS) - 1;
+	f->idle = BIT(max(jobs, 1U)) - 1;
 	for (i = 0; i < VMAD_JOBS; i++) {
 		f->jobs[i].fill = f;
 		INIT_WORK(&f->jobs[i].work, vmad_fill_work);
