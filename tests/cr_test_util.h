@@ -66,8 +66,9 @@ static inline void cr_ready_wait_go(const char *dir)
 }
 
 /*
- * Writes 0..LIMIT-1 to PATH (emptied first), a line every DELAY_MS; a
- * signal does not shorten the pause.  Exits 100 or 101 on an error.
+ * Writes 0..LIMIT-1 to PATH (emptied first), a line every DELAY_MS (times
+ * cr_slow()); a signal does not shorten the pause.  Exits 100 or 101 on an
+ * error.
  */
 static inline void cr_count_to(const char *path, long limit, long delay_ms)
 {
@@ -76,6 +77,7 @@ static inline void cr_count_to(const char *path, long limit, long delay_ms)
 	long i;
 	int fd, n;
 
+	delay_ms *= cr_slow();
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
 	if (fd < 0)
 		exit(100);
