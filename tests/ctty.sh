@@ -14,13 +14,11 @@ pts_nr() {
 }
 
 step checkpoint
-"$cmd/pty_run" $d/tty1 "$cmd/ctty_count" $d $limit $((100 * ${CR_SLOW:-1})) \
-	< /dev/null &
+"$cmd/pty_run" $d/tty1 "$cmd/ctty_count" $d $limit 100 < /dev/null &
 run1=$!
 wait_file $d/out $run1 || fail "the program did not start"
 sleep 0.3
-# Not pgrep: scanning /proc took over 20 s under the debug kernel.
-read -r pid < /proc/$run1/task/$run1/children
+pid=$(children $run1)
 read -r _ nr1 name1 < $d/out
 echo "on $name1 (tty_nr $nr1)"
 [[ $name1 == /dev/pts/* ]] || fail "stdout is $name1, not a pty"

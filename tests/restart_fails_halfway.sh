@@ -56,8 +56,7 @@ done
 
 step "the third process's memory is over its RLIMIT_AS"
 start_tree $d/mem
-# Not pgrep: scanning /proc took over 20 s under the debug kernel.
-for c in $(cat /proc/$pid/task/$pid/children); do
+for c in $(children $pid); do
 	[ "$(readlink /proc/$c/fd/3)" = $d/mem/out.2 ] && third=$c
 done
 prlimit --pid $third --as=$((1 << 20)):unlimited ||

@@ -3,7 +3,7 @@
  * Counts 0..LIMIT-1, one per DELAY_MS, on its stdout (a terminal) as
  * "tick N", and into DIR/out as "N TTY_NR TTYNAME": its controlling
  * terminal (field 7 of /proc/self/stat) and the terminal on its stdout.
- * Usage: ctty_count DIR LIMIT DELAY_MS
+ * Usage: ctty_count DIR LIMIT DELAY_MS (times CR_SLOW, tests/cr_test_util.h)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../cr_test_util.h"
 
 static int tty_nr(void)
 {
@@ -44,7 +46,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	limit = atol(argv[2]);
-	delay = atol(argv[3]);
+	delay = atol(argv[3]) * cr_slow();
 	snprintf(path, sizeof(path), "%.4000s/out", argv[1]);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
 	if (fd < 0)
