@@ -323,8 +323,9 @@ void vmad_vdso_range(struct mm_struct *mm, u64 *vdso, u64 *vdso_len,
 		     u64 *vvar, u64 *vvar_len);
 int vmad_save_mm(struct cr_stream *s, struct cr_shared *sh,
 		 struct cr_status *st);
+struct vmad_fill;
 int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
-		    struct cr_status *st);
+		    struct vmad_fill **later, struct cr_status *st);
 
 /* Pages on their way to a PAGES record, with their addresses or offsets. */
 struct vmad_batch {
@@ -335,18 +336,22 @@ struct vmad_batch {
 };
 
 /* vmad_fill.c: one PAGES record's pages, filled in by a worker. */
-struct vmad_job {
-	struct work_struct work;
-	struct vmad_fill *fill;
+struct vmad_run {
 	u64 lo, hi;			/* the mapping, for messages */
 	struct xxh64_state sum;		/* of the head; the pages follow */
 	u32 want;
 	unsigned int n;
 	loff_t pos;			/* of the page data */
+};
+
+struct vmad_job {
+	struct work_struct work;
+	struct vmad_fill *fill;
+	struct vmad_run r;
 	struct vmad_batch b;
 };
 
-struct vmad_fill *vmad_fill_begin(struct cr_stream *s);
+struct vmad_fill *vmad_fill_begin(struct cr_stream *s, bool may_defer);
 struct vmad_job *vmad_fill_job(struct vmad_fill *f, u64 lo, u64 hi,
 			       struct cr_status *st);
 void vmad_fill_drop(struct vmad_fill *f, struct vmad_job *j);
@@ -354,6 +359,8 @@ int vmad_fill_run(struct vmad_fill *f, struct vmad_job *j, unsigned int n,
 		  struct cr_status *st);
 int vmad_fill_end(struct vmad_fill *f, struct cr_status *st);
 int vmad_fill_fail(struct cr_status *st, int err, u64 lo, u64 hi);
+bool vmad_fill_deferred(struct vmad_fill *f);
+int vmad_fill_later(struct vmad_fill *f, struct cr_status *st);
 
 void vmad_sum_page(struct xxh64_state *sum, struct page *page);
 bool vmad_page_is_zero(struct page *page);

@@ -34,6 +34,7 @@ struct cr_rproc {
 	atomic_t arrived;		/* threads other than the leader */
 	int phase;
 	struct cr_thread_image *threads;
+	struct vmad_fill *fill;		/* its pages, filled after its turn */
 };
 
 struct cr_rstrt_req {
@@ -51,6 +52,7 @@ struct cr_rstrt_req {
 	struct cr_shared sh;
 	atomic_t loaded;		/* threads back in user mode */
 	unsigned int turn;		/* the process reading its section */
+	atomic_t filling;		/* processes filling after their turn */
 	unsigned int nthreads;
 	int signal;			/* CR_OP_RSTRT_SIGNAL's, or 0 */
 	wait_queue_head_t wq;
@@ -769,6 +771,7 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 {
 	unsigned int i, n = rp->ent->nthreads;
 	struct cr_img_creds *creds = NULL;
+	bool last = rp == &req->procs[req->nlive - 1];
 	u32 flags = 0;
 	int err;
 
@@ -781,7 +784,8 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	if (!err)
 		err = cr_load_ptimers(&req->sh, rp->ent->pid, st);
 	if (!err)
-		err = vmad_restore_mm(&req->s, &req->sh, st);
+		err = vmad_restore_mm(&req->s, &req->sh,
+				      last ? NULL : &rp->fill, st);
 	if (!err)
 		err = xa_err(xa_store(&cr_restoring_tasks,
 				      (unsigned long)current, current,
@@ -795,7 +799,7 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 		if (err)
 			cr_fail(st, err, "bad thread record %u", i);
 	}
-	if (!err && rp == &req->procs[req->nlive - 1]) {
+	if (!err && last) {
 		err = cr_read_end(&req->s);
 		if (err)
 			cr_fail(st, err, "the context file is truncated or damaged");
@@ -807,7 +811,44 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	/* Stopped as it was, once its threads are back in user mode. */
 	if (!err && flags & CR_PROCF_STOPPED)
 		kill_pid(task_tgid(current), SIGSTOP, 1);
+	if (err && rp->fill) {
+		vmad_fill_end(rp->fill, st);
+		rp->fill = NULL;
+	}
 	kvfree(creds);
+	return err;
+}
+
+/* The pages of rp's section, once the next process has the stream. */
+static int cr_rstrt_fill(struct cr_rstrt_req *req, struct cr_rproc *rp,
+			 struct cr_status *st)
+{
+	int err;
+
+	if (!rp->fill)
+		return 0;
+	err = vmad_fill_later(rp->fill, st);
+	rp->fill = NULL;
+	if (atomic_dec_and_test(&req->filling))
+		wake_up_all(&req->wq);
+	return err;
+}
+
+/*
+ * The last process holds all that is shared: seal it, let go of the rest.
+ * A sealed memfd takes no more writes, so every fill must be done first.
+ */
+static int cr_rstrt_seal(struct cr_rstrt_req *req, struct cr_status *st)
+{
+	int err;
+
+	if (wait_event_killable(req->wq, !atomic_read(&req->filling) ||
+				cr_rstrt_done(req)) || cr_rstrt_done(req))
+		return -ECANCELED;
+	mutex_lock(&req->stream_lock);
+	err = cr_seal_objs(&req->sh, st);
+	cr_shared_release(&req->sh);
+	mutex_unlock(&req->stream_lock);
 	return err;
 }
 
@@ -916,15 +957,18 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 		err = cr_fail(&st, -EINVAL, "the restarter made no event files");
 	else
 		err = cr_rstrt_section(req, rp, &st);
-	/* The last process holds all it shares: seal it, let go of the rest. */
-	if (!err && rp == &req->procs[req->nlive - 1]) {
-		err = cr_seal_objs(&req->sh, &st);
-		cr_shared_release(&req->sh);
-	}
+	if (rp->fill)
+		atomic_inc(&req->filling);
 	mutex_unlock(&req->stream_lock);
 	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);
 	WRITE_ONCE(req->turn, req->turn + 1);
+	wake_up_all(&req->wq);
+	err = cr_rstrt_fill(req, rp, &st);
+	if (!err && rp == &req->procs[req->nlive - 1])
+		err = cr_rstrt_seal(req, &st);
+	if (err)
+		return cr_rstrt_fail(req, rp, err, &st);
 	rp->phase = CR_PROC_GO;
 	wake_up_all(&req->wq);
 	return cr_rstrt_become(req, rp, 0);

@@ -7,6 +7,11 @@
  * their sums run on several CPUs at once.  By default, and for a context
  * file that cannot be read at an offset (a pipe), the restarting thread
  * runs each job itself: on 2-CPU guests the workers made restarts slower.
+ *
+ * A process of a tree that is not the last on a regular file defers its
+ * jobs instead: it notes them while it has the stream, hands the stream
+ * to the next process, and then fills its pages by offset, so that the
+ * processes' fills overlap each other's sections.
  */
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -31,12 +36,21 @@ struct vmad_fill {
 	struct cr_stream *s;
 	struct mm_struct *mm;
 	bool parallel;
+	bool defer;
+	struct list_head later;	/* deferred jobs, in file order */
 	wait_queue_head_t wq;
 	spinlock_t lock;
 	unsigned long idle;	/* a bit per job */
 	int err;		/* the first job's error, and where */
 	u64 lo, hi;
 	struct vmad_job jobs[VMAD_JOBS];
+};
+
+/* A job noted for later: its run and its addresses. */
+struct vmad_later {
+	struct list_head list;
+	struct vmad_run r;
+	u64 addrs[];
 };
 
 /* Pins the n pages at b->addrs for writing, a run of adjacent ones at once. */
@@ -77,13 +91,13 @@ static int vmad_fill_do(struct vmad_fill *f, struct vmad_job *j)
 	int err;
 
 	b->n = 0;
-	err = vmad_pin(f->mm, b, j->n);
+	err = vmad_pin(f->mm, b, j->r.n);
 	if (!err)
-		err = cr_pread_pages(f->s->file, &j->pos, b->pages, j->n,
+		err = cr_pread_pages(f->s->file, &j->r.pos, b->pages, j->r.n,
 				     b->bv);
-	for (i = 0; !err && i < j->n; i++)
-		vmad_sum_page(&j->sum, b->pages[i]);
-	if (!err && cr_sum_end(&j->sum) != j->want)
+	for (i = 0; !err && i < j->r.n; i++)
+		vmad_sum_page(&j->r.sum, b->pages[i]);
+	if (!err && cr_sum_end(&j->r.sum) != j->r.want)
 		err = -EBADMSG;
 	for (i = 0; i < b->n; i++)
 		set_page_dirty_lock(b->pages[i]);
@@ -96,8 +110,8 @@ static void vmad_fill_done(struct vmad_fill *f, struct vmad_job *j, int err)
 	spin_lock(&f->lock);
 	if (err && !f->err) {
 		f->err = err;
-		f->lo = j->lo;
-		f->hi = j->hi;
+		f->lo = j->r.lo;
+		f->hi = j->r.hi;
 	}
 	f->idle |= BIT(j - f->jobs);
 	spin_unlock(&f->lock);
@@ -130,7 +144,8 @@ static int vmad_fill_note(struct vmad_fill *f, struct cr_status *st)
 	return err ? vmad_fill_fail(st, err, f->lo, f->hi) : 0;
 }
 
-struct vmad_fill *vmad_fill_begin(struct cr_stream *s)
+/* may_defer: the caller runs vmad_fill_later() once it let go of s. */
+struct vmad_fill *vmad_fill_begin(struct cr_stream *s, bool may_defer)
 {
 	struct vmad_fill *f = kvzalloc(sizeof(*f), GFP_KERNEL);
 	unsigned int jobs;
@@ -142,6 +157,8 @@ struct vmad_fill *vmad_fill_begin(struct cr_stream *s)
 	f->mm = current->mm;
 	jobs = min_t(unsigned int, READ_ONCE(fill_jobs), VMAD_JOBS);
 	f->parallel = jobs && S_ISREG(file_inode(s->file)->i_mode);
+	f->defer = may_defer && !jobs && S_ISREG(file_inode(s->file)->i_mode);
+	INIT_LIST_HEAD(&f->later);
 	init_waitqueue_head(&f->wq);
 	spin_lock_init(&f->lock);
 	f->idle = BIT(max(jobs, 1U)) - 1;
@@ -169,8 +186,8 @@ struct vmad_job *vmad_fill_job(struct vmad_fill *f, u64 lo, u64 hi,
 	j = &f->jobs[__ffs(f->idle)];
 	f->idle &= ~BIT(j - f->jobs);
 	spin_unlock(&f->lock);
-	j->lo = lo;
-	j->hi = hi;
+	j->r.lo = lo;
+	j->r.hi = hi;
 	return j;
 }
 
@@ -178,6 +195,21 @@ struct vmad_job *vmad_fill_job(struct vmad_fill *f, u64 lo, u64 hi,
 void vmad_fill_drop(struct vmad_fill *f, struct vmad_job *j)
 {
 	vmad_fill_done(f, j, 0);
+}
+
+/* Notes j for vmad_fill_later(); false if there is no memory for it. */
+static bool vmad_fill_defer(struct vmad_fill *f, struct vmad_job *j)
+{
+	struct vmad_later *l;
+
+	l = kmalloc(struct_size(l, addrs, j->r.n), GFP_KERNEL);
+	if (!l)
+		return false;
+	l->r = j->r;
+	memcpy(l->addrs, j->b.addrs, j->r.n * sizeof(l->addrs[0]));
+	list_add_tail(&l->list, &f->later);
+	vmad_fill_done(f, j, 0);
+	return true;
 }
 
 /*
@@ -189,13 +221,13 @@ int vmad_fill_run(struct vmad_fill *f, struct vmad_job *j, unsigned int n,
 {
 	loff_t len = (loff_t)n << PAGE_SHIFT;
 
-	j->n = n;
-	j->pos = f->s->file->f_pos;
+	j->r.n = n;
+	j->r.pos = f->s->file->f_pos;
 	f->s->file->f_pos += len;
 	f->s->pos += len;
 	if (f->parallel)
 		queue_work(system_unbound_wq, &j->work);
-	else
+	else if (!f->defer || !vmad_fill_defer(f, j))
 		vmad_fill_done(f, j, vmad_fill_do(f, j));
 	return vmad_fill_note(f, st);
 }
@@ -203,11 +235,45 @@ int vmad_fill_run(struct vmad_fill *f, struct vmad_job *j, unsigned int n,
 /* Waits for every job, frees f; returns the first error. */
 int vmad_fill_end(struct vmad_fill *f, struct cr_status *st)
 {
+	struct vmad_later *l, *next;
 	int i, err;
 
 	for (i = 0; i < VMAD_JOBS; i++)
 		flush_work(&f->jobs[i].work);
+	list_for_each_entry_safe(l, next, &f->later, list)
+		kfree(l);
 	err = vmad_fill_note(f, st);
 	kvfree(f);
 	return err;
+}
+
+/* Whether f has deferred jobs, for vmad_fill_later() to run. */
+bool vmad_fill_deferred(struct vmad_fill *f)
+{
+	return !list_empty(&f->later);
+}
+
+/*
+ * Runs the deferred jobs of f (NULL: none), in the process whose memory
+ * they fill, and frees f; returns the first error.
+ */
+int vmad_fill_later(struct vmad_fill *f, struct cr_status *st)
+{
+	struct vmad_job *j;
+	struct vmad_later *l;
+	int err = 0;
+
+	if (!f)
+		return 0;
+	j = &f->jobs[0];
+	list_for_each_entry(l, &f->later, list) {
+		j->r = l->r;
+		memcpy(j->b.addrs, l->addrs, l->r.n * sizeof(l->addrs[0]));
+		err = vmad_fill_do(f, j);
+		if (err) {
+			vmad_fill_done(f, j, err);
+			break;
+		}
+	}
+	return vmad_fill_end(f, st);
 }

@@ -930,12 +930,12 @@ static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
 	if (IS_ERR(j))
 		return PTR_ERR(j);
 	n = vmad_read_head(s, v->start, v->end, j->b.addrs, scratch, &rec,
-			   &j->sum);
+			   &j->r.sum);
 	if (n < 0) {
 		vmad_fill_drop(f, j);
 		return vmad_fill_fail(st, n, v->start, v->end);
 	}
-	j->want = rec.sum;
+	j->r.want = rec.sum;
 	return vmad_fill_run(f, j, n, st);
 }
 
@@ -967,13 +967,17 @@ out:
 	return err;
 }
 
-/* The mappings; their pages are all in place when it returns. */
+/*
+ * The mappings; their pages are all in place when it returns, but for
+ * those of jobs deferred to *later (when later is not NULL).
+ */
 static int vmad_restore_vmas(struct cr_stream *s, struct cr_shared *sh,
-			     u32 nr_vmas, struct cr_status *st)
+			     u32 nr_vmas, struct vmad_fill **later,
+			     struct cr_status *st)
 {
 	u8 *scratch = kmalloc(CR_PAGE_ALIGN, GFP_KERNEL);	/* for padding */
-	struct vmad_fill *f = vmad_fill_begin(s);
-	int err = 0, ended;
+	struct vmad_fill *f = vmad_fill_begin(s, later);
+	int err = 0, ended = 0;
 	u32 i;
 
 	if (IS_ERR(f)) {
@@ -984,13 +988,17 @@ static int vmad_restore_vmas(struct cr_stream *s, struct cr_shared *sh,
 		err = -ENOMEM;
 	for (i = 0; !err && i < nr_vmas; i++)
 		err = vmad_restore_vma(s, sh, f, scratch, st);
-	ended = vmad_fill_end(f, st);
+	if (!err && vmad_fill_deferred(f))
+		*later = f;
+	else
+		ended = vmad_fill_end(f, st);
 	kfree(scratch);
 	return err ?: ended;
 }
 
+/* later: as for vmad_restore_vmas(); set only on success. */
 int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
-		    struct cr_status *st)
+		    struct vmad_fill **later, struct cr_status *st)
 {
 	struct cr_img_mm *m;
 	size_t len;
@@ -1013,9 +1021,13 @@ int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
 		cr_fail(st, err, "cannot clear the address space");
 		goto out;
 	}
-	err = vmad_restore_vmas(s, sh, m->nr_vmas, st);
+	err = vmad_restore_vmas(s, sh, m->nr_vmas, later, st);
 	if (!err)
 		err = vmad_set_exe(current->mm, m, sh, st);
+	if (err && later && *later) {
+		vmad_fill_end(*later, st);
+		*later = NULL;
+	}
 	if (!err)
 		vmad_load_mm_fields(current->mm, m);
 out:
