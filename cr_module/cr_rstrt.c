@@ -35,6 +35,7 @@ struct cr_rproc {
 	int phase;
 	struct cr_thread_image *threads;
 	struct vmad_fill *fill;		/* its pages, filled after its turn */
+	wait_queue_head_t wq;		/* its threads, for its turn and phase */
 };
 
 struct cr_rstrt_req {
@@ -135,6 +136,8 @@ int cr_rstrt_reap(struct cr_rstrt_req *req)
 static void cr_rstrt_finish(struct cr_rstrt_req *req, int err,
 			    const struct cr_status *st)
 {
+	unsigned int i;
+
 	spin_lock(&req->lock);
 	if (req->state == CR_RSTRT_RUNNING) {
 		req->state = CR_RSTRT_DONE;
@@ -144,6 +147,8 @@ static void cr_rstrt_finish(struct cr_rstrt_req *req, int err,
 	}
 	spin_unlock(&req->lock);
 	wake_up_all(&req->wq);
+	for (i = 0; req->procs && i < req->nprocs; i++)
+		wake_up_all(&req->procs[i].wq);
 }
 
 /* ---- the request: header and process table ---- */
@@ -310,11 +315,14 @@ static int cr_alloc_procs(struct cr_rstrt_req *req)
 	if (!req->procs)
 		return -ENOMEM;
 	for (i = 0; i < req->nprocs; i++) {
+		atomic_set(&req->procs[i].arrived, 0);
+		init_waitqueue_head(&req->procs[i].wq);
+	}
+	for (i = 0; i < req->nprocs; i++) {
 		req->procs[i].claimed = bitmap_zalloc(CR_MAX_THREADS,
 						      GFP_KERNEL);
 		if (!req->procs[i].claimed)
 			return -ENOMEM;
-		atomic_set(&req->procs[i].arrived, 0);
 	}
 	return 0;
 }
@@ -830,7 +838,7 @@ static int cr_rstrt_fill(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	err = vmad_fill_later(rp->fill, st);
 	rp->fill = NULL;
 	if (atomic_dec_and_test(&req->filling))
-		wake_up_all(&req->wq);
+		wake_up_all(&req->procs[req->nlive - 1].wq);
 	return err;
 }
 
@@ -840,9 +848,10 @@ static int cr_rstrt_fill(struct cr_rstrt_req *req, struct cr_rproc *rp,
  */
 static int cr_rstrt_seal(struct cr_rstrt_req *req, struct cr_status *st)
 {
+	struct cr_rproc *last = &req->procs[req->nlive - 1];
 	int err;
 
-	if (wait_event_killable(req->wq, !atomic_read(&req->filling) ||
+	if (wait_event_killable(last->wq, !atomic_read(&req->filling) ||
 				cr_rstrt_done(req)) || cr_rstrt_done(req))
 		return -ECANCELED;
 	mutex_lock(&req->stream_lock);
@@ -936,7 +945,7 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 	long left;
 	int err;
 
-	left = wait_event_killable_timeout(req->wq,
+	left = wait_event_killable_timeout(rp->wq,
 			atomic_read(&rp->arrived) == others,
 			msecs_to_jiffies(CR_THREAD_ARRIVE_MS));
 	if (left <= 0 || get_nr_threads(current) != rp->ent->nthreads) {
@@ -945,7 +954,7 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 		return cr_rstrt_fail(req, rp, -ECHILD, &st);
 	}
 	/* Sections come in process-table order on the stream. */
-	if (wait_event_killable(req->wq, READ_ONCE(req->turn) == rp - req->procs ||
+	if (wait_event_killable(rp->wq, READ_ONCE(req->turn) == rp - req->procs ||
 				cr_rstrt_done(req)) || cr_rstrt_done(req))
 		return cr_rstrt_fail(req, rp, -ECANCELED, &st);
 	mutex_lock(&req->stream_lock);
@@ -963,14 +972,15 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);
 	WRITE_ONCE(req->turn, req->turn + 1);
-	wake_up_all(&req->wq);
+	if (rp + 1 < req->procs + req->nlive)
+		wake_up_all(&rp[1].wq);
 	err = cr_rstrt_fill(req, rp, &st);
 	if (!err && rp == &req->procs[req->nlive - 1])
 		err = cr_rstrt_seal(req, &st);
 	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);
 	rp->phase = CR_PROC_GO;
-	wake_up_all(&req->wq);
+	wake_up_all(&rp->wq);
 	return cr_rstrt_become(req, rp, 0);
 }
 
@@ -978,8 +988,8 @@ static long cr_rstrt_thread(struct cr_rstrt_req *req, struct cr_rproc *rp,
 			    unsigned int i)
 {
 	atomic_inc(&rp->arrived);
-	wake_up_all(&req->wq);
-	if (wait_event_killable(req->wq, READ_ONCE(rp->phase) != CR_PROC_WAIT))
+	wake_up_all(&rp->wq);
+	if (wait_event_killable(rp->wq, READ_ONCE(rp->phase) != CR_PROC_WAIT))
 		return -EINTR;
 	if (rp->phase != CR_PROC_GO)
 		return -ECANCELED;

@@ -13,6 +13,7 @@
  * to the next process, and then fills its pages by offset, so that the
  * processes' fills overlap each other's sections.
  */
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/moduleparam.h>
@@ -197,12 +198,19 @@ void vmad_fill_drop(struct vmad_fill *f, struct vmad_job *j)
 	vmad_fill_done(f, j, 0);
 }
 
-/* Notes j for vmad_fill_later(); false if there is no memory for it. */
+/*
+ * Notes j for vmad_fill_later(); false if it is to run now: no memory, or
+ * its data is not all in the file (it fails now, before more is noted).
+ */
 static bool vmad_fill_defer(struct vmad_fill *f, struct vmad_job *j)
 {
+	loff_t end = j->r.pos + ((loff_t)j->r.n << PAGE_SHIFT);
 	struct vmad_later *l;
 
-	l = kmalloc(struct_size(l, addrs, j->r.n), GFP_KERNEL);
+	if (end > i_size_read(file_inode(f->s->file)))
+		return false;
+	/* Charged to the restart's memory cgroup, as its pages are. */
+	l = kmalloc(struct_size(l, addrs, j->r.n), GFP_KERNEL_ACCOUNT);
 	if (!l)
 		return false;
 	l->r = j->r;
