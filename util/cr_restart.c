@@ -474,6 +474,16 @@ static void forward_signals(void)
 	}
 }
 
+/* pid was reaped: it is no longer ours to signal or wait for. */
+static void forget_root(pid_t pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < nroots; i++)
+		if (roots[i] == pid)
+			roots[i] = 0;
+}
+
 /* Exits the way the child did: same code, or dies of the same signal. */
 static int mimic(int status)
 {
@@ -513,11 +523,28 @@ static int wait_restored(int ctrl)
 			early_status = status;
 			return 0;
 		}
+		forget_root(pid);
 		if (n != -EAGAIN)
 			return n;
 		return WIFEXITED(status) && WEXITSTATUS(status) ?
 		       WEXITSTATUS(status) : 1;
 	}
+}
+
+/*
+ * A failed restart's roots are dead or dying (the module killed them, or
+ * they gave up): reap them, so that none is left when cr_restart exits.
+ */
+static void reap_roots(void)
+{
+	int status;
+	unsigned int i;
+
+	forward(SIGKILL);
+	for (i = 0; i < nroots; i++)
+		while (roots[i] > 0 &&
+		       waitpid(roots[i], &status, __WALL) < 0 && errno == EINTR)
+			;
 }
 
 /* Whether process index's parent was init: an orphan or a daemon. */
@@ -712,11 +739,14 @@ static int restart(struct opts *o, int img, int ctrl)
 	cr_events_release(&plan);
 	if (err) {
 		ioctl(ctrl, CR_OP_RSTRT_ABORT, -err);
+		reap_roots();
 		return failed(o, err, NULL, true);
 	}
 	forward_signals();
 	close(img);
 	err = wait_restored(ctrl);
+	if (err)
+		reap_roots();
 	/* a process that gave up said why; its exit code is the errno */
 	if (err > 0)
 		return failed(o, -err, NULL, true);
