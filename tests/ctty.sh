@@ -35,7 +35,7 @@ hold=$!
 sleep 0.5
 "$cmd/pty_run" $d/tty2 cr_restart $d/ctx < /dev/null
 rc=$?
-kill $(pgrep -P $hold) 2> /dev/null
+kill $(children $hold) 2> /dev/null
 wait $hold
 cat $d/tty2
 [ $rc -eq 0 ] || fail "cr_restart exited $rc"

@@ -330,10 +330,11 @@ slow_writes() {
 	echo $1 > /sys/module/blcr/parameters/test_write_delay_ms
 }
 
-# children PID: the pids of PID's children (of its main thread).  Not
-# pgrep -P: its /proc scan took over 20 s under the debug kernel.
+# children PID: the pids of PID's children (of its main thread), one a
+# line, sorted.  Not pgrep -P: its /proc scan took over 20 s under the
+# debug kernel.
 children() {
-	cat /proc/$1/task/$1/children
+	tr ' ' '\n' < /proc/$1/task/$1/children | sort -n
 }
 
 # ckpt_bg CTX ARGS...: runs cr_checkpoint -f CTX ARGS... in the

@@ -65,7 +65,7 @@ outs=$(for k in $(seq 0 $nchild); do echo $d/a/out.$k; done)
 "$CR_TESTS/cmd/tree_counter" $d/a $nchild $limit 100 &
 pid=$!
 wait_until 30 "the children did not start" has_lines 1 $outs
-pids="$pid $(pgrep -P $pid | sort -n)"
+pids="$pid $(children $pid)"
 set -- $pids
 [ $# -eq $((nchild + 1)) ] || fail "$(($# - 1)) children, not $nchild"
 ckpt_kill $d/a/ctx --tree

@@ -30,8 +30,8 @@ restart_case() {
 	outer=$!
 	wait_until 60 "the counter ran again" has_lines $((n + 2)) $c/out
 	rpid=$outer
-	[ -z "$wrap" ] || rpid=$(pgrep -P $outer -x cr_restart) ||
-		fail "no cr_restart under bash"
+	[ -z "$wrap" ] || rpid=$(children $outer)
+	[ -n "$rpid" ] || fail "no cr_restart under bash"
 	ckpt $scope -f $c/ctx1 --kill $outer
 	wait $outer
 	rc=$?

@@ -83,18 +83,18 @@ chown 1000:1000 $d/tree $d/thr
 	> /dev/null 2>&1 < /dev/null &
 pid=$!
 wait_file $d/tree/out.3 $pid || fail "the tree did not start"
-kids=$(pgrep -P $pid | sort | tr '\n' ' ')
+kids=$(children $pid)
 "${user[@]}" cr_checkpoint --tree -f $d/tree/ctx --kill $pid ||
 	fail "cr_checkpoint --tree exited $?"
 wait $pid
 "${user[@]}" cr_restart $d/tree/ctx &
 rpid=$!
 for _ in $(seq 100); do
-	[ "$(pgrep -P $pid | sort | tr '\n' ' ')" = "$kids" ] && break
+	[ "$(children $pid 2> /dev/null)" = "$kids" ] && break
 	sleep 0.1
 done
-now=$(pgrep -P $pid | sort | tr '\n' ' ')
-[ "$now" = "$kids" ] || fail "children $now, not $kids"
+now=$(children $pid 2> /dev/null)
+[ "$now" = "$kids" ] || fail "children $(echo $now), not $(echo $kids)"
 wait $rpid || fail "cr_restart of the tree exited $?"
 grep -qx ok $d/tree/result || fail "tree: $(cat $d/tree/result)"
 "${user[@]}" "$CR_TESTS/cmd/threads_mutex" $d/thr/out 1000 \
