@@ -987,8 +987,9 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 static long cr_rstrt_thread(struct cr_rstrt_req *req, struct cr_rproc *rp,
 			    unsigned int i)
 {
-	atomic_inc(&rp->arrived);
-	wake_up_all(&rp->wq);
+	/* Only the last to arrive wakes the leader (and so its peers, once). */
+	if (atomic_inc_return(&rp->arrived) == rp->ent->nthreads - 1)
+		wake_up_all(&rp->wq);
 	if (wait_event_killable(rp->wq, READ_ONCE(rp->phase) != CR_PROC_WAIT))
 		return -EINTR;
 	if (rp->phase != CR_PROC_GO)
