@@ -260,7 +260,8 @@ start_tree_ids() {
 	tree_ks=$(seq 0 $((tree_nproc - 1)))
 	befores=$(for k in $tree_ks; do echo $1/before.$k; done)
 	tree_outs=$(for k in $tree_ks; do echo $1/out.$k.0 $1/out.$k.1; done)
-	"$CR_TESTS/cmd/tree_ids" $1 $2 50 &
+	# 50 ms a count, slower on a slow kernel: it must outlast the setup.
+	"$CR_TESTS/cmd/tree_ids" $1 $2 $((50 * ${CR_SLOW:-1})) &
 	pid=$!
 	echo "tree_ids root pid $pid"
 	wait_until 90 "the tree did not start" has_lines 5 $befores
