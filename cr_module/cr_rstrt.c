@@ -774,12 +774,18 @@ static int cr_read_end(struct cr_stream *s)
 	return end.nrecords == nrecords && end.bytes == bytes ? 0 : -EBADMSG;
 }
 
+/* The last live process: its section ends the stream; it seals. */
+static struct cr_rproc *cr_last_proc(struct cr_rstrt_req *req)
+{
+	return &req->procs[req->nlive - 1];
+}
+
 static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 			    struct cr_status *st)
 {
 	unsigned int i, n = rp->ent->nthreads;
 	struct cr_img_creds *creds = NULL;
-	bool last = rp == &req->procs[req->nlive - 1];
+	bool last = rp == cr_last_proc(req);
 	u32 flags = 0;
 	int err;
 
@@ -838,7 +844,7 @@ static int cr_rstrt_fill(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	err = vmad_fill_later(rp->fill, st);
 	rp->fill = NULL;
 	if (atomic_dec_and_test(&req->filling))
-		wake_up_all(&req->procs[req->nlive - 1].wq);
+		wake_up_all(&cr_last_proc(req)->wq);
 	return err;
 }
 
@@ -848,7 +854,7 @@ static int cr_rstrt_fill(struct cr_rstrt_req *req, struct cr_rproc *rp,
  */
 static int cr_rstrt_seal(struct cr_rstrt_req *req, struct cr_status *st)
 {
-	struct cr_rproc *last = &req->procs[req->nlive - 1];
+	struct cr_rproc *last = cr_last_proc(req);
 	int err;
 
 	if (wait_event_killable(last->wq, !atomic_read(&req->filling) ||
@@ -975,7 +981,7 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 	if (rp + 1 < req->procs + req->nlive)
 		wake_up_all(&rp[1].wq);
 	err = cr_rstrt_fill(req, rp, &st);
-	if (!err && rp == &req->procs[req->nlive - 1])
+	if (!err && rp == cr_last_proc(req))
 		err = cr_rstrt_seal(req, &st);
 	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);

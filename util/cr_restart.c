@@ -531,20 +531,16 @@ static int wait_restored(int ctrl)
 	}
 }
 
+static int wait_roots(void);
+
 /*
  * A failed restart's roots are dead or dying (the module killed them, or
  * they gave up): reap them, so that none is left when cr_restart exits.
  */
 static void reap_roots(void)
 {
-	int status;
-	unsigned int i;
-
 	forward(SIGKILL);
-	for (i = 0; i < nroots; i++)
-		while (roots[i] > 0 &&
-		       waitpid(roots[i], &status, __WALL) < 0 && errno == EINTR)
-			;
+	wait_roots();
 }
 
 /* Whether process index's parent was init: an orphan or a daemon. */

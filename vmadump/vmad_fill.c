@@ -150,6 +150,7 @@ struct vmad_fill *vmad_fill_begin(struct cr_stream *s, bool may_defer)
 {
 	struct vmad_fill *f = kvzalloc(sizeof(*f), GFP_KERNEL);
 	unsigned int jobs;
+	bool reg;
 	int i;
 
 	if (!f)
@@ -157,8 +158,9 @@ struct vmad_fill *vmad_fill_begin(struct cr_stream *s, bool may_defer)
 	f->s = s;
 	f->mm = current->mm;
 	jobs = min_t(unsigned int, READ_ONCE(fill_jobs), VMAD_JOBS);
-	f->parallel = jobs && S_ISREG(file_inode(s->file)->i_mode);
-	f->defer = may_defer && !jobs && S_ISREG(file_inode(s->file)->i_mode);
+	reg = S_ISREG(file_inode(s->file)->i_mode);
+	f->parallel = jobs && reg;
+	f->defer = may_defer && !jobs && reg;
 	INIT_LIST_HEAD(&f->later);
 	init_waitqueue_head(&f->wq);
 	spin_lock_init(&f->lock);

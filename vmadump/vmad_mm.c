@@ -996,7 +996,7 @@ static int vmad_restore_vmas(struct cr_stream *s, struct cr_shared *sh,
 	return err ?: ended;
 }
 
-/* later: as for vmad_restore_vmas(); set only on success. */
+/* later: as for vmad_restore_vmas(); the caller ends it, on error too. */
 int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
 		    struct vmad_fill **later, struct cr_status *st)
 {
@@ -1024,10 +1024,6 @@ int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
 	err = vmad_restore_vmas(s, sh, m->nr_vmas, later, st);
 	if (!err)
 		err = vmad_set_exe(current->mm, m, sh, st);
-	if (err && later && *later) {
-		vmad_fill_end(*later, st);
-		*later = NULL;
-	}
 	if (!err)
 		vmad_load_mm_fields(current->mm, m);
 out:
