@@ -443,10 +443,17 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 	atomic_inc(&req->arrived);
 	wake_up_all(&req->wq);
 	left = cr_chkpt_wait(req, cr_all_arrived, pc, timeout);
-	if (left <= 0) {
-		cr_fail(&st, left ? -EINTR : -ETIMEDOUT,
-			"pid %d: not every thread stopped in time",
+	/*
+	 * Killed while the others stop: by a kill, or by another thread's
+	 * execve, after which asking again succeeds.
+	 */
+	if (left < 0)
+		cr_fail(&st, -EAGAIN, "pid %d: thread %d was killed or execve'd",
+			task_tgid_vnr(current), task_pid_vnr(current));
+	else if (!left)
+		cr_fail(&st, -ETIMEDOUT, "pid %d: not every thread stopped in time",
 			task_tgid_vnr(current));
+	if (left <= 0) {
 		cr_chkpt_finish(req, st.result, &st);
 		goto out;
 	}

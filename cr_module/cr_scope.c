@@ -50,6 +50,9 @@ static int cr_check_target(struct cr_chkpt_req *req, struct task_struct *t,
 	if (task_tgid(t) == req->requester_pid)
 		return cr_fail(st, -EINVAL,
 			       "pid %d is the requester itself", pid);
+	/* Its leader may look dead while another thread takes its place. */
+	if (READ_ONCE(t->signal->group_exec_task))
+		return cr_fail(st, -EAGAIN, "pid %d is in execve", pid);
 	if (t->exit_state || (t->flags & PF_EXITING) || !t->mm)
 		return cr_fail(st, -ESRCH, "pid %d is exiting or a zombie",
 			       pid);
