@@ -6,6 +6,7 @@
  * (cr_objs.c): shared memory, deleted files, and what --save-* asks for.
  * Both directions run in the target's own context, on current->mm.
  */
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/mman.h>
@@ -663,22 +664,51 @@ static struct file *vmad_open_mapped(struct cr_shared *sh,
 			      v->mapflags & MAP_SHARED, &v->id, st);
 }
 
+/*
+ * A caller could not have checkpointed a program that runs set-id as
+ * somebody else (it is not dumpable): such a file was made by another
+ * user, or forged.  Only a caller who may take those ids restarts it.
+ */
+static int vmad_check_setid(struct file *f, const char *path,
+			    struct cr_status *st)
+{
+	struct inode *inode = file_inode(f);
+	umode_t mode = inode->i_mode;
+
+	if ((mode & S_ISUID) && !uid_eq(inode->i_uid, current_euid()) &&
+	    !capable(CAP_SETUID))
+		goto refuse;
+	if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
+	    !in_egroup_p(inode->i_gid) && !capable(CAP_SETGID))
+		goto refuse;
+	return 0;
+refuse:
+	return cr_fail(st, -EPERM,
+		       "the executable %s is set-id: only its owner or a privileged user may restart it",
+		       path);
+}
+
 /* /proc/PID/exe: point the mm at the saved executable again. */
 static int vmad_set_exe(struct mm_struct *mm, const struct cr_img_mm *m,
 			struct cr_shared *sh, struct cr_status *st)
 {
+	const char *path = (const char *)(m + 1);
 	struct file *f, *old;
 	int err;
 
 	if (m->exe_obj)
 		f = cr_obj_file(sh, m->exe_obj);
 	else if (m->exe_path_len)
-		f = vmad_open_same(sh, (const char *)(m + 1), O_RDONLY, false,
-				   &m->exe, st);
+		f = vmad_open_same(sh, path, O_RDONLY, false, &m->exe, st);
 	else
 		return 0;
 	if (IS_ERR(f))
 		return PTR_ERR(f);
+	err = m->exe_obj ? 0 : vmad_check_setid(f, path, st);
+	if (err) {
+		fput(f);
+		return err;
+	}
 	err = exe_file_deny_write_access(f);
 	if (err) {
 		fput(f);
