@@ -30,21 +30,29 @@ static int expect_errno(int fd, unsigned long cmd, void *arg, int want,
 	return 0;
 }
 
+/* Also: the bytes past the version string are zeros, not kernel memory. */
 static int check_version(int fd)
 {
 	struct cr_version_args v;
+	const char *end, *p;
 
 	memset(&v, 0xa5, sizeof(v));
 	if (ioctl(fd, CR_OP_VERSION, &v) < 0) {
 		printf("FAIL: CR_OP_VERSION: %s\n", strerror(errno));
 		return 1;
 	}
-	if (v.abi_major != CR_ABI_MAJOR ||
-	    !memchr(v.module_version, 0, sizeof(v.module_version))) {
+	end = memchr(v.module_version, 0, sizeof(v.module_version));
+	if (v.abi_major != CR_ABI_MAJOR || !end) {
 		printf("FAIL: CR_OP_VERSION answered %u.%u, unterminated or wrong\n",
 		       v.abi_major, v.abi_minor);
 		return 1;
 	}
+	for (p = end; p < v.module_version + sizeof(v.module_version); p++)
+		if (*p) {
+			printf("FAIL: CR_OP_VERSION: byte %td of the version is not zeroed\n",
+			       p - v.module_version);
+			return 1;
+		}
 	printf("ok: module %s, interface %u.%u\n", v.module_version,
 	       v.abi_major, v.abi_minor);
 	return 0;
