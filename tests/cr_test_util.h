@@ -65,6 +65,15 @@ static inline void cr_ready_wait_go(const char *dir)
 		nanosleep(&ts, NULL);
 }
 
+/* Sleeps MS milliseconds in full: a signal does not shorten the pause. */
+static inline void cr_pause_ms(long ms)
+{
+	struct timespec d = { ms / 1000, ms % 1000 * 1000000 };
+
+	while (nanosleep(&d, &d) < 0 && errno == EINTR)
+		;
+}
+
 /*
  * Writes 0..LIMIT-1 to PATH (emptied first), a line every DELAY_MS (times
  * cr_slow()); a signal does not shorten the pause.  Exits 100 or 101 on an
@@ -72,7 +81,6 @@ static inline void cr_ready_wait_go(const char *dir)
  */
 static inline void cr_count_to(const char *path, long limit, long delay_ms)
 {
-	struct timespec d;
 	char line[32];
 	long i;
 	int fd, n;
@@ -85,10 +93,7 @@ static inline void cr_count_to(const char *path, long limit, long delay_ms)
 		n = snprintf(line, sizeof(line), "%ld\n", i);
 		if (write(fd, line, n) != n)
 			exit(101);
-		d = (struct timespec){ delay_ms / 1000,
-				       delay_ms % 1000 * 1000000 };
-		while (nanosleep(&d, &d) < 0 && errno == EINTR)
-			;
+		cr_pause_ms(delay_ms);
 	}
 	close(fd);
 }

@@ -25,14 +25,6 @@ static long gen, delay_ms;
 /* An exec while the leader still creates threads fails its clone (EAGAIN). */
 static pthread_barrier_t all_started;
 
-static void pause_ms(long ms)
-{
-	struct timespec d = { ms / 1000, ms % 1000 * 1000000 };
-
-	while (nanosleep(&d, &d) < 0 && errno == EINTR)
-		;
-}
-
 static void append(const char *path, long n)
 {
 	char line[32];
@@ -51,7 +43,7 @@ static void next_generation(void)
 {
 	char g[32];
 
-	pause_ms(delay_ms);
+	cr_pause_ms(delay_ms);
 	snprintf(g, sizeof(g), "%ld", gen + 1);
 	execl("/proc/self/exe", "exec_chain", args[1], args[2], args[3],
 	      args[4], g, (char *)NULL);
@@ -65,7 +57,7 @@ static void *worker(void *execs)
 	if (execs)
 		next_generation();
 	for (;;)
-		pause_ms(1000);
+		cr_pause_ms(1000);
 	return NULL;
 }
 
@@ -106,5 +98,5 @@ int main(int argc, char **argv)
 	if (!threads || gen % 2 == 0)
 		next_generation();
 	for (;;)
-		pause_ms(1000);
+		cr_pause_ms(1000);
 }
