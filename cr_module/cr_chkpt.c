@@ -636,7 +636,9 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 						  CR_CHKPT_SOCK_CLOSED |
 						  CR_CHKPT_PTRACED_ALLOW |
 						  CR_CHKPT_PTRACED_SKIP |
-						  CR_CHKPT_PTRACER_SKIP) ||
+						  CR_CHKPT_PTRACER_SKIP |
+						  CR_CHKPT_PROHIBIT_SELF |
+						  CR_CHKPT_OMIT_REQUESTER) ||
 	    (a->flags & CR_CHKPT_PTRACED_ALLOW &&
 	     a->flags & CR_CHKPT_PTRACED_SKIP))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
@@ -657,6 +659,7 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 		return cr_fail(&req->st, -EBADF,
 			       "fd %d is not open for writing", req->args.fd);
 	req->s.file = req->out;
+	req->sh.out = req->out;
 	/* The timer first: a process may be stopped once collected. */
 	cr_chkpt_arm(req);
 	return cr_collect_scope(req, cr_target_busy);

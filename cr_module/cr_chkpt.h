@@ -46,6 +46,7 @@ struct cr_zombie {
 	struct cr_img_proc_ent ent;	/* filled once all are stopped */
 	u32 status;
 	bool kept;			/* still a zombie then */
+	bool stand_in;			/* the requester, alive, left out */
 };
 
 struct cr_chkpt_req {

@@ -73,6 +73,8 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 
 	if (cr_event_kind(f))
 		return CR_FD_EVENT;
+	if (cr_ctrl_state(f, NULL))
+		return CR_FD_CTRL;
 	if (cr_obj_needed(f))
 		return f->f_mode & FMODE_READ ? CR_FD_OBJ : -EOPNOTSUPP;
 	if (S_ISREG(mode) || S_ISDIR(mode))
@@ -221,6 +223,13 @@ int cr_check_files(struct cr_shared *sh, struct cr_status *st)
 		struct file *f = l.slots[i].file;
 		unsigned int fd = l.slots[i].fd;
 
+		/* Restarted, it is opened O_PATH: it cannot be refilled. */
+		if (f == sh->out && cr_fd_kind(f, fd) != CR_FD_REG) {
+			err = cr_fail(st, -EOPNOTSUPP,
+				      "pid %d fd %u: the context file itself, not a named file",
+				      task_tgid_vnr(current), fd);
+			break;
+		}
 		switch (cr_fd_kind(f, fd)) {
 		case CR_FD_EVENT:
 			err = cr_note_event(sh, f, fd, st);
@@ -302,10 +311,17 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 		e->inherit_fd = slot->fd;
 	if (e->kind == CR_FD_REG || e->kind == CR_FD_OBJ)
 		e->pos = slot->file->f_pos;
+	/* The file being written: restarted, it is complete and closed. */
+	if (slot->file == sh->out) {
+		e->flags = O_PATH;
+		e->pos = 0;
+	}
 	if (e->kind == CR_FD_OBJ)
 		return cr_save_obj(s, sh, slot->file, &e->obj_id, st) ?:
 		       sizeof(*e);
-	if (e->kind != CR_FD_REG)
+	if (e->kind == CR_FD_CTRL)
+		cr_ctrl_state(slot->file, &e->pos);
+	else if (e->kind != CR_FD_REG)
 		return sizeof(*e);
 	n = cr_file_path(slot->file, path, &e->path_len);
 	return n ?: ALIGN(sizeof(*e) + e->path_len, 8);
@@ -389,7 +405,8 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 	if (e->kind == CR_FD_OBJ)
 		return e->path_len || !e->obj_id || e->obj_id > nobjs ||
 		       e->flags & (O_DIRECTORY | O_PATH) ? -EBADMSG : 0;
-	if (e->kind != CR_FD_REG || e->path_len < 2 ||
+	if ((e->kind != CR_FD_REG && e->kind != CR_FD_CTRL) ||
+	    e->path_len < 2 ||
 	    path[e->path_len - 1] || strlen(path) != e->path_len - 1)
 		return -EBADMSG;
 	return 0;
@@ -444,8 +461,9 @@ static struct file *cr_seek(struct file *f, const struct cr_img_fd *e,
 	return ERR_PTR(-EIO);
 }
 
-static struct file *cr_reopen(struct cr_shared *sh, const struct cr_img_fd *e,
-			      struct cr_status *st)
+static struct file *cr_open_path(struct cr_shared *sh,
+				 const struct cr_img_fd *e,
+				 struct cr_status *st)
 {
 	const char *path = (const char *)(e + 1);
 	char *moved = cr_relocate(sh->reloc, path, st);
@@ -458,7 +476,33 @@ static struct file *cr_reopen(struct cr_shared *sh, const struct cr_img_fd *e,
 		cr_fail(st, PTR_ERR(f), "cannot reopen %s for fd %d",
 			moved ?: path, e->fd);
 	kfree(moved);
+	return f;
+}
+
+static struct file *cr_reopen(struct cr_shared *sh, const struct cr_img_fd *e,
+			      struct cr_status *st)
+{
+	struct file *f = cr_open_path(sh, e, st);
+
 	return IS_ERR(f) ? f : cr_seek(f, e, st);
+}
+
+/* Its path must lead to a ctrl file again, which takes its request. */
+static struct file *cr_reopen_ctrl(struct cr_shared *sh,
+				   const struct cr_img_fd *e,
+				   struct cr_status *st)
+{
+	struct file *f = cr_open_path(sh, e, st);
+	int err;
+
+	if (IS_ERR(f))
+		return f;
+	err = cr_ctrl_restore(f, e->pos);
+	if (!err)
+		return f;
+	fput(f);
+	cr_fail(st, err, "fd %d: not a checkpoint ctrl file", e->fd);
+	return ERR_PTR(err);
 }
 
 /* A new open file of a file saved by value, with its own flags. */
@@ -493,6 +537,8 @@ static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 		f = cr_sock_file(sh, e);
 	else if (e->kind == CR_FD_OBJ)
 		f = cr_open_obj(sh, e, st);
+	else if (e->kind == CR_FD_CTRL)
+		f = cr_reopen_ctrl(sh, e, st);
 	else
 		f = cr_reopen(sh, e, st);
 	if (IS_ERR(f))

@@ -128,6 +128,8 @@ long cr_hand_forward(struct cr_hand *h, void __user *uarg);
 void cr_hand_release(struct cr_hand *h);
 bool cr_restoring(struct task_struct *t);
 
+bool cr_ctrl_state(struct file *f, s64 *state);
+int cr_ctrl_restore(struct file *f, s64 state);
 int cr_ctrl_init(void);
 void cr_ctrl_exit(void);
 
@@ -180,6 +182,7 @@ struct cr_shared {
 	unsigned int nobjs;
 	u32 save;		/* checkpoint: CR_CHKPT_SAVE_* */
 	bool outside_closed;	/* checkpoint: CR_CHKPT_SOCK_CLOSED */
+	struct file *out;	/* checkpoint: the context file */
 	struct cr_reloc *reloc;	/* restart: --relocate, or NULL */
 };
 

@@ -16,9 +16,58 @@ struct cr_ctrl {
 	struct cr_rstrt_req *rstrt;
 	struct cr_hand *hand;		/* libcr's token */
 	bool restored;			/* reopened by a restart */
+	s64 saved;			/* then its request's CR_CTRL_* */
 };
 
 static struct proc_dir_entry *cr_proc_dir;
+
+/* The open ctrl files, by address: a checkpoint tells them from others. */
+static DEFINE_XARRAY(cr_ctrl_files);
+
+/* f's request as CR_FD_CTRL saves it; false if f is no ctrl file. */
+bool cr_ctrl_state(struct file *f, s64 *state)
+{
+	struct cr_ctrl *c;
+	struct cr_chkpt_req *req;
+
+	if (xa_load(&cr_ctrl_files, (unsigned long)f) != f)
+		return false;
+	if (!state)
+		return true;
+	/* Our reference to f keeps c, and c its request. */
+	c = f->private_data;
+	req = READ_ONCE(c->chkpt);
+	if (!req)
+		*state = c->saved;
+	else if (!cr_chkpt_done(req))
+		*state = CR_CTRL_RUNNING;
+	else
+		*state = CR_CTRL_DONE - cr_chkpt_status(req)->result;
+	return true;
+}
+
+/* A ctrl file a restart reopened takes its saved state. */
+int cr_ctrl_restore(struct file *f, s64 state)
+{
+	struct cr_ctrl *c;
+
+	if (!cr_ctrl_state(f, NULL) || state < CR_CTRL_NONE ||
+	    state > CR_CTRL_DONE + MAX_ERRNO)
+		return -EBADMSG;
+	c = f->private_data;
+	mutex_lock(&c->lock);
+	c->saved = state;
+	mutex_unlock(&c->lock);
+	return 0;
+}
+
+/* CR_OP_CHKPT_REAP without a request: a restored one's result. */
+static long cr_ctrl_reap(struct cr_ctrl *c)
+{
+	if (!c->restored || c->saved == CR_CTRL_NONE)
+		return -EINVAL;
+	return c->saved == CR_CTRL_RUNNING ? 1 : CR_CTRL_DONE - c->saved;
+}
 
 static long cr_ioctl_version(void __user *uarg)
 {
@@ -48,8 +97,11 @@ static const char *cr_ctrl_log(struct cr_ctrl *c, u32 kind)
 {
 	struct cr_status *st = cr_ctrl_status(c);
 
-	if (!st || kind > CR_LOG_WARNING)
+	if (kind > CR_LOG_WARNING)
 		return NULL;
+	/* The messages of a restored request stayed behind. */
+	if (!st)
+		return c->restored && c->saved != CR_CTRL_NONE ? "" : NULL;
 	if (kind == CR_LOG_ERROR)
 		return st->msg;
 	return c->chkpt ? cr_chkpt_warnings(c->chkpt) : "";
@@ -80,15 +132,13 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 
 	switch (cmd) {
 	case CR_OP_CHKPT_REQ:
-		if (c->chkpt || c->rstrt)
+		if (c->chkpt || c->rstrt || c->saved != CR_CTRL_NONE)
 			return -EBUSY;
 		return cr_chkpt_request(file, uarg, &c->chkpt);
 	case CR_OP_CHKPT_REAP:
-		if (c->chkpt)
-			return cr_chkpt_reap(c->chkpt);
-		return c->restored ? 1 : -EINVAL;
+		return c->chkpt ? cr_chkpt_reap(c->chkpt) : cr_ctrl_reap(c);
 	case CR_OP_RSTRT_REQ:
-		if (c->chkpt || c->rstrt)
+		if (c->chkpt || c->rstrt || c->saved != CR_CTRL_NONE)
 			return -EBUSY;
 		return cr_rstrt_request(file, uarg, &c->rstrt);
 	case CR_OP_RSTRT_RELOCATE:
@@ -176,6 +226,8 @@ static __poll_t cr_ctrl_poll(struct file *file, poll_table *wait)
 		mask = cr_chkpt_poll(c->chkpt, file, wait);
 	else if (c->rstrt)
 		mask = cr_rstrt_poll(c->rstrt, file, wait);
+	else if (c->saved != CR_CTRL_NONE)
+		mask = EPOLLIN | EPOLLRDNORM;
 	mutex_unlock(&c->lock);
 	return mask;
 }
@@ -183,13 +235,18 @@ static __poll_t cr_ctrl_poll(struct file *file, poll_table *wait)
 static int cr_ctrl_open(struct inode *inode, struct file *file)
 {
 	struct cr_ctrl *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	int err;
 
 	if (!c)
 		return -ENOMEM;
 	mutex_init(&c->lock);
 	c->restored = cr_restoring(current);
 	file->private_data = c;
-	return 0;
+	err = xa_err(xa_store(&cr_ctrl_files, (unsigned long)file, file,
+			      GFP_KERNEL));
+	if (err)
+		kfree(c);
+	return err;
 }
 
 /* A request outlives its fd while threads still hold it. */
@@ -197,6 +254,7 @@ static int cr_ctrl_release(struct inode *inode, struct file *file)
 {
 	struct cr_ctrl *c = file->private_data;
 
+	xa_erase(&cr_ctrl_files, (unsigned long)file);
 	if (c->chkpt) {
 		cr_chkpt_cancel(c->chkpt);
 		cr_chkpt_put(c->chkpt);

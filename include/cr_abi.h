@@ -14,7 +14,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		1
+#define CR_ABI_MINOR		2
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -86,9 +86,22 @@ struct cr_chkpt_args {
 #define CR_CHKPT_SOCK_CLOSED	0x20000
 
 /*
+ * The requester may be in its own scope: it is stopped and saved like
+ * every target (its calling thread on its way out of CR_OP_CHKPT_REQ),
+ * unless PROHIBIT_SELF (the request fails with EDEADLK, BLCR's flag) or
+ * OMIT_REQUESTER (cr_checkpoint's case): then it is left out, and where
+ * its parent is saved it comes back as that parent's child that exited
+ * with status 0, the status it has when the request succeeds.
+ */
+#define CR_CHKPT_PROHIBIT_SELF	0x0001
+#define CR_CHKPT_OMIT_REQUESTER	0x40000
+
+/*
  * A process that checkpointed itself keeps its request's fd in the
- * context file; restarted, CR_OP_CHKPT_REAP on it returns 1 (BLCR's
- * CR_ERESTARTED) instead of the 0 the continuing process gets.
+ * context file (CR_FD_CTRL); restarted, CR_OP_CHKPT_REAP on it returns 1
+ * (BLCR's CR_ERESTARTED) instead of the 0 the continuing process gets,
+ * and the fd polls readable.  A request that was over when saved reaps
+ * its result again.
  */
 #define CR_OP_CHKPT_REQ		_IOW(CR_IOC_MAGIC, 0x01, struct cr_chkpt_args)
 #define CR_OP_CHKPT_REAP	_IO(CR_IOC_MAGIC, 0x02)

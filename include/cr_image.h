@@ -23,7 +23,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		6
+#define CR_IMG_VERSION		7
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -470,6 +470,19 @@ enum cr_fd_kind {
 	CR_FD_OBJ	= 4,	/* a new open file of OBJ obj_id */
 	CR_FD_EVENT	= 5,	/* event number "event" of EVENTS */
 	CR_FD_SOCK	= 6,	/* socket number "pipe" of SOCKS */
+	CR_FD_CTRL	= 7,	/* /proc/checkpoint/ctrl, reopened by path; */
+				/* pos is its request's CR_CTRL_* state */
+};
+
+/*
+ * A ctrl fd's request when saved: none (or a restart's), running (the
+ * checkpoint that saved it: restarted, it reaps as restarted), or over,
+ * CR_CTRL_DONE + the errno of its result (0 for success).
+ */
+enum cr_ctrl_state {
+	CR_CTRL_NONE	= 0,
+	CR_CTRL_RUNNING	= 1,
+	CR_CTRL_DONE	= 2,
 };
 
 /*

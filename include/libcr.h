@@ -115,7 +115,9 @@ enum {
  * cr_checkpoint_args_t.cr_flags.  CR_CHKPT_ASYNC_ERR (report request
  * errors at reap time), the CR_CHKPT_DUMP_* bits (save mapped files by
  * value) and the CR_CHKPT_PTRACE* ones (cr_checkpoint --ptraced-* and
- * --ptracer-*) are supported; CR_CHKPT_PROHIBIT_SELF fails with EINVAL.
+ * --ptracer-*) are supported.  A scope may hold the caller, which is then
+ * checkpointed too, unless CR_CHKPT_PROHIBIT_SELF: then the request fails
+ * with EDEADLK.
  */
 #define CR_CHKPT_PROHIBIT_SELF	0x0001
 #define CR_CHKPT_PTRACED_ALLOW	0x0002

@@ -64,7 +64,8 @@ static pid_t cri_self_target(cr_scope_t scope)
  * module's CR_CHKPT_SAVE_* ones; the CR_CHKPT_PTRACE* ones are its own.
  */
 #define CRI_CHKPT_PASSED (CR_CHKPT_DUMP_ALL | CR_CHKPT_PTRACED_ALLOW | \
-			  CR_CHKPT_PTRACED_SKIP | CR_CHKPT_PTRACER_SKIP)
+			  CR_CHKPT_PTRACED_SKIP | CR_CHKPT_PTRACER_SKIP | \
+			  CR_CHKPT_PROHIBIT_SELF)
 
 int cr_request_checkpoint(cr_checkpoint_args_t *args,
 			  cr_checkpoint_handle_t *handle)

@@ -174,6 +174,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	long v;
 
 	o->args.scope = CR_SCOPE_TREE;
+	/* A script that checkpoints its own tree goes on, restarted or not. */
+	o->args.flags = CR_CHKPT_OMIT_REQUESTER;
 	o->sync = true;
 	o->fd = -1;
 	while ((c = getopt_long(argc, argv, "Tpgsf:F:cd:S:t:qvh", long_opts,
