@@ -7,9 +7,10 @@
  * (cr_objs.c), eventfd, timerfd, signalfd and epoll instances from their
  * state (cr_evfiles.c), Unix sockets with their peers (cr_socks.c).
  * Descriptors that shared an open file, in one process or across the
- * checkpoint's processes, share one again.  A terminal or socket on 0-2
- * is replaced by the restarter's own descriptor of that number.  Anything
- * else is refused at checkpoint time, before anything is written.
+ * checkpoint's processes, share one again.  A terminal or other device,
+ * or a socket on 0-2, is replaced by the restarter's descriptor
+ * (cr_inherit_fd()).  Anything else is refused at checkpoint time,
+ * before anything is written.
  */
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -85,9 +86,24 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 		return CR_FD_PIPE;
 	if (S_ISSOCK(mode) && cr_is_unix(f))
 		return CR_FD_SOCK;
-	if (fd <= 2 && (S_ISCHR(mode) || S_ISSOCK(mode)))
+	if (S_ISCHR(mode) || S_ISBLK(mode) || (fd <= 2 && S_ISSOCK(mode)))
 		return CR_FD_INHERIT;
 	return -EOPNOTSUPP;
+}
+
+/*
+ * What stands in at restart for a file from outside (a terminal, device,
+ * or pipe end whose peer is not saved): the restarter's fd of the same
+ * number if it passes one on (cr_inherited()), else its own fd 0-2, or
+ * for a higher fd its stdin (read ends) or stdout.
+ */
+void cr_inherit_fd(struct file *f, struct cr_img_fd *e)
+{
+	e->kind = CR_FD_INHERIT;
+	if (e->fd <= 2)
+		e->inherit_fd = e->fd;
+	else
+		e->inherit_fd = f->f_mode & FMODE_READ ? 0 : 1;
 }
 
 /* Names what cannot be saved: its path, or what the kernel calls it. */
@@ -308,7 +324,7 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 	else if (e->kind == CR_FD_SOCK)
 		cr_sock_fd(sh, slot->file, e);
 	else if (e->kind == CR_FD_INHERIT)
-		e->inherit_fd = slot->fd;
+		cr_inherit_fd(slot->file, e);
 	if (e->kind == CR_FD_REG || e->kind == CR_FD_OBJ)
 		e->pos = slot->file->f_pos;
 	/* The file being written: restarted, it is complete and closed. */
@@ -519,6 +535,26 @@ static struct file *cr_open_obj(struct cr_shared *sh,
 	return IS_ERR(f) ? f : cr_seek(f, e, st);
 }
 
+/*
+ * The restarter's fd of e's number if open and not close-on-exec (passed
+ * on, as a wrapper would to a program it runs), else inherit_fd.
+ */
+static struct file *cr_inherited(const struct cr_img_fd *e)
+{
+	struct fdtable *fdt;
+	struct file *f = NULL;
+	bool passed;
+
+	rcu_read_lock();
+	fdt = files_fdtable(current->files);
+	passed = e->fd > 2 && e->fd < fdt->max_fds &&
+		 !test_bit(e->fd, fdt->close_on_exec);
+	rcu_read_unlock();
+	if (passed)
+		f = fget(e->fd);
+	return f ?: fget(e->inherit_fd) ?: ERR_PTR(-EBADF);
+}
+
 static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 			       struct cr_status *st)
 {
@@ -528,7 +564,7 @@ static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 	if (cr_fd_is_ref(e, sh->nfiles + 1))
 		return get_file(xa_load(&sh->files, e->file_id));
 	if (e->kind == CR_FD_INHERIT)
-		f = fget(e->inherit_fd) ?: ERR_PTR(-EBADF);
+		f = cr_inherited(e);
 	else if (e->kind == CR_FD_PIPE)
 		f = cr_pipe_file(sh, e);
 	else if (e->kind == CR_FD_EVENT)

@@ -208,6 +208,7 @@ int cr_note_pipe(struct cr_shared *sh, struct file *f);
 int cr_snapshot_pipes(struct cr_shared *sh, struct cr_status *st);
 int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh);
 int cr_save_pipe_data(struct cr_stream *s, struct cr_shared *sh);
+void cr_inherit_fd(struct file *f, struct cr_img_fd *e);
 void cr_pipe_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e);
 int cr_pipe_watch(struct cr_shared *sh, struct file *f,
 		  struct cr_img_watch *w);

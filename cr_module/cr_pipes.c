@@ -5,8 +5,9 @@
  * it, and rebuilt as one new pipe whose ends every holder shares again; a
  * FIFO likewise, reopened at its path.  A pipe
  * with an end outside (the shell reading the job's output, say) cannot be
- * rebuilt: its ends inside are given the restarter's stdin (read ends) or
- * stdout (write ends), as BLCR did; on fds 0-2 the restarter's own.
+ * rebuilt: its ends inside are given the restarter's fd of their number,
+ * or its stdin (read ends) or stdout (write ends), as BLCR did
+ * (cr_inherit_fd()).
  *
  * The module cannot create pipes (create_pipe_files is not exported) nor
  * size them (pipe_fcntl is not), so cr_restart makes them, or opens the
@@ -236,11 +237,7 @@ void cr_pipe_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e)
 		e->pipe = p->id;
 		return;
 	}
-	e->kind = CR_FD_INHERIT;
-	if (e->fd <= 2)
-		e->inherit_fd = e->fd;
-	else
-		e->inherit_fd = f->f_mode & FMODE_READ ? 0 : 1;
+	cr_inherit_fd(f, e);
 }
 
 /*

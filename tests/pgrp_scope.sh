@@ -2,7 +2,8 @@
 # A job-control shell runs "pipe_tree | cat" as one process group with two
 # roots (the shell stays outside): --pgid takes the group, and after
 # cr_restart --restore-pgid both roots are cr_restart's children, in their
-# group again, and the pipe between them carries the rest of the output.
+# group again, and the pipe between them carries the rest of the output;
+# without --restore-pid the group cannot be had: EBUSY, as in BLCR.
 # Then pipe_tree alone as a session leader: --sid and --restore-sid.
 . "$CR_TESTS/lib.sh"
 
@@ -39,6 +40,14 @@ grep -qx ok $d/result || fail "after restart: $(cat $d/result)"
 grep -qx "pipe_tree: done" $d/catout ||
 	fail "pipe_tree's output did not reach cat: $(cat $d/catout)"
 check_ids $d 2
+
+step "--restore-pgid without the pids: the leader cannot have its group"
+out=$(cr_restart --no-restore-pid --restore-pgid $d/ctx 2>&1)
+rc=$?
+echo "$out"
+[ $rc -eq 16 ] || fail "cr_restart exited $rc, not 16 (EBUSY)"
+echo "$out" | grep -q "needs --restore-pid" || fail "the message does not say why"
+pgrep -f "pipe_tree $d" && fail "a process of the restart was left running"
 
 d=$(mktemp -d)
 setsid "$CR_TESTS/cmd/pipe_tree" $d 2000 > $d/out &

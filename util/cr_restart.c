@@ -551,9 +551,10 @@ static bool is_orphan(const struct cr_plan *plan, unsigned int index)
 
 /*
  * Orphans go back to init: an intermediate process creates them and
- * exits once the restart is over, so that the kernel reparents them to
- * init (or the nearest subreaper).  It is made before anything else, so
- * that its own pid cannot take one the restart steers.
+ * exits at once, so that the kernel reparents them to init (or the
+ * nearest subreaper) while they are rebuilt, before any of their code
+ * runs.  It is made before anything else, so that its own pid cannot
+ * take one the restart steers.
  */
 static int fork_orphans(const struct cr_plan *plan)
 {
@@ -574,12 +575,9 @@ static int fork_orphans(const struct cr_plan *plan)
 			err = pid < 0 ? pid : 0;
 		}
 	}
-	if (err) {
+	if (err)
 		ioctl(plan->ctrl, CR_OP_RSTRT_ABORT, -err);
-		_exit(-err & 0xff);
-	}
-	cri_wait(plan->ctrl, -1);
-	_exit(0);
+	_exit(-err & 0xff);
 }
 
 /* The other processes whose parent was outside the restart become ours. */

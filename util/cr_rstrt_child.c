@@ -415,10 +415,11 @@ static int restore_ids(const struct cr_plan *plan,
 	if (plan->restore_sid && p->sid == p->pid && setsid() < 0)
 		return cr_rstrt_error(-errno, "cannot make pid %d a session "
 				      "leader", p->pid);
-	if (!plan->restore_pgid || getpgid(0) == (pgid ? pgid : getpid()))
+	if (!plan->restore_pgid || getpgid(0) == p->pgid)
 		return 0;
-	if (pgid && !plan->restore_pid)
-		return cr_rstrt_error(-EINVAL, "process group %d of pid %d "
+	/* Only the saved pids lead or name the saved group (BLCR: EBUSY). */
+	if (!plan->restore_pid)
+		return cr_rstrt_error(-EBUSY, "process group %d of pid %d "
 				      "needs --restore-pid", p->pgid, p->pid);
 	if (setpgid(0, pgid) < 0)
 		return cr_rstrt_error(-errno, "cannot put pid %d in process "

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A checkpoint requested from inside a callback of a checkpoint that
+ * covers the caller: the inner request overlaps the outer one and must
+ * fail with EBUSY at once, and the outer one must go on and succeed.
+ * The callback writes DIR/inner (the inner request's outcome) and the
+ * program counts to N into DIR/out, then writes DIR/done.
+ * Usage: libcr_nested DIR N
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libcr.h>
+
+#include "../cr_test_util.h"
+
+static const char *dir;
+
+static void put(const char *name, const char *what)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "a");
+	if (!f)
+		exit(2);
+	fprintf(f, "%s\n", what);
+	fclose(f);
+}
+
+static int callback(void *arg)
+{
+	cr_checkpoint_handle_t h;
+	cr_checkpoint_args_t a;
+	char path[4096];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/inner.ctx", dir);
+	cr_initialize_checkpoint_args_t(&a);
+	a.cr_scope = CR_SCOPE_PROC;
+	a.cr_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	r = cr_request_checkpoint(&a, &h);
+	put("inner", r == 0 ? "accepted" : strerror(errno));
+	if (r == 0)
+		cr_poll_checkpoint(&h, NULL);
+	close(a.cr_fd);
+	r = cr_checkpoint(CR_CHECKPOINT_READY);
+	put("inner", r > 0 ? "restarted" : r == 0 ? "continued" : "failed");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char path[4096];
+	long n;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: libcr_nested DIR N\n");
+		return 2;
+	}
+	dir = argv[1];
+	n = atol(argv[2]);
+	if (cr_init() < 0 ||
+	    cr_register_callback(callback, NULL, CR_THREAD_CONTEXT) < 0) {
+		perror("libcr_nested");
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/out", dir);
+	cr_count_to(path, n, 100);
+	put("done", "done");
+	return 0;
+}
