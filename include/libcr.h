@@ -11,7 +11,7 @@
  * blocked) that waits for checkpoints covering the process.  When one
  * comes it waits until no thread is inside a critical section, runs the
  * thread-context callbacks, and, from the innermost cr_checkpoint(), sends
- * the other threads the signal SIGRTMAX (BLCR's CR_SIGNUM): those that
+ * the other threads the signal CR_SIGNUM (SIGRTMAX, 64): those that
  * called cr_init() run their signal-context callbacks in the handler,
  * newest first; the others just wait there.  When all of them wait, the
  * process is saved; every cr_checkpoint() then returns 0, or later a
@@ -27,6 +27,12 @@
  * cr_init() have the CR_HOLD_SCOPE_UNINIT value (default CR_HOLD_BOTH).
  * Programs that call cr_init() must leave SIGRTMAX alone (its handler
  * installed) and unblocked in the threads that called it.
+ *
+ * Callbacks may fork().  A forked child is not registered, as in BLCR: it
+ * runs none of its parent's callbacks or hooks and is checkpointed like
+ * a program without libcr, unless it calls cr_init() itself, which gives
+ * it its own libcr thread and callbacks.  A child forked in a callback
+ * must not return from it (it should exec or _exit()).
  *
  * Manual: libcr(3) and the pages it names.
  *
@@ -50,33 +56,11 @@
 #include <sys/time.h>
 #include <errno.h>
 
+#include <blcr_common.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#if defined(__GNUC__)
-#define _CR_DEPRECATED __attribute__((__deprecated__))
-#else
-#define _CR_DEPRECATED
-#endif
-
-/* Error codes beyond errno.h's, for errno and cr_strerror(). */
-enum {
-	CR_MIN_ERRCODE = 2353,
-	CR_ETEMPFAIL,		/* a callback cancelled the checkpoint */
-	CR_EPERMFAIL,		/* ... and asked for the job to end */
-	CR_ENOSUPPORT,		/* no checkpoint support in a target */
-	CR_EVERSION,		/* module interface version not supported */
-	CR_EOMITTED,		/* a callback omitted its process */
-	CR_EBADARCH,		/* context file is for another architecture */
-	CR_EPTRACED,		/* a target is being traced */
-	CR_EPTRACER,		/* a target is tracing another process */
-	CR_ERSTRTABRT,		/* restart was aborted */
-	CR_ERESTARTED,		/* the request handle crossed a restart */
-	CR_ENOTCB,		/* only valid inside a callback */
-	CR_ENOINIT,		/* the thread has not called cr_init() */
-	CR_MAX_ERRCODE
-};
 
 typedef int cr_version_t;
 #define CR_CHECKPOINT_ARGS_VERSION	1
@@ -88,67 +72,6 @@ typedef int (*cr_callback_t)(void *);
 typedef int cr_client_id_t;
 typedef int cr_callback_id_t;
 typedef unsigned int cr_spinlock_t;
-
-/* What a request covers.  BLCR's values; the module numbers them itself. */
-typedef enum {
-	CR_SCOPE_PROC,		/* one process, all its threads */
-	CR_SCOPE_PGRP,		/* every process of a process group */
-	CR_SCOPE_SESS,		/* every process of a session */
-	CR_SCOPE_TREE,		/* a process and its descendants */
-} cr_scope_t;
-
-/* cr_checkpoint() flags; a failure may carry a code (1..65535). */
-enum {
-	CR_CHECKPOINT_READY = 0,
-	CR_CHECKPOINT_TEMP_FAILURE = 1,	/* cancel, everyone continues */
-	CR_CHECKPOINT_PERM_FAILURE = 2,	/* cancel, the job should end */
-	CR_CHECKPOINT_OMIT = 4,		/* leave this process out */
-};
-#define CR_CHECKPOINT_TEMP_FAILURE_CODE(v) \
-	(CR_CHECKPOINT_TEMP_FAILURE | ((v) << 16))
-#define CR_CHECKPOINT_PERM_FAILURE_CODE(v) \
-	(CR_CHECKPOINT_PERM_FAILURE | ((v) << 16))
-#define CR_CHECKPOINT_ABORT_MASK (CR_CHECKPOINT_TEMP_FAILURE | \
-		CR_CHECKPOINT_PERM_FAILURE | CR_CHECKPOINT_OMIT)
-
-/*
- * cr_checkpoint_args_t.cr_flags.  CR_CHKPT_ASYNC_ERR (report request
- * errors at reap time), the CR_CHKPT_DUMP_* bits (save mapped files by
- * value) and the CR_CHKPT_PTRACE* ones (cr_checkpoint --ptraced-* and
- * --ptracer-*) are supported.  A scope may hold the caller, which is then
- * checkpointed too, unless CR_CHKPT_PROHIBIT_SELF: then the request fails
- * with EDEADLK.
- */
-#define CR_CHKPT_PROHIBIT_SELF	0x0001
-#define CR_CHKPT_PTRACED_ALLOW	0x0002
-#define CR_CHKPT_PTRACED_SKIP	0x0004
-#define CR_CHKPT_PTRACER_SKIP	0x0008
-#define CR_CHKPT_ASYNC_ERR	0x0010
-#define CR_CHKPT_DUMP_EXEC	0x0200
-#define CR_CHKPT_DUMP_PRIVATE	0x0400
-#define CR_CHKPT_DUMP_SHARED	0x0800
-#define CR_CHKPT_DUMP_ALL	(CR_CHKPT_DUMP_EXEC | CR_CHKPT_DUMP_PRIVATE | \
-				 CR_CHKPT_DUMP_SHARED)
-
-/* cr_restart_args_t.cr_flags; CR_RSTRT_ASYNC_ERR is accepted (errors
- * come at reap time anyway). */
-#define CR_RSTRT_ASYNC_ERR	0x0001
-#define CR_RSTRT_RESTORE_PID	0x0002
-#define CR_RSTRT_RESTORE_PGID	0x0004
-#define CR_RSTRT_RESTORE_SID	0x0008
-
-/* Path pairs to relocate at restart. */
-struct cr_rstrt_relocate_pair {
-	const char *oldpath;
-	const char *newpath;
-};
-
-struct cr_rstrt_relocate {
-	unsigned int count;
-	struct cr_rstrt_relocate_pair path[];
-};
-
-#define CR_MAX_RSTRT_RELOC	16
 
 typedef struct cr_checkpoint_args {
 	cr_version_t cr_version;
@@ -227,19 +150,12 @@ typedef enum {
 typedef void (*cr_hook_fn_t)(cr_hook_event_t);
 #define CR_HOOK_FN_ERROR	((cr_hook_fn_t)(~0UL))
 
-/* cr_hold_ctrl() scopes and flags. */
+/* cr_hold_ctrl() scopes (its flags are in blcr_common.h). */
 enum {
 	CR_HOLD_SCOPE_THREAD,
 	CR_HOLD_SCOPE_INIT,
 	CR_HOLD_SCOPE_UNINIT
 };
-
-#define CR_HOLD_READ	(-1)
-#define CR_HOLD_NONE	0
-#define CR_HOLD_CONT	1
-#define CR_HOLD_RSTRT	2
-#define CR_HOLD_BOTH	(CR_HOLD_CONT | CR_HOLD_RSTRT)
-#define CR_HOLD_DFLT	4
 
 /*
  * Sets up libcr for the calling thread; call it in every thread that

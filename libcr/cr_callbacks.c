@@ -56,7 +56,7 @@ static int cri_context(int flags)
 
 /*
  * Applies op to the table of flags' context: the global thread-context
- * one under the lock, or the caller's signal-context one with CRI_SIGNUM
+ * one under the lock, or the caller's signal-context one with CR_SIGNUM
  * blocked so that its handler never sees the table half changed.
  */
 static int cri_table_op(int flags, int id, cr_callback_t func, void *arg,
@@ -79,7 +79,7 @@ static int cri_table_op(int flags, int id, cr_callback_t func, void *arg,
 		return r;
 	}
 	sigemptyset(&sig);
-	sigaddset(&sig, CRI_SIGNUM);
+	sigaddset(&sig, CR_SIGNUM);
 	pthread_sigmask(SIG_BLOCK, &sig, &old);
 	r = add ? cri_table_add(&t->sig, func, arg) :
 		  cri_table_set(&t->sig, id, func, arg);
@@ -106,6 +106,33 @@ static struct cri_cb *cri_chain_cb(struct cri_chain *c, int pos)
 	return &c->tab->cb[c->lifo ? c->n - 1 - pos : pos];
 }
 
+/*
+ * The thread-context table may grow in another thread while its group
+ * runs: each access takes the lock, never held across a callback (which
+ * may fork() or call libcr).  A thread's own table needs none.
+ */
+static void cri_chain_lock(struct cri_chain *c)
+{
+	if (c->tab == &cri_thread_cbs)
+		cri_lock();
+}
+
+static void cri_chain_unlock(struct cri_chain *c)
+{
+	if (c->tab == &cri_thread_cbs)
+		cri_unlock();
+}
+
+static struct cri_cb cri_chain_get(struct cri_chain *c, int pos)
+{
+	struct cri_cb cb;
+
+	cri_chain_lock(c);
+	cb = *cri_chain_cb(c, pos);
+	cri_chain_unlock(c);
+	return cb;
+}
+
 int cr_replace_self(cr_callback_t func, void *arg, int flags)
 {
 	struct cri_chain *c = cri_chain;
@@ -115,7 +142,9 @@ int cr_replace_self(cr_callback_t func, void *arg, int flags)
 		return cri_fail(CR_ENOTCB);
 	if (ctx < 0 || (ctx == CR_SIGNAL_CONTEXT) != c->lifo)
 		return cri_fail(EINVAL);
+	cri_chain_lock(c);
 	*cri_chain_cb(c, c->cur) = (struct cri_cb){ func, arg };
+	cri_chain_unlock(c);
 	return 0;
 }
 
@@ -141,7 +170,7 @@ static int cri_chain_next(struct cri_chain *c, int flags)
 	c->called = true;
 	if (!(flags & CR_CHECKPOINT_ABORT_MASK))
 		for (pos = c->cur + 1; pos < c->n; pos++)
-			if (cri_chain_cb(c, pos)->func)
+			if (cri_chain_get(c, pos).func)
 				return cri_chain_call(c, pos);
 	c->result = c->end(flags);
 	c->done = true;
@@ -150,7 +179,7 @@ static int cri_chain_next(struct cri_chain *c, int flags)
 
 static int cri_chain_call(struct cri_chain *c, int pos)
 {
-	struct cri_cb cb = *cri_chain_cb(c, pos);
+	struct cri_cb cb = cri_chain_get(c, pos);
 	int outer = c->cur;
 	int ret;
 
@@ -166,7 +195,9 @@ static int cri_chain_call(struct cri_chain *c, int pos)
 /* Runs a group of callbacks in the calling thread; returns its result. */
 int cri_chain_run(struct cri_chain *c)
 {
+	cri_chain_lock(c);
 	c->n = c->tab->n;
+	cri_chain_unlock(c);
 	c->cur = -1;
 	cri_chain = c;
 	cri_chain_next(c, 0);
@@ -212,6 +243,16 @@ cr_hook_fn_t cr_register_hook(cr_hook_event_t event, cr_hook_fn_t hook_fn)
 		return CR_HOOK_FN_ERROR;
 	}
 	return atomic_exchange(&cri_hooks[event], hook_fn);
+}
+
+/* A forked child starts with no callbacks and no hooks. */
+void cri_callbacks_fork_child(void)
+{
+	int ev;
+
+	cri_thread_cbs = (struct cri_cb_table){ 0 };
+	for (ev = 0; ev < CR_NUM_HOOKS; ev++)
+		atomic_store(&cri_hooks[ev], NULL);
 }
 
 /* After a group: cont's hook when it went on, its RSTRT twin if restarted. */

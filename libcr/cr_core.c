@@ -21,6 +21,7 @@ static pthread_mutex_t cri_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t cri_key;
 static atomic_int cri_hold_init = CR_HOLD_BOTH;
 static atomic_int cri_hold_uninit = CR_HOLD_BOTH;
+static int cri_init_err;		/* cri_init_process() failed */
 
 /* A link anchor, as in BLCR: -u cr_link_me pulls libcr into a link. */
 int cr_link_me;
@@ -54,6 +55,8 @@ static void cri_unlink(struct cri_thread *t)
 {
 	struct cri_thread **p;
 
+	/* A round signals registered threads: none may run while t goes. */
+	cri_cs_hold();
 	cri_lock();
 	for (p = &cri_threads; *p; p = &(*p)->next)
 		if (*p == t) {
@@ -64,6 +67,7 @@ static void cri_unlink(struct cri_thread *t)
 	free(t->sig.cb);
 	free(t);
 	cri_self = NULL;
+	cri_cs_release();
 }
 
 /* At thread exit, unless cr_inc_persist() asked to keep the data. */
@@ -76,48 +80,77 @@ static void cri_thread_exit(void *arg)
 		cri_unlink(t);
 }
 
-/* In a forked child the parent's token, thread and peers are not ours. */
+/*
+ * A forked child is not registered, as in BLCR: it drops its parent's
+ * token, threads, callbacks and settings; cr_init() there starts afresh.
+ * fork() takes no libcr lock, so that callbacks may fork: the dropped
+ * data is not freed, another thread may have been changing it.
+ */
 static void cri_fork_child(void)
 {
-	cri_unlock();
-	close(cri_token);
-	cri_token = -1;
-	cri_threads = cri_self;
-	if (cri_self)
-		cri_self->next = NULL;
-	atomic_store(&cri_state, CR_STATE_IDLE);
-	cri_cs_fork_child();
-	cri_token = cri_ctrl_open();
+	pthread_mutex_init(&cri_mutex, NULL);
 	if (cri_token >= 0)
-		cri_handler_start();
+		close(cri_token);
+	cri_token = -1;
+	cri_threads = NULL;
+	cri_self = NULL;
+	cri_chain = NULL;
+	pthread_setspecific(cri_key, NULL);
+	atomic_store(&cri_state, CR_STATE_IDLE);
+	atomic_store(&cri_hold_init, CR_HOLD_BOTH);
+	atomic_store(&cri_hold_uninit, CR_HOLD_BOTH);
+	cri_callbacks_fork_child();
+	cri_cs_fork_child();
 }
 
 static void cri_init_process(void)
 {
-	int fd = cri_ctrl_open();
+	cri_init_err = pthread_key_create(&cri_key, cri_thread_exit);
+	if (!cri_init_err)
+		cri_init_err = pthread_atfork(NULL, NULL, cri_fork_child);
+}
 
-	if (fd < 0)
-		return;
-	if (pthread_key_create(&cri_key, cri_thread_exit) ||
-	    pthread_atfork(cri_lock, cri_unlock, cri_fork_child)) {
-		close(fd);
-		return;
+/* The token and the libcr thread, under cri_lock(): one per process. */
+static int cri_connect(void)
+{
+	if (cri_token >= 0)
+		return 0;
+	cri_token = cri_ctrl_open();
+	if (cri_token < 0)
+		return -1;
+	if (!cri_handler_start())
+		return 0;
+	close(cri_token);
+	cri_token = -1;
+	return -1;
+}
+
+static int cri_register(struct cri_thread *t)
+{
+	int err = 0;
+
+	cri_lock();
+	if (cri_connect()) {
+		err = ENOSYS;
+	} else {
+		pthread_setspecific(cri_key, t);
+		t->next = cri_threads;
+		cri_threads = t;
+		cri_self = t;
 	}
-	cri_token = fd;
-	if (cri_handler_start()) {
-		close(fd);
-		cri_token = -1;
-	}
+	cri_unlock();
+	return err;
 }
 
 cr_client_id_t cr_init(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct cri_thread *t;
+	int err;
 
 	pthread_once(&once, cri_init_process);
-	if (cri_token < 0)
-		return cri_fail(ENOSYS);
+	if (cri_init_err)
+		return cri_fail(cri_init_err);
 	if (cri_self)
 		return cri_self->tid;
 	t = calloc(1, sizeof(*t));
@@ -125,12 +158,11 @@ cr_client_id_t cr_init(void)
 		return cri_fail(ENOMEM);
 	t->tid = gettid();
 	t->hold = CR_HOLD_DFLT;
-	pthread_setspecific(cri_key, t);
-	cri_lock();
-	t->next = cri_threads;
-	cri_threads = t;
-	cri_self = t;
-	cri_unlock();
+	err = cri_register(t);
+	if (err) {
+		free(t);
+		return cri_fail(err);
+	}
 	return t->tid;
 }
 

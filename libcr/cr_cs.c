@@ -26,15 +26,15 @@ static struct cri_thread *cri_cs_thread(cr_client_id_t id, int *err)
 	return *err ? NULL : cri_self;
 }
 
-/* Enters unless a checkpoint is pending: 0, or 1 with wait set. */
-static int cri_cs_try(struct cri_thread *t, bool wait)
+/* Counts one more inside unless a checkpoint is pending: 0, or 1. */
+static int cri_cs_inc(bool wait)
 {
 	int v = atomic_load(&cri_cs);
 
 	for (;;) {
 		if (!(v & CRI_CS_PENDING)) {
 			if (atomic_compare_exchange_weak(&cri_cs, &v, v + 1))
-				break;
+				return 0;
 			continue;
 		}
 		if (!wait)
@@ -42,6 +42,20 @@ static int cri_cs_try(struct cri_thread *t, bool wait)
 		cri_futex_wait(&cri_cs, v);
 		v = atomic_load(&cri_cs);
 	}
+}
+
+static void cri_cs_dec(void)
+{
+	/* The last one out lets a pending checkpoint go. */
+	if (atomic_fetch_sub(&cri_cs, 1) == CRI_CS_PENDING + 1)
+		cri_futex_wake_all(&cri_cs);
+}
+
+/* Enters unless a checkpoint is pending: 0, or 1 with wait set. */
+static int cri_cs_try(struct cri_thread *t, bool wait)
+{
+	if (cri_cs_inc(wait))
+		return 1;
 	t->cs_depth = 1;
 	return 0;
 }
@@ -81,12 +95,23 @@ int cr_leave_cs(cr_client_id_t id)
 		return err ? cri_fail(err) : 0;
 	if (!t->cs_depth)
 		return cri_fail(EINVAL);
-	if (--t->cs_depth)
-		return 0;
-	/* The last one out lets a pending checkpoint go. */
-	if (atomic_fetch_sub(&cri_cs, 1) == CRI_CS_PENDING + 1)
-		cri_futex_wake_all(&cri_cs);
+	if (!--t->cs_depth)
+		cri_cs_dec();
 	return 0;
+}
+
+/*
+ * Holds checkpoints off, as a critical section does, once any in progress
+ * is over (its signal may come meanwhile): for a thread leaving libcr.
+ */
+void cri_cs_hold(void)
+{
+	cri_cs_inc(true);
+}
+
+void cri_cs_release(void)
+{
+	cri_cs_dec();
 }
 
 /* In the libcr thread: holds new entries off and waits for the rest. */
@@ -107,8 +132,8 @@ void cri_cs_unblock(void)
 	cri_futex_wake_all(&cri_cs);
 }
 
-/* A forked child has only the forking thread, maybe inside a section. */
+/* A forked child has no registered thread, so none inside a section. */
 void cri_cs_fork_child(void)
 {
-	atomic_store(&cri_cs, cri_self && cri_self->cs_depth ? 1 : 0);
+	atomic_store(&cri_cs, 0);
 }

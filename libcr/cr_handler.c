@@ -3,9 +3,9 @@
  * The checkpoint itself, as libcr sees it.  The libcr thread waits in
  * CR_OP_HAND_WAIT; for each checkpoint it runs the thread-context
  * callbacks, and their innermost cr_checkpoint() stops the other threads:
- * CRI_SIGNUM makes each thread that called cr_init() run its
+ * CR_SIGNUM makes each thread that called cr_init() run its
  * signal-context callbacks, whose innermost cr_checkpoint() waits on
- * cri_gen, and each other thread that does not block CRI_SIGNUM wait
+ * cri_gen, and each other thread that does not block CR_SIGNUM wait
  * there at once.  With all of them waiting, CR_OP_HAND_CHKPT saves the
  * process; its result is published in cri_result and cri_gen moves on to
  * release them.  A restarted process wakes up in the same places: the
@@ -99,13 +99,15 @@ static bool cri_registered(pid_t tid)
 {
 	struct cri_thread *t;
 
+	cri_lock();
 	for (t = cri_threads; t; t = t->next)
 		if (t->tid == tid)
-			return true;
-	return false;
+			break;
+	cri_unlock();
+	return t;
 }
 
-/* The thread blocks CRI_SIGNUM (its SigBlk line); true if unknown. */
+/* The thread blocks CR_SIGNUM (its SigBlk line); true if unknown. */
 static bool cri_blocks_signum(pid_t tid)
 {
 	char path[64], line[128];
@@ -120,11 +122,11 @@ static bool cri_blocks_signum(pid_t tid)
 		if (sscanf(line, "SigBlk: %llx", &mask) == 1)
 			break;
 	fclose(f);
-	return mask >> (CRI_SIGNUM - 1) & 1;
+	return mask >> (CR_SIGNUM - 1) & 1;
 }
 
 /*
- * Sends CRI_SIGNUM to the other threads: every registered one (it may
+ * Sends CR_SIGNUM to the other threads: every registered one (it may
  * block the signal only for a moment, see cri_table_op()), and those
  * without cr_init() that do not block it.  Returns how many got it.
  */
@@ -144,7 +146,7 @@ static int cri_signal_threads(void)
 			continue;
 		if (!cri_registered(tid) && cri_blocks_signum(tid))
 			continue;
-		if (!syscall(SYS_tgkill, pid, tid, CRI_SIGNUM))
+		if (!syscall(SYS_tgkill, pid, tid, CR_SIGNUM))
 			n++;
 	}
 	closedir(dir);
@@ -225,7 +227,6 @@ static void cri_run_checkpoint(void)
 	/* Threads the last round did not hold may still be in their hooks. */
 	cri_round_wait();
 	cri_cs_block();
-	cri_lock();
 	cri_nsig = 0;
 	atomic_store(&cri_state, CR_STATE_ACTIVE);
 	cri_get_info();
@@ -233,7 +234,6 @@ static void cri_run_checkpoint(void)
 	cri_run_hook(CR_HOOK_CONT_THREAD_CONTEXT, r);
 	atomic_store(&cri_state, CR_STATE_IDLE);
 	cri_round_done(r, CR_HOLD_NONE);
-	cri_unlock();
 	cri_cs_unblock();
 }
 
@@ -267,7 +267,7 @@ int cri_handler_start(void)
 	atomic_store(&cri_busy, 0);
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigfillset(&sa.sa_mask);
-	if (sigaction(CRI_SIGNUM, &sa, NULL))
+	if (sigaction(CR_SIGNUM, &sa, NULL))
 		return -1;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);

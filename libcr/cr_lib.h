@@ -26,9 +26,6 @@
 #undef CR_RSTRT_RESTORE_PID
 #include "libcr.h"
 
-/* The signal that makes threads run their signal-context callbacks. */
-#define CRI_SIGNUM	SIGRTMAX
-
 struct cri_cb {
 	cr_callback_t func;	/* NULL: disabled */
 	void *arg;
@@ -79,6 +76,7 @@ extern struct cri_cb_table cri_thread_cbs;
 int cri_chain_run(struct cri_chain *c);
 int cri_checkpoint_errno(int flags);
 void cri_run_hook(cr_hook_event_t cont, int result);
+void cri_callbacks_fork_child(void);
 extern struct cr_checkpoint_info cri_chkpt_info;
 
 /* cr_chkpt_api.c: scopes between libcr.h and the module. */
@@ -103,6 +101,8 @@ int cri_handler_start(void);
 /* cr_cs.c: critical sections. */
 void cri_cs_block(void);
 void cri_cs_unblock(void);
+void cri_cs_hold(void);
+void cri_cs_release(void);
 void cri_cs_fork_child(void);
 
 static inline void cri_futex_wait(atomic_int *word, int val)
