@@ -77,7 +77,7 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 	if (cr_ctrl_state(f, NULL))
 		return CR_FD_CTRL;
 	if (cr_obj_needed(f))
-		return f->f_mode & FMODE_READ ? CR_FD_OBJ : -EOPNOTSUPP;
+		return cr_obj_readable(f) ? CR_FD_OBJ : -EACCES;
 	if (S_ISREG(mode) || S_ISDIR(mode))
 		return d_unlinked(f->f_path.dentry) ? -EOPNOTSUPP : CR_FD_REG;
 	if (S_ISCHR(mode) && imajor(inode) == MEM_MAJOR)
@@ -106,8 +106,12 @@ void cr_inherit_fd(struct file *f, struct cr_img_fd *e)
 		e->inherit_fd = f->f_mode & FMODE_READ ? 0 : 1;
 }
 
-/* Names what cannot be saved: its path, or what the kernel calls it. */
-static void cr_refuse_fd(struct cr_fd_slot *slot, struct cr_status *st)
+/*
+ * Names what cannot be saved (err from cr_fd_kind()): its path, or what
+ * the kernel calls it.
+ */
+static void cr_refuse_fd(struct cr_fd_slot *slot, int err,
+			 struct cr_status *st)
 {
 	struct socket *sock = sock_from_file(slot->file);
 	char *buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
@@ -122,8 +126,10 @@ static void cr_refuse_fd(struct cr_fd_slot *slot, struct cr_status *st)
 			task_tgid_vnr(current), slot->fd, what,
 			sock->sk->sk_family);
 	else
-		cr_fail(st, -EOPNOTSUPP, "pid %d fd %u: cannot save %s",
-			task_tgid_vnr(current), slot->fd, what);
+		cr_fail(st, err, "pid %d fd %u: cannot save %s%s",
+			task_tgid_vnr(current), slot->fd, what,
+			err == -EACCES ?
+			" (no path, and the process may not read it)" : "");
 	kfree(buf);
 }
 
@@ -144,10 +150,12 @@ static int cr_collect_fds(struct cr_fd_list *l, struct cr_status *st)
 		return cr_fail(st, -EAGAIN, "files opened during the checkpoint");
 	}
 	for (i = 0; i < l->n; i++) {
-		if (cr_fd_kind(l->slots[i].file, l->slots[i].fd) < 0) {
-			cr_refuse_fd(&l->slots[i], st);
+		int kind = cr_fd_kind(l->slots[i].file, l->slots[i].fd);
+
+		if (kind < 0) {
+			cr_refuse_fd(&l->slots[i], kind, st);
 			cr_fd_list_free(l);
-			return -EOPNOTSUPP;
+			return kind;
 		}
 	}
 	return 0;

@@ -286,6 +286,7 @@ struct file *cr_event_file(struct cr_shared *sh, const struct cr_img_fd *e);
 void cr_release_events(struct cr_shared *sh);
 
 bool cr_obj_needed(struct file *f);
+bool cr_obj_readable(struct file *f);
 int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
 		u32 *id, struct cr_status *st);
 int cr_restore_objs(struct cr_stream *s, struct cr_shared *sh,

@@ -36,6 +36,19 @@ bool cr_obj_needed(struct file *f)
 	       d != f->f_path.mnt->mnt_root;
 }
 
+/*
+ * Whether the file's contents may be saved: the process holds it open for
+ * reading, or may open it for reading itself.  The checkpoint runs in the
+ * process's context, so file_permission() asks with its credentials, as
+ * its own open(2) of /proc/self/fd/N would.  Anything else (a write-only
+ * file of mode 0200, say) would put in the context file, which the
+ * requester reads, bytes that the process could not read.
+ */
+bool cr_obj_readable(struct file *f)
+{
+	return f->f_mode & FMODE_READ || !file_permission(f, MAY_READ);
+}
+
 /* Reads [pos, end) of r into b, flushing full batches. */
 static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
 			     loff_t end, struct vmad_batch *b)
@@ -117,7 +130,12 @@ static int cr_obj_write(struct cr_stream *s, struct file *f, u32 id)
 
 	if (o.size > CR_OBJ_MAX_SIZE)
 		return -EFBIG;
-	/* A reader of its own: the target's file may be write-only. */
+	/*
+	 * A reader of its own: the target's file may be write-only.  Asked
+	 * again: the mode may have changed since cr_check_files().
+	 */
+	if (!cr_obj_readable(f))
+		return -EACCES;
 	r = dentry_open(&f->f_path, O_RDONLY | O_LARGEFILE, current_cred());
 	if (IS_ERR(r))
 		return PTR_ERR(r);

@@ -450,8 +450,10 @@ int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
 /*
  * A FIFO opened for reading and writing: one more open of the FIFO the
  * restarter opened both ways, so no further permission is involved.
+ * dentry_open() does not add O_LARGEFILE as open(2) does: the saved one
+ * is kept.  Flags that open(2) checks (O_NOATIME) are not taken.
  */
-static struct file *cr_fifo_rdwr(struct cr_pipe *p)
+static struct file *cr_fifo_rdwr(struct cr_pipe *p, u32 flags)
 {
 	struct file *f;
 
@@ -459,7 +461,8 @@ static struct file *cr_fifo_rdwr(struct cr_pipe *p)
 		return ERR_PTR(-EBADMSG);
 	if (p->end[2])
 		return p->end[2];
-	f = dentry_open(&p->end[0]->f_path, O_RDWR | O_NONBLOCK,
+	f = dentry_open(&p->end[0]->f_path,
+			O_RDWR | O_NONBLOCK | (flags & O_LARGEFILE),
 			current_cred());
 	if (!IS_ERR(f))
 		p->end[2] = f;
@@ -481,7 +484,7 @@ struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e)
 		f = sh->pipes[e->pipe].end[1];
 		break;
 	case O_RDWR:
-		f = cr_fifo_rdwr(&sh->pipes[e->pipe]);
+		f = cr_fifo_rdwr(&sh->pipes[e->pipe], e->flags);
 		if (IS_ERR(f))
 			return f;
 		break;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Process-wide attributes: name, personality, umask, no_new_privs,
- * credentials and resource limits.  Restart applies credentials and limits
- * only as far as the restarting user could set them itself.
+ * Process-wide attributes: personality, umask, no_new_privs, credentials
+ * (with the securebits) and resource limits.  Restart applies credentials
+ * and limits only as far as the restarting user could set them itself.
+ * The name is each thread's own (cr_sched.c).
  */
 #include <linux/cred.h>
 #include <linux/fs_struct.h>
@@ -10,6 +11,7 @@
 #include <linux/resource.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
+#include <linux/securebits.h>
 #include <linux/slab.h>
 
 #include "cr_compat.h"
@@ -41,6 +43,7 @@ static struct cr_img_creds *cr_fill_creds(const struct cred *cred,
 	c->cap_effective = cr_cap_to_u64(cred->cap_effective);
 	c->cap_bset = cr_cap_to_u64(cred->cap_bset);
 	c->cap_ambient = cr_cap_to_u64(cred->cap_ambient);
+	c->securebits = cred->securebits;
 	c->ngroups = gi->ngroups;
 	for (i = 0; i < gi->ngroups; i++)
 		c->groups[i] = from_kgid_munged(ns, gi->gid[i]);
@@ -85,7 +88,6 @@ int cr_save_proc(struct cr_stream *s, bool stopped, struct cr_status *st)
 		p.flags |= CR_PROCF_SUBREAPER;
 	if (current->signal->has_child_subreaper)
 		p.flags |= CR_PROCF_HAS_SUBREAPER;
-	get_task_comm(p.comm, current);
 	c = cr_fill_creds(current_cred(), &clen);
 	if (!c)
 		return -ENOMEM;
@@ -106,16 +108,13 @@ static int cr_check_proc_rec(const struct cr_img_proc *p)
 					       CR_PROCF_STOPPED |
 					       CR_PROCF_SUBREAPER |
 					       CR_PROCF_HAS_SUBREAPER) ||
-	    p->exit_signal >= _NSIG || !memchr(p->comm, 0, sizeof(p->comm)))
+	    p->exit_signal >= _NSIG)
 		return -EBADMSG;
 	return 0;
 }
 
 static void cr_load_proc(const struct cr_img_proc *p)
 {
-	task_lock(current);
-	strscpy(current->comm, p->comm, sizeof(current->comm));
-	task_unlock(current);
 	current->personality = p->personality;
 	current->fs->umask = p->umask;
 	/* no_new_privs can only be turned on, never off. */
@@ -184,6 +183,7 @@ static int cr_apply_creds(struct cred *new, const struct cr_img_creds *c,
 		new->sgid = gid[2];
 		new->fsgid = gid[3];
 	}
+	new->securebits = c->securebits;
 	new->cap_inheritable = cap_intersect(new->cap_inheritable,
 			cr_u64_to_cap(c->cap_inheritable));
 	new->cap_permitted = cap_intersect(new->cap_permitted,
@@ -197,11 +197,43 @@ static int cr_apply_creds(struct cred *new, const struct cr_img_creds *c,
 	return 0;
 }
 
+/* Indexed by bit number (linux/securebits.h), for messages. */
+static const char *const cr_secbit_names[] = {
+	"noroot", "noroot_locked", "no_setuid_fixup",
+	"no_setuid_fixup_locked", "keep_caps", "keep_caps_locked",
+	"no_cap_ambient_raise", "no_cap_ambient_raise_locked",
+};
+
+/*
+ * Securebits as prctl() would let the caller change its own: a bit the
+ * caller has locked stays as it is, as does a lock; keep_caps is anyone's
+ * (PR_SET_KEEPCAPS), any other change needs CAP_SETPCAP.  Unlike a
+ * capability the caller lacks (dropped), a bit it may not change refuses
+ * the restart, naming it, as a resource limit does: most bits take rights
+ * away, and the job must not run on silently without them.
+ */
+static int cr_check_securebits(u32 mine, u32 want, struct cr_status *st)
+{
+	u32 locks = mine & SECURE_ALL_LOCKS;
+	u32 bad = (mine ^ want) & (locks | locks >> 1);
+	const char *why = "locked by the caller";
+
+	if (!bad && !ns_capable(current_user_ns(), CAP_SETPCAP)) {
+		bad = (mine ^ want) & ~issecure_mask(SECURE_KEEP_CAPS);
+		why = "needs CAP_SETPCAP";
+	}
+	if (!bad)
+		return 0;
+	return cr_fail(st, -EPERM, "securebit %s (securebits %#x, the caller's %#x): %s",
+		       cr_secbit_names[__ffs(bad)], want, mine, why);
+}
+
 /*
  * The process runs with the restarting user's credentials.  A file saved
  * under other ids is refused unless the caller may change ids; then (e.g.
  * root restarting a user's job) the saved ids and groups are applied.
  * Capabilities are the saved ones the caller also has: never more.
+ * Securebits are the saved ones, if the caller may set them.
  * Returns whether ids and groups are to be set, or -errno.
  */
 static int cr_check_creds(const struct cr_img_creds *c, struct cr_status *st)
@@ -212,6 +244,7 @@ static int cr_check_creds(const struct cr_img_creds *c, struct cr_status *st)
 	struct cr_img_creds *mine;
 	bool same_ids, same_groups;
 	size_t len;
+	int err;
 
 	mine = cr_fill_creds(current_cred(), &len);
 	if (!mine)
@@ -224,6 +257,10 @@ static int cr_check_creds(const struct cr_img_creds *c, struct cr_status *st)
 		return cr_fail(st, -EPERM,
 			       "the context file belongs to uid %u gid %u",
 			       c->uid, c->gid);
+	err = cr_check_securebits(current_cred()->securebits, c->securebits,
+				  st);
+	if (err)
+		return err;
 	return privileged && !(same_ids && same_groups);
 }
 
@@ -289,7 +326,8 @@ int cr_restore_proc(struct cr_stream *s, struct cr_img_creds **credp,
 		err = PTR_ERR_OR_ZERO(c);
 		if (err)
 			c = NULL;
-		else if (c->pad || clen != struct_size(c, groups, c->ngroups))
+		else if (c->securebits & ~(SECURE_ALL_BITS | SECURE_ALL_LOCKS) ||
+			 clen != struct_size(c, groups, c->ngroups))
 			err = -EBADMSG;
 	}
 	if (!err)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A thread's scheduling state (policy, real-time priority, nice, CPU
- * affinity) and its prctl settings (parent-death signal, timer slack),
- * saved and restored by the thread itself.  Restart grants nothing: a
+ * affinity) and its prctl settings (parent-death signal, timer slack,
+ * name), saved and restored by the thread itself.  Restart grants nothing: a
  * real-time policy needs CAP_SYS_NICE or RLIMIT_RTPRIO, a lower nice
  * what setpriority would need, and the affinity is kept within the
  * restarter's (a CPU missing there, or on this machine, is dropped; none
@@ -32,6 +32,7 @@ void cr_save_sched(struct cr_img_sched *s)
 	s->nice = task_nice(t);
 	s->pdeath_signal = t->pdeath_signal;
 	s->timer_slack_ns = t->timer_slack_ns;
+	get_task_comm(s->comm, t);
 	for_each_cpu(cpu, t->cpus_ptr)
 		if (cpu < CR_SCHED_CPUS)
 			s->cpus[cpu / 64] |= 1ULL << (cpu % 64);
@@ -49,7 +50,8 @@ int cr_check_sched(const struct cr_img_sched *s)
 		 s->rt_priority)
 		return -EBADMSG;
 	if (s->nice < MIN_NICE || s->nice > MAX_NICE ||
-	    !valid_signal(s->pdeath_signal))
+	    !valid_signal(s->pdeath_signal) ||
+	    !memchr(s->comm, 0, sizeof(s->comm)))
 		return -EBADMSG;
 	return 0;
 }
@@ -106,5 +108,8 @@ int cr_load_sched(const struct cr_img_sched *s, struct cr_status *st)
 	cr_load_affinity(s);
 	current->pdeath_signal = s->pdeath_signal;
 	current->timer_slack_ns = s->timer_slack_ns;
+	task_lock(current);
+	strscpy(current->comm, s->comm, sizeof(current->comm));
+	task_unlock(current);
 	return 0;
 }

@@ -130,7 +130,6 @@ struct cr_img_proc {
 	__u32 umask;
 	__u32 flags;		/* CR_PROCF_* */
 	__u32 exit_signal;
-	char  comm[CR_COMM_LEN];
 };
 
 #define CR_PROCF_NO_NEW_PRIVS	0x1
@@ -149,7 +148,7 @@ struct cr_img_creds {
 	__u64 cap_bset;
 	__u64 cap_ambient;
 	__u32 ngroups;
-	__u32 pad;
+	__u32 securebits;	/* SECBIT_* (PR_GET_SECUREBITS), keep_caps too */
 	__u32 groups[];
 };
 
@@ -516,7 +515,7 @@ struct cr_img_files {
 
 #define CR_MAX_FDS		65536
 
-/* A thread's scheduling and prctl state. */
+/* A thread's scheduling and prctl state, and its name (PR_SET_NAME). */
 #define CR_SCHED_CPU_WORDS	16	/* affinity of CPUs 0-1023 */
 
 struct cr_img_sched {
@@ -526,6 +525,7 @@ struct cr_img_sched {
 	__u32 pdeath_signal;	/* PR_SET_PDEATHSIG */
 	__u64 timer_slack_ns;	/* PR_SET_TIMERSLACK */
 	__u64 cpus[CR_SCHED_CPU_WORDS];	/* bit n: CPU n */
+	char  comm[CR_COMM_LEN];	/* NUL-terminated */
 };
 
 /* THREAD: registers, then xstate_size bytes of XSAVE image. */

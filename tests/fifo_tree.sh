@@ -5,6 +5,7 @@
 # consumer gets every line once, in order, then the END that the
 # read-write holder writes once the producer is done (not after a fixed
 # time: a slow checkpoint and restart would let END overtake the lines).
+# The read-write open keeps its flags (fdinfo's, as F_GETFL: O_LARGEFILE).
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -20,14 +21,16 @@ bash -c '
 	({ seq 1 $((n / 2)); sleep 4; seq $((n / 2 + 1)) $n; } > $d/fifo
 	 touch $d/produced) &
 	(exec 4<> $d/fifo
+	 grep ^flags: /proc/$BASHPID/fdinfo/4 > $d/flags0
 	 until [ -e $d/produced ]; do sleep 0.2; done
+	 grep ^flags: /proc/$BASHPID/fdinfo/4 > $d/flags1
 	 echo END >&4) &
 	wait
 	echo done > $d/result
 ' fifo_tree $d $n &
 pid=$!
 for _ in $(seq 300); do
-	[ -s $d/out ] && [ $(wc -l < $d/out) -ge 100 ] && break
+	[ -s $d/out ] && [ $(wc -l < $d/out) -ge 100 ] && [ -s $d/flags0 ] && break
 	sleep 0.1
 done
 [ -s $d/out ] || fail "the consumer did not start"
@@ -41,4 +44,6 @@ timeout 120 cr_restart $d/ctx || fail "cr_restart exited $?"
 grep -qx done $d/result || fail "the tree did not finish"
 { seq 1 $n; echo END; } | cmp - $d/out ||
 	fail "the consumer's lines differ: $(tail -n 3 $d/out | tr '\n' ' ')"
+cmp $d/flags0 $d/flags1 ||
+	fail "the read-write FIFO fd's $(cat $d/flags0) became $(cat $d/flags1)"
 echo "every line came through the FIFO once, in order, then END"

@@ -1,7 +1,8 @@
 # Open file state survives checkpoint/restart: offsets (mid-file, O_APPEND,
 # O_RDONLY), a dup'ed pair sharing its offset, FD_CLOEXEC set and not,
-# O_NONBLOCK, fd 100, /dev/null, /dev/zero, /dev/urandom and a directory fd
-# used with openat.  Plain checkpoint first (the program goes on and checks
+# O_NONBLOCK, fd 100, /dev/null, /dev/zero, /dev/urandom, a directory fd
+# used with openat, and a deleted file open write-only (written on, its
+# contents read back through /proc/self/fd).  Plain checkpoint first (the program goes on and checks
 # itself); then the files are put back as they were at the checkpoint, a
 # line is appended to the O_APPEND file by someone else, and the context is
 # restarted: the program's own checks pass and its O_APPEND write lands

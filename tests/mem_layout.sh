@@ -1,6 +1,8 @@
 # The address space layout survives checkpoint/restart: /proc/self/maps
 # (but the dev/inode columns), region contents, protections, a mremap'd and
 # a MAP_GROWSDOWN region (still growing), the brk heap (sbrk still works),
+# a file mapped MAP_SHARED PROT_READ (mprotect(PROT_WRITE) refused where
+# it was opened O_RDONLY, allowed where O_RDWR; both see its writes),
 # 24 x 64 KiB stack frames of a recursion in progress, /proc/self/cmdline,
 # environ, auxv, exe and getauxval().  Plain checkpoint first (the program
 # goes on and checks itself), then a restart after it has exited.

@@ -1,4 +1,4 @@
-# Threads keep __thread values, errno, pthread_self() and gettid() and
+# Threads keep __thread values, errno, pthread_self(), gettid() and names and
 # check them in a loop: after a checkpoint --kill and restart, and across a
 # checkpoint that lets them run on, nothing has changed (the restart
 # restores the thread ids); /proc/self/task lists exactly the same ids.

@@ -56,12 +56,21 @@ void vmad_vdso_range(struct mm_struct *mm, u64 *vdso, u64 *vdso_len,
 
 /* ---- checkpoint ---- */
 
+/*
+ * MAP_SHARED leaves VM_MAYSHARE; the kernel clears VM_SHARED (and
+ * VM_MAYWRITE) when the file was opened read-only.
+ */
+static bool vmad_is_shared(struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_MAYSHARE;
+}
+
 /* What the user asked to save by value (--save-exe/private/shared). */
 static bool vmad_by_value(struct vm_area_struct *vma, struct cr_shared *sh,
 			  struct inode *exe)
 {
-	u32 want = vma->vm_flags & VM_SHARED ? CR_CHKPT_SAVE_SHARED :
-					       CR_CHKPT_SAVE_PRIVATE;
+	u32 want = vmad_is_shared(vma) ? CR_CHKPT_SAVE_SHARED :
+					 CR_CHKPT_SAVE_PRIVATE;
 
 	if (sh->save & want)
 		return true;
@@ -343,7 +352,7 @@ static void vmad_fill_vma(struct cr_img_vma *v, struct vm_area_struct *vma,
 	v->vm_flags = vma->vm_flags;
 	v->kind = kind;
 	v->prot = vmad_prot(vma->vm_flags);
-	v->mapflags = (vma->vm_flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE) |
+	v->mapflags = (vmad_is_shared(vma) ? MAP_SHARED : MAP_PRIVATE) |
 		      (vma->vm_flags & VM_GROWSDOWN ? MAP_GROWSDOWN : 0);
 }
 
@@ -653,12 +662,17 @@ static struct file *vmad_open_same(struct cr_shared *sh, const char *path,
 	return f;
 }
 
+/*
+ * Opened for writing only where the mapping could be made writable
+ * (VM_MAYWRITE: its file was open for writing), so that mprotect() allows
+ * and refuses PROT_WRITE as before.  The caller's rights decide the open.
+ */
 static struct file *vmad_open_mapped(struct cr_shared *sh,
 				     const struct cr_img_vma *v,
 				     struct cr_status *st)
 {
-	int flags = (v->mapflags & MAP_SHARED) && (v->prot & PROT_WRITE) ?
-		    O_RDWR : O_RDONLY;
+	int flags = (v->mapflags & MAP_SHARED) &&
+		    (v->vm_flags & VM_MAYWRITE) ? O_RDWR : O_RDONLY;
 
 	return vmad_open_same(sh, (const char *)(v + 1), flags,
 			      v->mapflags & MAP_SHARED, &v->id, st);

@@ -305,7 +305,7 @@ static const struct field f_creds[] = {
 	F(cr_img_creds, cap_inheritable), F(cr_img_creds, cap_permitted),
 	F(cr_img_creds, cap_effective), F(cr_img_creds, cap_bset),
 	F(cr_img_creds, cap_ambient), F(cr_img_creds, ngroups),
-	F(cr_img_creds, pad),
+	F(cr_img_creds, securebits),
 };
 static const struct field f_rlimits[] = {
 	A(cr_img_rlimits, cur), A(cr_img_rlimits, max),
@@ -393,6 +393,7 @@ static const struct field f_thread[] = {
 	F(cr_img_thread, robust_len), F(cr_img_thread, sched.policy),
 	F(cr_img_thread, sched.rt_priority), F(cr_img_thread, sched.nice),
 	F(cr_img_thread, sched.pdeath_signal), A(cr_img_thread, sched.cpus),
+	A(cr_img_thread, sched.comm),
 	XSAVE(0, 2), XSAVE(24, 4), XSAVE(28, 4),	/* fcw, mxcsr(_mask) */
 	XSAVE(512, 8), XSAVE(520, 8), XSAVE(528, 8),	/* xstate/xcomp_bv */
 };

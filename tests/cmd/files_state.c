@@ -6,10 +6,12 @@
  *   ce    "ro" again with O_CLOEXEC             nce   "ro" again without it
  *   nb    "ro" again with O_NONBLOCK            high  DIR/high dup2'ed to fd 100
  *   /dev/null, /dev/zero, /dev/urandom, and DIR itself (O_DIRECTORY)
+ *   del   O_WRONLY, "before:" written, then unlinked
  * creates DIR/ready and waits for DIR/go.  Then it checks every descriptor's
  * number, offset, F_GETFD, F_GETFL access mode and flags and file identity,
  * keeps working through all of them (writes, reads, openat), checks that the
- * dup'ed descriptors share one offset, and verifies the files' contents.
+ * dup'ed descriptors share one offset, and verifies the files' contents
+ * (del's through /proc/self/fd, after "after" is written to it).
  * Exits 0 iff everything is right.
  * Usage: files_state DIR
  */
@@ -127,7 +129,7 @@ static void check(const struct desc *d)
 int main(int argc, char **argv)
 {
 	char content[4096], buf[8192], exp[8192];
-	int rw, app, ro, d1, d2, ce, nce, nb, high, dnull, dzero, drand, dd, fd, i;
+	int rw, app, ro, d1, d2, ce, nce, nb, high, dnull, dzero, drand, dd, del, fd, i;
 	ssize_t n;
 
 	if (argc < 2) {
@@ -166,6 +168,9 @@ int main(int argc, char **argv)
 	dzero = xopen("/dev/zero", O_RDONLY);
 	drand = xopen("/dev/urandom", O_RDONLY);
 	dd = xopen(dir, O_RDONLY | O_DIRECTORY);
+	del = xopen(path("del"), O_WRONLY | O_CREAT | O_TRUNC);
+	if (write(del, "before:", 7) != 7 || unlink(path("del")))
+		BAD("write and unlink del");
 
 	rec("rw", strdup(path("rw")), rw);
 	rec("app", strdup(path("app")), app);
@@ -237,6 +242,15 @@ int main(int argc, char **argv)
 		;
 	if (i == 64)
 		BAD("/dev/urandom gave 64 zero bytes");
+	if ((fcntl(del, F_GETFL) & O_ACCMODE) != O_WRONLY || lseek(del, 0, SEEK_CUR) != 7)
+		BAD("del: not write-only at offset 7");
+	if (write(del, "after", 5) != 5)
+		BAD("write del: %s", strerror(errno));
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", del);
+	fd = open(buf, O_RDONLY);
+	if (fd < 0 || read(fd, buf, sizeof(buf)) != 12 || memcmp(buf, "before:after", 12))
+		BAD("del content");
+	close(fd);
 	fd = openat(dd, "viaat", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, "at\n", 3) != 3)
 		BAD("openat on the directory fd: %s", strerror(errno));

@@ -5,17 +5,21 @@
  * moved by mremap, a MAP_GROWSDOWN region (grown by a fault below it),
  * areas split by madvise() (their advice, and no huge page where
  * MADV_NOHUGEPAGE said so), the brk
- * heap grown with sbrk, and 24 big stack frames of a recursion in progress.
+ * heap grown with sbrk, a file mapped MAP_SHARED PROT_READ through an O_RDONLY
+ * and an O_RDWR descriptor, and 24 big stack frames of a recursion in progress.
  * At the deepest level it records /proc/self/maps (without the dev and inode
  * columns), cmdline, environ, auxv, exe and getauxval values, creates
  * DIR/ready and waits for DIR/go; then it compares them all, checks every
- * region's contents, that the protections are enforced, that sbrk and the
+ * region's contents, that the protections are enforced (mprotect(PROT_WRITE)
+ * refused with EACCES on the O_RDONLY file's mapping only, which still sees
+ * writes to the file: shared, not a private copy), that sbrk and the
  * MAP_GROWSDOWN region still grow, and each stack frame on the way back up.
  * With MEM_LAYOUT_CHECK_EXE set, /proc/self/exe must read the same too.
  * Exits 0 iff everything matches.  No stdio: nothing may move the heap.
  * Usage: mem_layout DIR
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -306,6 +310,49 @@ static void check_advice(const char *when)
 		BAD("%s: the MADV_NOHUGEPAGE area has huge pages", when);
 }
 
+/* DIR/shared mapped shared read-only, from an O_RDONLY and an O_RDWR fd */
+static char *shro, *shrw;
+
+static void map_shared(void)
+{
+	int fd = open(path("shared"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || ftruncate(fd, PG))
+		BAD("creating %s", path("shared"));
+	shrw = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	fd = open(path("shared"), O_RDONLY);
+	shro = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (shro == MAP_FAILED || shrw == MAP_FAILED)
+		BAD("mmap of %s", path("shared"));
+}
+
+/* Leaves the file as it was: the next run maps it again. */
+static void check_shared(void)
+{
+	int fd;
+
+	if (!mprotect(shro, PG, PROT_READ | PROT_WRITE))
+		BAD("mprotect(PROT_WRITE) allowed on a shared mapping of an O_RDONLY file");
+	else if (errno != EACCES)
+		BAD("mprotect(PROT_WRITE) of the O_RDONLY file's mapping: errno %d, not EACCES", errno);
+	if (mprotect(shrw, PG, PROT_READ | PROT_WRITE)) {
+		BAD("mprotect(PROT_WRITE) refused on a shared mapping of an O_RDWR file: errno %d", errno);
+	} else {
+		shrw[0] = 'w';
+		mprotect(shrw, PG, PROT_READ);
+	}
+	fd = open(path("shared"), O_RDWR);
+	if (fd < 0 || pwrite(fd, "x", 1, 1) != 1)
+		BAD("writing %s", path("shared"));
+	if (shro[0] != 'w' || shro[1] != 'x' || shrw[1] != 'x')
+		BAD("the shared mappings do not see the file's writes");
+	if (fd < 0 || pwrite(fd, "\0\0", 2, 0) != 2)
+		BAD("resetting %s", path("shared"));
+	close(fd);
+}
+
 static void advise(char *hint)
 {
 	adv = mmap(hint, 6 * PG, PROT_READ | PROT_WRITE,
@@ -439,6 +486,7 @@ static void compare(void)
 	else if (gd[-PG] != 0 || !smaps_has_gd(gd - PG))
 		BAD("MAP_GROWSDOWN region grew wrong");
 	check_advice("after");
+	check_shared();
 }
 
 /*
@@ -565,6 +613,7 @@ int main(int argc, char **argv)
 	fill(brk0, brk1 - brk0, 8);
 	add("brk heap", brk0, brk1 - brk0);	/* reg[4] */
 	advise(hint + 0x30000000000UL);
+	map_shared();
 
 	say("mem_layout: hint %p, mprotect %p, mremap %p -> %p, growsdown %p, brk %p-%p",
 	    m, mp, a, b, gd, brk0, brk1);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Process attributes that must survive a restart: cwd, umask, resource
- * limits, personality, the prctl name, no_new_privs and the user ids.
+ * limits, personality, the prctl name, no_new_privs, keepcaps (set here),
+ * the securebits (as started: setpriv --securebits) and the user ids.
  * Usage: proc_state DIR.  Sets them, creates DIR/ready, waits for DIR/go,
  * checks them all, writes "ok" to DIR/result and exits 0 (1 on a mismatch).
  */
@@ -50,7 +51,7 @@ int main(int argc, char **argv)
 	struct rlimit nofile = { 100, 2000 }, stack = { 4 << 20, 64 << 20 };
 	char p[PATH_MAX], cwd[PATH_MAX], name[16] = "";
 	uid_t uid = getuid(), euid = geteuid();
-	int pers;
+	int pers, securebits;
 
 	snprintf(dir, sizeof(dir), "%s", argc > 1 ? argv[1] : ".");
 	path(p, "work");
@@ -61,8 +62,10 @@ int main(int argc, char **argv)
 	if (!out || chdir(p) || setrlimit(RLIMIT_NOFILE, &nofile) ||
 	    setrlimit(RLIMIT_STACK, &stack) ||
 	    personality(PER_LINUX | ADDR_NO_RANDOMIZE) < 0 ||
-	    prctl(PR_SET_NAME, "cr-state") || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+	    prctl(PR_SET_NAME, "cr-state") || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
 		return 2;
+	securebits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
 	umask(027);
 	setvbuf(out, NULL, _IOLBF, 0);
 	path(p, "ready");
@@ -84,6 +87,11 @@ int main(int argc, char **argv)
 		BAD("name is '%s'", name);
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		BAD("no_new_privs was lost");
+	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 1)
+		BAD("keepcaps was lost");
+	if (prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != securebits)
+		BAD("securebits are %#x, not %#x",
+		    prctl(PR_GET_SECUREBITS, 0, 0, 0, 0), securebits);
 	if (getuid() != uid || geteuid() != euid)
 		BAD("ids are %d/%d, not %d/%d", getuid(), geteuid(), uid, euid);
 	fprintf(out, errors ? "FAILED\n" : "ok\n");

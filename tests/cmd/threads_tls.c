@@ -4,8 +4,9 @@
  * __thread variables (zero-initialised, data-initialised and an array)
  * with values of their own and check them in a loop, together with errno
  * (set before a sleep, checked after it: errno is per thread), &errno,
- * pthread_self(), gettid(), getpid() and /proc/thread-self, which must all
- * stay what they were (a restart restores the thread ids).  At the end
+ * pthread_self(), gettid(), getpid(), /proc/thread-self and the thread's
+ * own name (PR_SET_NAME, "tls-IDX"), which must all stay what they were (a
+ * restart restores the thread ids).  At the end
  * main checks that /proc/self/task lists exactly the recorded ids.
  *
  * OUT.ready appears once every thread has checked a few times; OUT gets
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,7 +68,7 @@ static void init_tls(int idx)
 /* Returns 0 or fills t->msg. */
 static int check_once(struct th *t)
 {
-	char link[64], want[64];
+	char link[64], want[64], name[16] = "";
 	struct timespec ts = { 0, 5 * 1000 * 1000 };
 	int k, n;
 
@@ -112,6 +114,13 @@ static int check_once(struct th *t)
 			 "want %s", link, want);
 		return -1;
 	}
+	prctl(PR_GET_NAME, name);
+	snprintf(want, sizeof(want), "tls-%d", t->idx);
+	if (strcmp(name, want)) {
+		snprintf(t->msg, sizeof(t->msg), "name '%s', want '%s'", name,
+			 want);
+		return -1;
+	}
 	errno = 1000 + t->idx;
 	if (nanosleep(&ts, NULL) < 0) {
 		/* ok for main only if a restart happened: EINTR is real */
@@ -132,6 +141,10 @@ static int check_once(struct th *t)
 
 static void record(struct th *t, int idx)
 {
+	char name[16];
+
+	snprintf(name, sizeof(name), "tls-%d", idx);
+	prctl(PR_SET_NAME, name);
 	t->idx = idx;
 	init_tls(idx);
 	t->self = pthread_self();
