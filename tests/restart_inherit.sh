@@ -29,7 +29,8 @@ ckpt_kill $d/ctx --pid
 exec 8>&-
 
 step "restart with fds 5 and 6 passed on"
-cr_restart $d/ctx 5< <(printf 'a\nb\n') 6> $d/dev6 < /dev/null ||
+printf 'a\nb\n' > $d/in
+cr_restart $d/ctx 5< $d/in 6> $d/dev6 < /dev/null ||
 	fail "cr_restart exited $?"
 printf 'started\ngot a\ngot b\neof\n' | cmp -s - $d/out ||
 	fail "the job read: $(cat $d/out)"
