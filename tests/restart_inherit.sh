@@ -12,7 +12,7 @@ trap 'kill -KILL $pid $wpid 2> /dev/null; rm -rf $d' EXIT
 cat > $d/job.sh <<'JOB'
 exec 6> /dev/ptmx
 echo started >> $1/out
-while read -r l <&5; do
+while read -r -u 5 l; do
 	echo "got $l" >> $1/out
 	echo "dev $l" >&6
 done
