@@ -35,19 +35,25 @@ static inline int cr_exists(const char *dir, const char *name)
 	return access(path, F_OK) == 0;
 }
 
-/* Creates DIR/NAME, empty; exits 2 if it cannot. */
-static inline void cr_touch(const char *dir, const char *name)
+/* Opens DIR/NAME with FLAGS (mode 0644 if created); exits 2 if it cannot. */
+static inline int cr_open_in(const char *dir, const char *name, int flags)
 {
 	char path[4096];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	fd = open(path, flags, 0644);
 	if (fd < 0) {
 		perror(path);
 		exit(2);
 	}
-	close(fd);
+	return fd;
+}
+
+/* Creates DIR/NAME, empty; exits 2 if it cannot. */
+static inline void cr_touch(const char *dir, const char *name)
+{
+	close(cr_open_in(dir, name, O_WRONLY | O_CREAT | O_TRUNC));
 }
 
 /*

@@ -22,28 +22,22 @@ static const char *dir;
 
 static void put(const char *name, const char *what)
 {
-	char path[4096];
-	FILE *f;
+	int fd = cr_open_in(dir, name, O_WRONLY | O_CREAT | O_APPEND);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "a");
-	if (!f)
-		exit(2);
-	fprintf(f, "%s\n", what);
-	fclose(f);
+	dprintf(fd, "%s\n", what);
+	close(fd);
 }
 
 static int callback(void *arg)
 {
 	cr_checkpoint_handle_t h;
 	cr_checkpoint_args_t a;
-	char path[4096];
 	int r;
 
-	snprintf(path, sizeof(path), "%s/inner.ctx", dir);
 	cr_initialize_checkpoint_args_t(&a);
 	a.cr_scope = CR_SCOPE_PROC;
-	a.cr_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	a.cr_fd = cr_open_in(dir, "inner.ctx",
+			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
 	r = cr_request_checkpoint(&a, &h);
 	put("inner", r == 0 ? "accepted" : strerror(errno));
 	if (r == 0)

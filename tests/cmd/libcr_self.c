@@ -59,20 +59,6 @@ static void put(int fd, const char *fmt, ...)
 		exit(3);
 }
 
-static int open_in_dir(const char *name, int flags)
-{
-	char path[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, flags, 0644);
-	if (fd < 0) {
-		perror(path);
-		exit(2);
-	}
-	return fd;
-}
-
 static int callback(void *arg)
 {
 	int r;
@@ -125,7 +111,8 @@ static int request(cr_scope_t scope, pid_t target, unsigned int flags)
 	a.cr_scope = scope;
 	a.cr_target = target;
 	a.cr_flags = flags;
-	a.cr_fd = open_in_dir("ctx", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
+	a.cr_fd = cr_open_in(dir, "ctx",
+			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
 	r = cr_request_checkpoint(&a, &h);
 	if (!r)
 		r = cr_poll_checkpoint(&h, NULL);
@@ -167,7 +154,7 @@ static int self_checkpoint(const char *how)
 	if (!strcmp(how, "child"))
 		return request_from_child();
 	if (!strcmp(how, "fd")) {
-		fd = open_in_dir("ctx", O_WRONLY | O_CREAT | O_TRUNC);
+		fd = cr_open_in(dir, "ctx", O_WRONLY | O_CREAT | O_TRUNC);
 		r = cr_request_fd(fd);
 		close(fd);
 		return r;
@@ -220,8 +207,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[2];
-	out_fd = open_in_dir("out", O_WRONLY | O_CREAT | O_APPEND);
-	cb_fd = open_in_dir("cb", O_WRONLY | O_CREAT | O_APPEND);
+	out_fd = cr_open_in(dir, "out", O_WRONLY | O_CREAT | O_APPEND);
+	cb_fd = cr_open_in(dir, "cb", O_WRONLY | O_CREAT | O_APPEND);
 	if (pipe(pipe_fds) || cr_init() < 0 ||
 	    cr_register_callback(callback, NULL, CR_THREAD_CONTEXT) < 0) {
 		perror("libcr_self: setup");
