@@ -24,14 +24,51 @@ enum { CR_REQ_RUNNING, CR_REQ_DONE };
 static LIST_HEAD(cr_busy_list);
 static DEFINE_SPINLOCK(cr_busy_lock);
 
+/*
+ * The processes of every request, by task: one process is never in two
+ * running requests (each would wait for it in the other's barrier).
+ * An entry goes with its request's last reference; the xarray's lock
+ * keeps that request alive while another looks at it.
+ */
+static DEFINE_XARRAY(cr_busy_tasks);
+
+/* t joins req, unless a request still running has it: -EBUSY. */
+int cr_claim_task(struct cr_chkpt_req *req, struct task_struct *t)
+{
+	struct cr_chkpt_req *other;
+	int err = 0;
+
+	xa_lock(&cr_busy_tasks);
+	other = xa_load(&cr_busy_tasks, (unsigned long)t);
+	if (other && other != req && !cr_chkpt_done(other))
+		err = -EBUSY;
+	else if (other != req)
+		err = xa_err(__xa_store(&cr_busy_tasks, (unsigned long)t, req,
+					GFP_ATOMIC));
+	xa_unlock(&cr_busy_tasks);
+	return err;
+}
+
+/* Forgets t, if req is what it belongs to. */
+void cr_unclaim_task(struct cr_chkpt_req *req, struct task_struct *t)
+{
+	xa_lock(&cr_busy_tasks);
+	if (xa_load(&cr_busy_tasks, (unsigned long)t) == req)
+		__xa_erase(&cr_busy_tasks, (unsigned long)t);
+	xa_unlock(&cr_busy_tasks);
+}
+
 static void cr_chkpt_release(struct kref *ref)
 {
 	struct cr_chkpt_req *req = container_of(ref, struct cr_chkpt_req, ref);
+	unsigned int i;
 
 	/* A request whose targets all exited was never finished. */
 	spin_lock(&cr_busy_lock);
 	list_del(&req->busy);
 	spin_unlock(&cr_busy_lock);
+	for (i = 0; i < req->nall; i++)
+		cr_unclaim_task(req, req->procs[i]->task);
 	cr_release_scope(req);
 	cr_shared_release(&req->sh);
 	put_pid(req->root);

@@ -79,6 +79,8 @@ struct cr_chkpt_req {
 	char warn[CR_MSG_LEN];		/* lines, for CR_LOG_WARNING */
 };
 
+int cr_claim_task(struct cr_chkpt_req *req, struct task_struct *t);
+void cr_unclaim_task(struct cr_chkpt_req *req, struct task_struct *t);
 void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);
 void cr_start_procs(struct cr_chkpt_req *req, struct cr_proc_ctx **pcs,
 		    unsigned int n);

@@ -538,6 +538,30 @@ static int cr_add_procs(struct cr_chkpt_req *req, struct cr_member *m,
 	return 0;
 }
 
+static void cr_unclaim_members(struct cr_chkpt_req *req, struct cr_member *m,
+			       int n)
+{
+	while (n--)
+		cr_unclaim_task(req, m[n].task);
+}
+
+/* Refuses members that another running request holds (a nested one). */
+static int cr_claim_members(struct cr_chkpt_req *req, struct cr_member *m,
+			    int n, struct cr_status *st)
+{
+	int i, err = 0;
+
+	for (i = 0; !err && i < n; i++)
+		err = cr_claim_task(req, m[i].task);
+	if (!err)
+		return 0;
+	cr_unclaim_members(req, m, i - 1);
+	if (err != -EBUSY)
+		return err;
+	return cr_fail(st, err, "pid %d is already being checkpointed",
+		       task_tgid_vnr(m[i - 1].task));
+}
+
 /*
  * Adds the target's processes that are not in req yet, and starts to
  * stop them; under req->scope_lock.  busy(), for the request's own
@@ -567,9 +591,13 @@ static int cr_add_target(struct cr_chkpt_req *req, const struct cr_target *tg,
 		err = cr_fail(st, -EBUSY, "pid %d is already being checkpointed",
 			      tg->nr);
 	if (!err)
+		err = cr_claim_members(req, m, kept, st);
+	if (!err)
 		err = cr_add_zombies(req, m, kept, live, n);
 	if (!err && kept)
 		err = cr_add_procs(req, m, kept, st);
+	if (err)
+		cr_unclaim_members(req, m, kept);
 	cr_put_members(m, n);
 	return err;
 }

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * A checkpoint requested from inside a callback of a checkpoint that
- * covers the caller: the inner request overlaps the outer one and must
- * fail with EBUSY at once, and the outer one must go on and succeed.
- * The callback writes DIR/inner (the inner request's outcome) and the
- * program counts to N into DIR/out, then writes DIR/done.
+ * Checkpoints requested from inside a callback of a checkpoint that
+ * covers the caller and its child: one of the caller, one of the child.
+ * Each overlaps the outer request and must fail with EBUSY at once (a
+ * process in two requests would wait for itself), and the outer one must
+ * go on and succeed.  The callback writes DIR/inner (the outcomes) and
+ * the program counts to N into DIR/out, then writes DIR/done.
  * Usage: libcr_nested DIR N
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libcr.h>
@@ -28,7 +31,10 @@ static void put(const char *name, const char *what)
 	close(fd);
 }
 
-static int callback(void *arg)
+static pid_t child;
+
+/* An inner request for target (0: the caller), which the outer one has. */
+static void inner(pid_t target)
 {
 	cr_checkpoint_handle_t h;
 	cr_checkpoint_args_t a;
@@ -36,6 +42,7 @@ static int callback(void *arg)
 
 	cr_initialize_checkpoint_args_t(&a);
 	a.cr_scope = CR_SCOPE_PROC;
+	a.cr_target = target;
 	a.cr_fd = cr_open_in(dir, "inner.ctx",
 			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
 	r = cr_request_checkpoint(&a, &h);
@@ -43,6 +50,14 @@ static int callback(void *arg)
 	if (r == 0)
 		cr_poll_checkpoint(&h, NULL);
 	close(a.cr_fd);
+}
+
+static int callback(void *arg)
+{
+	int r;
+
+	inner(0);
+	inner(child);
 	r = cr_checkpoint(CR_CHECKPOINT_READY);
 	put("inner", r > 0 ? "restarted" : r == 0 ? "continued" : "failed");
 	return 0;
@@ -64,8 +79,15 @@ int main(int argc, char **argv)
 		perror("libcr_nested");
 		return 2;
 	}
+	child = fork();
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
 	snprintf(path, sizeof(path), "%s/out", dir);
 	cr_count_to(path, n, 100);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
 	put("done", "done");
 	return 0;
 }
