@@ -4,14 +4,15 @@
  * creates every process and thread of the context file, which is what
  * cr_restart does (util/cr_restart.c).  A request forks and execs
  *
- *     cr_restart --quiet --fd FD --report-fd PIPE [options from the args]
+ *     cr_restart --quiet --fd FD --report-fd SOCK [options from the args]
  *
- * and its handle is the read end of PIPE, on which cr_restart writes
- * "pid LEADER" once the program runs again, or "error ERRNO" and the
- * module's message, then closes it: the handle becomes readable when the
+ * and its handle is our end of the socket pair SOCK, on which cr_restart
+ * writes "pid LEADER" once the program runs again, or "error ERRNO" and
+ * the module's message, then EOF: the handle becomes readable when the
  * request is over, as BLCR's did.  The restarted processes are children of
- * that cr_restart, which exits as the leader does: the caller reaps it.
- * cr_restart is $CR_RESTART, else the installed one.
+ * that cr_restart until the reap hands them to the caller, whose children
+ * BLCR made them (cri_rstrt_adopt()).  cr_restart is $CR_RESTART, else the
+ * installed one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "cr_lib.h"
@@ -28,7 +31,7 @@
 
 /* A request not yet reaped. */
 struct cri_rstrt {
-	int fd;			/* the handle: the report pipe's read end */
+	int fd;			/* the handle: our report socket end */
 	pid_t child;		/* the cr_restart process */
 	bool collected;		/* out holds the whole report */
 	char out[CRI_RSTRT_OUT_MAX];
@@ -37,6 +40,8 @@ struct cri_rstrt {
 
 static pthread_mutex_t cri_rstrt_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct cri_rstrt *cri_rstrts;
+/* The subreaper setting is the process's: one adoption at a time. */
+static pthread_mutex_t cri_adopt_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 int cri_init_restart_args_t(cr_version_t version, cr_restart_args_t *args)
 {
@@ -144,7 +149,7 @@ static int cri_rstrt_argv(const cr_restart_args_t *args, int report,
 }
 
 /*
- * The child: the context and the pipe's write end kept across exec, all
+ * The child: the context and the socket's other end kept across exec, all
  * signals unblocked; only async-signal-safe calls after fork().
  */
 static void cri_rstrt_exec(const char *path, int fd, int report,
@@ -180,7 +185,7 @@ int cr_request_restart(cr_restart_args_t *args, cr_restart_handle_t *handle)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return cri_fail(ENOMEM);
-	if (pipe2(p, O_CLOEXEC) < 0) {
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0) {
 		free(r);
 		return -1;
 	}
@@ -291,6 +296,36 @@ int cr_log_restart(cr_restart_handle_t *handle, unsigned int len, char *msg)
 	return size > 1 ? size : 0;
 }
 
+/* Waits for cr_restart to end: its pid, or -1 if the caller reaped it. */
+static pid_t cri_rstrt_exit(const struct cri_rstrt *r, int *status)
+{
+	pid_t pid;
+
+	while ((pid = waitpid(r->child, status, 0)) < 0 && errno == EINTR)
+		;
+	return pid;
+}
+
+/*
+ * The restarted processes become the caller's children: it is a
+ * subreaper while cr_restart, asked to, exits, then as it was.  Other
+ * descendants orphaned in that moment come to the caller too.
+ */
+static void cri_rstrt_adopt(const struct cri_rstrt *r)
+{
+	int was;
+	char go = 1;
+
+	pthread_mutex_lock(&cri_adopt_mutex);
+	if (!prctl(PR_GET_CHILD_SUBREAPER, &was) &&
+	    !prctl(PR_SET_CHILD_SUBREAPER, 1)) {
+		if (send(r->fd, &go, 1, MSG_NOSIGNAL) == 1)
+			cri_rstrt_exit(r, NULL);
+		prctl(PR_SET_CHILD_SUBREAPER, was);
+	}
+	pthread_mutex_unlock(&cri_adopt_mutex);
+}
+
 /*
  * The leader's pid, or -1 with errno: the one reported, else the error
  * reported, else what cr_restart's exit says (its code is the errno;
@@ -302,10 +337,11 @@ static int cri_rstrt_result(const struct cri_rstrt *r)
 	int v, status;
 	pid_t pid;
 
-	if (sscanf(r->out, "pid %d", &v) == 1)
+	if (sscanf(r->out, "pid %d", &v) == 1) {
+		cri_rstrt_adopt(r);
 		return v;
-	while ((pid = waitpid(r->child, &status, 0)) < 0 && errno == EINTR)
-		;
+	}
+	pid = cri_rstrt_exit(r, &status);
 	if (sscanf(r->out, "error %d", &v) == 1 && v > 0)
 		return cri_fail(v);
 	if (pid < 0 || !WIFEXITED(status) || !WEXITSTATUS(status))
@@ -325,9 +361,9 @@ int cr_reap_restart(cr_restart_handle_t *handle)
 	if (cri_rstrt_collect(r))
 		return cri_fail(EAGAIN);
 	cri_rstrt_find(handle, true);
-	close(r->fd);
 	*handle = (unsigned long)-1;
 	pid = cri_rstrt_result(r);
+	close(r->fd);
 	free(r);
 	return pid;
 }

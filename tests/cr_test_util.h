@@ -83,12 +83,13 @@ static inline void cr_pause_ms(long ms)
 /*
  * Writes 0..LIMIT-1 to PATH (emptied first), a line every DELAY_MS (times
  * cr_slow()); a signal does not shorten the pause.  Exits 100 or 101 on an
- * error.
+ * error.  Returns the sum of the numbers, kept in memory as they are
+ * written: a restart that lost it gives another.
  */
-static inline void cr_count_to(const char *path, long limit, long delay_ms)
+static inline long cr_count_to(const char *path, long limit, long delay_ms)
 {
 	char line[32];
-	long i;
+	long i, sum = 0;
 	int fd, n;
 
 	delay_ms *= cr_slow();
@@ -99,9 +100,11 @@ static inline void cr_count_to(const char *path, long limit, long delay_ms)
 		n = snprintf(line, sizeof(line), "%ld\n", i);
 		if (write(fd, line, n) != n)
 			exit(101);
+		sum += i;
 		cr_pause_ms(delay_ms);
 	}
 	close(fd);
+	return sum;
 }
 
 /* The next word of a xorshift64 sequence: cheap reproducible contents. */

@@ -3,7 +3,8 @@
  * cr_restart [options] FILE: bring a checkpointed process back as this
  * command's child, wait for it, and exit as it does.  Signals sent to
  * cr_restart are passed on to it, as BLCR's did.  --report-fd is libcr's
- * (cr_request_restart()): the outcome, written on a pipe.
+ * (cr_request_restart()): the outcome, written on a socket, where libcr
+ * may answer by taking the restarted processes as its caller's children.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -53,9 +55,6 @@ struct opts {
 /* The processes of the restart whose parent was outside it: ours. */
 static pid_t *roots;
 static unsigned int nroots;
-/* A root reaped while the module was finishing: it already ran. */
-static pid_t early_pid;
-static int early_status;
 
 int cr_rstrt_error(int err, const char *fmt, ...)
 {
@@ -503,27 +502,27 @@ static int mimic(int status)
 /*
  * Waits for the module to finish: 0 once the program runs again, -errno
  * when the module failed, or an exit code when a process gave up before
- * the module took over (it said why).
+ * the module took over (it said why).  A root that exits once it ran
+ * again is left a zombie, for whoever becomes its parent to reap.
  */
 static int wait_restored(int ctrl)
 {
+	siginfo_t info;
 	int n, status;
-	pid_t pid;
 
 	for (;;) {
 		n = cri_wait(ctrl, CHILD_POLL_MS);
 		if (n)
 			return n < 0 ? n : cri_reap(ctrl, 1);
-		pid = waitpid(-1, &status, WNOHANG);
-		if (pid <= 0)
+		info.si_pid = 0;
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    !info.si_pid)
 			continue;
 		n = cri_reap(ctrl, 1);
-		if (!n) {
-			early_pid = pid;
-			early_status = status;
+		if (!n)
 			return 0;
-		}
-		forget_root(pid);
+		waitpid(info.si_pid, &status, 0);
+		forget_root(info.si_pid);
 		if (n != -EAGAIN)
 			return n;
 		return WIFEXITED(status) && WEXITSTATUS(status) ?
@@ -554,21 +553,29 @@ static bool is_orphan(const struct cr_plan *plan, unsigned int index)
  * exits at once, so that the kernel reparents them to init (or the
  * nearest subreaper) while they are rebuilt, before any of their code
  * runs.  It is made before anything else, so that its own pid cannot
- * take one the restart steers.
+ * take one the restart steers, and reaped at once: only roots are left
+ * as our children.
  */
 static int fork_orphans(const struct cr_plan *plan)
 {
 	unsigned int i;
+	int err = 0, status;
 	pid_t pid;
-	int err = 0;
 
 	for (i = 0; i < plan->nprocs && !is_orphan(plan, i); i++)
 		;
 	if (i == plan->nprocs)
 		return 0;
 	pid = fork();
-	if (pid)
-		return pid < 0 ? cr_rstrt_error(-errno, "cannot fork") : 0;
+	if (pid < 0)
+		return cr_rstrt_error(-errno, "cannot fork");
+	if (pid) {
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				return -errno;
+		/* it said why; its exit code is the errno */
+		return WIFEXITED(status) ? -WEXITSTATUS(status) : -ECHILD;
+	}
 	for (; !err && i < plan->nprocs; i++) {
 		if (is_orphan(plan, i)) {
 			pid = cr_spawn(plan, i);
@@ -614,12 +621,8 @@ static int wait_roots(void)
 	unsigned int i;
 
 	for (i = 0; i < nroots; i++) {
-		if (roots[i] == early_pid)
-			status = early_status;
-		else
-			while (waitpid(roots[i], &status, __WALL) < 0 &&
-			       errno == EINTR)
-				;
+		while (waitpid(roots[i], &status, __WALL) < 0 && errno == EINTR)
+			;
 		if (i == 0)
 			first = status;
 		roots[i] = 0;
@@ -667,7 +670,8 @@ static int run_hook(const char *cmd)
 
 /*
  * --report-fd: "pid LEADER" once the program runs again, or "error ERRNO"
- * and the module's message, then EOF.  Closed before any hook runs.
+ * and the module's message, then EOF.  libcr's socket stays open, out of
+ * the hooks' reach, for its answer (handed_over()).
  */
 static void report(struct opts *o, const char *fmt, ...)
 {
@@ -678,8 +682,31 @@ static void report(struct opts *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vdprintf(o->report_fd, fmt, ap);
 	va_end(ap);
+	if (!shutdown(o->report_fd, SHUT_WR) &&
+	    !fcntl(o->report_fd, F_SETFD, FD_CLOEXEC))
+		return;
 	close(o->report_fd);
 	o->report_fd = -1;
+}
+
+/*
+ * Whether libcr's caller takes our roots (cr_reap_restart()): it sends a
+ * byte once it is a subreaper, and our exit makes them its children.
+ * EOF (it closed the handle, or died) leaves them ours.
+ */
+static bool handed_over(struct opts *o)
+{
+	ssize_t n;
+	char c;
+
+	if (o->report_fd < 0)
+		return false;
+	do
+		n = read(o->report_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	close(o->report_fd);
+	o->report_fd = -1;
+	return n == 1;
 }
 
 /*
@@ -755,6 +782,8 @@ static int restart(struct opts *o, int img, int ctrl)
 	err = run_hook(o->hook[HOOK_SUCCESS]);
 	if (err)
 		return err;
+	if (handed_over(o))
+		return 0;
 	return mimic(wait_roots());
 out_log:
 	cr_kmsg_get(ctrl, err, msg, sizeof(msg));

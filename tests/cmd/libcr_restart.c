@@ -4,8 +4,9 @@
  * cr_request_checkpoint() and SIGKILL afterwards, restarts it with
  * cr_request_restart() (cr_signal SIGSTOP) and cr_poll_restart() every
  * 100 ms, checks the leader's pid is the counter's and that it stopped,
- * continues it and waits for the cr_restart child, which exits as the
- * counter does (STATUS).  Then a file that is not a context
+ * continues it and waits for it: it is our child, as in BLCR, and exits
+ * with STATUS (the sum it counted); cr_restart was reaped by the poll,
+ * and our subreaper setting is back.  Then a file that is not a context
  * gives its error through cr_reap_restart(), and spent or bad handles are
  * refused.  The caller checks the counter's output.  Writes OUT ("OK" or
  * the failures).  The counter's directory FROM is renamed TO before the
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,18 +109,21 @@ static int poll_done(cr_restart_handle_t *h)
 static void restart_counter(pid_t pid, const char *ctx, int want)
 {
 	cr_restart_handle_t h;
-	int status;
+	int status = 0, reaper = -1;
 	pid_t child;
 
 	if (!CHECK(request(ctx, SIGSTOP, &h) == 0))
 		return;
 	CHECK(poll_done(&h) == pid);
 	CHECK(cr_reap_restart(&h) == -1 && errno == EINVAL);
+	CHECK(waitpid(-1, NULL, WNOHANG) == 0);
+	CHECK(prctl(PR_GET_CHILD_SUBREAPER, &reaper) == 0 && reaper == 0);
 	CHECK(lt_wait(counter_stopped, 30));
 	kill(pid, SIGCONT);
-	child = waitpid(-1, &status, 0);
-	printf("cr_restart %d: status 0x%x\n", (int)child, status);
-	CHECK(child > 0 && child != pid);
+	child = waitpid(pid, &status, 0);
+	printf("leader %d: status 0x%x, errno %d\n", (int)child, status,
+	       child < 0 ? errno : 0);
+	CHECK(child == pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == want);
 }
 
