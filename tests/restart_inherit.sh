@@ -3,6 +3,7 @@
 # write-only) take the descriptors of their numbers that cr_restart's
 # caller passes on; where it passes none, the read end becomes
 # cr_restart's stdin and the write-only device its stdout.
+# An epoll watch on such a pipe end watches what the program gets.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -44,4 +45,34 @@ printf 'c\n' | cr_restart $d/ctx 5<&- 6>&- > $d/stdout ||
 printf 'started\ngot c\neof\n' | cmp -s - $d/out ||
 	fail "the job read: $(cat $d/out)"
 grep -qx "dev c" $d/stdout || fail "the job's fd 6 wrote: $(cat $d/stdout)"
-echo "passed on where open, stdin and stdout otherwise"
+
+
+step "an epoll watch on the outside pipe follows the fd passed on"
+cat > $d/ep.py <<'PY'
+import os, select, sys
+out = open(sys.argv[1], "a", buffering=1)
+ep = select.epoll()
+ep.register(5, select.EPOLLIN)
+out.write("started\n")
+line = b""
+while not line.endswith(b"b\n"):
+	ep.poll()
+	line += os.read(5, 100)
+out.write("got " + line.decode().replace("\n", " ") + "\n")
+PY
+rm -f $d/out $d/ctx
+python3 $d/ep.py $d/out 5< $d/w &
+pid=$!
+exec 8> $d/w
+wait_until 30 "the python job started" has_lines 1 $d/out
+ckpt_kill $d/ctx --pid
+exec 8>&-
+mkfifo $d/w2
+cr_restart $d/ctx 5<> $d/w2 < /dev/null &
+pid=$!
+printf 'a\nb\n' > $d/w2
+wait $pid || fail "cr_restart exited $?: $(cat $d/out)"
+pid=
+printf 'started\ngot a b \n' | cmp -s - $d/out ||
+	fail "the python job read: $(cat $d/out)"
+echo "passed on where open, stdin and stdout otherwise, and watched there"

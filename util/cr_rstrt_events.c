@@ -199,6 +199,18 @@ static int move_up(int fd, int lo)
 }
 
 /*
+ * For a watch on a file from outside at fd tfd > 2: our fd of that
+ * number if we pass it on (open, not close-on-exec), as the module then
+ * gives it to the program, moved up to lo; else -1.
+ */
+static int passed_fd(int tfd, int lo)
+{
+	int fl = tfd > 2 ? fcntl(tfd, F_GETFD) : -1;
+
+	return fl < 0 || (fl & FD_CLOEXEC) ? -1 : move_up(tfd, lo);
+}
+
+/*
  * In a child of ours, whose table may be scribbled on: every fd it needs
  * goes above the highest watched number, then each target is put at the
  * number it was registered with, so that the program's own
@@ -209,7 +221,7 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 {
 	const struct cr_rstrt_watch *w = plan->watches;
 	unsigned int i, j, nw = 0, k = 0;
-	int hi = 3, *evh, *pfh, *sfh, inh[3];
+	int hi = 3, *evh, *pfh, *sfh, *psd, inh[3];
 
 	for (i = 0; i < plan->nevents; i++)
 		nw += plan->events[i].nwatch;
@@ -219,8 +231,11 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 	evh = calloc(plan->nevents, sizeof(*evh));
 	pfh = calloc(2 * plan->npipes + 1, sizeof(*pfh));
 	sfh = calloc(plan->nsocks + 1, sizeof(*sfh));
-	if (!evh || !pfh || !sfh)
+	psd = calloc(nw + 1, sizeof(*psd));
+	if (!evh || !pfh || !sfh || !psd)
 		return -ENOMEM;
+	for (i = 0; i < nw; i++)
+		psd[i] = w[i].kind == W_INHERIT ? passed_fd(w[i].tfd, hi) : -1;
 	for (i = 0; i < plan->nevents; i++)
 		if ((evh[i] = move_up(ev_fds[i], hi)) < 0)
 			return -errno;
@@ -244,7 +259,8 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 			int src = w[k].kind == W_PIPE_R ? pfh[2 * x] :
 				  w[k].kind == W_PIPE_W ? pfh[2 * x + 1] :
 				  w[k].kind == W_EVENT ? evh[x] :
-				  w[k].kind == W_SOCK ? sfh[x] : inh[x];
+				  w[k].kind == W_SOCK ? sfh[x] :
+				  psd[k] >= 0 ? psd[k] : inh[x];
 
 			res->watch = k;
 			if (is_signalfd(plan, &w[k]))
