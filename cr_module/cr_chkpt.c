@@ -75,6 +75,7 @@ static void cr_chkpt_release(struct kref *ref)
 	put_pid(req->requester_pid);
 	if (req->out)
 		fput(req->out);
+	kfree(req->dest);
 	kfree(req);
 }
 
@@ -697,6 +698,15 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 			       "fd %d is not open for writing", req->args.fd);
 	req->s.file = req->out;
 	req->sh.out = req->out;
+	if (req->args.dest) {
+		req->dest = strndup_user(u64_to_user_ptr(req->args.dest),
+					 CR_PATH_MAX);
+		if (IS_ERR(req->dest)) {
+			err = PTR_ERR(req->dest);
+			req->dest = NULL;
+			return cr_fail(&req->st, err, "bad destination name");
+		}
+	}
 	/* The timer first: a process may be stopped once collected. */
 	cr_chkpt_arm(req);
 	return cr_collect_scope(req, cr_target_busy);

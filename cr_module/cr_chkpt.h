@@ -56,6 +56,7 @@ struct cr_chkpt_req {
 	pid_t requester;
 	struct pid *requester_pid;
 	struct file *out;
+	char *dest;			/* args.dest's string, or NULL */
 	struct pid *root;
 	struct mutex scope_lock;	/* adding, omitting, stopping */
 	struct cr_proc_ctx **procs;	/* the table, then the omitted */

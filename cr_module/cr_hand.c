@@ -229,16 +229,47 @@ long cr_hand_forward(struct cr_hand *h, void __user *uarg)
 	return err;
 }
 
+/*
+ * The name the requester gave the context file, else its path; to the
+ * caller's buffer if it fits there.
+ */
+static int cr_hand_dest(struct cr_chkpt_req *req, struct cr_hand_info *info)
+{
+	const char *path = req->dest;
+	char *buf = NULL;
+	u32 len;
+	int err = 0;
+
+	if (path) {
+		len = strlen(path) + 1;
+	} else {
+		buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		err = cr_file_path(req->out, buf, &len);
+		path = buf;
+	}
+	if (!err && len <= info->dest_len &&
+	    copy_to_user(u64_to_user_ptr(info->dest), path, len))
+		err = -EFAULT;
+	kfree(buf);
+	info->dest_len = len;
+	return err;
+}
+
 /* CR_OP_HAND_INFO. */
 long cr_hand_info(struct cr_hand *h, void __user *uarg)
 {
 	struct cr_hand_info info;
 	struct cr_chkpt_req *req;
+	long err;
 
-	memset(&info, 0, sizeof(info));
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
 	spin_lock(&cr_hand_lock);
 	req = h ? h->req : NULL;
 	if (req) {
+		kref_get(&req->ref);
 		info.requester = req->requester;
 		info.target = req->args.target;
 		info.scope = req->args.scope;
@@ -247,7 +278,12 @@ long cr_hand_info(struct cr_hand *h, void __user *uarg)
 	spin_unlock(&cr_hand_lock);
 	if (!req)
 		return -ESRCH;
-	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+	info.pad = 0;
+	err = cr_hand_dest(req, &info);
+	cr_chkpt_put(req);
+	if (!err && copy_to_user(uarg, &info, sizeof(info)))
+		err = -EFAULT;
+	return err;
 }
 
 /*

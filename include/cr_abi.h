@@ -14,7 +14,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		2
+#define CR_ABI_MINOR		3
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -49,7 +49,15 @@ struct cr_chkpt_args {
 	__u32 signal;		/* sent to the targets after success, or 0 */
 	__u32 timeout_ms;	/* limit of the whole request; 0: none */
 	__u32 flags;		/* CR_CHKPT_* */
+	__u64 dest;		/* user pointer: the file's name, or 0 */
 };
+
+/*
+ * dest (since 2.3) names the file for the targets' callbacks
+ * (CR_OP_HAND_INFO) instead of its own path: cr_checkpoint's final name
+ * while it writes a temporary file.  A NUL-terminated string of at most
+ * CR_PATH_MAX bytes.
+ */
 
 /*
  * A target being traced (a thread of it) fails the request with
@@ -374,6 +382,11 @@ struct cr_rstrt_child_args {
  * checkpoint is pending.
  *
  * CR_OP_HAND_INFO: the pending checkpoint, for cr_get_checkpoint_info().
+ * Since 2.3 it also copies the path of the context file being written
+ * (d_path(): "pipe:[INODE]" and the like for a file without one, a
+ * " (deleted)" suffix for an unlinked one) with its NUL to dest if it
+ * fits in dest_len bytes, and sets dest_len to the bytes it needs;
+ * -ENAMETOOLONG for a path longer than CR_PATH_MAX.
  *
  * CR_OP_CHKPT_FWD (since 2.1), from the callbacks, before CR_OP_HAND_CHKPT:
  * adds the processes of another scope to the pending checkpoint, in the
@@ -391,6 +404,9 @@ struct cr_hand_info {
 	__s32 target;		/* the request's target */
 	__u32 scope;		/* enum cr_scope */
 	__u32 signal;		/* signal after the checkpoint, or 0 */
+	__u64 dest;		/* user pointer to a buffer for the path */
+	__u32 dest_len;		/* in: bytes at dest; out: bytes needed */
+	__u32 pad;
 };
 
 struct cr_fwd_args {
@@ -400,7 +416,7 @@ struct cr_fwd_args {
 
 #define CR_OP_HAND_WAIT		_IO(CR_IOC_MAGIC, 0x20)
 #define CR_OP_HAND_CHKPT	_IO(CR_IOC_MAGIC, 0x21)
-#define CR_OP_HAND_INFO		_IOR(CR_IOC_MAGIC, 0x22, struct cr_hand_info)
+#define CR_OP_HAND_INFO		_IOWR(CR_IOC_MAGIC, 0x22, struct cr_hand_info)
 #define CR_OP_CHKPT_FWD		_IOW(CR_IOC_MAGIC, 0x23, struct cr_fwd_args)
 
 /* Only in a module configured with --enable-test-ioctls. */

@@ -25,8 +25,15 @@
  * CR_HOLD_SCOPE_THREAD) value, which defaults to CR_HOLD_DFLT: the
  * CR_HOLD_SCOPE_INIT value (default CR_HOLD_BOTH); threads without
  * cr_init() have the CR_HOLD_SCOPE_UNINIT value (default CR_HOLD_BOTH).
- * Programs that call cr_init() must leave SIGRTMAX alone (its handler
- * installed) and unblocked in the threads that called it.
+ *
+ * SIGRTMAX is libcr's from the first cr_init(), as in BLCR: the
+ * program's sigaction(), signal() and sigset() for it are recorded and
+ * reported back by the later ones (libcr's handler until the first), but
+ * never installed, so a checkpoint never runs the program's handler.
+ * libcr.so provides these three over the C library's; a program that
+ * makes the rt_sigaction system call itself must leave the handler
+ * alone.  Threads that called cr_init() must not block SIGRTMAX (a
+ * checkpoint would wait for them).
  *
  * Callbacks may fork().  A forked child is not registered, as in BLCR: it
  * runs none of its parent's callbacks or hooks and is checkpointed like
@@ -46,8 +53,8 @@
  *    not interrupted: it is saved where it is, runs no *_NO_CALLBACKS
  *    hook and is not held.  One must not block SIGRTMAX between that
  *    check and the signal (the checkpoint would wait for it).
- *  - struct cr_checkpoint_info's dest and struct cr_restart_info's src are
- *    "" and cr_restart_info's requester is 0: the module does not say.
+ *  - struct cr_restart_info's src is "" and its requester 0: the module
+ *    does not say.
  */
 #ifndef LIBCR_H
 #define LIBCR_H
@@ -101,7 +108,15 @@ typedef unsigned long cr_restart_handle_t;
 
 struct cr_checkpoint_info {
 	int signal;		/* sent after the checkpoint, or 0 */
-	const char *dest;	/* "" here: the module does not say */
+	/*
+	 * The context file.  cr_checkpoint --atomic (the default) or
+	 * --backup, which write a temporary file: the final name, -f's
+	 * FILE (or context.PID) made absolute.  Otherwise the path of the
+	 * file the request writes, as /proc/PID/fd shows it ("pipe:[INODE]"
+	 * for a pipe, as with cr_checkpoint -f - or -F FD); "" with a module
+	 * older than ABI 2.3.
+	 */
+	const char *dest;
 	pid_t requester;
 	pid_t target;
 	cr_scope_t scope;

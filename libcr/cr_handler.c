@@ -204,16 +204,24 @@ static int cri_thread_group_end(int flags)
 	return r;
 }
 
+/* The module's paths (d_path()) fit in PATH_MAX bytes with their NUL. */
+static char cri_dest[PATH_MAX];
+
 static void cri_get_info(void)
 {
-	struct cr_hand_info hi = { 0 };
+	struct cr_hand_info hi = {
+		.dest = (unsigned long)cri_dest,
+		.dest_len = sizeof(cri_dest),
+	};
 
-	ioctl(cri_token, CR_OP_HAND_INFO, &hi);
+	if (ioctl(cri_token, CR_OP_HAND_INFO, &hi))
+		hi = (struct cr_hand_info){ 0 };
 	cri_chkpt_info.signal = hi.signal;
 	cri_chkpt_info.requester = hi.requester;
 	cri_chkpt_info.target = hi.target;
 	cri_chkpt_info.scope = cri_uscope(hi.scope);
-	cri_chkpt_info.dest = "";
+	cri_chkpt_info.dest = hi.dest_len && hi.dest_len <= sizeof(cri_dest) ?
+			       cri_dest : "";
 }
 
 static void cri_run_checkpoint(void)
@@ -267,7 +275,7 @@ int cri_handler_start(void)
 	atomic_store(&cri_busy, 0);
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigfillset(&sa.sa_mask);
-	if (sigaction(CR_SIGNUM, &sa, NULL))
+	if (cri_sig_own(&sa))
 		return -1;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);

@@ -4,6 +4,7 @@
 #define CR_LIB_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <linux/futex.h>
@@ -97,6 +98,9 @@ int cri_poll_msg(unsigned long *handle, struct timeval *timeout,
 
 /* cr_handler.c: the libcr thread and the signal handler. */
 int cri_handler_start(void);
+
+/* cr_signal.c: CR_SIGNUM's handler, kept from the program. */
+int cri_sig_own(const struct sigaction *sa);
 
 /* cr_cs.c: critical sections. */
 void cri_cs_block(void);

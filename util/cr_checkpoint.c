@@ -10,6 +10,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,6 +412,8 @@ int main(int argc, char **argv)
 		return cr_report("Checkpoint failed", err, o.file);
 	if (o.sync && !f.direct)
 		o.args.flags |= CR_CHKPT_SYNC;
+	if (f.dest[0])
+		o.args.dest = (uintptr_t)f.dest;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = checkpoint(&o, f.fd);
 	/* Before the close: a pipe or socket says nothing after it. */

@@ -208,11 +208,12 @@ int cr_outfile_fd(struct cr_outfile *f, int fd)
 
 int cr_outfile_open(struct cr_outfile *f, const char *path)
 {
-	char dir[4096], base[4096];
+	char dir[4096], base[4096], real[PATH_MAX];
 	const char *d;
 	int n;
 
 	f->direct = false;
+	f->dest[0] = '\0';
 	n = cr_outfile_direct(f, path);
 	if (n)
 		return n < 0 ? n : 0;
@@ -226,6 +227,13 @@ int cr_outfile_open(struct cr_outfile *f, const char *path)
 	d = dirname(dir);
 	n = snprintf(f->tmp, sizeof(f->tmp), "%s/.%s.tmp", d, basename(base));
 	if (n >= (int)sizeof(f->tmp))
+		return -ENAMETOOLONG;
+	/* What the callbacks see as the file's name, as the kernel spells it. */
+	if (!realpath(d, real))
+		return -errno;
+	n = snprintf(f->dest, sizeof(f->dest), "%s/%s",
+		     strcmp(real, "/") ? real : "", basename(base));
+	if (n >= (int)sizeof(f->dest))
 		return -ENAMETOOLONG;
 	/* Named only once complete; a file system without it gets .tmp. */
 	f->fd = open(d, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0400);

@@ -91,6 +91,7 @@ struct cr_outfile {
 	const char *backup;	/* CR_BACKUP's name, NULL for FILE.~N~ */
 	char path[4096];
 	char tmp[4096];
+	char dest[4096];	/* atomic: path's absolute name, else "" */
 };
 
 /* f->policy and f->backup are set by the caller. */
