@@ -573,6 +573,7 @@ static int cr_add_target(struct cr_chkpt_req *req, const struct cr_target *tg,
 {
 	struct cr_member *m;
 	int n, i, live, kept, err = 0;
+	bool claimed = false;
 
 	n = cr_gather_settled(req, tg, &m, st);
 	if (n < 0)
@@ -590,13 +591,15 @@ static int cr_add_target(struct cr_chkpt_req *req, const struct cr_target *tg,
 	if (!err && busy && busy(req))
 		err = cr_fail(st, -EBUSY, "pid %d is already being checkpointed",
 			      tg->nr);
-	if (!err)
+	if (!err) {
 		err = cr_claim_members(req, m, kept, st);
+		claimed = !err;
+	}
 	if (!err)
 		err = cr_add_zombies(req, m, kept, live, n);
 	if (!err && kept)
 		err = cr_add_procs(req, m, kept, st);
-	if (err)
+	if (err && claimed)
 		cr_unclaim_members(req, m, kept);
 	cr_put_members(m, n);
 	return err;
