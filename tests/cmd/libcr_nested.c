@@ -20,6 +20,7 @@
 #include <libcr.h>
 
 #include "../cr_test_util.h"
+#include "libcr_test.h"
 
 static const char *dir;
 
@@ -36,20 +37,12 @@ static pid_t child;
 /* An inner request for target (0: the caller), which the outer one has. */
 static void inner(pid_t target)
 {
-	cr_checkpoint_handle_t h;
-	cr_checkpoint_args_t a;
-	int r;
+	int fd = cr_open_in(dir, "inner.ctx", O_WRONLY | O_CREAT | O_TRUNC |
+			    O_CLOEXEC);
 
-	cr_initialize_checkpoint_args_t(&a);
-	a.cr_scope = CR_SCOPE_PROC;
-	a.cr_target = target;
-	a.cr_fd = cr_open_in(dir, "inner.ctx",
-			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
-	r = cr_request_checkpoint(&a, &h);
-	put("inner", r == 0 ? "accepted" : strerror(errno));
-	if (r == 0)
-		cr_poll_checkpoint(&h, NULL);
-	close(a.cr_fd);
+	put("inner", lt_checkpoint(CR_SCOPE_PROC, target, 0, fd) < 0 ?
+	    strerror(errno) : "accepted");
+	close(fd);
 }
 
 static int callback(void *arg)

@@ -33,6 +33,7 @@
 #include <libcr.h>
 
 #include "../cr_test_util.h"
+#include "libcr_test.h"
 
 #define N	20
 #define K	8
@@ -103,20 +104,11 @@ static void check_threads(void)
 /* 0 continued, 1 restarted, -1 failed (errno). */
 static int request(cr_scope_t scope, pid_t target, unsigned int flags)
 {
-	cr_checkpoint_handle_t h;
-	cr_checkpoint_args_t a;
-	int r;
+	int fd = cr_open_in(dir, "ctx", O_WRONLY | O_CREAT | O_TRUNC |
+			    O_CLOEXEC);
+	int r = lt_checkpoint(scope, target, flags, fd);
 
-	cr_initialize_checkpoint_args_t(&a);
-	a.cr_scope = scope;
-	a.cr_target = target;
-	a.cr_flags = flags;
-	a.cr_fd = cr_open_in(dir, "ctx",
-			     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
-	r = cr_request_checkpoint(&a, &h);
-	if (!r)
-		r = cr_poll_checkpoint(&h, NULL);
-	close(a.cr_fd);
+	close(fd);
 	if (r == CR_POLL_CHKPT_ERR_POST && errno == CR_ERESTARTED)
 		return 1;
 	return r > 0 ? 0 : -1;

@@ -96,14 +96,33 @@ int lt_report(const char *path)
 	return nfail ? 1 : 0;
 }
 
-int lt_request_kill(pid_t pid, int fd, cr_checkpoint_handle_t *h)
+/* A request's args: target (0: the caller) in scope, into fd. */
+static cr_checkpoint_args_t lt_args(cr_scope_t scope, pid_t target, int fd)
 {
 	cr_checkpoint_args_t args;
 
 	CHECK(cr_initialize_checkpoint_args_t(&args) == 0);
-	args.cr_scope = CR_SCOPE_TREE;
-	args.cr_target = pid;
+	args.cr_scope = scope;
+	args.cr_target = target;
 	args.cr_fd = fd;
+	return args;
+}
+
+int lt_request_kill(pid_t pid, int fd, cr_checkpoint_handle_t *h)
+{
+	cr_checkpoint_args_t args = lt_args(CR_SCOPE_TREE, pid, fd);
+
 	args.cr_signal = SIGKILL;
 	return cr_request_checkpoint(&args, h);
+}
+
+int lt_checkpoint(cr_scope_t scope, pid_t target, unsigned int flags, int fd)
+{
+	cr_checkpoint_args_t args = lt_args(scope, target, fd);
+	cr_checkpoint_handle_t h;
+
+	args.cr_flags = flags;
+	if (cr_request_checkpoint(&args, &h))
+		return -1;
+	return cr_poll_checkpoint(&h, NULL);
 }

@@ -19,6 +19,11 @@ void lt_touch(const char *path);
 /* Checkpoints pid's tree into fd, SIGKILL afterwards: the request's result. */
 int lt_request_kill(pid_t pid, int fd, cr_checkpoint_handle_t *h);
 /*
+ * Checkpoints target (0: the caller) in scope into fd and waits: -1 with
+ * errno if refused, else cr_poll_checkpoint()'s result.
+ */
+int lt_checkpoint(cr_scope_t scope, pid_t target, unsigned int flags, int fd);
+/*
  * The two checkpoints of a libcr_*.sh test: the first one the program
  * goes on from, the second one it is killed by and restarted from.
  * Writes OUT.ready, waits for continued(), writes OUT.cont, then waits
