@@ -46,8 +46,11 @@ static void *handler(void *arg)
 	for (;;) {
 		if (ioctl(token, CR_OP_HAND_WAIT) < 0)
 			continue;
+		/* No buffer for the path: only its length comes back. */
+		memset(&info, 0, sizeof(info));
 		if (ioctl(token, CR_OP_HAND_INFO, &info) < 0 ||
-		    info.scope != CR_SCOPE_TREE || info.target != getpid())
+		    info.scope != CR_SCOPE_TREE || info.target != getpid() ||
+		    info.dest_len < 2)
 			append("log", -100);
 		if (refuse) {
 			ioctl(token, CR_OP_HAND_CHKPT,
