@@ -246,15 +246,16 @@ int cr_check_files(struct cr_shared *sh, struct cr_status *st)
 	for (i = 0; !err && i < l.n; i++) {
 		struct file *f = l.slots[i].file;
 		unsigned int fd = l.slots[i].fd;
+		int kind = cr_fd_kind(f, fd);
 
 		/* Restarted, it is opened O_PATH: it cannot be refilled. */
-		if (f == sh->out && cr_fd_kind(f, fd) != CR_FD_REG) {
+		if (f == sh->out && kind != CR_FD_REG) {
 			err = cr_fail(st, -EOPNOTSUPP,
 				      "pid %d fd %u: the context file itself, not a named file",
 				      task_tgid_vnr(current), fd);
 			break;
 		}
-		switch (cr_fd_kind(f, fd)) {
+		switch (kind) {
 		case CR_FD_EVENT:
 			err = cr_note_event(sh, f, fd, st);
 			break;
