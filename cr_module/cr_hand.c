@@ -253,7 +253,8 @@ static int cr_hand_dest(struct cr_chkpt_req *req, struct cr_hand_info *info)
 	    copy_to_user(u64_to_user_ptr(info->dest), path, len))
 		err = -EFAULT;
 	kfree(buf);
-	info->dest_len = len;
+	if (!err)
+		info->dest_len = len;
 	return err;
 }
 
