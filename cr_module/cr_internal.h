@@ -180,8 +180,8 @@ struct cr_shared {
 	struct xarray objs;
 	struct xarray seals;	/* restart: object id -> its F_SEAL_* */
 	unsigned int nobjs;
-	u32 save;		/* checkpoint: CR_CHKPT_SAVE_* */
-	bool outside_closed;	/* checkpoint: CR_CHKPT_SOCK_CLOSED */
+	u32 save;		/* checkpoint: CR_ABI_CHKPT_SAVE_* */
+	bool outside_closed;	/* checkpoint: CR_ABI_CHKPT_SOCK_CLOSED */
 	struct file *out;	/* checkpoint: the context file */
 	struct cr_reloc *reloc;	/* restart: --relocate, or NULL */
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Record framing of the context file (include/cr_image.h): sequential
+ * Record framing of the context file (include/blcr/cr_image.h): sequential
  * writes and reads with a checksum per record.  Nothing here seeks, so a
  * context file can be a pipe.
  */

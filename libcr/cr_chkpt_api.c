@@ -12,10 +12,10 @@
 #include "cr_lib.h"
 
 static const __u32 cri_kscopes[] = {
-	[CR_SCOPE_PROC] = CRI_K_SCOPE_PROC,
-	[CR_SCOPE_PGRP] = CRI_K_SCOPE_PGRP,
-	[CR_SCOPE_SESS] = CRI_K_SCOPE_SESS,
-	[CR_SCOPE_TREE] = CRI_K_SCOPE_TREE,
+	[CR_SCOPE_PROC] = CR_ABI_SCOPE_PROC,
+	[CR_SCOPE_PGRP] = CR_ABI_SCOPE_PGRP,
+	[CR_SCOPE_SESS] = CR_ABI_SCOPE_SESS,
+	[CR_SCOPE_TREE] = CR_ABI_SCOPE_TREE,
 };
 
 /* The module's scope for a libcr.h one, 0 if invalid. */
@@ -60,12 +60,20 @@ static pid_t cri_self_target(cr_scope_t scope)
 
 /*
  * CR_CHKPT_ASYNC_ERR is accepted, but errors are still reported here:
- * the module fails a request at once.  The CR_CHKPT_DUMP_* bits are the
- * module's CR_CHKPT_SAVE_* ones; the CR_CHKPT_PTRACE* ones are its own.
+ * the module fails a request at once.  The others go to the module as
+ * they are: BLCR's values, which the ABI's CR_ABI_CHKPT_* keep.
  */
 #define CRI_CHKPT_PASSED (CR_CHKPT_DUMP_ALL | CR_CHKPT_PTRACED_ALLOW | \
 			  CR_CHKPT_PTRACED_SKIP | CR_CHKPT_PTRACER_SKIP | \
 			  CR_CHKPT_PROHIBIT_SELF)
+_Static_assert(CR_CHKPT_DUMP_EXEC == CR_ABI_CHKPT_SAVE_EXE &&
+	       CR_CHKPT_DUMP_PRIVATE == CR_ABI_CHKPT_SAVE_PRIVATE &&
+	       CR_CHKPT_DUMP_SHARED == CR_ABI_CHKPT_SAVE_SHARED &&
+	       CR_CHKPT_PTRACED_ALLOW == CR_ABI_CHKPT_PTRACED_ALLOW &&
+	       CR_CHKPT_PTRACED_SKIP == CR_ABI_CHKPT_PTRACED_SKIP &&
+	       CR_CHKPT_PTRACER_SKIP == CR_ABI_CHKPT_PTRACER_SKIP &&
+	       CR_CHKPT_PROHIBIT_SELF == CR_ABI_CHKPT_PROHIBIT_SELF,
+	       "libcr.h's request flags are the module's");
 
 int cr_request_checkpoint(cr_checkpoint_args_t *args,
 			  cr_checkpoint_handle_t *handle)

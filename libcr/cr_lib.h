@@ -11,20 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/*
- * cr_abi.h and libcr.h both name the scopes CR_SCOPE_* and a restart flag
- * CR_RSTRT_RESTORE_PID, with different values: the ABI's become CRI_K_*.
- */
-#define CR_SCOPE_PROC	CRI_K_SCOPE_PROC
-#define CR_SCOPE_PGRP	CRI_K_SCOPE_PGRP
-#define CR_SCOPE_SESS	CRI_K_SCOPE_SESS
-#define CR_SCOPE_TREE	CRI_K_SCOPE_TREE
 #include "cr_private.h"
-#undef CR_SCOPE_PROC
-#undef CR_SCOPE_PGRP
-#undef CR_SCOPE_SESS
-#undef CR_SCOPE_TREE
-#undef CR_RSTRT_RESTORE_PID
 #include "libcr.h"
 
 struct cri_cb {

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "cr_abi.h"
+#include <blcr/cr_abi.h>
 
 int cri_ctrl_open(void);
 int cri_module_version(struct cr_version_args *ver);
@@ -21,7 +21,5 @@ int cri_rstrt_ptimers(int ctrl, struct cr_rstrt_ptimers_args *args);
 int cri_wait(int ctrl, int timeout_ms);
 int cri_reap(int ctrl, int restart);
 void cri_log(int ctrl, unsigned int kind, char *buf, size_t len);
-/* libcr.h's, for the tools, which cannot include both headers. */
-const char *cr_strerror(int errnum);
 
 #endif /* CR_PRIVATE_H */

@@ -139,15 +139,15 @@ static const struct option long_opts[] = {
 static unsigned int ptrace_flag(int opt, unsigned int *mask)
 {
 	*mask = opt <= OPT_PTRACED_ALLOW ?
-		CR_CHKPT_PTRACED_SKIP | CR_CHKPT_PTRACED_ALLOW :
-		CR_CHKPT_PTRACER_SKIP;
+		CR_ABI_CHKPT_PTRACED_SKIP | CR_ABI_CHKPT_PTRACED_ALLOW :
+		CR_ABI_CHKPT_PTRACER_SKIP;
 	switch (opt) {
 	case OPT_PTRACED_SKIP:
-		return CR_CHKPT_PTRACED_SKIP;
+		return CR_ABI_CHKPT_PTRACED_SKIP;
 	case OPT_PTRACED_ALLOW:
-		return CR_CHKPT_PTRACED_ALLOW;
+		return CR_ABI_CHKPT_PTRACED_ALLOW;
 	case OPT_PTRACER_SKIP:
-		return CR_CHKPT_PTRACER_SKIP;
+		return CR_ABI_CHKPT_PTRACER_SKIP;
 	default:
 		return 0;
 	}
@@ -157,13 +157,13 @@ static unsigned int save_flag(int opt)
 {
 	switch (opt) {
 	case OPT_SAVE_EXE:
-		return CR_CHKPT_SAVE_EXE;
+		return CR_ABI_CHKPT_SAVE_EXE;
 	case OPT_SAVE_PRIVATE:
-		return CR_CHKPT_SAVE_PRIVATE;
+		return CR_ABI_CHKPT_SAVE_PRIVATE;
 	case OPT_SAVE_SHARED:
-		return CR_CHKPT_SAVE_SHARED;
+		return CR_ABI_CHKPT_SAVE_SHARED;
 	default:
-		return CR_CHKPT_SAVE_ALL;
+		return CR_ABI_CHKPT_SAVE_ALL;
 	}
 }
 
@@ -174,25 +174,25 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c, sig;
 	long v;
 
-	o->args.scope = CR_SCOPE_TREE;
+	o->args.scope = CR_ABI_SCOPE_TREE;
 	/* A script that checkpoints its own tree goes on, restarted or not. */
-	o->args.flags = CR_CHKPT_OMIT_REQUESTER;
+	o->args.flags = CR_ABI_CHKPT_OMIT_REQUESTER;
 	o->sync = true;
 	o->fd = -1;
 	while ((c = getopt_long(argc, argv, "Tpgsf:F:cd:S:t:qvh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'T':
-			o->args.scope = CR_SCOPE_TREE;
+			o->args.scope = CR_ABI_SCOPE_TREE;
 			break;
 		case 'p':
-			o->args.scope = CR_SCOPE_PROC;
+			o->args.scope = CR_ABI_SCOPE_PROC;
 			break;
 		case 'g':
-			o->args.scope = CR_SCOPE_PGRP;
+			o->args.scope = CR_ABI_SCOPE_PGRP;
 			break;
 		case 's':
-			o->args.scope = CR_SCOPE_SESS;
+			o->args.scope = CR_ABI_SCOPE_SESS;
 			break;
 		case 'f':
 			o->file = optarg;
@@ -237,10 +237,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		case OPT_VERSION:
 			return cr_print_version("cr_checkpoint");
 		case OPT_SAVE_NONE:
-			o->args.flags &= ~CR_CHKPT_SAVE_ALL;
+			o->args.flags &= ~CR_ABI_CHKPT_SAVE_ALL;
 			break;
 		case OPT_SOCK_CLOSED:
-			o->args.flags |= CR_CHKPT_SOCK_CLOSED;
+			o->args.flags |= CR_ABI_CHKPT_SOCK_CLOSED;
 			break;
 		case OPT_PROGRESS:
 			o->progress = true;
@@ -374,8 +374,8 @@ static int out_path(const struct opts *o, char *path, size_t size)
 static void say_done(const struct opts *o, off_t written, double secs)
 {
 	static const char *const scopes[] = {
-		[CR_SCOPE_PROC] = "process", [CR_SCOPE_PGRP] = "process group",
-		[CR_SCOPE_SESS] = "session", [CR_SCOPE_TREE] = "tree of",
+		[CR_ABI_SCOPE_PROC] = "process", [CR_ABI_SCOPE_PGRP] = "process group",
+		[CR_ABI_SCOPE_SESS] = "session", [CR_ABI_SCOPE_TREE] = "tree of",
 	};
 
 	fprintf(stderr, "cr_checkpoint: %s %d saved to %s", scopes[o->args.scope],
@@ -411,7 +411,7 @@ int main(int argc, char **argv)
 	if (err)
 		return cr_report("Checkpoint failed", err, o.file);
 	if (o.sync && !f.direct)
-		o.args.flags |= CR_CHKPT_SYNC;
+		o.args.flags |= CR_ABI_CHKPT_SYNC;
 	if (f.dest[0])
 		o.args.dest = (uintptr_t)f.dest;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

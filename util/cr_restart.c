@@ -739,7 +739,7 @@ static int restart(struct opts *o, int img, int ctrl)
 	int err;
 
 	if (o->restore_pid)
-		args.flags |= CR_RSTRT_RESTORE_PID;
+		args.flags |= CR_ABI_RSTRT_RESTORE_PID;
 	err = cri_rstrt_start(ctrl, &args);
 	if (!err && o->nreloc)
 		err = cri_rstrt_relocate(ctrl, &reloc);

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cr_abi.h"
+#include <blcr/cr_abi.h>
 #include "cr_rstrt_omit.h"
 
 #include <sys/types.h>

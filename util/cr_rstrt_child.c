@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cr_image.h"
+#include <blcr/cr_image.h>
 #include "cr_private.h"
 #include "cr_rstrt.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cr_restart --omit-*, apart: libcr.h and cr_abi.h cannot meet. */
+/* cr_restart --omit-*, on libcr.h's callbacks. */
 #ifndef CR_RSTRT_OMIT_H
 #define CR_RSTRT_OMIT_H
 

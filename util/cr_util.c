@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libcr.h>
+
 #include "cr_config.h"
 #include "cr_private.h"
 #include "cr_util.h"

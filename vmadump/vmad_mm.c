@@ -69,12 +69,12 @@ static bool vmad_is_shared(struct vm_area_struct *vma)
 static bool vmad_by_value(struct vm_area_struct *vma, struct cr_shared *sh,
 			  struct inode *exe)
 {
-	u32 want = vmad_is_shared(vma) ? CR_CHKPT_SAVE_SHARED :
-					 CR_CHKPT_SAVE_PRIVATE;
+	u32 want = vmad_is_shared(vma) ? CR_ABI_CHKPT_SAVE_SHARED :
+					 CR_ABI_CHKPT_SAVE_PRIVATE;
 
 	if (sh->save & want)
 		return true;
-	return sh->save & CR_CHKPT_SAVE_EXE && exe &&
+	return sh->save & CR_ABI_CHKPT_SAVE_EXE && exe &&
 	       file_inode(vma->vm_file) == exe;
 }
 
@@ -422,7 +422,7 @@ static int vmad_fill_exe(struct vmad_save *vs, struct file *exe,
 			 struct cr_img_mm *m, struct cr_status *st)
 {
 	if (cr_obj_needed(exe) ||
-	    vs->sh->save & (CR_CHKPT_SAVE_EXE | CR_CHKPT_SAVE_PRIVATE))
+	    vs->sh->save & (CR_ABI_CHKPT_SAVE_EXE | CR_ABI_CHKPT_SAVE_PRIVATE))
 		return cr_save_obj(vs->s, vs->sh, exe, &m->exe_obj, st);
 	return vmad_file_ref(exe, (char *)(m + 1), &m->exe_path_len, &m->exe);
 }

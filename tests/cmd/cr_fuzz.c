@@ -7,7 +7,7 @@
  * Usage: cr_fuzz IN OUT SEED MUTANT
  * (cr_fuzz --run, in fuzz_run.c, also restarts the mutants.)
  *
- * The file is parsed into its records (include/cr_image.h), mutated at
+ * The file is parsed into its records (include/blcr/cr_image.h), mutated at
  * three levels -- the record list (drop, duplicate, swap), the payloads
  * (integer fields by type, random words and bytes, payload length) and the
  * written bytes (bit flips, header fields, truncation) -- and, for most
@@ -24,7 +24,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "cr_image.h"
+#include <blcr/cr_image.h>
 #include "cr_fuzz.h"
 
 #define HDR_LEN		sizeof(struct cr_rec)
@@ -113,7 +113,7 @@ static uint64_t get_le(const uint8_t *p, int size)
 	return v;
 }
 
-/* A PAGES record's padding before its data at pos (include/cr_image.h). */
+/* A PAGES record's padding before its data at pos (include/blcr/cr_image.h). */
 static size_t data_pad(uint64_t npages, size_t pos)
 {
 	return npages < CR_PAGES_ALIGN_MIN ? 0 : pad_to(pos, CR_PAGE_ALIGN);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
-#include "cr_abi.h"
+#include <blcr/cr_abi.h>
 
 static int expect_errno(int fd, unsigned long cmd, void *arg, int want,
 			const char *what)

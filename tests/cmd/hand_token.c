@@ -18,7 +18,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cr_abi.h"
+#include <blcr/cr_abi.h>
 
 static char dir[2048];
 static unsigned long refuse;
@@ -49,7 +49,7 @@ static void *handler(void *arg)
 		/* No buffer for the path: only its length comes back. */
 		memset(&info, 0, sizeof(info));
 		if (ioctl(token, CR_OP_HAND_INFO, &info) < 0 ||
-		    info.scope != CR_SCOPE_TREE || info.target != getpid() ||
+		    info.scope != CR_ABI_SCOPE_TREE || info.target != getpid() ||
 		    info.dest_len < 2)
 			append("log", -100);
 		if (refuse) {

@@ -3,7 +3,9 @@
  * The interface between the blcr module and userspace: ioctls on
  * /proc/checkpoint/ctrl.  Shared verbatim by the module and libcr, so it
  * holds only fixed-width types.  Incompatible changes bump CR_ABI_MAJOR;
- * additions bump CR_ABI_MINOR.
+ * additions bump CR_ABI_MINOR.  Installed as <blcr/cr_abi.h>; where
+ * libcr.h has a name of its own (scopes, request flags) the ABI's carries
+ * CR_ABI_, so a program may include both.
  */
 #ifndef CR_ABI_H
 #define CR_ABI_H
@@ -29,11 +31,11 @@ struct cr_version_args {
 #define CR_OP_VERSION	_IOR(CR_IOC_MAGIC, 0x00, struct cr_version_args)
 
 /* Scopes, as BLCR numbered them. */
-enum cr_scope {
-	CR_SCOPE_PROC = 1,
-	CR_SCOPE_PGRP = 2,
-	CR_SCOPE_SESS = 3,
-	CR_SCOPE_TREE = 4,
+enum cr_abi_scope {
+	CR_ABI_SCOPE_PROC = 1,
+	CR_ABI_SCOPE_PGRP = 2,
+	CR_ABI_SCOPE_SESS = 3,
+	CR_ABI_SCOPE_TREE = 4,
 };
 
 /*
@@ -44,11 +46,11 @@ enum cr_scope {
  */
 struct cr_chkpt_args {
 	__s32 target;		/* pid (or pgid, sid) */
-	__u32 scope;		/* enum cr_scope */
+	__u32 scope;		/* enum cr_abi_scope */
 	__s32 fd;		/* destination, open for writing */
 	__u32 signal;		/* sent to the targets after success, or 0 */
 	__u32 timeout_ms;	/* limit of the whole request; 0: none */
-	__u32 flags;		/* CR_CHKPT_* */
+	__u32 flags;		/* CR_ABI_CHKPT_* */
 	__u64 dest;		/* user pointer: the file's name, or 0 */
 };
 
@@ -64,34 +66,35 @@ struct cr_chkpt_args {
  * CR_ABI_EPTRACED, one tracing another task with CR_ABI_EPTRACER, unless:
  * PTRACED_ALLOW, a traced one is checkpointed (its tracer must let it
  * run); PTRACED_SKIP, PTRACER_SKIP, it is left out, and under
- * CR_SCOPE_TREE its descendants too (ESRCH if that leaves none).  BLCR's
- * values; the two PTRACED ones exclude each other.
+ * CR_ABI_SCOPE_TREE its descendants too (ESRCH if that leaves none).
+ * BLCR's values; the two PTRACED ones exclude each other.
  */
-#define CR_CHKPT_PTRACED_ALLOW	0x0002
-#define CR_CHKPT_PTRACED_SKIP	0x0004
-#define CR_CHKPT_PTRACER_SKIP	0x0008
+#define CR_ABI_CHKPT_PTRACED_ALLOW	0x0002
+#define CR_ABI_CHKPT_PTRACED_SKIP	0x0004
+#define CR_ABI_CHKPT_PTRACER_SKIP	0x0008
 
 /* Errors beyond errno.h's, libcr.h's CR_EPTRACED and CR_EPTRACER. */
 #define CR_ABI_EPTRACED		2360
 #define CR_ABI_EPTRACER		2361
 
 /* Mapped files saved by value rather than by reference (BLCR's values). */
-#define CR_CHKPT_SAVE_EXE	0x0200	/* the executable */
-#define CR_CHKPT_SAVE_PRIVATE	0x0400	/* files mapped MAP_PRIVATE */
-#define CR_CHKPT_SAVE_SHARED	0x0800	/* files mapped MAP_SHARED */
-#define CR_CHKPT_SAVE_ALL	(CR_CHKPT_SAVE_EXE | CR_CHKPT_SAVE_PRIVATE | \
-				 CR_CHKPT_SAVE_SHARED)
+#define CR_ABI_CHKPT_SAVE_EXE		0x0200	/* the executable */
+#define CR_ABI_CHKPT_SAVE_PRIVATE	0x0400	/* files mapped MAP_PRIVATE */
+#define CR_ABI_CHKPT_SAVE_SHARED	0x0800	/* files mapped MAP_SHARED */
+#define CR_ABI_CHKPT_SAVE_ALL		(CR_ABI_CHKPT_SAVE_EXE | \
+					 CR_ABI_CHKPT_SAVE_PRIVATE | \
+					 CR_ABI_CHKPT_SAVE_SHARED)
 /*
  * The file is synced before the checkpoint counts as done: a write error
  * that shows only then (EIO) fails it before the targets get the signal.
  */
-#define CR_CHKPT_SYNC		0x10000
+#define CR_ABI_CHKPT_SYNC	0x10000
 /*
  * A Unix socket whose peer is outside the checkpoint comes back with its
  * peer closed (what it had received, then end-of-file), as BLCR did,
  * instead of failing the checkpoint.
  */
-#define CR_CHKPT_SOCK_CLOSED	0x20000
+#define CR_ABI_CHKPT_SOCK_CLOSED	0x20000
 
 /*
  * The requester may be in its own scope: it is stopped and saved like
@@ -101,8 +104,8 @@ struct cr_chkpt_args {
  * its parent is saved it comes back as that parent's child that exited
  * with status 0, the status it has when the request succeeds.
  */
-#define CR_CHKPT_PROHIBIT_SELF	0x0001
-#define CR_CHKPT_OMIT_REQUESTER	0x40000
+#define CR_ABI_CHKPT_PROHIBIT_SELF	0x0001
+#define CR_ABI_CHKPT_OMIT_REQUESTER	0x40000
 
 /*
  * A process that checkpointed itself keeps its request's fd in the
@@ -142,10 +145,10 @@ struct cr_log_args {
  */
 struct cr_rstrt_args {
 	__s32 fd;		/* context file, open for reading */
-	__u32 flags;		/* CR_RSTRT_* */
+	__u32 flags;		/* CR_ABI_RSTRT_* */
 };
 
-#define CR_RSTRT_RESTORE_PID	0x1
+#define CR_ABI_RSTRT_RESTORE_PID	0x1
 
 /*
  * CR_OP_RSTRT_RELOCATE (cr_restart --relocate), once, after
@@ -209,7 +212,7 @@ struct cr_rstrt_procs_args {
 
 /*
  * An eventfd, timerfd, signalfd, epoll or inotify instance to create, as
- * struct cr_img_event of <cr_image.h> describes it; an epoll's nwatch
+ * struct cr_img_event of <blcr/cr_image.h> describes it; an epoll's nwatch
  * registrations and an inotify instance's nwatch watches follow the
  * table, every instance's in table order.
  */
@@ -265,7 +268,7 @@ struct cr_rstrt_pipes_args {
 };
 
 /*
- * A Unix socket to create (struct cr_img_sock of <cr_image.h>): one end
+ * A Unix socket to create (struct cr_img_sock of <blcr/cr_image.h>): one end
  * of a socketpair with socket "peer" (with itself: the other end is the
  * restarter's, closed after CR_OP_RSTRT_SOCKS), or a socket bound to the
  * address at addr_off (sun_path bytes) and, if listening, listening.
@@ -306,9 +309,9 @@ struct cr_rstrt_events_args {
 
 /*
  * CR_OP_RSTRT_PTIMERS, after CR_OP_RSTRT_REQ: copies out the POSIX timers
- * to recreate, struct cr_img_ptimer of <cr_image.h>, checked: grouped by
- * process in table order, ids increasing, every pid and tid one of the
- * table's.  Each process makes its own, after its threads, before
+ * to recreate, struct cr_img_ptimer of <blcr/cr_image.h>, checked:
+ * grouped by process in table order, ids increasing, every pid and tid
+ * one of the table's.  Each process makes its own, after its threads, before
  * CR_OP_RSTRT_CHILD.
  */
 struct cr_rstrt_ptimer {
@@ -402,7 +405,7 @@ struct cr_rstrt_child_args {
 struct cr_hand_info {
 	__s32 requester;	/* pid of the requester */
 	__s32 target;		/* the request's target */
-	__u32 scope;		/* enum cr_scope */
+	__u32 scope;		/* enum cr_abi_scope */
 	__u32 signal;		/* signal after the checkpoint, or 0 */
 	__u64 dest;		/* user pointer to a buffer for the path */
 	__u32 dest_len;		/* in: bytes at dest; out: bytes needed */
@@ -410,7 +413,7 @@ struct cr_hand_info {
 };
 
 struct cr_fwd_args {
-	__u32 scope;		/* enum cr_scope */
+	__u32 scope;		/* enum cr_abi_scope */
 	__s32 target;
 };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The context-file format: the one declaration of it, shared by the module
- * and the tools.
+ * and the tools.  Installed as <blcr/cr_image.h>.
  *
  * A context file is a stream of records, written strictly in order with no
  * seeks, so it can go to a pipe or socket and be compressed or checksummed
