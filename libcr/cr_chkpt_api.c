@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 
 #include "cr_lib.h"
 
@@ -133,14 +132,13 @@ int cr_log_checkpoint(cr_checkpoint_handle_t *handle, unsigned int len,
 		      char *msg)
 {
 	int fd = cri_handle_fd(handle);
-	struct cr_log_args a = { .buf = (unsigned long)msg, .len = len };
 	int r;
 
 	if (fd < 0)
 		return -1;
-	r = ioctl(fd, CR_OP_LOG, &a);
+	r = cri_log_get(fd, CR_LOG_ERROR, msg, len);
 	if (r < 0)
-		return -1;
+		return cri_fail(-r);
 	/* The module counts the NUL of an empty message; BLCR says 0. */
 	return r > 1 ? r : 0;
 }
@@ -216,13 +214,15 @@ int cr_poll_checkpoint(cr_checkpoint_handle_t *handle,
 int cr_forward_checkpoint(cr_scope_t scope, pid_t target)
 {
 	struct cr_fwd_args a = { .scope = cri_kscope(scope) };
+	int r;
 
 	if (!cri_chain)
 		return cri_fail(CR_ENOTCB);
 	if (!a.scope)
 		return cri_fail(EINVAL);
 	a.target = target ? target : cri_self_target(scope);
-	return ioctl(cri_token, CR_OP_CHKPT_FWD, &a) < 0 ? -1 : 0;
+	r = cri_chkpt_fwd(cri_token, &a);
+	return r < 0 ? cri_fail(-r) : 0;
 }
 
 /* The deprecated self requests: 0 continuing, 1 restarted, -1 failed. */

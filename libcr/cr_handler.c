@@ -23,7 +23,6 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "cr_lib.h"
 
@@ -193,10 +192,8 @@ static int cri_thread_group_end(int flags)
 
 	if (!(flags & CR_CHECKPOINT_ABORT_MASK))
 		flags = cri_stop_threads();
-	r = ioctl(cri_token, CR_OP_HAND_CHKPT, cri_hand_flags(flags));
-	if (r < 0)
-		r = -errno;
-	else if (flags & CR_CHECKPOINT_ABORT_MASK)
+	r = cri_hand_chkpt(cri_token, cri_hand_flags(flags));
+	if (r >= 0 && (flags & CR_CHECKPOINT_ABORT_MASK))
 		r = -cri_checkpoint_errno(flags);
 	/* The stopped threads and this one, done once its hook has run. */
 	atomic_store(&cri_busy, cri_nsig + 1);
@@ -214,7 +211,7 @@ static void cri_get_info(void)
 		.dest_len = sizeof(cri_dest),
 	};
 
-	if (ioctl(cri_token, CR_OP_HAND_INFO, &hi))
+	if (cri_hand_info(cri_token, &hi))
 		hi = (struct cr_hand_info){ 0 };
 	cri_chkpt_info.signal = hi.signal;
 	cri_chkpt_info.requester = hi.requester;
@@ -253,8 +250,8 @@ static void *cri_hand_thread(void *started)
 	sem_post(started);
 	for (;;) {
 		do
-			r = ioctl(cri_token, CR_OP_HAND_WAIT);
-		while (r < 0 && errno == EINTR);
+			r = cri_hand_wait(cri_token);
+		while (r == -EINTR);
 		/* Other errors: a module without the handler side. */
 		if (r < 0)
 			return NULL;

@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cr_private.h"
+#include "cr_ioctl.h"
 #include "libcr.h"
 
 struct cri_cb {

@@ -8,10 +8,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cr_private.h"
+#include "cr_ioctl.h"
 
 /* A link anchor, as in BLCR: -u cr_omit_link_me. */
 int cr_omit_link_me;
@@ -21,14 +20,15 @@ static int cri_omit_token = -1;
 static void *cri_omit_thread(void *arg)
 {
 	int token = (long)arg;
+	int r;
 
 	for (;;) {
-		if (ioctl(token, CR_OP_HAND_WAIT) < 0) {
-			if (errno == EINTR)
-				continue;
+		r = cri_hand_wait(token);
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
 			return NULL;
-		}
-		ioctl(token, CR_OP_HAND_CHKPT, CR_HAND_OMIT);
+		cri_hand_chkpt(token, CR_HAND_OMIT);
 	}
 }
 

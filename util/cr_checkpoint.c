@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cr_private.h"
+#include "cr_ioctl.h"
 #include "cr_util.h"
 
 struct opts {

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,7 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cr_private.h"
+#include "cr_ioctl.h"
 #include "cr_rstrt.h"
 #include "cr_util.h"
 
@@ -583,7 +582,7 @@ static int fork_orphans(const struct cr_plan *plan)
 		}
 	}
 	if (err)
-		ioctl(plan->ctrl, CR_OP_RSTRT_ABORT, -err);
+		cri_rstrt_abort(plan->ctrl, -err);
 	_exit(-err & 0xff);
 }
 
@@ -759,7 +758,7 @@ static int restart(struct opts *o, int img, int ctrl)
 	err = fork_roots(&plan);
 	cr_events_release(&plan);
 	if (err) {
-		ioctl(ctrl, CR_OP_RSTRT_ABORT, -err);
+		cri_rstrt_abort(ctrl, -err);
 		reap_roots();
 		return failed(o, err, NULL, true);
 	}

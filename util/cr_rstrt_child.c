@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -24,7 +23,7 @@
 #include <unistd.h>
 
 #include <blcr/cr_image.h>
-#include "cr_private.h"
+#include "cr_ioctl.h"
 #include "cr_rstrt.h"
 
 #define THREAD_STACK	(64 * 1024)
@@ -231,9 +230,9 @@ static int pid_lock(const struct cr_plan *plan, pid_t pid)
 		err = pthread_mutex_consistent(plan->pid_lock);
 	if (err)
 		return -err;
-	if (!ioctl(plan->ctrl, CR_OP_RSTRT_NEXT_PID, (unsigned long)pid))
+	err = cri_rstrt_next_pid(plan->ctrl, pid);
+	if (!err)
 		return 0;
-	err = -errno;
 	pthread_mutex_unlock(plan->pid_lock);
 	return err;
 }
@@ -572,13 +571,13 @@ static int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index)
 		err = restore_ids(plan, &plan->procs[index]);
 		if (!err)
 			die_as(plan->procs[index].zombie & 0xffff);
-		ioctl(plan->ctrl, CR_OP_RSTRT_ABORT, -err);
+		cri_rstrt_abort(plan->ctrl, -err);
 		return err;
 	}
 	err = prepare(plan, index);
-	if (!err && ioctl(plan->ctrl, CR_OP_RSTRT_CHILD, &leader) < 0)
-		err = -errno;
-	ioctl(plan->ctrl, CR_OP_RSTRT_ABORT, err ? -err : EINVAL);
+	if (!err)
+		err = cri_rstrt_child(plan->ctrl, &leader);
+	cri_rstrt_abort(plan->ctrl, err ? -err : EINVAL);
 	return err ? err : -EINVAL;
 }
 

@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cr_private.h"
+#include "cr_ioctl.h"
 #include "cr_rstrt.h"
 
 #ifndef TFD_IOC_SET_TICKS

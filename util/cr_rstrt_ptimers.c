@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cr_private.h"
+#include "cr_ioctl.h"
 #include "cr_rstrt.h"
 
 /* The module's table of every process's timers, into plan. */

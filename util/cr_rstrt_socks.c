@@ -15,7 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "cr_private.h"
+#include "cr_ioctl.h"
 #include "cr_rstrt.h"
 
 enum { S_PAIR = 1, S_LISTEN, S_ALONE };

@@ -15,7 +15,7 @@
 #include <libcr.h>
 
 #include "cr_config.h"
-#include "cr_private.h"
+#include "cr_ioctl.h"
 #include "cr_util.h"
 
 bool cr_quiet;

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libcr internals shared with the tools in util/. */
-#ifndef CR_PRIVATE_H
-#define CR_PRIVATE_H
+/*
+ * The module's ABI as libcr and the tools use it (cr_ioctl.c): nothing
+ * else calls ioctl() on a ctrl fd.  Failures return -errno.
+ */
+#ifndef CR_IOCTL_H
+#define CR_IOCTL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <blcr/cr_abi.h>
 
@@ -18,8 +22,16 @@ int cri_rstrt_pipes(int ctrl, const struct cr_rstrt_pipes_args *args);
 int cri_rstrt_socks(int ctrl, const struct cr_rstrt_socks_args *args);
 int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args);
 int cri_rstrt_ptimers(int ctrl, struct cr_rstrt_ptimers_args *args);
+int cri_rstrt_next_pid(int ctrl, pid_t pid);
+int cri_rstrt_child(int ctrl, const struct cr_rstrt_child_args *args);
+void cri_rstrt_abort(int ctrl, int err);
 int cri_wait(int ctrl, int timeout_ms);
 int cri_reap(int ctrl, int restart);
+int cri_log_get(int ctrl, unsigned int kind, char *buf, unsigned int len);
 void cri_log(int ctrl, unsigned int kind, char *buf, size_t len);
+int cri_hand_wait(int token);
+int cri_hand_chkpt(int token, unsigned long flags);
+int cri_hand_info(int token, struct cr_hand_info *info);
+int cri_chkpt_fwd(int token, const struct cr_fwd_args *args);
 
-#endif /* CR_PRIVATE_H */
+#endif /* CR_IOCTL_H */
