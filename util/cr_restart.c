@@ -21,7 +21,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,21 +53,6 @@ struct opts {
 /* The processes of the restart whose parent was outside it: ours. */
 static pid_t *roots;
 static unsigned int nroots;
-
-int cr_rstrt_error(int err, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (cr_quiet)
-		return err;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	/* One write: the processes of a restart may fail at once. */
-	fprintf(stderr, "Restart failed: %s: %s\n", msg, strerror(-err));
-	return err;
-}
 
 static void usage(FILE *out)
 {
@@ -353,39 +337,6 @@ static int get_plan(int ctrl, struct cr_plan *plan)
 	return 0;
 }
 
-/* A FIFO of the checkpoint, opened at its path for reading and writing. */
-static int open_fifo(const char *path, int *fds)
-{
-	struct stat st;
-
-	fds[0] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fds[0] < 0)
-		return -errno;
-	if (fstat(fds[0], &st) < 0 || !S_ISFIFO(st.st_mode))
-		return -ENXIO;
-	fds[1] = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	return fds[1] < 0 ? -errno : 0;
-}
-
-static int make_pipe(const struct cr_plan *plan, unsigned int n, int *fds)
-{
-	const char *path = NULL;
-	int err = 0;
-
-	if (plan->pipes[n].path_off) {
-		path = (const char *)plan->buf + plan->pipes[n].path_off;
-		err = open_fifo(path, fds);
-		if (err)
-			return cr_rstrt_error(err, "cannot open FIFO %s", path);
-	} else if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
-		return cr_rstrt_error(-errno, "cannot create pipe %u", n);
-	}
-	if (fcntl(fds[0], F_SETPIPE_SZ, plan->pipes[n].size) < 0)
-		err = cr_rstrt_error(-errno, "cannot make pipe %u %u bytes",
-				     n, plan->pipes[n].size);
-	return err;
-}
-
 /* -1 in each of n fds, or NULL. */
 static int *new_fds(unsigned int n)
 {
@@ -408,24 +359,6 @@ static void close_fds(int *fds, unsigned int n)
 }
 
 /*
- * The module cannot create pipes: make the ones it asked for, at their
- * saved size, and hand them over.
- */
-static int make_pipes(const struct cr_plan *plan, int *fds)
-{
-	struct cr_rstrt_pipes_args a = { .npipes = plan->npipes,
-					 .fds = (unsigned long)fds };
-	unsigned int n;
-	int err = 0;
-
-	if (!plan->npipes)
-		return 0;
-	for (n = 0; !err && n < plan->npipes; n++)
-		err = make_pipe(plan, n, fds + 2 * n);
-	return err ?: cri_rstrt_pipes(plan->ctrl, &a);
-}
-
-/*
  * The pipes, the sockets, then the event files, whose epolls may watch
  * either.  Ours are closed before any process of the restart is created
  * (the event files may have to wait until after, cr_events_release()).
@@ -439,7 +372,7 @@ static int make_shared(const struct cr_plan *plan)
 	h.sock_fds = new_fds(plan->nsocks);
 	h.closed_peers = new_fds(plan->nsocks);
 	if (h.pipe_fds && h.sock_fds && h.closed_peers)
-		err = make_pipes(plan, h.pipe_fds) ?: cr_make_socks(plan, &h) ?:
+		err = cr_make_pipes(plan, h.pipe_fds) ?: cr_make_socks(plan, &h) ?:
 		      cr_make_events(plan, &h);
 	else
 		cr_rstrt_error(err, "pipes and sockets");

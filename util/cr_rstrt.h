@@ -33,8 +33,6 @@ struct cr_plan {
 	pthread_mutex_t *pid_lock;
 };
 
-__attribute__((format(printf, 2, 3)))
-int cr_rstrt_error(int err, const char *fmt, ...);
 bool cr_is_root(const struct cr_plan *plan, unsigned int index);
 pid_t cr_spawn(const struct cr_plan *plan, unsigned int index);
 int cr_pid_lock_init(struct cr_plan *plan);
@@ -46,8 +44,12 @@ struct cr_handed {
 	unsigned int nclosed;	/* closed, to close once handed over */
 };
 
+int cr_make_pipes(const struct cr_plan *plan, int *fds);
 int cr_make_socks(const struct cr_plan *plan, struct cr_handed *h);
 int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h);
+int cr_make_inotify(const struct cr_plan *plan,
+		    const struct cr_rstrt_event *ev,
+		    const struct cr_rstrt_watch *w);
 void cr_events_release(const struct cr_plan *plan);
 int cr_own_watches(const struct cr_plan *plan, unsigned int index);
 int cr_get_ptimers(struct cr_plan *plan);

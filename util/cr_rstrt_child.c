@@ -25,6 +25,7 @@
 #include <blcr/cr_image.h>
 #include "cr_ioctl.h"
 #include "cr_rstrt.h"
+#include "cr_util.h"
 
 #define THREAD_STACK	(64 * 1024)
 

@@ -19,6 +19,7 @@
 
 #include "cr_ioctl.h"
 #include "cr_rstrt.h"
+#include "cr_util.h"
 
 /* The module's table of every process's timers, into plan. */
 int cr_get_ptimers(struct cr_plan *plan)

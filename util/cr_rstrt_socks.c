@@ -17,6 +17,7 @@
 
 #include "cr_ioctl.h"
 #include "cr_rstrt.h"
+#include "cr_util.h"
 
 enum { S_PAIR = 1, S_LISTEN, S_ALONE };
 

@@ -134,6 +134,21 @@ int cr_usage_error(const char *fmt, ...)
 	return 255;
 }
 
+int cr_rstrt_error(int err, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (cr_quiet)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* One write: the processes of a restart may fail at once. */
+	fprintf(stderr, "Restart failed: %s: %s\n", msg, strerror(-err));
+	return err;
+}
+
 /* Prints "WHAT: reason" and the module's detail; returns the exit code. */
 int cr_report(const char *what, int err, const char *detail)
 {

@@ -68,6 +68,9 @@ int cr_print_version(const char *prog);
 int cr_parse_long(const char *s, long min, long max, long *v);
 __attribute__((format(printf, 1, 2))) int cr_usage_error(const char *fmt, ...);
 int cr_report(const char *what, int err, const char *detail);
+/* cr_restart's "Restart failed: MSG: reason"; returns err. */
+__attribute__((format(printf, 2, 3)))
+int cr_rstrt_error(int err, const char *fmt, ...);
 /* --dir: FILE under DIR unless FILE is absolute or "-"; -ENAMETOOLONG. */
 int cr_dir_path(const char *dir, const char *file, char *path, size_t size);
 

@@ -2,8 +2,8 @@
 /*
  * The eventfd, timerfd, signalfd, epoll and inotify instances of a
  * restart: the module cannot create them, so cr_restart makes them with
- * their saved state, adds the inotify and epoll watches, and hands them
- * over (CR_OP_RSTRT_EVENTS).
+ * their saved state, adds the inotify (cr_rstrt_inotify.c) and epoll
+ * watches, and hands them over (CR_OP_RSTRT_EVENTS).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
@@ -24,6 +23,7 @@
 
 #include "cr_ioctl.h"
 #include "cr_rstrt.h"
+#include "cr_util.h"
 
 #ifndef TFD_IOC_SET_TICKS
 #define TFD_IOC_SET_TICKS	_IOW('T', 0, uint64_t)
@@ -31,10 +31,6 @@
 
 enum { EV_EVENTFD = 1, EV_TIMERFD, EV_SIGNALFD, EV_EPOLL, EV_INOTIFY };
 enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT, W_SOCK, W_INOTIFY };
-
-#ifndef IN_MASK_CREATE
-#define IN_MASK_CREATE	0x10000000
-#endif
 
 static struct timespec ns_ts(uint64_t ns)
 {
@@ -56,84 +52,6 @@ static int make_timerfd(const struct cr_rstrt_event *ev)
 	    (ev->count && ioctl(fd, TFD_IOC_SET_TICKS, &ev->count) < 0)) {
 		int err = -errno;
 
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-/* Reads, and so drops, every event queued on inotify fd. */
-static void drain(int fd)
-{
-	char buf[4096];
-
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
-}
-
-/*
- * Makes wd the next wd of inotify fd: the kernel gives the one after the
- * last it gave, so a watch added then removed skips one.  The watch is
- * on an inode fd does not watch yet (IN_MASK_CREATE refuses the others);
- * the IN_IGNOREDs (or an overflow) are read away.
- */
-static int skip_to(int fd, int *next, int wd)
-{
-	static const char *const spare[] = { "/", "/proc", "/dev", "/sys" };
-	unsigned int i;
-	int got = -1;
-
-	if (*next >= wd)
-		return 0;
-	while (*next < wd) {
-		for (i = 0; i < sizeof(spare) / sizeof(*spare); i++) {
-			got = inotify_add_watch(fd, spare[i], IN_DELETE_SELF |
-						IN_DONT_FOLLOW | IN_MASK_CREATE);
-			if (got >= 0 || errno != EEXIST)
-				break;
-		}
-		if (got < 0)
-			return -errno;
-		if (inotify_rm_watch(fd, got) < 0)
-			return -errno;
-		*next = got + 1;
-	}
-	drain(fd);
-	return 0;
-}
-
-/*
- * An inotify instance with its watches (ev->nwatch at w), each with its
- * old wd, added with the restarter's rights.  Never following the last
- * link: the path is the watched file's own.
- */
-static int make_inotify(const struct cr_plan *plan,
-			const struct cr_rstrt_event *ev,
-			const struct cr_rstrt_watch *w)
-{
-	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK), next = 1, err = 0;
-	unsigned int j;
-
-	if (fd < 0)
-		return -errno;
-	for (j = 0; j < ev->nwatch; j++) {
-		const char *path = plan->buf + w[j].index;
-		int got;
-
-		err = skip_to(fd, &next, w[j].tfd);
-		if (err)
-			break;
-		got = inotify_add_watch(fd, path, w[j].events |
-					IN_DONT_FOLLOW | IN_MASK_CREATE);
-		if (got != w[j].tfd) {
-			err = cr_rstrt_error(got < 0 ? -errno : -EBUSY,
-					     "cannot add inotify watch %d on %s",
-					     w[j].tfd, path);
-			break;
-		}
-		next = got + 1;
-	}
-	if (err) {
 		close(fd);
 		return err;
 	}
@@ -167,7 +85,7 @@ static int make_event(const struct cr_plan *plan,
 		fd = epoll_create1(EPOLL_CLOEXEC);
 		break;
 	case EV_INOTIFY:
-		return make_inotify(plan, ev, w);
+		return cr_make_inotify(plan, ev, w);
 	default:
 		return -EINVAL;
 	}
