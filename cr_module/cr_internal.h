@@ -26,23 +26,16 @@
 
 /* cr_chkpt.c */
 struct cr_chkpt_req;
+struct cr_req;
 long cr_chkpt_request(struct file *ctrl, void __user *uarg,
-		      struct cr_chkpt_req **reqp);
-__poll_t cr_chkpt_poll(struct cr_chkpt_req *req, struct file *file,
-		       poll_table *wait);
-int cr_chkpt_reap(struct cr_chkpt_req *req);
-bool cr_chkpt_done(struct cr_chkpt_req *req);
-void cr_chkpt_put(struct cr_chkpt_req *req);
+		      struct cr_chkpt_req **reqp, struct cr_req **basep);
 void cr_chkpt_cancel(struct cr_chkpt_req *req);
-struct cr_status *cr_chkpt_status(struct cr_chkpt_req *req);
 const char *cr_chkpt_warnings(struct cr_chkpt_req *req);
 
 /* cr_rstrt.c */
 struct cr_rstrt_req;
 long cr_rstrt_request(struct file *ctrl, void __user *uarg,
-		      struct cr_rstrt_req **reqp);
-__poll_t cr_rstrt_poll(struct cr_rstrt_req *req, struct file *file,
-		       poll_table *wait);
+		      struct cr_rstrt_req **reqp, struct cr_req **basep);
 long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_abort(struct cr_rstrt_req *req, int err);
@@ -53,11 +46,6 @@ long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_socks(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_ptimers(struct cr_rstrt_req *req, void __user *uarg);
-int cr_rstrt_reap(struct cr_rstrt_req *req);
-bool cr_rstrt_done(struct cr_rstrt_req *req);
-void cr_rstrt_get(struct cr_rstrt_req *req);
-void cr_rstrt_put(struct cr_rstrt_req *req);
-struct cr_status *cr_rstrt_status(struct cr_rstrt_req *req);
 
 /* cr_hand.c: processes with libcr callbacks. */
 struct cr_hand;
