@@ -16,6 +16,7 @@
 
 #include "cr_abi.h"
 #include "cr_base.h"
+#include "cr_ctrl.h"
 #include "cr_image.h"
 #include "cr_io.h"
 #include "cr_pageio.h"
@@ -56,8 +57,6 @@ long cr_hand_forward(struct cr_hand *h, void __user *uarg);
 void cr_hand_release(struct cr_hand *h);
 bool cr_restoring(struct task_struct *t);
 
-bool cr_ctrl_state(struct file *f, s64 *state);
-int cr_ctrl_restore(struct file *f, s64 state);
 int cr_ctrl_init(void);
 void cr_ctrl_exit(void);
 

@@ -9,57 +9,8 @@
 #include <linux/uaccess.h>
 
 #include "cr_internal.h"
-#include "cr_req.h"
-
-struct cr_ctrl {
-	struct mutex lock;
-	struct cr_req *req;		/* the request, either kind */
-	struct cr_chkpt_req *chkpt;	/* req, a checkpoint */
-	struct cr_rstrt_req *rstrt;	/* or a restart */
-	struct cr_hand *hand;		/* libcr's token */
-	bool restored;			/* reopened by a restart */
-	s64 saved;			/* then its request's CR_CTRL_* */
-};
 
 static struct proc_dir_entry *cr_proc_dir;
-
-/* The open ctrl files, by address: a checkpoint tells them from others. */
-static DEFINE_XARRAY(cr_ctrl_files);
-
-/* f's request as CR_FD_CTRL saves it; false if f is no ctrl file. */
-bool cr_ctrl_state(struct file *f, s64 *state)
-{
-	struct cr_ctrl *c;
-
-	if (xa_load(&cr_ctrl_files, (unsigned long)f) != f)
-		return false;
-	if (!state)
-		return true;
-	/* Our reference to f keeps c, and c its request. */
-	c = f->private_data;
-	if (!READ_ONCE(c->chkpt))
-		*state = c->saved;
-	else if (!cr_req_done(c->req))
-		*state = CR_CTRL_RUNNING;
-	else
-		*state = CR_CTRL_DONE - c->req->st.result;
-	return true;
-}
-
-/* A ctrl file a restart reopened takes its saved state. */
-int cr_ctrl_restore(struct file *f, s64 state)
-{
-	struct cr_ctrl *c;
-
-	if (!cr_ctrl_state(f, NULL) || state < CR_CTRL_NONE ||
-	    state > CR_CTRL_DONE + MAX_ERRNO)
-		return -EBADMSG;
-	c = f->private_data;
-	mutex_lock(&c->lock);
-	c->saved = state;
-	mutex_unlock(&c->lock);
-	return 0;
-}
 
 /* CR_OP_CHKPT_REAP without a request: a restored one's result. */
 static long cr_ctrl_reap(struct cr_ctrl *c)
@@ -233,8 +184,7 @@ static int cr_ctrl_open(struct inode *inode, struct file *file)
 	mutex_init(&c->lock);
 	c->restored = cr_restoring(current);
 	file->private_data = c;
-	err = xa_err(xa_store(&cr_ctrl_files, (unsigned long)file, file,
-			      GFP_KERNEL));
+	err = cr_ctrl_file_add(file);
 	if (err)
 		kfree(c);
 	return err;
@@ -245,7 +195,7 @@ static int cr_ctrl_release(struct inode *inode, struct file *file)
 {
 	struct cr_ctrl *c = file->private_data;
 
-	xa_erase(&cr_ctrl_files, (unsigned long)file);
+	cr_ctrl_file_del(file);
 	if (c->chkpt)
 		cr_chkpt_cancel(c->chkpt);
 	if (c->req)
