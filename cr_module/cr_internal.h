@@ -24,10 +24,8 @@
 
 #define CR_DEFAULT_TIMEOUT_MS	10000
 
-
 /* cr_chkpt.c */
 struct cr_chkpt_req;
-struct cr_req;
 long cr_chkpt_request(struct file *ctrl, void __user *uarg,
 		      struct cr_chkpt_req **reqp, struct cr_req **basep);
 void cr_chkpt_cancel(struct cr_chkpt_req *req);
