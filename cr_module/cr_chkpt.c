@@ -18,8 +18,6 @@
 
 #include "cr_chkpt.h"
 
-enum { CR_REQ_RUNNING, CR_REQ_DONE };
-
 /* Targets of running checkpoints: a second request for one is refused. */
 static LIST_HEAD(cr_busy_list);
 static DEFINE_SPINLOCK(cr_busy_lock);
@@ -40,7 +38,7 @@ int cr_claim_task(struct cr_chkpt_req *req, struct task_struct *t)
 
 	xa_lock(&cr_busy_tasks);
 	other = xa_load(&cr_busy_tasks, (unsigned long)t);
-	if (other && other != req && !cr_chkpt_done(other))
+	if (other && other != req && !cr_req_done(&other->r))
 		err = -EBUSY;
 	else if (other != req)
 		err = xa_err(__xa_store(&cr_busy_tasks, (unsigned long)t, req,
@@ -58,9 +56,9 @@ void cr_unclaim_task(struct cr_chkpt_req *req, struct task_struct *t)
 	xa_unlock(&cr_busy_tasks);
 }
 
-static void cr_chkpt_release(struct kref *ref)
+static void cr_chkpt_release(struct cr_req *r)
 {
-	struct cr_chkpt_req *req = container_of(ref, struct cr_chkpt_req, ref);
+	struct cr_chkpt_req *req = container_of(r, struct cr_chkpt_req, r);
 	unsigned int i;
 
 	/* A request whose targets all exited was never finished. */
@@ -79,35 +77,15 @@ static void cr_chkpt_release(struct kref *ref)
 	kfree(req);
 }
 
-void cr_chkpt_put(struct cr_chkpt_req *req)
-{
-	kref_put(&req->ref, cr_chkpt_release);
-}
-
-struct cr_status *cr_chkpt_status(struct cr_chkpt_req *req)
-{
-	return &req->st;
-}
-
 const char *cr_chkpt_warnings(struct cr_chkpt_req *req)
 {
 	return req->warn;
 }
 
-bool cr_chkpt_done(struct cr_chkpt_req *req)
-{
-	return READ_ONCE(req->state) != CR_REQ_RUNNING;
-}
-
-int cr_chkpt_reap(struct cr_chkpt_req *req)
-{
-	return cr_chkpt_done(req) ? req->st.result : -EAGAIN;
-}
-
 /* The reference and module count of the timer, or of a kick. */
 static void cr_timer_put(struct cr_chkpt_req *req)
 {
-	cr_chkpt_put(req);
+	cr_req_put(&req->r);
 	module_put(THIS_MODULE);
 }
 
@@ -119,7 +97,7 @@ static void cr_kicked(struct callback_head *cb)
 /*
  * A write asleep (into a pipe nobody reads) wakes up as for a signal, and
  * the writer stops; the task work itself has nothing more to do.  Under
- * req->lock, which keeps the writer in its write.
+ * req->r.lock, which keeps the writer in its write.
  */
 static void cr_kick_writer(struct cr_chkpt_req *req)
 {
@@ -127,34 +105,39 @@ static void cr_kick_writer(struct cr_chkpt_req *req)
 
 	if (!t || t == current)
 		return;
-	kref_get(&req->ref);
+	cr_req_get(&req->r);
 	__module_get(THIS_MODULE);
 	init_task_work(&req->kick, cr_kicked);
 	if (task_work_add(t, &req->kick, TWA_SIGNAL))
 		cr_kicked(&req->kick);
 }
 
-/* Ends the request once, with its first result; wakes every waiter. */
-static void cr_chkpt_finish(struct cr_chkpt_req *req, int err,
-			    const struct cr_status *st)
+/* The request ends: no more writes, and a write asleep wakes. */
+static void cr_chkpt_stop(struct cr_req *r)
 {
-	spin_lock(&req->lock);
-	if (req->state == CR_REQ_RUNNING) {
-		req->state = CR_REQ_DONE;
-		if (st)
-			memcpy(req->st.msg, st->msg, sizeof(req->st.msg));
-		req->st.result = err;
-		WRITE_ONCE(req->s.stop, true);
-		cr_kick_writer(req);
-	}
-	spin_unlock(&req->lock);
+	struct cr_chkpt_req *req = container_of(r, struct cr_chkpt_req, r);
+
+	WRITE_ONCE(req->s.stop, true);
+	cr_kick_writer(req);
+}
+
+/* Its targets may be checkpointed again; the timer has nothing to do. */
+static void cr_chkpt_ended(struct cr_req *r)
+{
+	struct cr_chkpt_req *req = container_of(r, struct cr_chkpt_req, r);
+
 	spin_lock(&cr_busy_lock);
 	list_del_init(&req->busy);
 	spin_unlock(&cr_busy_lock);
 	if (cancel_delayed_work(&req->timer))
 		cr_timer_put(req);
-	wake_up_all(&req->wq);
 }
+
+static const struct cr_req_ops cr_chkpt_ops = {
+	.release = cr_chkpt_release,
+	.stop = cr_chkpt_stop,
+	.ended = cr_chkpt_ended,
+};
 
 static int cr_write_header(struct cr_stream *s, struct cr_chkpt_req *req)
 {
@@ -289,8 +272,8 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 static long cr_chkpt_wait(struct cr_chkpt_req *req, bool (*cond)(struct cr_chkpt_req *, struct cr_proc_ctx *),
 			  struct cr_proc_ctx *pc, unsigned long timeout)
 {
-	return wait_event_killable_timeout(req->wq,
-			cond(req, pc) || cr_chkpt_done(req), timeout);
+	return wait_event_killable_timeout(req->r.wq,
+			cond(req, pc) || cr_req_done(&req->r), timeout);
 }
 
 static bool cr_all_arrived(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
@@ -414,10 +397,10 @@ static bool cr_set_writer(struct cr_chkpt_req *req, struct task_struct *t)
 {
 	bool running;
 
-	spin_lock(&req->lock);
-	running = req->state == CR_REQ_RUNNING;
+	spin_lock(&req->r.lock);
+	running = !cr_req_done(&req->r);
 	req->writer = running ? t : NULL;
-	spin_unlock(&req->lock);
+	spin_unlock(&req->r.lock);
 	return running;
 }
 
@@ -428,13 +411,13 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 
 	if (cr_chkpt_wait(req, cr_proc_saved, pc, MAX_SCHEDULE_TIMEOUT) < 0)
 		return -EINTR;
-	if (cr_chkpt_done(req))
+	if (cr_req_done(&req->r))
 		return 0;
 	err = cr_describe(req, pc, st);
 	if (err)
 		return err;
 	atomic_inc(&req->described);
-	wake_up_all(&req->wq);
+	wake_up_all(&req->r.wq);
 	if (cr_chkpt_wait(req, cr_my_turn, pc, MAX_SCHEDULE_TIMEOUT) < 0)
 		return -EINTR;
 	if (!cr_set_writer(req, current))
@@ -444,7 +427,7 @@ static int cr_dump_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	if (err)
 		return cr_fail(st, err, "writing the context file");
 	WRITE_ONCE(req->turn, pc->index + 1);
-	wake_up_all(&req->wq);
+	wake_up_all(&req->r.wq);
 	return 0;
 }
 
@@ -457,15 +440,15 @@ static void cr_release_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 			    bool dumper)
 {
 	if (!dumper) {
-		wait_event_killable(req->wq, smp_load_acquire(&pc->released));
+		wait_event_killable(req->r.wq, smp_load_acquire(&pc->released));
 		return;
 	}
-	if (!req->st.result && req->args.signal)
+	if (!req->r.st.result && req->args.signal)
 		kill_pid(task_tgid(current), req->args.signal, 1);
 	else if (pc->stopped)
 		kill_pid(task_tgid(current), SIGSTOP, 1);
 	smp_store_release(&pc->released, true);
-	wake_up_all(&req->wq);
+	wake_up_all(&req->r.wq);
 }
 
 static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
@@ -479,7 +462,7 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 	int err;
 
 	atomic_inc(&req->arrived);
-	wake_up_all(&req->wq);
+	wake_up_all(&req->r.wq);
 	left = cr_chkpt_wait(req, cr_all_arrived, pc, timeout);
 	/*
 	 * Killed while the others stop: by a kill, or by another thread's
@@ -492,25 +475,25 @@ static void cr_chkpt_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 		cr_fail(&st, -ETIMEDOUT, "pid %d: not every thread stopped in time",
 			task_tgid_vnr(current));
 	if (left <= 0) {
-		cr_chkpt_finish(req, st.result, &st);
+		cr_req_finish(&req->r, st.result, &st);
 		goto out;
 	}
-	if (cr_chkpt_done(req))
+	if (cr_req_done(&req->r))
 		goto out;
 	err = vmad_save_thread(&ctx->img, &st);
 	if (!err)
 		cr_save_sched(&ctx->img.t.sched);
 	if (err) {
-		cr_chkpt_finish(req, err, &st);
+		cr_req_finish(&req->r, err, &st);
 		goto out;
 	}
 	ctx->saved = true;
 	atomic_inc(&pc->saved);
-	wake_up_all(&req->wq);
+	wake_up_all(&req->r.wq);
 	if (dumper) {
 		err = cr_dump_proc(req, pc, &st);
 		if (err || pc->index == req->nprocs - 1)
-			cr_chkpt_finish(req, err, &st);
+			cr_req_finish(&req->r, err, &st);
 	}
 	cr_chkpt_wait(req, cr_never, pc, MAX_SCHEDULE_TIMEOUT);
 out:
@@ -529,9 +512,9 @@ static void cr_drop_out(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 	if (atomic_dec_and_test(&ctx->proc->expected)) {
 		cr_fail(&st, -ESRCH, "pid %d exited during the checkpoint",
 			task_tgid_nr(ctx->task));
-		cr_chkpt_finish(req, -ESRCH, &st);
+		cr_req_finish(&req->r, -ESRCH, &st);
 	}
-	wake_up_all(&req->wq);
+	wake_up_all(&req->r.wq);
 }
 
 static void cr_chkpt_work(struct callback_head *cb)
@@ -545,7 +528,7 @@ static void cr_chkpt_work(struct callback_head *cb)
 	} else {
 		cr_chkpt_thread(req, ctx);
 	}
-	cr_chkpt_put(req);
+	cr_req_put(&req->r);
 	module_put(THIS_MODULE);
 }
 
@@ -575,13 +558,13 @@ static void cr_queue_locked(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 		ctx->req = req;
 		ctx->proc = pc;
 		init_task_work(&ctx->cb, cr_chkpt_work);
-		kref_get(&req->ref);
+		cr_req_get(&req->r);
 		__module_get(THIS_MODULE);
 		if (task_work_add(ctx->task, &ctx->cb, TWA_SIGNAL)) {
 			/* Already exiting: it will not arrive. */
 			module_put(THIS_MODULE);
 			cr_drop_out(req, ctx);
-			kref_put(&req->ref, cr_chkpt_release);
+			cr_req_put(&req->r);
 		}
 	}
 }
@@ -621,7 +604,7 @@ void cr_chkpt_abort(struct cr_chkpt_req *req, int err, const char *why)
 	struct cr_status st = { 0 };
 
 	cr_fail(&st, err, "pid %d: %s", task_tgid_vnr(current), why);
-	cr_chkpt_finish(req, err, &st);
+	cr_req_finish(&req->r, err, &st);
 }
 
 /*
@@ -633,10 +616,10 @@ static void cr_chkpt_give_up(struct cr_chkpt_req *req, int err,
 {
 	struct cr_status st = { 0 };
 
-	if (cr_chkpt_done(req))
+	if (cr_req_done(&req->r))
 		return;
 	cr_fail(&st, err, "%s", why);
-	cr_chkpt_finish(req, err, &st);
+	cr_req_finish(&req->r, err, &st);
 }
 
 /* The requester closed its fd (it was killed, say): nobody takes the file. */
@@ -661,7 +644,7 @@ static void cr_chkpt_arm(struct cr_chkpt_req *req)
 {
 	if (!req->args.timeout_ms)
 		return;
-	kref_get(&req->ref);
+	cr_req_get(&req->r);
 	__module_get(THIS_MODULE);
 	schedule_delayed_work(&req->timer,
 			      msecs_to_jiffies(req->args.timeout_ms));
@@ -686,14 +669,14 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 {
 	int err;
 
-	err = cr_check_args(&req->args, &req->st);
+	err = cr_check_args(&req->args, &req->r.st);
 	if (err)
 		return err;
 	req->sh.save = req->args.flags & CR_ABI_CHKPT_SAVE_ALL;
 	req->sh.outside_closed = req->args.flags & CR_ABI_CHKPT_SOCK_CLOSED;
 	req->out = fget(req->args.fd);
 	if (!req->out || !(req->out->f_mode & FMODE_WRITE))
-		return cr_fail(&req->st, -EBADF,
+		return cr_fail(&req->r.st, -EBADF,
 			       "fd %d is not open for writing", req->args.fd);
 	req->s.file = req->out;
 	req->sh.out = req->out;
@@ -703,7 +686,7 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 		if (IS_ERR(req->dest)) {
 			err = PTR_ERR(req->dest);
 			req->dest = NULL;
-			return cr_fail(&req->st, err, "bad destination name");
+			return cr_fail(&req->r.st, err, "bad destination name");
 		}
 	}
 	/* The timer first: a process may be stopped once collected. */
@@ -711,9 +694,9 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 	return cr_collect_scope(req, cr_target_busy);
 }
 
-/* CR_OP_CHKPT_REQ: the new request is returned through *reqp. */
+/* CR_OP_CHKPT_REQ: the new request, and its base, through reqp and basep. */
 long cr_chkpt_request(struct file *ctrl, void __user *uarg,
-		      struct cr_chkpt_req **reqp)
+		      struct cr_chkpt_req **reqp, struct cr_req **basep)
 {
 	struct cr_chkpt_req *req;
 	int err;
@@ -721,31 +704,23 @@ long cr_chkpt_request(struct file *ctrl, void __user *uarg,
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
-	kref_init(&req->ref);
+	cr_req_init(&req->r, &cr_chkpt_ops);
 	INIT_LIST_HEAD(&req->busy);
-	init_waitqueue_head(&req->wq);
 	INIT_DELAYED_WORK(&req->timer, cr_chkpt_expire);
-	spin_lock_init(&req->lock);
 	cr_shared_init(&req->sh);
 	mutex_init(&req->scope_lock);
 	req->requester = task_tgid_vnr(current);
 	req->requester_pid = get_pid(task_tgid(current));
 	if (copy_from_user(&req->args, uarg, sizeof(req->args))) {
-		cr_chkpt_put(req);
+		cr_req_put(&req->r);
 		return -EFAULT;
 	}
 	err = cr_chkpt_start(req);
 	if (err) {
 		/* Keep the message for CR_OP_LOG; the request is over. */
-		cr_chkpt_finish(req, err, NULL);
+		cr_req_finish(&req->r, err, NULL);
 	}
 	*reqp = req;
+	*basep = &req->r;
 	return err;
-}
-
-__poll_t cr_chkpt_poll(struct cr_chkpt_req *req, struct file *file,
-		       poll_table *wait)
-{
-	poll_wait(file, &req->wq, wait);
-	return cr_chkpt_done(req) ? EPOLLIN | EPOLLRDNORM : 0;
 }

@@ -6,6 +6,7 @@
 #include <linux/workqueue.h>
 
 #include "cr_internal.h"
+#include "cr_req.h"
 
 struct cr_chkpt_req;
 struct cr_thread_ctx;
@@ -50,7 +51,7 @@ struct cr_zombie {
 };
 
 struct cr_chkpt_req {
-	struct kref ref;
+	struct cr_req r;		/* its lock also keeps writer */
 	struct list_head busy;		/* on the busy list while running */
 	struct cr_chkpt_args args;
 	pid_t requester;
@@ -70,13 +71,9 @@ struct cr_chkpt_req {
 	unsigned int turn;		/* the process writing its section */
 	struct cr_stream s;
 	struct cr_shared sh;
-	wait_queue_head_t wq;
 	struct delayed_work timer;	/* --time: gives the request up */
 	struct task_struct *writer;	/* in cr_write_turn(), under lock */
 	struct callback_head kick;	/* wakes the writer when it ends */
-	spinlock_t lock;		/* state and st */
-	int state;
-	struct cr_status st;
 	char warn[CR_MSG_LEN];		/* lines, for CR_LOG_WARNING */
 };
 

@@ -92,21 +92,6 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 }
 
 /*
- * What stands in at restart for a file from outside (a terminal, device,
- * or pipe end whose peer is not saved): the restarter's fd of the same
- * number if it passes one on (cr_inherited()), else its own fd 0-2, or
- * for a higher fd its stdin (read ends) or stdout.
- */
-void cr_inherit_fd(struct file *f, struct cr_img_fd *e)
-{
-	e->kind = CR_FD_INHERIT;
-	if (e->fd <= 2)
-		e->inherit_fd = e->fd;
-	else
-		e->inherit_fd = f->f_mode & FMODE_READ ? 0 : 1;
-}
-
-/*
  * Names what cannot be saved (err from cr_fd_kind()): its path, or what
  * the kernel calls it.
  */
@@ -159,40 +144,6 @@ static int cr_collect_fds(struct cr_fd_list *l, struct cr_status *st)
 		}
 	}
 	return 0;
-}
-
-/*
- * One more element of the growing array *arr (n used, cap allocated, at
- * most limit), zeroed.
- */
-void *cr_grow(void **arr, unsigned int *n, unsigned int *cap, size_t size,
-	      unsigned int limit)
-{
-	if (*n == limit)
-		return ERR_PTR(-E2BIG);
-	if (*n == *cap) {
-		unsigned int c = max(2 * *cap, 16U);
-		char *a = krealloc_array(*arr, c, size, GFP_KERNEL);
-
-		if (!a)
-			return ERR_PTR(-ENOMEM);
-		memset(a + *cap * size, 0, (c - *cap) * size);
-		*arr = a;
-		*cap = c;
-	}
-	return (char *)*arr + (*n)++ * size;
-}
-
-/*
- * A new reference to a file the restart made once for all its holders
- * (a pipe end, socket, event file), with entry e's O_NONBLOCK.
- */
-struct file *cr_shared_file(struct file *f, const struct cr_img_fd *e)
-{
-	spin_lock(&f->f_lock);
-	f->f_flags = (f->f_flags & ~O_NONBLOCK) | (e->flags & O_NONBLOCK);
-	spin_unlock(&f->f_lock);
-	return get_file(f);
 }
 
 void cr_shared_init(struct cr_shared *sh)
@@ -288,23 +239,6 @@ static int cr_file_id(struct cr_shared *sh, struct file *f, u32 *id)
 	*id = ++sh->nfiles;
 	return xa_err(xa_store(&sh->ids, (unsigned long)f, xa_mk_value(*id),
 			       GFP_KERNEL)) ?: 1;
-}
-
-/* A path at the start of buf (CR_PATH_MAX), and its length with NUL. */
-int cr_file_path_of(const struct path *path, char *buf, u32 *len)
-{
-	char *p = d_path(path, buf, CR_PATH_MAX);
-
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	*len = strlen(p) + 1;
-	memmove(buf, p, *len);
-	return 0;
-}
-
-int cr_file_path(struct file *f, char *buf, u32 *len)
-{
-	return cr_file_path_of(&f->f_path, buf, len);
 }
 
 /* Appends one entry at buf; returns its size or -errno. */

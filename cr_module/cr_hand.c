@@ -80,7 +80,7 @@ bool cr_hand_claim(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 	spin_lock(&cr_hand_lock);
 	h = cr_hand_find(task_tgid(pc->task));
 	if (h && h->state == CR_HAND_IDLE) {
-		kref_get(&req->ref);
+		cr_req_get(&req->r);
 		h->req = req;
 		h->pc = pc;
 		h->state = CR_HAND_PENDING;
@@ -134,8 +134,8 @@ static int cr_hand_errno(unsigned long flags)
  */
 static long cr_hand_sleep(struct cr_chkpt_req *req)
 {
-	wait_event_interruptible(req->wq, cr_chkpt_done(req));
-	cr_chkpt_put(req);
+	wait_event_interruptible(req->r.wq, cr_req_done(&req->r));
+	cr_req_put(&req->r);
 	return -ERESTARTNOINTR;
 }
 
@@ -166,24 +166,24 @@ static long cr_hand_answer(struct cr_hand *h, unsigned long flags)
 		h->state = CR_HAND_ACTIVE;
 		req = h->req;
 		pc = h->pc;
-		kref_get(&req->ref);
+		cr_req_get(&req->r);
 		spin_unlock(&cr_hand_lock);
 		cr_queue_proc_works(req, pc);
 		return cr_hand_sleep(req);
-	} else if (!cr_chkpt_done(h->req)) {
+	} else if (!cr_req_done(&h->req->r)) {
 		req = h->req;
-		kref_get(&req->ref);
+		cr_req_get(&req->r);
 		spin_unlock(&cr_hand_lock);
 		return cr_hand_sleep(req);
 	} else {
-		ret = cr_chkpt_reap(h->req);
+		ret = cr_req_reap(&h->req->r);
 		req = cr_hand_reset(h);
 	}
 	spin_unlock(&cr_hand_lock);
 	if (pc)
 		cr_hand_refuse(req, pc, flags);
 	if (req)
-		cr_chkpt_put(req);
+		cr_req_put(&req->r);
 	return ret;
 }
 
@@ -219,13 +219,13 @@ long cr_hand_forward(struct cr_hand *h, void __user *uarg)
 	if (h && h->state == CR_HAND_PENDING) {
 		req = h->req;
 		pc = h->pc;
-		kref_get(&req->ref);
+		cr_req_get(&req->r);
 	}
 	spin_unlock(&cr_hand_lock);
 	if (!req)
 		return -EINVAL;
 	err = cr_scope_forward(req, pc, a.scope, a.target);
-	cr_chkpt_put(req);
+	cr_req_put(&req->r);
 	return err;
 }
 
@@ -270,7 +270,7 @@ long cr_hand_info(struct cr_hand *h, void __user *uarg)
 	spin_lock(&cr_hand_lock);
 	req = h ? h->req : NULL;
 	if (req) {
-		kref_get(&req->ref);
+		cr_req_get(&req->r);
 		info.requester = req->requester;
 		info.target = req->args.target;
 		info.scope = req->args.scope;
@@ -281,7 +281,7 @@ long cr_hand_info(struct cr_hand *h, void __user *uarg)
 		return -ESRCH;
 	info.pad = 0;
 	err = cr_hand_dest(req, &info);
-	cr_chkpt_put(req);
+	cr_req_put(&req->r);
 	if (!err && copy_to_user(uarg, &info, sizeof(info)))
 		err = -EFAULT;
 	return err;
@@ -307,7 +307,7 @@ void cr_hand_release(struct cr_hand *h)
 	if (pc)
 		cr_queue_proc_works(req, pc);
 	if (req)
-		cr_chkpt_put(req);
+		cr_req_put(&req->r);
 	put_pid(h->tgid);
 	kfree(h);
 }

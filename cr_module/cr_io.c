@@ -10,7 +10,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
-#include "cr_internal.h"
+#include "cr_io.h"
 
 static const u8 cr_zero[CR_PAGE_ALIGN];
 

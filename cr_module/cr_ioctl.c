@@ -10,56 +10,7 @@
 
 #include "cr_internal.h"
 
-struct cr_ctrl {
-	struct mutex lock;
-	struct cr_chkpt_req *chkpt;
-	struct cr_rstrt_req *rstrt;
-	struct cr_hand *hand;		/* libcr's token */
-	bool restored;			/* reopened by a restart */
-	s64 saved;			/* then its request's CR_CTRL_* */
-};
-
 static struct proc_dir_entry *cr_proc_dir;
-
-/* The open ctrl files, by address: a checkpoint tells them from others. */
-static DEFINE_XARRAY(cr_ctrl_files);
-
-/* f's request as CR_FD_CTRL saves it; false if f is no ctrl file. */
-bool cr_ctrl_state(struct file *f, s64 *state)
-{
-	struct cr_ctrl *c;
-	struct cr_chkpt_req *req;
-
-	if (xa_load(&cr_ctrl_files, (unsigned long)f) != f)
-		return false;
-	if (!state)
-		return true;
-	/* Our reference to f keeps c, and c its request. */
-	c = f->private_data;
-	req = READ_ONCE(c->chkpt);
-	if (!req)
-		*state = c->saved;
-	else if (!cr_chkpt_done(req))
-		*state = CR_CTRL_RUNNING;
-	else
-		*state = CR_CTRL_DONE - cr_chkpt_status(req)->result;
-	return true;
-}
-
-/* A ctrl file a restart reopened takes its saved state. */
-int cr_ctrl_restore(struct file *f, s64 state)
-{
-	struct cr_ctrl *c;
-
-	if (!cr_ctrl_state(f, NULL) || state < CR_CTRL_NONE ||
-	    state > CR_CTRL_DONE + MAX_ERRNO)
-		return -EBADMSG;
-	c = f->private_data;
-	mutex_lock(&c->lock);
-	c->saved = state;
-	mutex_unlock(&c->lock);
-	return 0;
-}
 
 /* CR_OP_CHKPT_REAP without a request: a restored one's result. */
 static long cr_ctrl_reap(struct cr_ctrl *c)
@@ -83,19 +34,10 @@ static long cr_ioctl_version(void __user *uarg)
 	return 0;
 }
 
-static struct cr_status *cr_ctrl_status(struct cr_ctrl *c)
-{
-	if (c->chkpt)
-		return cr_chkpt_status(c->chkpt);
-	if (c->rstrt)
-		return cr_rstrt_status(c->rstrt);
-	return NULL;
-}
-
 /* A restart has no warnings. */
 static const char *cr_ctrl_log(struct cr_ctrl *c, u32 kind)
 {
-	struct cr_status *st = cr_ctrl_status(c);
+	struct cr_status *st = c->req ? &c->req->st : NULL;
 
 	if (kind > CR_LOG_WARNING)
 		return NULL;
@@ -134,19 +76,19 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 	case CR_OP_CHKPT_REQ:
 		if (c->chkpt || c->rstrt || c->saved != CR_CTRL_NONE)
 			return -EBUSY;
-		return cr_chkpt_request(file, uarg, &c->chkpt);
+		return cr_chkpt_request(file, uarg, &c->chkpt, &c->req);
 	case CR_OP_CHKPT_REAP:
-		return c->chkpt ? cr_chkpt_reap(c->chkpt) : cr_ctrl_reap(c);
+		return c->chkpt ? cr_req_reap(c->req) : cr_ctrl_reap(c);
 	case CR_OP_RSTRT_REQ:
 		if (c->chkpt || c->rstrt || c->saved != CR_CTRL_NONE)
 			return -EBUSY;
-		return cr_rstrt_request(file, uarg, &c->rstrt);
+		return cr_rstrt_request(file, uarg, &c->rstrt, &c->req);
 	case CR_OP_RSTRT_RELOCATE:
 		return c->rstrt ? cr_rstrt_relocate(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_PROCS:
 		return c->rstrt ? cr_rstrt_procs(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_REAP:
-		return c->rstrt ? cr_rstrt_reap(c->rstrt) : -EINVAL;
+		return c->rstrt ? cr_req_reap(c->req) : -EINVAL;
 	case CR_OP_RSTRT_PIPES:
 		return c->rstrt ? cr_rstrt_pipes(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_EVENTS:
@@ -176,17 +118,19 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 static long cr_ioctl_child(struct cr_ctrl *c, void __user *uarg)
 {
 	struct cr_rstrt_req *req;
+	struct cr_req *base;
 	long ret;
 
 	mutex_lock(&c->lock);
 	req = c->rstrt;
+	base = c->req;
 	if (req)
-		cr_rstrt_get(req);
+		cr_req_get(base);
 	mutex_unlock(&c->lock);
 	if (!req)
 		return -EINVAL;
 	ret = cr_rstrt_child(req, uarg);
-	cr_rstrt_put(req);
+	cr_req_put(base);
 	return ret;
 }
 
@@ -222,10 +166,8 @@ static __poll_t cr_ctrl_poll(struct file *file, poll_table *wait)
 	__poll_t mask = EPOLLERR;
 
 	mutex_lock(&c->lock);
-	if (c->chkpt)
-		mask = cr_chkpt_poll(c->chkpt, file, wait);
-	else if (c->rstrt)
-		mask = cr_rstrt_poll(c->rstrt, file, wait);
+	if (c->req)
+		mask = cr_req_poll(c->req, file, wait);
 	else if (c->saved != CR_CTRL_NONE)
 		mask = EPOLLIN | EPOLLRDNORM;
 	mutex_unlock(&c->lock);
@@ -242,8 +184,7 @@ static int cr_ctrl_open(struct inode *inode, struct file *file)
 	mutex_init(&c->lock);
 	c->restored = cr_restoring(current);
 	file->private_data = c;
-	err = xa_err(xa_store(&cr_ctrl_files, (unsigned long)file, file,
-			      GFP_KERNEL));
+	err = cr_ctrl_file_add(file);
 	if (err)
 		kfree(c);
 	return err;
@@ -254,13 +195,11 @@ static int cr_ctrl_release(struct inode *inode, struct file *file)
 {
 	struct cr_ctrl *c = file->private_data;
 
-	xa_erase(&cr_ctrl_files, (unsigned long)file);
-	if (c->chkpt) {
+	cr_ctrl_file_del(file);
+	if (c->chkpt)
 		cr_chkpt_cancel(c->chkpt);
-		cr_chkpt_put(c->chkpt);
-	}
-	if (c->rstrt)
-		cr_rstrt_put(c->rstrt);
+	if (c->req)
+		cr_req_put(c->req);
 	cr_hand_release(c->hand);
 	kfree(c);
 	return 0;

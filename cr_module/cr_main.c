@@ -7,20 +7,6 @@
 #include "cr_compat.h"
 #include "cr_internal.h"
 
-/* Records a failure; the first message, the most precise, is kept. */
-int cr_fail(struct cr_status *st, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	st->result = err;
-	if (st->msg[0])
-		return err;
-	va_start(ap, fmt);
-	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 static int __init cr_init(void)
 {
 	int err;

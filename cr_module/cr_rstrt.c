@@ -16,8 +16,8 @@
 #include <linux/slab.h>
 
 #include "cr_internal.h"
+#include "cr_req.h"
 
-enum { CR_RSTRT_RUNNING, CR_RSTRT_DONE };
 enum { CR_PROC_WAIT, CR_PROC_GO, CR_PROC_FAILED };
 
 #define CR_PROCTAB_MAX_LEN	(16 << 20)
@@ -39,7 +39,7 @@ struct cr_rproc {
 };
 
 struct cr_rstrt_req {
-	struct kref ref;
+	struct cr_req r;
 	struct cr_rstrt_args args;
 	struct mutex stream_lock;
 	struct cr_stream s;
@@ -56,10 +56,6 @@ struct cr_rstrt_req {
 	atomic_t filling;		/* processes filling after their turn */
 	unsigned int nthreads;
 	int signal;			/* CR_OP_RSTRT_SIGNAL's, or 0 */
-	wait_queue_head_t wq;
-	spinlock_t lock;		/* state and st */
-	int state;
-	struct cr_status st;
 };
 
 /*
@@ -83,9 +79,9 @@ bool cr_restoring(struct task_struct *t)
 	return xa_load(&cr_restoring_tasks, (unsigned long)t);
 }
 
-static void cr_rstrt_release(struct kref *ref)
+static void cr_rstrt_release(struct cr_req *r)
 {
-	struct cr_rstrt_req *req = container_of(ref, struct cr_rstrt_req, ref);
+	struct cr_rstrt_req *req = container_of(r, struct cr_rstrt_req, r);
 	unsigned int i, j;
 
 	for (i = 0; req->procs && i < req->nprocs; i++) {
@@ -108,48 +104,20 @@ static void cr_rstrt_release(struct kref *ref)
 	kfree(req);
 }
 
-void cr_rstrt_get(struct cr_rstrt_req *req)
+/* Each process waiting for its turn sees the restart ended. */
+static void cr_rstrt_ended(struct cr_req *r)
 {
-	kref_get(&req->ref);
-}
-
-void cr_rstrt_put(struct cr_rstrt_req *req)
-{
-	kref_put(&req->ref, cr_rstrt_release);
-}
-
-struct cr_status *cr_rstrt_status(struct cr_rstrt_req *req)
-{
-	return &req->st;
-}
-
-bool cr_rstrt_done(struct cr_rstrt_req *req)
-{
-	return READ_ONCE(req->state) != CR_RSTRT_RUNNING;
-}
-
-int cr_rstrt_reap(struct cr_rstrt_req *req)
-{
-	return cr_rstrt_done(req) ? req->st.result : -EAGAIN;
-}
-
-static void cr_rstrt_finish(struct cr_rstrt_req *req, int err,
-			    const struct cr_status *st)
-{
+	struct cr_rstrt_req *req = container_of(r, struct cr_rstrt_req, r);
 	unsigned int i;
 
-	spin_lock(&req->lock);
-	if (req->state == CR_RSTRT_RUNNING) {
-		req->state = CR_RSTRT_DONE;
-		if (st && st->msg[0])
-			memcpy(req->st.msg, st->msg, sizeof(req->st.msg));
-		req->st.result = err;
-	}
-	spin_unlock(&req->lock);
-	wake_up_all(&req->wq);
 	for (i = 0; req->procs && i < req->nprocs; i++)
 		wake_up_all(&req->procs[i].wq);
 }
+
+static const struct cr_req_ops cr_rstrt_ops = {
+	.release = cr_rstrt_release,
+	.ended = cr_rstrt_ended,
+};
 
 /* ---- the request: header and process table ---- */
 
@@ -292,7 +260,7 @@ static int cr_read_zombies(struct cr_rstrt_req *req)
 	len = struct_size(zs, zombie, n);
 	zs = cr_read_rec(&req->s, CR_REC_ZOMBIES, len, len, &len);
 	if (IS_ERR(zs))
-		return cr_fail(&req->st, PTR_ERR(zs), "bad zombie record");
+		return cr_fail(&req->r.st, PTR_ERR(zs), "bad zombie record");
 	if (zs->nzombies != n || zs->pad)
 		err = -EBADMSG;
 	for (i = 0; !err && i < n; i++) {
@@ -304,7 +272,7 @@ static int cr_read_zombies(struct cr_rstrt_req *req)
 		rp->zombie = CR_ZOMBIE | zs->zombie[i].status;
 	}
 	kvfree(zs);
-	return err ? cr_fail(&req->st, err, "bad zombie record") : 0;
+	return err ? cr_fail(&req->r.st, err, "bad zombie record") : 0;
 }
 
 static int cr_alloc_procs(struct cr_rstrt_req *req)
@@ -349,7 +317,7 @@ static int cr_check_owners(struct cr_rstrt_req *req)
 			if (req->procs[p].ent->pid == owner)
 				break;
 		if (owner && p == req->nlive)
-			return cr_fail(&req->st, -EBADMSG,
+			return cr_fail(&req->r.st, -EBADMSG,
 				       "bad epoll owner %d", owner);
 	}
 	return 0;
@@ -373,7 +341,7 @@ static int cr_check_ptimers(struct cr_rstrt_req *req)
 		if (p == req->nlive ||
 		    (i && t[-1].pid == t->pid && t[-1].id >= t->id) ||
 		    (t->tid && !cr_rproc_has_tid(&req->procs[p], t->tid)))
-			return cr_fail(&req->st, -EBADMSG,
+			return cr_fail(&req->r.st, -EBADMSG,
 				       "bad POSIX timer %u", i);
 	}
 	return 0;
@@ -381,7 +349,7 @@ static int cr_check_ptimers(struct cr_rstrt_req *req)
 
 static int cr_rstrt_start(struct cr_rstrt_req *req)
 {
-	struct cr_status *st = &req->st;
+	struct cr_status *st = &req->r.st;
 	int err;
 
 	if (req->args.flags & ~CR_ABI_RSTRT_RESTORE_PID)
@@ -426,7 +394,7 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 }
 
 long cr_rstrt_request(struct file *ctrl, void __user *uarg,
-		      struct cr_rstrt_req **reqp)
+		      struct cr_rstrt_req **reqp, struct cr_req **basep)
 {
 	struct cr_rstrt_req *req;
 	int err;
@@ -434,19 +402,18 @@ long cr_rstrt_request(struct file *ctrl, void __user *uarg,
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
-	kref_init(&req->ref);
+	cr_req_init(&req->r, &cr_rstrt_ops);
 	mutex_init(&req->stream_lock);
 	cr_shared_init(&req->sh);
-	init_waitqueue_head(&req->wq);
-	spin_lock_init(&req->lock);
 	if (copy_from_user(&req->args, uarg, sizeof(req->args))) {
-		cr_rstrt_put(req);
+		cr_req_put(&req->r);
 		return -EFAULT;
 	}
 	err = cr_rstrt_start(req);
 	if (err)
-		cr_rstrt_finish(req, err, NULL);
+		cr_req_finish(&req->r, err, NULL);
 	*reqp = req;
+	*basep = &req->r;
 	return err;
 }
 
@@ -460,7 +427,7 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	char *buf;
 	long err = 0;
 
-	if (cr_rstrt_done(req) || !req->procs)
+	if (cr_req_done(&req->r) || !req->procs)
 		return -EINVAL;
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
@@ -528,7 +495,7 @@ static int cr_relocate_cwds(struct cr_rstrt_req *req)
 	char *moved;
 
 	for (rp = req->procs; rp < req->procs + req->nprocs; rp++) {
-		moved = cr_relocate(req->sh.reloc, rp->cwd, &req->st);
+		moved = cr_relocate(req->sh.reloc, rp->cwd, &req->r.st);
 		if (IS_ERR(moved))
 			return PTR_ERR(moved);
 		if (moved)
@@ -547,27 +514,27 @@ long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg)
 	struct cr_reloc *r;
 	int err;
 
-	if (cr_rstrt_done(req) || !req->procs || req->told || req->sh.reloc)
+	if (cr_req_done(&req->r) || !req->procs || req->told || req->sh.reloc)
 		return -EINVAL;
-	r = cr_reloc_copy(uarg, &req->st);
+	r = cr_reloc_copy(uarg, &req->r.st);
 	err = PTR_ERR_OR_ZERO(r);
 	if (!err) {
 		req->sh.reloc = r;
 		err = cr_relocate_cwds(req);
 	}
 	if (!err)
-		err = cr_relocate_fifos(&req->sh, &req->st);
+		err = cr_relocate_fifos(&req->sh, &req->r.st);
 	if (!err)
-		err = cr_relocate_inotify(&req->sh, &req->st);
+		err = cr_relocate_inotify(&req->sh, &req->r.st);
 	if (err)
-		cr_rstrt_finish(req, err, NULL);
+		cr_req_finish(&req->r, err, NULL);
 	return err;
 }
 
 /* CR_OP_RSTRT_SIGNAL: before the processes are created. */
 long cr_rstrt_signal(struct cr_rstrt_req *req, unsigned long sig)
 {
-	if (cr_rstrt_done(req) || req->told || !sig || !valid_signal(sig))
+	if (cr_req_done(&req->r) || req->told || !sig || !valid_signal(sig))
 		return -EINVAL;
 	req->signal = sig;
 	return 0;
@@ -610,7 +577,7 @@ static long cr_handover(struct cr_rstrt_req *req, u64 uptr, unsigned int n,
 	} else {
 		err = take(req, fds, &st);
 		if (err)
-			cr_rstrt_finish(req, err, &st);
+			cr_req_finish(&req->r, err, &st);
 	}
 	mutex_unlock(&req->stream_lock);
 	kvfree(fds);
@@ -636,7 +603,7 @@ long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (cr_rstrt_done(req) || !req->procs || a.pad ||
+	if (cr_req_done(&req->r) || !req->procs || a.pad ||
 	    a.npipes != req->sh.npipes || !a.npipes)
 		return -EINVAL;
 	return cr_handover(req, a.fds, 2 * a.npipes, &req->sh.pipes_ready,
@@ -656,7 +623,7 @@ long cr_rstrt_socks(struct cr_rstrt_req *req, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (cr_rstrt_done(req) || !req->procs || a.pad ||
+	if (cr_req_done(&req->r) || !req->procs || a.pad ||
 	    a.nsocks != req->sh.nsocks || !a.nsocks)
 		return -EINVAL;
 	return cr_handover(req, a.fds, a.nsocks, &req->sh.socks_ready,
@@ -666,7 +633,7 @@ long cr_rstrt_socks(struct cr_rstrt_req *req, void __user *uarg)
 /* CR_OP_RSTRT_PTIMERS */
 long cr_rstrt_ptimers(struct cr_rstrt_req *req, void __user *uarg)
 {
-	if (cr_rstrt_done(req) || !req->procs)
+	if (cr_req_done(&req->r) || !req->procs)
 		return -EINVAL;
 	return cr_copy_ptimers(&req->sh, uarg);
 }
@@ -678,7 +645,7 @@ long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (cr_rstrt_done(req) || !req->procs || a.pad ||
+	if (cr_req_done(&req->r) || !req->procs || a.pad ||
 	    a.nevents != req->sh.nevents || !a.nevents)
 		return -EINVAL;
 	return cr_handover(req, a.fds, a.nevents, &req->sh.events_ready,
@@ -711,7 +678,7 @@ long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
 
-	if (cr_rstrt_done(req) || !req->procs ||
+	if (cr_req_done(&req->r) || !req->procs ||
 	    !(req->args.flags & CR_ABI_RSTRT_RESTORE_PID))
 		return -EINVAL;
 	if (!cr_unpriv_pids)
@@ -858,7 +825,7 @@ static int cr_rstrt_seal(struct cr_rstrt_req *req, struct cr_status *st)
 	int err;
 
 	if (wait_event_killable(last->wq, !atomic_read(&req->filling) ||
-				cr_rstrt_done(req)) || cr_rstrt_done(req))
+				cr_req_done(&req->r)) || cr_req_done(&req->r))
 		return -ECANCELED;
 	mutex_lock(&req->stream_lock);
 	err = cr_seal_objs(&req->sh, st);
@@ -877,7 +844,7 @@ static int cr_rstrt_fail(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	unsigned int i;
 
 	rp->phase = CR_PROC_FAILED;
-	cr_rstrt_finish(req, err, st);
+	cr_req_finish(&req->r, err, st);
 	kill_pid(task_tgid(current), SIGKILL, 1);
 	mutex_lock(&req->stream_lock);
 	for (i = 0; i < req->nprocs; i++)
@@ -895,7 +862,7 @@ long cr_rstrt_abort(struct cr_rstrt_req *req, int err)
 	if (err <= 0 || err >= MAX_ERRNO)
 		return -EINVAL;
 	cr_fail(&st, -err, "a process of the restart could not be created");
-	cr_rstrt_finish(req, -err, &st);
+	cr_req_finish(&req->r, -err, &st);
 	return 0;
 }
 
@@ -910,7 +877,7 @@ static void cr_rstrt_succeed(struct cr_rstrt_req *req)
 
 	for (i = 0; req->signal && i < req->nlive; i++)
 		kill_pid(req->procs[i].pid, req->signal, 1);
-	cr_rstrt_finish(req, 0, NULL);
+	cr_req_finish(&req->r, 0, NULL);
 }
 
 static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
@@ -931,11 +898,11 @@ static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	 * is rebuilt, so a restart failing in a later process has not let
 	 * an earlier one act (it is killed with the rest).
 	 */
-	if (wait_event_killable(req->wq, cr_rstrt_done(req)))
+	if (wait_event_killable(req->r.wq, cr_req_done(&req->r)))
 		return -EINTR;
-	spin_lock(&req->lock);
-	err = req->st.result;
-	spin_unlock(&req->lock);
+	spin_lock(&req->r.lock);
+	err = req->r.st.result;
+	spin_unlock(&req->r.lock);
 	if (err) {
 		/* Its registers are loaded: it must not reach user mode. */
 		kill_pid(task_tgid(current), SIGKILL, 1);
@@ -961,7 +928,7 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 	}
 	/* Sections come in process-table order on the stream. */
 	if (wait_event_killable(rp->wq, READ_ONCE(req->turn) == rp - req->procs ||
-				cr_rstrt_done(req)) || cr_rstrt_done(req))
+				cr_req_done(&req->r)) || cr_req_done(&req->r))
 		return cr_rstrt_fail(req, rp, -ECANCELED, &st);
 	mutex_lock(&req->stream_lock);
 	if (req->sh.npipes && !req->sh.pipes_ready)
@@ -1010,7 +977,7 @@ long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (cr_rstrt_done(req) || !req->procs || a.proc >= req->nprocs)
+	if (cr_req_done(&req->r) || !req->procs || a.proc >= req->nprocs)
 		return -EINVAL;
 	rp = &req->procs[a.proc];
 	if (a.thread >= rp->ent->nthreads ||
@@ -1030,11 +997,4 @@ long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg)
 		return cr_rstrt_leader(req, rp);
 	}
 	return cr_rstrt_thread(req, rp, a.thread);
-}
-
-__poll_t cr_rstrt_poll(struct cr_rstrt_req *req, struct file *file,
-		       poll_table *wait)
-{
-	poll_wait(file, &req->wq, wait);
-	return cr_rstrt_done(req) ? EPOLLIN | EPOLLRDNORM : 0;
 }

@@ -656,11 +656,11 @@ int cr_collect_scope(struct cr_chkpt_req *req,
 	struct cr_target tg = { req->args.scope, req->args.target };
 	int err;
 
-	err = cr_omit_requester(req) ?: cr_find_target(&tg, &req->st);
+	err = cr_omit_requester(req) ?: cr_find_target(&tg, &req->r.st);
 	if (!err) {
 		req->root = get_pid(tg.pid);
 		mutex_lock(&req->scope_lock);
-		err = cr_add_target(req, &tg, busy, &req->st);
+		err = cr_add_target(req, &tg, busy, &req->r.st);
 		mutex_unlock(&req->scope_lock);
 	}
 	cr_put_target(&tg);
@@ -680,7 +680,7 @@ int cr_scope_forward(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 
 	err = cr_find_target(&tg, &st);
 	mutex_lock(&req->scope_lock);
-	if (!err && (pc->queued || pc->omitted || cr_chkpt_done(req)))
+	if (!err && (pc->queued || pc->omitted || cr_req_done(&req->r)))
 		err = -EINVAL;
 	if (!err)
 		err = cr_add_target(req, &tg, NULL, &st);
@@ -710,7 +710,7 @@ void cr_scope_omit(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 		cr_chkpt_abort(req, -ESRCH,
 			       "omitted itself, and no process is left");
 	atomic_sub(pc->nthreads, &req->expected);
-	wake_up_all(&req->wq);
+	wake_up_all(&req->r.wq);
 out:
 	mutex_unlock(&req->scope_lock);
 }

@@ -8,7 +8,7 @@
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
 
-#include "cr_internal.h"
+#include "cr_base.h"
 
 /* A pause before each PAGES record's data goes to the context file. */
 static unsigned int test_write_delay_ms;

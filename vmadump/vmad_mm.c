@@ -18,8 +18,6 @@
 #include "cr_compat.h"
 #include "cr_internal.h"
 
-#define VMAD_PAGES_HDR(n) (sizeof(struct cr_img_pages) + (n) * sizeof(u64))
-
 static const char *vmad_special_name(struct vm_area_struct *vma)
 {
 	if (vma->vm_ops && vma->vm_ops->name)
@@ -99,15 +97,6 @@ static int vmad_vma_kind(struct vm_area_struct *vma, struct cr_shared *sh,
 	return CR_VMA_FILE;
 }
 
-bool vmad_page_is_zero(struct page *page)
-{
-	void *p = kmap_local_page(page);
-	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
-
-	kunmap_local(p);
-	return zero;
-}
-
 /*
  * Only pages the file cannot give back: anonymous, or copied on write.
  * A zero-filled anonymous page (the untouched rest of a transparent huge
@@ -119,62 +108,7 @@ static bool vmad_worth_saving(struct vm_area_struct *vma, struct page *page)
 		return false;
 	if (!vma_is_anonymous(vma))
 		return PageAnon(page);
-	return !vmad_page_is_zero(page);
-}
-
-void vmad_batch_release(struct vmad_batch *b)
-{
-	while (b->n)
-		put_page(b->pages[--b->n]);
-}
-
-void vmad_sum_page(struct xxh64_state *sum, struct page *page)
-{
-	void *p = kmap_local_page(page);
-
-	cr_sum_add(sum, p, PAGE_SIZE);
-	kunmap_local(p);
-}
-
-/* Page data of big records starts at a CR_PAGE_ALIGN stream offset. */
-static size_t vmad_pages_pad(loff_t payload_pos, unsigned int n)
-{
-	loff_t data = payload_pos + VMAD_PAGES_HDR(n);
-
-	if (n < CR_PAGES_ALIGN_MIN)
-		return 0;
-	return (CR_PAGE_ALIGN - (data & (CR_PAGE_ALIGN - 1))) &
-	       (CR_PAGE_ALIGN - 1);
-}
-
-int vmad_flush(struct cr_stream *s, struct vmad_batch *b)
-{
-	static const u8 zero[CR_PAGE_ALIGN];
-	struct cr_img_pages ph = { .npages = b->n };
-	size_t pad = vmad_pages_pad(s->pos + sizeof(struct cr_rec), b->n);
-	struct xxh64_state sum;
-	unsigned int i;
-	int err;
-
-	cr_sum_start(&sum);
-	cr_sum_add(&sum, &ph, sizeof(ph));
-	cr_sum_add(&sum, b->addrs, b->n * sizeof(u64));
-	cr_sum_add(&sum, zero, pad);
-	for (i = 0; i < b->n; i++)
-		vmad_sum_page(&sum, b->pages[i]);
-	err = cr_write_hdr(s, CR_REC_PAGES,
-			   VMAD_PAGES_HDR(b->n) + pad + b->n * PAGE_SIZE,
-			   cr_sum_end(&sum));
-	if (!err)
-		err = cr_write_raw(s, &ph, sizeof(ph));
-	if (!err)
-		err = cr_write_raw(s, b->addrs, b->n * sizeof(u64));
-	if (!err)
-		err = cr_write_raw(s, zero, pad);
-	if (!err)
-		err = cr_write_pages(s, b->pages, b->n, b->bv);
-	vmad_batch_release(b);
-	return err;
+	return !cr_page_is_zero(page);
 }
 
 /* The first of the ptes from addr to end that is not empty, or end. */
@@ -246,7 +180,7 @@ skip:
  * are skipped whole, and a hole (FOLL_DUMP's -EFAULT) covers one page.
  */
 static unsigned long vmad_take_pages(struct vm_area_struct *vma,
-				     unsigned long addr, struct vmad_batch *b)
+				     unsigned long addr, struct cr_batch *b)
 {
 	unsigned long next = vmad_next_mapped(vma->vm_mm, addr, vma->vm_end);
 	unsigned long room = min_t(unsigned long, CR_PAGES_MAX - b->n,
@@ -311,7 +245,7 @@ struct vmad_save {
 	struct cr_stream *s;
 	struct cr_shared *sh;
 	struct inode *exe;
-	struct vmad_batch *b;
+	struct cr_batch *b;
 	char *buf;		/* an MM or VMA record with a path */
 	struct file *obj;	/* the mapping's file, to save by value */
 	bool pages;		/* the mapping may have pages worth saving */
@@ -337,9 +271,9 @@ static int vmad_save_pages(struct vmad_save *vs, const struct cr_img_vma *v)
 		}
 		mmap_read_unlock(mm);
 		if (!err && vs->b->n)
-			err = vmad_flush(vs->s, vs->b);
+			err = cr_batch_flush(vs->s, vs->b);
 	}
-	vmad_batch_release(vs->b);
+	cr_batch_release(vs->b);
 	return err;
 }
 
@@ -540,18 +474,12 @@ static bool vmad_range_ok(u64 start, u64 end)
 	return start <= end && end <= TASK_SIZE;
 }
 
-bool vmad_path_ok(const char *path, u32 len)
-{
-	return len > 1 && len <= CR_PATH_MAX && path[len - 1] == '\0' &&
-	       strlen(path) == len - 1 && path[0] == '/';
-}
-
 static int vmad_check_mm_rec(const struct cr_img_mm *m, size_t len,
 			     struct cr_shared *sh)
 {
 	if (len != sizeof(*m) + m->exe_path_len || m->nr_vmas > 65536 ||
 	    (m->exe_path_len &&
-	     !vmad_path_ok((const char *)(m + 1), m->exe_path_len)) ||
+	     !cr_path_ok((const char *)(m + 1), m->exe_path_len)) ||
 	    (m->exe_path_len && m->exe_obj) || m->exe_obj > sh->nobjs ||
 	    m->pad)
 		return -EBADMSG;
@@ -754,7 +682,7 @@ static int vmad_check_vma_rec(const struct cr_img_vma *v, size_t len,
 	    (VM_HUGEPAGE | VM_NOHUGEPAGE))
 		return -EBADMSG;
 	if (v->kind == CR_VMA_FILE)
-		return vmad_path_ok(path, v->path_len) ? 0 : -EBADMSG;
+		return cr_path_ok(path, v->path_len) ? 0 : -EBADMSG;
 	if (v->kind == CR_VMA_ANON && !(v->mapflags & MAP_SHARED))
 		return v->path_len ? -EBADMSG : 0;
 	if (v->kind == CR_VMA_OBJ)
@@ -889,79 +817,6 @@ static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
 	return 0;
 }
 
-static int vmad_check_addrs(const u64 *addrs, unsigned int n, u64 lo, u64 hi)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		if (!PAGE_ALIGNED(addrs[i]) || addrs[i] < lo ||
-		    addrs[i] >= hi || (i && addrs[i] <= addrs[i - 1]))
-			return -EBADMSG;
-	}
-	return 0;
-}
-
-/*
- * The head of a PAGES record whose addresses must lie in [lo, hi): the
- * addresses into addrs, the padding (zeros) through scratch.  Leaves the
- * stream at the page data; sum covers what was read.  Returns the count.
- */
-static int vmad_read_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
-			  u8 *scratch, struct cr_rec *rec,
-			  struct xxh64_state *sum)
-{
-	struct cr_img_pages ph;
-	size_t pad;
-	int err;
-
-	err = cr_read_hdr(s, rec, CR_REC_PAGES, VMAD_PAGES_HDR(CR_PAGES_MAX) +
-			  CR_PAGE_ALIGN + CR_PAGES_MAX * PAGE_SIZE);
-	if (!err)
-		err = cr_read_raw(s, &ph, sizeof(ph));
-	if (err)
-		return err;
-	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
-		return -EBADMSG;
-	pad = vmad_pages_pad(s->pos - sizeof(ph), ph.npages);
-	if (rec->len != VMAD_PAGES_HDR(ph.npages) + pad +
-	    ph.npages * PAGE_SIZE)
-		return -EBADMSG;
-	err = cr_read_raw(s, addrs, ph.npages * sizeof(u64));
-	if (!err)
-		err = vmad_check_addrs(addrs, ph.npages, lo, hi);
-	if (!err)
-		err = cr_read_raw(s, scratch, pad);
-	if (!err && memchr_inv(scratch, 0, pad))
-		err = -EBADMSG;
-	if (err)
-		return err;
-	cr_sum_start(sum);
-	cr_sum_add(sum, &ph, sizeof(ph));
-	cr_sum_add(sum, addrs, ph.npages * sizeof(u64));
-	cr_sum_add(sum, scratch, pad);
-	return ph.npages;
-}
-
-/*
- * Reads one PAGES record whose addresses must lie in [lo, hi): the
- * addresses into addrs, the pages into data.  Returns how many.
- */
-int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
-		    u64 *addrs)
-{
-	struct xxh64_state sum;
-	struct cr_rec rec;
-	int err, n = vmad_read_head(s, lo, hi, addrs, data, &rec, &sum);
-
-	if (n < 0)
-		return n;
-	err = cr_read_raw(s, data, n * PAGE_SIZE);
-	if (err)
-		return err;
-	cr_sum_add(&sum, data, n * PAGE_SIZE);
-	return cr_sum_end(&sum) == rec.sum ? n : -EBADMSG;
-}
-
 /* A PAGES record of the mapping v: its head here, its pages by a job. */
 static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
 			      struct vmad_fill *f, u8 *scratch,
@@ -973,8 +828,8 @@ static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
 
 	if (IS_ERR(j))
 		return PTR_ERR(j);
-	n = vmad_read_head(s, v->start, v->end, j->b.addrs, scratch, &rec,
-			   &j->r.sum);
+	n = cr_read_pages_head(s, v->start, v->end, j->b.addrs, scratch, &rec,
+				&j->r.sum);
 	if (n < 0) {
 		vmad_fill_drop(f, j);
 		return vmad_fill_fail(st, n, v->start, v->end);

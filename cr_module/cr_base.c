@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The bottom layer (cr_base.h): helpers for every part of the module,
+ * calling none of them.
+ */
+#include <linux/file.h>
+#include <linux/slab.h>
+
+#include "cr_base.h"
+
+/* Records a failure; the first message, the most precise, is kept. */
+int cr_fail(struct cr_status *st, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	st->result = err;
+	if (st->msg[0])
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/*
+ * One more element of the growing array *arr (n used, cap allocated, at
+ * most limit), zeroed.
+ */
+void *cr_grow(void **arr, unsigned int *n, unsigned int *cap, size_t size,
+	      unsigned int limit)
+{
+	if (*n == limit)
+		return ERR_PTR(-E2BIG);
+	if (*n == *cap) {
+		unsigned int c = max(2 * *cap, 16U);
+		char *a = krealloc_array(*arr, c, size, GFP_KERNEL);
+
+		if (!a)
+			return ERR_PTR(-ENOMEM);
+		memset(a + *cap * size, 0, (c - *cap) * size);
+		*arr = a;
+		*cap = c;
+	}
+	return (char *)*arr + (*n)++ * size;
+}
+
+/* A path as the context file holds it: absolute, NUL-terminated. */
+bool cr_path_ok(const char *path, u32 len)
+{
+	return len > 1 && len <= CR_PATH_MAX && path[len - 1] == '\0' &&
+	       strlen(path) == len - 1 && path[0] == '/';
+}
+
+/* A path at the start of buf (CR_PATH_MAX), and its length with NUL. */
+int cr_file_path_of(const struct path *path, char *buf, u32 *len)
+{
+	char *p = d_path(path, buf, CR_PATH_MAX);
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	*len = strlen(p) + 1;
+	memmove(buf, p, *len);
+	return 0;
+}
+
+int cr_file_path(struct file *f, char *buf, u32 *len)
+{
+	return cr_file_path_of(&f->f_path, buf, len);
+}
+
+/*
+ * What stands in at restart for a file from outside (a terminal, device,
+ * or pipe end whose peer is not saved): the restarter's fd of the same
+ * number if it passes one on (cr_inherited()), else its own fd 0-2, or
+ * for a higher fd its stdin (read ends) or stdout.
+ */
+void cr_inherit_fd(struct file *f, struct cr_img_fd *e)
+{
+	e->kind = CR_FD_INHERIT;
+	if (e->fd <= 2)
+		e->inherit_fd = e->fd;
+	else
+		e->inherit_fd = f->f_mode & FMODE_READ ? 0 : 1;
+}
+
+/*
+ * A new reference to a file the restart made once for all its holders
+ * (a pipe end, socket, event file), with entry e's O_NONBLOCK.
+ */
+struct file *cr_shared_file(struct file *f, const struct cr_img_fd *e)
+{
+	spin_lock(&f->f_lock);
+	f->f_flags = (f->f_flags & ~O_NONBLOCK) | (e->flags & O_NONBLOCK);
+	spin_unlock(&f->f_lock);
+	return get_file(f);
+}

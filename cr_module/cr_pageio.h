@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cr_pageio.c: PAGES records, for vmadump's mappings and the files saved
+ * by value alike.
+ */
+#ifndef CR_PAGEIO_H
+#define CR_PAGEIO_H
+
+#include "cr_io.h"
+
+/* Pages on their way to a PAGES record, with their addresses or offsets. */
+struct cr_batch {
+	unsigned int n;
+	u64 addrs[CR_PAGES_MAX];
+	struct page *pages[CR_PAGES_MAX];
+	struct bio_vec bv[CR_PAGES_MAX];
+};
+
+bool cr_page_is_zero(struct page *page);
+void cr_sum_page(struct xxh64_state *sum, struct page *page);
+void cr_batch_release(struct cr_batch *b);
+int cr_batch_flush(struct cr_stream *s, struct cr_batch *b);
+int cr_read_pages_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
+		       u8 *scratch, struct cr_rec *rec,
+		       struct xxh64_state *sum);
+int cr_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
+		  u64 *addrs);
+
+#endif /* CR_PAGEIO_H */
