@@ -316,17 +316,52 @@ static bool cr_never(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 
 
 /*
- * What the processes share, once, after cr_snapshot_pipes() and
- * cr_snapshot_socks(): the tables come before any data, so that a restart
- * reads them all with the process table.
+ * What the processes share, once, after the kinds' snapshots: every
+ * kind's table comes before any data, so that a restart reads them all
+ * with the process table.
  */
 static int cr_save_shared(struct cr_chkpt_req *req, struct cr_status *st)
 {
-	struct cr_shared *sh = &req->sh;
+	const struct cr_kind_ops *ops;
+	unsigned int i;
+	int err = 0;
 
-	return cr_save_events(&req->s, sh, st) ?: cr_save_pipes(&req->s, sh) ?:
-	       cr_save_socks(&req->s, sh) ?: cr_save_pipe_data(&req->s, sh) ?:
-	       cr_save_sock_data(&req->s, sh);
+	for (i = 0; !err && i < CR_NKINDS; i++) {
+		ops = cr_kinds[i];
+		if (ops->save)
+			err = ops->save(&req->s, &req->sh, st);
+	}
+	for (i = 0; !err && i < CR_NKINDS; i++) {
+		ops = cr_kinds[i];
+		if (ops->save_data)
+			err = ops->save_data(&req->s, &req->sh);
+	}
+	return err;
+}
+
+/* Each kind's part of this process, noted at the barrier. */
+static int cr_note_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
+			struct cr_status *st)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; !err && i < CR_NKINDS; i++)
+		if (cr_kinds[i]->note_proc)
+			err = cr_kinds[i]->note_proc(&req->sh, pc->index, st);
+	return err;
+}
+
+/* With every process stopped and noted, before anything is written. */
+static int cr_snapshot(struct cr_chkpt_req *req, struct cr_status *st)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; !err && i < CR_NKINDS; i++)
+		if (cr_kinds[i]->snapshot)
+			err = cr_kinds[i]->snapshot(&req->sh, st);
+	return err;
 }
 
 /* Checks this process and describes it for the process table. */
@@ -358,7 +393,7 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	vmad_vdso_range(current->mm, &e->vdso_start, &e->vdso_len,
 			&e->vvar_start, &e->vvar_len);
 	cr_save_cpu_itimers(e);
-	err = cr_save_ptimers(pc, st);
+	err = cr_note_proc(req, pc, st);
 	if (err)
 		return err;
 	for (i = 0, n = 0; i < pc->nthreads; i++)
@@ -388,16 +423,12 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	/* What cannot be saved is refused before anything is written. */
 	if (first) {
 		cr_settle_zombies(req);
-		err = cr_snapshot_pipes(&req->sh, st) ?:
-		      cr_snapshot_socks(&req->sh, st) ?:
-		      cr_write_header(&req->s, req);
+		err = cr_snapshot(req, st) ?: cr_write_header(&req->s, req);
 	}
 	if (first && !err)
 		err = cr_write_proctab(&req->s, req);
 	if (first && !err)
 		err = cr_write_zombies(&req->s, req);
-	if (first && !err)
-		err = cr_write_ptimers(&req->s, req);
 	if (first && !err)
 		err = cr_save_shared(req, st);
 	if (!err)
