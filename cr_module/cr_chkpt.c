@@ -322,46 +322,8 @@ static bool cr_never(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
  */
 static int cr_save_shared(struct cr_chkpt_req *req, struct cr_status *st)
 {
-	const struct cr_kind_ops *ops;
-	unsigned int i;
-	int err = 0;
-
-	for (i = 0; !err && i < CR_NKINDS; i++) {
-		ops = cr_kinds[i];
-		if (ops->save)
-			err = ops->save(&req->s, &req->sh, st);
-	}
-	for (i = 0; !err && i < CR_NKINDS; i++) {
-		ops = cr_kinds[i];
-		if (ops->save_data)
-			err = ops->save_data(&req->s, &req->sh);
-	}
-	return err;
-}
-
-/* Each kind's part of this process, noted at the barrier. */
-static int cr_note_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
-			struct cr_status *st)
-{
-	unsigned int i;
-	int err = 0;
-
-	for (i = 0; !err && i < CR_NKINDS; i++)
-		if (cr_kinds[i]->note_proc)
-			err = cr_kinds[i]->note_proc(&req->sh, pc->index, st);
-	return err;
-}
-
-/* With every process stopped and noted, before anything is written. */
-static int cr_snapshot(struct cr_chkpt_req *req, struct cr_status *st)
-{
-	unsigned int i;
-	int err = 0;
-
-	for (i = 0; !err && i < CR_NKINDS; i++)
-		if (cr_kinds[i]->snapshot)
-			err = cr_kinds[i]->snapshot(&req->sh, st);
-	return err;
+	return cr_kinds_call(save, &req->s, &req->sh, st) ?:
+	       cr_kinds_call(save_data, &req->s, &req->sh);
 }
 
 /* Checks this process and describes it for the process table. */
@@ -393,7 +355,7 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	vmad_vdso_range(current->mm, &e->vdso_start, &e->vdso_len,
 			&e->vvar_start, &e->vvar_len);
 	cr_save_cpu_itimers(e);
-	err = cr_note_proc(req, pc, st);
+	err = cr_kinds_call(note_proc, &req->sh, pc->index, st);
 	if (err)
 		return err;
 	for (i = 0, n = 0; i < pc->nthreads; i++)
@@ -423,7 +385,8 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	/* What cannot be saved is refused before anything is written. */
 	if (first) {
 		cr_settle_zombies(req);
-		err = cr_snapshot(req, st) ?: cr_write_header(&req->s, req);
+		err = cr_kinds_call(snapshot, &req->sh, st) ?:
+		      cr_write_header(&req->s, req);
 	}
 	if (first && !err)
 		err = cr_write_proctab(&req->s, req);

@@ -615,11 +615,9 @@ int cr_restore_files(struct cr_stream *s, struct cr_shared *sh,
 	struct cr_fd_new *fds = NULL;
 	unsigned int i;
 	size_t len;
-	int err = 0;
+	int err;
 
-	for (i = 0; !err && i < CR_NKINDS; i++)
-		if (cr_kinds[i]->read_ahead)
-			err = cr_kinds[i]->read_ahead(s, sh, st);
+	err = cr_kinds_call(read_ahead, s, sh, st);
 	if (err)
 		return err;
 	h = cr_read_rec(s, CR_REC_FILES, sizeof(*h), CR_FILES_MAX_LEN, &len);

@@ -87,7 +87,7 @@ struct cr_kind_ops {
 	/* ---- checkpoint ---- */
 	/* fd_kind when f is of this kind, 0 when not, -errno: refused */
 	int (*classify)(struct file *f);
-	/* Each process, at the barrier, concurrently (under sh->lock): */
+	/* Each process, at the barrier, concurrently (taking sh->lock): */
 	int (*note)(struct cr_shared *sh, struct file *f, unsigned int fd,
 		    struct cr_status *st);	/* each of its fds of the kind */
 	int (*note_proc)(struct cr_shared *sh, unsigned int index,
@@ -103,7 +103,7 @@ struct cr_kind_ops {
 	int (*save_fd)(struct cr_stream *s, struct cr_shared *sh,
 		       struct file *f, struct cr_img_fd *e,
 		       struct cr_status *st);
-	/* An epoll's watch on f, of the kind: w's kind and index. */
+	/* An epoll's watch on f, of the kind (classify says): w's kind, index */
 	int (*watch)(struct cr_shared *sh, struct file *f,
 		     struct cr_img_watch *w);
 
@@ -119,9 +119,10 @@ struct cr_kind_ops {
 	size_t (*table_len)(struct cr_shared *sh);
 	size_t (*table)(struct cr_shared *sh, char *buf, size_t off,
 			struct cr_rstrt_procs_args *a);
-	/* Its handover: count() entries of fds_per fds, stream locked. */
+	/* Its handover: count() entries of fds_per fds, stream locked; */
 	int (*take)(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
 		    struct cr_status *st);
+	/* or, without take, what the restarter makes itself. */
 	long (*copy_out)(struct cr_shared *sh, void __user *uarg);
 	/* Records save_fd wrote ahead of the FILES record. */
 	int (*read_ahead)(struct cr_stream *s, struct cr_shared *sh,
@@ -131,7 +132,7 @@ struct cr_kind_ops {
 	struct file *(*open_fd)(struct cr_shared *sh,
 				const struct cr_img_fd *e,
 				struct cr_status *st);
-	/* In each restarting process, once its memory is back. */
+	/* In each restarting process, once its signal state is back. */
 	int (*load_proc)(struct cr_shared *sh, pid_t pid,
 			 struct cr_status *st);
 	/* Once every process is rebuilt, by the last. */
@@ -143,6 +144,21 @@ CR_KINDS(CR_KIND_OPS)
 #undef CR_KIND_OPS
 
 extern const struct cr_kind_ops *const cr_kinds[CR_NKINDS];
+
+/*
+ * Calls the hook of every kind that has one, in table order, with the
+ * same arguments, until one fails: its -errno, or 0.
+ */
+#define cr_kinds_call(hook, ...)					\
+({									\
+	unsigned int __i;						\
+	int __err = 0;							\
+									\
+	for (__i = 0; !__err && __i < CR_NKINDS; __i++)			\
+		if (cr_kinds[__i]->hook)				\
+			__err = cr_kinds[__i]->hook(__VA_ARGS__);	\
+	__err;								\
+})
 
 /* cr_kind.c: what the generic code asks of the kinds. */
 int cr_kinds_alloc(struct cr_shared *sh);

@@ -335,21 +335,10 @@ static int cr_read_kinds(struct cr_rstrt_req *req)
 		.tids = req->procs[0].tids,
 		.n = req->nlive,
 	};
-	const struct cr_kind_ops *ops;
-	unsigned int i;
-	int err = cr_kinds_alloc(&req->sh);
 
-	for (i = 0; !err && i < CR_NKINDS; i++) {
-		ops = cr_kinds[i];
-		if (ops->read)
-			err = ops->read(&req->s, &req->sh, &req->st);
-	}
-	for (i = 0; !err && i < CR_NKINDS; i++) {
-		ops = cr_kinds[i];
-		if (ops->check)
-			err = ops->check(&req->sh, &procs, &req->st);
-	}
-	return err;
+	return cr_kinds_alloc(&req->sh) ?:
+	       cr_kinds_call(read, &req->s, &req->sh, &req->st) ?:
+	       cr_kinds_call(check, &req->sh, &procs, &req->st);
 }
 
 static int cr_rstrt_start(struct cr_rstrt_req *req)
@@ -501,7 +490,6 @@ static int cr_relocate_cwds(struct cr_rstrt_req *req)
 long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg)
 {
 	struct cr_reloc *r;
-	unsigned int i;
 	int err;
 
 	if (cr_rstrt_done(req) || !req->procs || req->told || req->sh.reloc)
@@ -512,9 +500,8 @@ long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg)
 		req->sh.reloc = r;
 		err = cr_relocate_cwds(req);
 	}
-	for (i = 0; !err && i < CR_NKINDS; i++)
-		if (cr_kinds[i]->relocate)
-			err = cr_kinds[i]->relocate(&req->sh, &req->st);
+	if (!err)
+		err = cr_kinds_call(relocate, &req->sh, &req->st);
 	if (err)
 		cr_rstrt_finish(req, err, NULL);
 	return err;
@@ -712,20 +699,6 @@ static struct cr_rproc *cr_last_proc(struct cr_rstrt_req *req)
 	return &req->procs[req->nlive - 1];
 }
 
-/* Each kind's part of rp, in the process itself. */
-static int cr_load_procs(struct cr_rstrt_req *req, struct cr_rproc *rp,
-			 struct cr_status *st)
-{
-	unsigned int i;
-	int err = 0;
-
-	for (i = 0; !err && i < CR_NKINDS; i++)
-		if (cr_kinds[i]->load_proc)
-			err = cr_kinds[i]->load_proc(&req->sh, rp->ent->pid,
-						     st);
-	return err;
-}
-
 static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 			    struct cr_status *st)
 {
@@ -742,7 +715,7 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	if (!err)
 		err = cr_restore_signals(&req->s, st);
 	if (!err)
-		err = cr_load_procs(req, rp, st);
+		err = cr_kinds_call(load_proc, &req->sh, rp->ent->pid, st);
 	if (!err)
 		err = vmad_restore_mm(&req->s, &req->sh,
 				      last ? NULL : &rp->fill, st);
@@ -801,16 +774,13 @@ static int cr_rstrt_fill(struct cr_rstrt_req *req, struct cr_rproc *rp,
 static int cr_rstrt_seal(struct cr_rstrt_req *req, struct cr_status *st)
 {
 	struct cr_rproc *last = cr_last_proc(req);
-	unsigned int i;
-	int err = 0;
+	int err;
 
 	if (wait_event_killable(last->wq, !atomic_read(&req->filling) ||
 				cr_rstrt_done(req)) || cr_rstrt_done(req))
 		return -ECANCELED;
 	mutex_lock(&req->stream_lock);
-	for (i = 0; !err && i < CR_NKINDS; i++)
-		if (cr_kinds[i]->finish)
-			err = cr_kinds[i]->finish(&req->sh, st);
+	err = cr_kinds_call(finish, &req->sh, st);
 	cr_shared_release(&req->sh);
 	mutex_unlock(&req->stream_lock);
 	return err;
