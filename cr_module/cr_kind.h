@@ -43,13 +43,13 @@ enum cr_kind_id { CR_KINDS(CR_KIND_ID) CR_NKINDS };
 /* A kind's place in struct cr_shared. */
 struct cr_kind_slot {
 	void *state;		/* the kind's own, from its alloc hook */
-	bool ready;		/* restart: the restarter handed its files over */
+	bool ready;		/* restart: the restarter's files came */
 };
 
 /* restart: the table's live processes, for the kinds' checks. */
 struct cr_kind_procs {
 	const struct cr_img_proc_ent *ent;	/* n entries, in table order */
-	const s32 *tids;	/* their thread ids, one process after another */
+	const s32 *tids;	/* their thread ids, process after process */
 	unsigned int n;
 };
 
@@ -87,11 +87,14 @@ struct cr_kind_ops {
 	/* ---- checkpoint ---- */
 	/* fd_kind when f is of this kind, 0 when not, -errno: refused */
 	int (*classify)(struct file *f);
-	/* Each process, at the barrier, concurrently (taking sh->lock): */
+	/*
+	 * Each process at the barrier, concurrently (they take sh->lock):
+	 * each of its fds of the kind, then the process itself.
+	 */
 	int (*note)(struct cr_shared *sh, struct file *f, unsigned int fd,
-		    struct cr_status *st);	/* each of its fds of the kind */
+		    struct cr_status *st);
 	int (*note_proc)(struct cr_shared *sh, unsigned int index,
-			 struct cr_status *st);	/* the process itself */
+			 struct cr_status *st);
 	/* Every process stopped and noted, before anything is written. */
 	int (*snapshot)(struct cr_shared *sh, struct cr_status *st);
 	/* Its table, after the process table. */
@@ -103,7 +106,7 @@ struct cr_kind_ops {
 	int (*save_fd)(struct cr_stream *s, struct cr_shared *sh,
 		       struct file *f, struct cr_img_fd *e,
 		       struct cr_status *st);
-	/* An epoll's watch on f, of the kind (classify says): w's kind, index */
+	/* An epoll's watch on f, of the kind by classify: w's kind, index */
 	int (*watch)(struct cr_shared *sh, struct file *f,
 		     struct cr_img_watch *w);
 
