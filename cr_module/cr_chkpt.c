@@ -398,7 +398,7 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_write_section(req, pc, st);
 	if (last && !err)
 		err = cr_write_end(&req->s);
-	if (last && !err && (req->args.flags & CR_CHKPT_SYNC))
+	if (last && !err && (req->args.flags & CR_ABI_CHKPT_SYNC))
 		err = vfs_fsync(req->out, 0);
 	return err;
 }
@@ -664,15 +664,15 @@ static void cr_chkpt_arm(struct cr_chkpt_req *req)
 /* The scope is checked with its target, in cr_scope.c. */
 static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
-	if (a->signal >= _NSIG || a->flags & ~(CR_CHKPT_SAVE_ALL | CR_CHKPT_SYNC |
-						  CR_CHKPT_SOCK_CLOSED |
-						  CR_CHKPT_PTRACED_ALLOW |
-						  CR_CHKPT_PTRACED_SKIP |
-						  CR_CHKPT_PTRACER_SKIP |
-						  CR_CHKPT_PROHIBIT_SELF |
-						  CR_CHKPT_OMIT_REQUESTER) ||
-	    (a->flags & CR_CHKPT_PTRACED_ALLOW &&
-	     a->flags & CR_CHKPT_PTRACED_SKIP))
+	if (a->signal >= _NSIG || a->flags & ~(CR_ABI_CHKPT_SAVE_ALL | CR_ABI_CHKPT_SYNC |
+						  CR_ABI_CHKPT_SOCK_CLOSED |
+						  CR_ABI_CHKPT_PTRACED_ALLOW |
+						  CR_ABI_CHKPT_PTRACED_SKIP |
+						  CR_ABI_CHKPT_PTRACER_SKIP |
+						  CR_ABI_CHKPT_PROHIBIT_SELF |
+						  CR_ABI_CHKPT_OMIT_REQUESTER) ||
+	    (a->flags & CR_ABI_CHKPT_PTRACED_ALLOW &&
+	     a->flags & CR_ABI_CHKPT_PTRACED_SKIP))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
 	return 0;
 }
@@ -684,8 +684,8 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 	err = cr_check_args(&req->args, &req->st);
 	if (err)
 		return err;
-	req->sh.save = req->args.flags & CR_CHKPT_SAVE_ALL;
-	req->sh.outside_closed = req->args.flags & CR_CHKPT_SOCK_CLOSED;
+	req->sh.save = req->args.flags & CR_ABI_CHKPT_SAVE_ALL;
+	req->sh.outside_closed = req->args.flags & CR_ABI_CHKPT_SOCK_CLOSED;
 	req->out = fget(req->args.fd);
 	if (!req->out || !(req->out->f_mode & FMODE_WRITE))
 		return cr_fail(&req->st, -EBADF,

@@ -617,7 +617,7 @@ static int cr_check_events_rec(const struct cr_img_events *h, size_t len,
 	for (i = 0; i < h->nwatches; i++) {
 		if (w[i].kind != CR_WATCH_INOTIFY)
 			continue;
-		if (*path != '/' || !vmad_path_ok(path, w[i].index))
+		if (*path != '/' || !cr_path_ok(path, w[i].index))
 			return -EBADMSG;
 		path += w[i].index;
 	}

@@ -159,8 +159,8 @@ struct cr_shared {
 	struct xarray files;	/* restart: file id -> file */
 	unsigned int nfiles;	/* file ids given out */
 	struct cr_kind_slot kind[CR_NKINDS];
-	u32 save;		/* checkpoint: CR_CHKPT_SAVE_* */
-	bool outside_closed;	/* checkpoint: CR_CHKPT_SOCK_CLOSED */
+	u32 save;		/* checkpoint: CR_ABI_CHKPT_SAVE_* */
+	bool outside_closed;	/* checkpoint: CR_ABI_CHKPT_SOCK_CLOSED */
 	struct file *out;	/* checkpoint: the context file */
 	struct cr_reloc *reloc;	/* restart: --relocate, or NULL */
 };
@@ -222,7 +222,7 @@ int vmad_restore_mm(struct cr_stream *s, struct cr_shared *sh,
 		    struct vmad_fill **later, struct cr_status *st);
 
 /* Pages on their way to a PAGES record, with their addresses or offsets. */
-struct vmad_batch {
+struct cr_batch {
 	unsigned int n;
 	u64 addrs[CR_PAGES_MAX];
 	struct page *pages[CR_PAGES_MAX];
@@ -242,7 +242,7 @@ struct vmad_job {
 	struct work_struct work;
 	struct vmad_fill *fill;
 	struct vmad_run r;
-	struct vmad_batch b;
+	struct cr_batch b;
 };
 
 struct vmad_fill *vmad_fill_begin(struct cr_stream *s, bool may_defer);
@@ -256,12 +256,12 @@ int vmad_fill_fail(struct cr_status *st, int err, u64 lo, u64 hi);
 bool vmad_fill_deferred(struct vmad_fill *f);
 int vmad_fill_later(struct vmad_fill *f, struct cr_status *st);
 
-void vmad_sum_page(struct xxh64_state *sum, struct page *page);
-bool vmad_page_is_zero(struct page *page);
-bool vmad_path_ok(const char *path, u32 len);
-int vmad_flush(struct cr_stream *s, struct vmad_batch *b);
-void vmad_batch_release(struct vmad_batch *b);
-int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
+void cr_sum_page(struct xxh64_state *sum, struct page *page);
+bool cr_page_is_zero(struct page *page);
+bool cr_path_ok(const char *path, u32 len);
+int cr_batch_flush(struct cr_stream *s, struct cr_batch *b);
+void cr_batch_release(struct cr_batch *b);
+int cr_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
 		    u64 *addrs);
 
 #ifdef CR_TEST_IOCTLS

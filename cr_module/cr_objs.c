@@ -64,7 +64,7 @@ static bool cr_obj_readable(struct file *f)
 
 /* Reads [pos, end) of r into b, flushing full batches. */
 static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
-			     loff_t end, struct vmad_batch *b)
+			     loff_t end, struct cr_batch *b)
 {
 	int err = 0;
 
@@ -83,14 +83,14 @@ static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
 		memset(page_address(page) + n, 0, PAGE_SIZE - n);
 		pos = at + PAGE_SIZE;
 		/* It reads back as zero from the sparse new file. */
-		if (vmad_page_is_zero(page)) {
+		if (cr_page_is_zero(page)) {
 			__free_page(page);
 			continue;
 		}
 		b->addrs[b->n] = at;
 		b->pages[b->n++] = page;
 		if (b->n == CR_PAGES_MAX)
-			err = vmad_flush(s, b);
+			err = cr_batch_flush(s, b);
 		cond_resched();
 	}
 	return err;
@@ -99,7 +99,7 @@ static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
 /* Every data extent of the file, found with SEEK_DATA and SEEK_HOLE. */
 static int cr_obj_save_data(struct cr_stream *s, struct file *r, loff_t size)
 {
-	struct vmad_batch *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	struct cr_batch *b = kzalloc(sizeof(*b), GFP_KERNEL);
 	loff_t pos = 0, end, done = 0;
 	int err = 0;
 
@@ -120,8 +120,8 @@ static int cr_obj_save_data(struct cr_stream *s, struct file *r, loff_t size)
 		done = pos = round_up(end, PAGE_SIZE);
 	}
 	if (!err && b->n)
-		err = vmad_flush(s, b);
-	vmad_batch_release(b);
+		err = cr_batch_flush(s, b);
+	cr_batch_release(b);
 	kfree(b);
 	return err;
 }
@@ -204,7 +204,7 @@ static int cr_obj_fill(struct cr_stream *s, struct file *f, loff_t size,
 	int n, i, err = 0;
 
 	while (!err && cr_peek_type(s) == CR_REC_PAGES) {
-		n = vmad_read_pages(s, 0, PAGE_ALIGN(size), data, addrs);
+		n = cr_read_pages(s, 0, PAGE_ALIGN(size), data, addrs);
 		if (n < 0)
 			return n;
 		for (i = 0; i < n; i++) {

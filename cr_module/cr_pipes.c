@@ -316,7 +316,7 @@ static int cr_check_pipes_rec(const struct cr_img_pipes *h, size_t len)
 		    !is_power_of_2(ip->size) || ip->data_len > ip->size ||
 		    ip->pad || pl > room || pl > CR_PATH_MAX)
 			return -EBADMSG;
-		if (pl && !vmad_path_ok(path, pl))
+		if (pl && !cr_path_ok(path, pl))
 			return -EBADMSG;
 		path += pl;
 		room -= pl;

@@ -346,7 +346,7 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 	struct cr_status *st = &req->st;
 	int err;
 
-	if (req->args.flags & ~CR_RSTRT_RESTORE_PID)
+	if (req->args.flags & ~CR_ABI_RSTRT_RESTORE_PID)
 		return cr_fail(st, -EINVAL, "bad restart flags");
 	req->s.file = fget(req->args.fd);
 	if (!req->s.file || !(req->s.file->f_mode & FMODE_READ))
@@ -631,7 +631,7 @@ long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid)
 	struct pid_namespace *ns = task_active_pid_ns(current);
 
 	if (cr_rstrt_done(req) || !req->procs ||
-	    !(req->args.flags & CR_RSTRT_RESTORE_PID))
+	    !(req->args.flags & CR_ABI_RSTRT_RESTORE_PID))
 		return -EINVAL;
 	if (!cr_unpriv_pids)
 		return -EPERM;
@@ -942,7 +942,7 @@ long cr_rstrt_child(struct cr_rstrt_req *req, void __user *uarg)
 	    (a.thread == 0) != thread_group_leader(current))
 		return -EINVAL;
 	/* A pid steered by CR_OP_RSTRT_NEXT_PID may have gone elsewhere. */
-	if (req->args.flags & CR_RSTRT_RESTORE_PID &&
+	if (req->args.flags & CR_ABI_RSTRT_RESTORE_PID &&
 	    task_pid_vnr(current) != (a.thread ? rp->tids[a.thread] :
 				      rp->ent->pid))
 		return -EINVAL;

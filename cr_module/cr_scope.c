@@ -48,7 +48,7 @@ static int cr_check_target(struct cr_chkpt_req *req, struct task_struct *t,
 	if (is_global_init(t))
 		return cr_fail(st, -EPERM, "pid %d is init", pid);
 	if (task_tgid(t) == req->requester_pid &&
-	    req->args.flags & CR_CHKPT_PROHIBIT_SELF)
+	    req->args.flags & CR_ABI_CHKPT_PROHIBIT_SELF)
 		return cr_fail(st, -EDEADLK,
 			       "pid %d is the requester itself", pid);
 	/* Its leader may look dead while another thread takes its place. */
@@ -94,11 +94,11 @@ struct cr_target {
 static bool cr_is_member(struct task_struct *p, const struct cr_target *tg)
 {
 	switch (tg->scope) {
-	case CR_SCOPE_PROC:
+	case CR_ABI_SCOPE_PROC:
 		return p == tg->task;
-	case CR_SCOPE_TREE:
+	case CR_ABI_SCOPE_TREE:
 		return cr_depth(p, tg->task) >= 0;
-	case CR_SCOPE_PGRP:
+	case CR_ABI_SCOPE_PGRP:
 		return task_pgrp(p) == tg->pid;
 	default:
 		return task_session(p) == tg->pid;
@@ -342,22 +342,22 @@ static int cr_check_ptrace(struct cr_chkpt_req *req, unsigned int scope,
 	pid_t pid = task_tgid_vnr(m[i].task);
 	int parent;
 
-	if (scope == CR_SCOPE_TREE) {
+	if (scope == CR_ABI_SCOPE_TREE) {
 		parent = cr_parent_index(m[i].task, m, i);
 		if (parent >= 0 && m[parent].depth < 0) {
 			m[i].depth = -1;
 			return 0;
 		}
 	}
-	if (!(flags & CR_CHKPT_PTRACED_ALLOW) &&
+	if (!(flags & CR_ABI_CHKPT_PTRACED_ALLOW) &&
 	    cr_any_thread(m[i].task, cr_traced)) {
-		if (!(flags & CR_CHKPT_PTRACED_SKIP))
+		if (!(flags & CR_ABI_CHKPT_PTRACED_SKIP))
 			return cr_fail(st, -CR_ABI_EPTRACED,
 				       "pid %d is being traced", pid);
 		cr_chkpt_warn(req, "pid %d left out: it is being traced", pid);
 		m[i].depth = -1;
 	} else if (cr_any_thread(m[i].task, cr_tracer)) {
-		if (!(flags & CR_CHKPT_PTRACER_SKIP))
+		if (!(flags & CR_ABI_CHKPT_PTRACER_SKIP))
 			return cr_fail(st, -CR_ABI_EPTRACER,
 				       "pid %d is tracing a process", pid);
 		cr_chkpt_warn(req, "pid %d left out: it is tracing a process",
@@ -396,7 +396,7 @@ static int cr_no_members(const struct cr_target *tg, struct cr_status *st)
 	if (tg->task)
 		return cr_fail(st, -ESRCH, "pid %d has exited", tg->nr);
 	return cr_fail(st, -ESRCH, "no process in %s %d",
-		       tg->scope == CR_SCOPE_PGRP ?
+		       tg->scope == CR_ABI_SCOPE_PGRP ?
 		       "process group" : "session", tg->nr);
 }
 
@@ -607,9 +607,9 @@ static int cr_add_target(struct cr_chkpt_req *req, const struct cr_target *tg,
 /* The target's group or process, referenced in tg. */
 static int cr_find_target(struct cr_target *tg, struct cr_status *st)
 {
-	bool group = tg->scope == CR_SCOPE_PGRP || tg->scope == CR_SCOPE_SESS;
+	bool group = tg->scope == CR_ABI_SCOPE_PGRP || tg->scope == CR_ABI_SCOPE_SESS;
 
-	if (tg->scope < CR_SCOPE_PROC || tg->scope > CR_SCOPE_TREE)
+	if (tg->scope < CR_ABI_SCOPE_PROC || tg->scope > CR_ABI_SCOPE_TREE)
 		return cr_fail(st, -EINVAL, "bad scope %u", tg->scope);
 	tg->pid = find_get_pid(tg->nr);
 	tg->task = tg->pid && !group ? get_pid_task(tg->pid, PIDTYPE_TGID) :
@@ -636,7 +636,7 @@ static int cr_omit_requester(struct cr_chkpt_req *req)
 {
 	struct cr_zombie *z;
 
-	if (!(req->args.flags & CR_CHKPT_OMIT_REQUESTER))
+	if (!(req->args.flags & CR_ABI_CHKPT_OMIT_REQUESTER))
 		return 0;
 	z = kzalloc(sizeof(*z), GFP_KERNEL);
 	if (!z)
@@ -745,12 +745,12 @@ int cr_check_forks(struct cr_chkpt_req *req, struct cr_status *st)
 	struct cr_target tg = { req->args.scope, req->args.target, req->root };
 	pid_t child;
 
-	if (tg.scope == CR_SCOPE_PROC)
+	if (tg.scope == CR_ABI_SCOPE_PROC)
 		return 0;
-	if (tg.scope == CR_SCOPE_TREE)
+	if (tg.scope == CR_ABI_SCOPE_TREE)
 		tg.task = get_pid_task(req->root, PIDTYPE_TGID);
 	mutex_lock(&req->scope_lock);
-	child = tg.scope != CR_SCOPE_TREE || tg.task ? cr_new_child(req, &tg) : 0;
+	child = tg.scope != CR_ABI_SCOPE_TREE || tg.task ? cr_new_child(req, &tg) : 0;
 	mutex_unlock(&req->scope_lock);
 	if (tg.task)
 		put_task_struct(tg.task);

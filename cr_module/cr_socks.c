@@ -429,7 +429,7 @@ static bool cr_sock_addr_ok(const char *addr, u32 len)
 		return true;
 	if (len > UNIX_PATH_MAX)
 		return false;
-	return !addr[0] || vmad_path_ok(addr, len);
+	return !addr[0] || cr_path_ok(addr, len);
 }
 
 static bool cr_sock_ok(const struct cr_img_socks *h, u32 i, const char *addr)

@@ -55,7 +55,7 @@ struct vmad_later {
 };
 
 /* Pins the n pages at b->addrs for writing, a run of adjacent ones at once. */
-static int vmad_pin(struct mm_struct *mm, struct vmad_batch *b,
+static int vmad_pin(struct mm_struct *mm, struct cr_batch *b,
 		    unsigned int n)
 {
 	unsigned int run;
@@ -87,7 +87,7 @@ static int vmad_pin(struct mm_struct *mm, struct vmad_batch *b,
  */
 static int vmad_fill_do(struct vmad_fill *f, struct vmad_job *j)
 {
-	struct vmad_batch *b = &j->b;
+	struct cr_batch *b = &j->b;
 	unsigned int i;
 	int err;
 
@@ -97,12 +97,12 @@ static int vmad_fill_do(struct vmad_fill *f, struct vmad_job *j)
 		err = cr_pread_pages(f->s->file, &j->r.pos, b->pages, j->r.n,
 				     b->bv);
 	for (i = 0; !err && i < j->r.n; i++)
-		vmad_sum_page(&j->r.sum, b->pages[i]);
+		cr_sum_page(&j->r.sum, b->pages[i]);
 	if (!err && cr_sum_end(&j->r.sum) != j->r.want)
 		err = -EBADMSG;
 	for (i = 0; i < b->n; i++)
 		set_page_dirty_lock(b->pages[i]);
-	vmad_batch_release(b);
+	cr_batch_release(b);
 	return err;
 }
 

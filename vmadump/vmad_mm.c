@@ -69,12 +69,12 @@ static bool vmad_is_shared(struct vm_area_struct *vma)
 static bool vmad_by_value(struct vm_area_struct *vma, struct cr_shared *sh,
 			  struct inode *exe)
 {
-	u32 want = vmad_is_shared(vma) ? CR_CHKPT_SAVE_SHARED :
-					 CR_CHKPT_SAVE_PRIVATE;
+	u32 want = vmad_is_shared(vma) ? CR_ABI_CHKPT_SAVE_SHARED :
+					 CR_ABI_CHKPT_SAVE_PRIVATE;
 
 	if (sh->save & want)
 		return true;
-	return sh->save & CR_CHKPT_SAVE_EXE && exe &&
+	return sh->save & CR_ABI_CHKPT_SAVE_EXE && exe &&
 	       file_inode(vma->vm_file) == exe;
 }
 
@@ -99,7 +99,7 @@ static int vmad_vma_kind(struct vm_area_struct *vma, struct cr_shared *sh,
 	return CR_VMA_FILE;
 }
 
-bool vmad_page_is_zero(struct page *page)
+bool cr_page_is_zero(struct page *page)
 {
 	void *p = kmap_local_page(page);
 	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
@@ -119,16 +119,16 @@ static bool vmad_worth_saving(struct vm_area_struct *vma, struct page *page)
 		return false;
 	if (!vma_is_anonymous(vma))
 		return PageAnon(page);
-	return !vmad_page_is_zero(page);
+	return !cr_page_is_zero(page);
 }
 
-void vmad_batch_release(struct vmad_batch *b)
+void cr_batch_release(struct cr_batch *b)
 {
 	while (b->n)
 		put_page(b->pages[--b->n]);
 }
 
-void vmad_sum_page(struct xxh64_state *sum, struct page *page)
+void cr_sum_page(struct xxh64_state *sum, struct page *page)
 {
 	void *p = kmap_local_page(page);
 
@@ -147,7 +147,7 @@ static size_t vmad_pages_pad(loff_t payload_pos, unsigned int n)
 	       (CR_PAGE_ALIGN - 1);
 }
 
-int vmad_flush(struct cr_stream *s, struct vmad_batch *b)
+int cr_batch_flush(struct cr_stream *s, struct cr_batch *b)
 {
 	static const u8 zero[CR_PAGE_ALIGN];
 	struct cr_img_pages ph = { .npages = b->n };
@@ -161,7 +161,7 @@ int vmad_flush(struct cr_stream *s, struct vmad_batch *b)
 	cr_sum_add(&sum, b->addrs, b->n * sizeof(u64));
 	cr_sum_add(&sum, zero, pad);
 	for (i = 0; i < b->n; i++)
-		vmad_sum_page(&sum, b->pages[i]);
+		cr_sum_page(&sum, b->pages[i]);
 	err = cr_write_hdr(s, CR_REC_PAGES,
 			   VMAD_PAGES_HDR(b->n) + pad + b->n * PAGE_SIZE,
 			   cr_sum_end(&sum));
@@ -173,7 +173,7 @@ int vmad_flush(struct cr_stream *s, struct vmad_batch *b)
 		err = cr_write_raw(s, zero, pad);
 	if (!err)
 		err = cr_write_pages(s, b->pages, b->n, b->bv);
-	vmad_batch_release(b);
+	cr_batch_release(b);
 	return err;
 }
 
@@ -246,7 +246,7 @@ skip:
  * are skipped whole, and a hole (FOLL_DUMP's -EFAULT) covers one page.
  */
 static unsigned long vmad_take_pages(struct vm_area_struct *vma,
-				     unsigned long addr, struct vmad_batch *b)
+				     unsigned long addr, struct cr_batch *b)
 {
 	unsigned long next = vmad_next_mapped(vma->vm_mm, addr, vma->vm_end);
 	unsigned long room = min_t(unsigned long, CR_PAGES_MAX - b->n,
@@ -311,7 +311,7 @@ struct vmad_save {
 	struct cr_stream *s;
 	struct cr_shared *sh;
 	struct inode *exe;
-	struct vmad_batch *b;
+	struct cr_batch *b;
 	char *buf;		/* an MM or VMA record with a path */
 	struct file *obj;	/* the mapping's file, to save by value */
 	bool pages;		/* the mapping may have pages worth saving */
@@ -337,9 +337,9 @@ static int vmad_save_pages(struct vmad_save *vs, const struct cr_img_vma *v)
 		}
 		mmap_read_unlock(mm);
 		if (!err && vs->b->n)
-			err = vmad_flush(vs->s, vs->b);
+			err = cr_batch_flush(vs->s, vs->b);
 	}
-	vmad_batch_release(vs->b);
+	cr_batch_release(vs->b);
 	return err;
 }
 
@@ -422,7 +422,7 @@ static int vmad_fill_exe(struct vmad_save *vs, struct file *exe,
 			 struct cr_img_mm *m, struct cr_status *st)
 {
 	if (cr_obj_needed(exe) ||
-	    vs->sh->save & (CR_CHKPT_SAVE_EXE | CR_CHKPT_SAVE_PRIVATE))
+	    vs->sh->save & (CR_ABI_CHKPT_SAVE_EXE | CR_ABI_CHKPT_SAVE_PRIVATE))
 		return cr_save_obj(vs->s, vs->sh, exe, &m->exe_obj, st);
 	return vmad_file_ref(exe, (char *)(m + 1), &m->exe_path_len, &m->exe);
 }
@@ -540,7 +540,7 @@ static bool vmad_range_ok(u64 start, u64 end)
 	return start <= end && end <= TASK_SIZE;
 }
 
-bool vmad_path_ok(const char *path, u32 len)
+bool cr_path_ok(const char *path, u32 len)
 {
 	return len > 1 && len <= CR_PATH_MAX && path[len - 1] == '\0' &&
 	       strlen(path) == len - 1 && path[0] == '/';
@@ -551,7 +551,7 @@ static int vmad_check_mm_rec(const struct cr_img_mm *m, size_t len,
 {
 	if (len != sizeof(*m) + m->exe_path_len || m->nr_vmas > 65536 ||
 	    (m->exe_path_len &&
-	     !vmad_path_ok((const char *)(m + 1), m->exe_path_len)) ||
+	     !cr_path_ok((const char *)(m + 1), m->exe_path_len)) ||
 	    (m->exe_path_len && m->exe_obj) || m->exe_obj > cr_nobjs(sh) ||
 	    m->pad)
 		return -EBADMSG;
@@ -754,7 +754,7 @@ static int vmad_check_vma_rec(const struct cr_img_vma *v, size_t len,
 	    (VM_HUGEPAGE | VM_NOHUGEPAGE))
 		return -EBADMSG;
 	if (v->kind == CR_VMA_FILE)
-		return vmad_path_ok(path, v->path_len) ? 0 : -EBADMSG;
+		return cr_path_ok(path, v->path_len) ? 0 : -EBADMSG;
 	if (v->kind == CR_VMA_ANON && !(v->mapflags & MAP_SHARED))
 		return v->path_len ? -EBADMSG : 0;
 	if (v->kind == CR_VMA_OBJ)
@@ -946,7 +946,7 @@ static int vmad_read_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
  * Reads one PAGES record whose addresses must lie in [lo, hi): the
  * addresses into addrs, the pages into data.  Returns how many.
  */
-int vmad_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
+int cr_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
 		    u64 *addrs)
 {
 	struct xxh64_state sum;
