@@ -94,3 +94,19 @@ struct file *cr_shared_file(struct file *f, const struct cr_img_fd *e)
 	spin_unlock(&f->f_lock);
 	return get_file(f);
 }
+
+/* A reopened file at its saved offset; f is dropped if it cannot be. */
+struct file *cr_seek(struct file *f, const struct cr_img_fd *e,
+		     struct cr_status *st)
+{
+	loff_t pos;
+
+	if (!e->pos || !(f->f_mode & FMODE_LSEEK))
+		return f;
+	pos = vfs_llseek(f, e->pos, SEEK_SET);
+	if (pos == e->pos)
+		return f;
+	fput(f);
+	cr_fail(st, -EIO, "cannot seek fd %d to %lld", e->fd, e->pos);
+	return ERR_PTR(-EIO);
+}

@@ -58,6 +58,8 @@ int cr_file_path_of(const struct path *path, char *buf, u32 *len);
 int cr_file_path(struct file *f, char *buf, u32 *len);
 void cr_inherit_fd(struct file *f, struct cr_img_fd *e);
 struct file *cr_shared_file(struct file *f, const struct cr_img_fd *e);
+struct file *cr_seek(struct file *f, const struct cr_img_fd *e,
+		     struct cr_status *st);
 
 /* cr_testing.c */
 #ifdef CR_TEST_IOCTLS

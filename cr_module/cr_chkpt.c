@@ -299,17 +299,14 @@ static bool cr_never(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 
 
 /*
- * What the processes share, once, after cr_snapshot_pipes() and
- * cr_snapshot_socks(): the tables come before any data, so that a restart
- * reads them all with the process table.
+ * What the processes share, once, after the kinds' snapshots: every
+ * kind's table comes before any data, so that a restart reads them all
+ * with the process table.
  */
 static int cr_save_shared(struct cr_chkpt_req *req, struct cr_status *st)
 {
-	struct cr_shared *sh = &req->sh;
-
-	return cr_save_events(&req->s, sh, st) ?: cr_save_pipes(&req->s, sh) ?:
-	       cr_save_socks(&req->s, sh) ?: cr_save_pipe_data(&req->s, sh) ?:
-	       cr_save_sock_data(&req->s, sh);
+	return cr_kinds_call(save, &req->s, &req->sh, st) ?:
+	       cr_kinds_call(save_data, &req->s, &req->sh);
 }
 
 /* Checks this process and describes it for the process table. */
@@ -341,7 +338,7 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	vmad_vdso_range(current->mm, &e->vdso_start, &e->vdso_len,
 			&e->vvar_start, &e->vvar_len);
 	cr_save_cpu_itimers(e);
-	err = cr_save_ptimers(pc, st);
+	err = cr_kinds_call(note_proc, &req->sh, pc->index, st);
 	if (err)
 		return err;
 	for (i = 0, n = 0; i < pc->nthreads; i++)
@@ -371,16 +368,13 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	/* What cannot be saved is refused before anything is written. */
 	if (first) {
 		cr_settle_zombies(req);
-		err = cr_snapshot_pipes(&req->sh, st) ?:
-		      cr_snapshot_socks(&req->sh, st) ?:
+		err = cr_kinds_call(snapshot, &req->sh, st) ?:
 		      cr_write_header(&req->s, req);
 	}
 	if (first && !err)
 		err = cr_write_proctab(&req->s, req);
 	if (first && !err)
 		err = cr_write_zombies(&req->s, req);
-	if (first && !err)
-		err = cr_write_ptimers(&req->s, req);
 	if (first && !err)
 		err = cr_save_shared(req, st);
 	if (!err)

@@ -24,8 +24,6 @@ struct cr_proc_ctx {
 	atomic_t saved;
 	struct cr_img_proc_ent ent;	/* filled by its dumper */
 	char *cwd;
-	struct cr_img_ptimer *ptimers;	/* its POSIX timers, by id */
-	unsigned int nptimers;
 	bool stopped;			/* by job control, before we came */
 	bool queued;			/* its threads are being stopped */
 	bool omitted;			/* by its callbacks */
@@ -83,10 +81,6 @@ void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);
 void cr_start_procs(struct cr_chkpt_req *req, struct cr_proc_ctx **pcs,
 		    unsigned int n);
 void cr_chkpt_abort(struct cr_chkpt_req *req, int err, const char *why);
-
-/* cr_ptimers.c */
-int cr_save_ptimers(struct cr_proc_ctx *pc, struct cr_status *st);
-int cr_write_ptimers(struct cr_stream *s, struct cr_chkpt_req *req);
 
 /* cr_hand.c */
 bool cr_hand_claim(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);

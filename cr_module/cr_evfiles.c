@@ -26,7 +26,7 @@
 #include <linux/timekeeping.h>
 #include <linux/timerfd.h>
 
-#include "cr_internal.h"
+#include "cr_evfiles.h"
 
 #define CR_FDINFO_MAX	(16 << 20)
 
@@ -39,7 +39,7 @@ static const char *const cr_ev_names[] = {
 };
 
 /* The enum cr_event_kind of f, or 0 when it is none of these. */
-int cr_event_kind(struct file *f)
+static int cr_event_kind(struct file *f)
 {
 	const char *name = f->f_path.dentry->d_name.name;
 	int k;
@@ -219,21 +219,21 @@ static int cr_parse_signalfd(const char *buf, struct cr_img_event *ev)
 	return p && sscanf(p, "%llx", &ev->sigmask) == 1 ? 0 : -EIO;
 }
 
-static int cr_find_event(struct cr_shared *sh, struct file *f)
+static int cr_find_event(struct cr_events *es, struct file *f)
 {
 	unsigned int i;
 
-	for (i = 0; i < sh->nevents; i++)
-		if (sh->events[i].file == f)
+	for (i = 0; i < es->n; i++)
+		if (es->ev[i].file == f)
 			return i;
 	return -ENOENT;
 }
 
-static struct cr_event *cr_add_event(struct cr_shared *sh, struct file *f,
+static struct cr_event *cr_add_event(struct cr_events *es, struct file *f,
 				     unsigned int fd)
 {
-	struct cr_event *ev = cr_grow((void **)&sh->events, &sh->nevents,
-				     &sh->ecap, sizeof(*ev), CR_MAX_EVENTS);
+	struct cr_event *ev = cr_grow((void **)&es->ev, &es->n, &es->cap,
+				      sizeof(*ev), CR_MAX_EVENTS);
 
 	if (IS_ERR(ev))
 		return ev;
@@ -315,16 +315,17 @@ out:
  * by each process of a checkpoint, concurrently, before anything is
  * written; an epoll's watches are looked up in the caller's table.
  */
-int cr_note_event(struct cr_shared *sh, struct file *f, unsigned int fd,
-		  struct cr_status *st)
+static int cr_note_event(struct cr_shared *sh, struct file *f,
+			 unsigned int fd, struct cr_status *st)
 {
+	struct cr_events *es = cr_events(sh);
 	struct cr_event *ev;
 	int err = 0;
 
 	mutex_lock(&sh->lock);
-	if (cr_find_event(sh, f) >= 0)
+	if (cr_find_event(es, f) >= 0)
 		goto out;
-	ev = cr_add_event(sh, f, fd);
+	ev = cr_add_event(es, f, fd);
 	if (IS_ERR(ev))
 		err = cr_fail(st, PTR_ERR(ev),
 			      "pid %d fd %u: too many event files",
@@ -338,24 +339,27 @@ out:
 	return err;
 }
 
-/* Where the restarter finds a watch's target. */
+/* An epoll's watch on another event file. */
+static int cr_event_watch(struct cr_shared *sh, struct file *f,
+			  struct cr_img_watch *w)
+{
+	int i = cr_find_event(cr_events(sh), f);
+
+	if (i < 0)
+		return i;
+	w->kind = CR_WATCH_EVENT;
+	w->index = i;
+	return 0;
+}
+
+/* Where the restarter finds a watch's target: by its kind (cr_kind.h). */
 static int cr_watch_target(struct cr_shared *sh, struct cr_watch *w)
 {
 	umode_t mode = file_inode(w->file)->i_mode;
-	int i;
+	int err = cr_kind_watch(sh, w->file, &w->img);
 
-	if (cr_event_kind(w->file)) {
-		i = cr_find_event(sh, w->file);
-		if (i < 0)
-			return i;
-		w->img.kind = CR_WATCH_EVENT;
-		w->img.index = i;
-		return 0;
-	}
-	if (S_ISFIFO(mode))
-		return cr_pipe_watch(sh, w->file, &w->img);
-	if (S_ISSOCK(mode) && cr_is_unix(w->file))
-		return cr_sock_watch(sh, w->file, &w->img);
+	if (err <= 0)
+		return err;
 	if (w->img.tfd <= 2 && (S_ISCHR(mode) || S_ISSOCK(mode))) {
 		w->img.kind = CR_WATCH_INHERIT;
 		w->img.index = w->img.tfd;
@@ -419,19 +423,19 @@ static size_t cr_watch_paths(const struct cr_event *ev)
 }
 
 /* The watches after the events, then the inotify watches' paths. */
-static void cr_fill_watches(struct cr_shared *sh, struct cr_img_watch *w)
+static void cr_fill_watches(struct cr_events *es, struct cr_img_watch *w)
 {
 	struct cr_watch *cw;
 	unsigned int i, j;
 	char *at;
 
-	for (i = 0; i < sh->nevents; i++)
-		for (j = 0; j < sh->events[i].img.nwatch; j++)
-			*w++ = sh->events[i].watch[j].img;
+	for (i = 0; i < es->n; i++)
+		for (j = 0; j < es->ev[i].img.nwatch; j++)
+			*w++ = es->ev[i].watch[j].img;
 	at = (char *)w;
-	for (i = 0; i < sh->nevents; i++) {
-		for (j = 0; j < sh->events[i].img.nwatch; j++) {
-			cw = &sh->events[i].watch[j];
+	for (i = 0; i < es->n; i++) {
+		for (j = 0; j < es->ev[i].img.nwatch; j++) {
+			cw = &es->ev[i].watch[j];
 			if (cw->path) {
 				memcpy(at, cw->path, cw->img.index);
 				at += cw->img.index;
@@ -440,44 +444,47 @@ static void cr_fill_watches(struct cr_shared *sh, struct cr_img_watch *w)
 	}
 }
 
-int cr_save_events(struct cr_stream *s, struct cr_shared *sh,
-		   struct cr_status *st)
+static int cr_save_events(struct cr_stream *s, struct cr_shared *sh,
+			  struct cr_status *st)
 {
+	struct cr_events *es = cr_events(sh);
 	struct cr_img_events *h;
 	size_t len, paths = 0;
 	unsigned int i, nw = 0;
 	int err;
 
-	for (i = 0; i < sh->nevents; i++) {
-		err = cr_snapshot_event(sh, &sh->events[i], st);
+	for (i = 0; i < es->n; i++) {
+		err = cr_snapshot_event(sh, &es->ev[i], st);
 		if (err)
 			return err;
-		nw += sh->events[i].img.nwatch;
-		paths += cr_watch_paths(&sh->events[i]);
+		nw += es->ev[i].img.nwatch;
+		paths += cr_watch_paths(&es->ev[i]);
 	}
 	if (nw > CR_MAX_WATCHES)
 		return cr_fail(st, -E2BIG, "too many epoll and inotify watches");
 	if (paths > CR_MAX_WATCH_PATHS)
 		return cr_fail(st, -E2BIG, "inotify watches' paths too long");
-	len = struct_size(h, event, sh->nevents) +
+	len = struct_size(h, event, es->n) +
 	      nw * sizeof(struct cr_img_watch) + paths;
 	h = kvzalloc(len, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
-	h->nevents = sh->nevents;
+	h->nevents = es->n;
 	h->nwatches = nw;
-	for (i = 0; i < sh->nevents; i++)
-		h->event[i] = sh->events[i].img;
-	cr_fill_watches(sh, (struct cr_img_watch *)&h->event[sh->nevents]);
+	for (i = 0; i < es->n; i++)
+		h->event[i] = es->ev[i].img;
+	cr_fill_watches(es, (struct cr_img_watch *)&h->event[es->n]);
 	err = cr_write_rec(s, CR_REC_EVENTS, h, len);
 	kvfree(h);
 	return err;
 }
 
 /* Fills e for a descriptor of an instance noted by cr_note_event. */
-int cr_event_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e)
+static int cr_event_fd(struct cr_stream *s, struct cr_shared *sh,
+		       struct file *f, struct cr_img_fd *e,
+		       struct cr_status *st)
 {
-	int i = cr_find_event(sh, f);
+	int i = cr_find_event(cr_events(sh), f);
 
 	if (i < 0)
 		return i;
@@ -536,16 +543,13 @@ static bool cr_watch_ok(const struct cr_img_watch *w, u32 nevents, u32 self)
 	if (w->tfd < 0 || w->tfd >= CR_MAX_TFD || w->events & ~CR_EPOLL_EVENTS)
 		return false;
 	switch (w->kind) {
-	case CR_WATCH_PIPE_R:
-	case CR_WATCH_PIPE_W:
-	case CR_WATCH_SOCK:
-		return true;	/* the index, once PIPES and SOCKS are read */
 	case CR_WATCH_EVENT:
 		return w->index < nevents && w->index != self;
 	case CR_WATCH_INHERIT:
 		return w->index <= 2;
 	}
-	return false;
+	/* Another kind's (a pipe's): the index, once its table is read. */
+	return cr_kind_watch_known(w->kind);
 }
 
 /* Event i's watches, at w; its inotify paths counted in *paths. */
@@ -621,29 +625,30 @@ static int cr_check_events_rec(const struct cr_img_events *h, size_t len,
 }
 
 /* Each inotify watch's path, from the record's at path. */
-static int cr_copy_wpaths(struct cr_shared *sh, const char *path)
+static int cr_copy_wpaths(struct cr_events *es, const char *path)
 {
 	unsigned int i;
 
-	sh->wpaths = kvcalloc(max(sh->nwatches, 1U), sizeof(*sh->wpaths),
+	es->wpaths = kvcalloc(max(es->nwatches, 1U), sizeof(*es->wpaths),
 			      GFP_KERNEL);
-	if (!sh->wpaths)
+	if (!es->wpaths)
 		return -ENOMEM;
-	for (i = 0; i < sh->nwatches; i++) {
-		if (sh->watches[i].kind != CR_WATCH_INOTIFY)
+	for (i = 0; i < es->nwatches; i++) {
+		if (es->watches[i].kind != CR_WATCH_INOTIFY)
 			continue;
-		sh->wpaths[i] = kstrdup(path, GFP_KERNEL);
-		if (!sh->wpaths[i])
+		es->wpaths[i] = kstrdup(path, GFP_KERNEL);
+		if (!es->wpaths[i])
 			return -ENOMEM;
-		path += sh->watches[i].index;
+		path += es->watches[i].index;
 	}
 	return 0;
 }
 
 /* The EVENTS record, read with the process table, before PIPES. */
-int cr_read_events(struct cr_stream *s, struct cr_shared *sh,
-		   struct cr_status *st)
+static int cr_read_events(struct cr_stream *s, struct cr_shared *sh,
+			  struct cr_status *st)
 {
+	struct cr_events *es = cr_events(sh);
 	struct cr_img_events *h;
 	size_t len, paths;
 	unsigned int i;
@@ -659,50 +664,74 @@ int cr_read_events(struct cr_stream *s, struct cr_shared *sh,
 	if (err)
 		goto out;
 	err = -ENOMEM;
-	sh->events = kvcalloc(max(h->nevents, 1U), sizeof(*sh->events),
-			      GFP_KERNEL);
-	sh->watches = kvmalloc_array(max(h->nwatches, 1U),
-				     sizeof(*sh->watches), GFP_KERNEL);
-	if (!sh->events || !sh->watches)
+	es->ev = kvcalloc(max(h->nevents, 1U), sizeof(*es->ev), GFP_KERNEL);
+	es->watches = kvmalloc_array(max(h->nwatches, 1U),
+				     sizeof(*es->watches), GFP_KERNEL);
+	if (!es->ev || !es->watches)
 		goto out;
-	sh->nevents = h->nevents;
+	es->n = h->nevents;
 	for (i = 0; i < h->nevents; i++)
-		sh->events[i].img = h->event[i];
-	sh->nwatches = h->nwatches;
-	memcpy(sh->watches, &h->event[h->nevents],
-	       h->nwatches * sizeof(*sh->watches));
-	err = cr_copy_wpaths(sh, (const char *)h + len - paths);
+		es->ev[i].img = h->event[i];
+	es->nwatches = h->nwatches;
+	memcpy(es->watches, &h->event[h->nevents],
+	       h->nwatches * sizeof(*es->watches));
+	err = cr_copy_wpaths(es, (const char *)h + len - paths);
 out:
 	kvfree(h);
 	return err ? cr_fail(st, err, "bad event file table") : 0;
 }
 
-/* The watches' pipe and socket indexes, once PIPES and SOCKS are read. */
-int cr_check_watches(struct cr_shared *sh, struct cr_status *st)
+/* Each epoll that watches a signalfd is registered by a live process. */
+static int cr_check_owners(struct cr_events *es,
+			   const struct cr_kind_procs *procs,
+			   struct cr_status *st)
 {
-	unsigned int i;
+	unsigned int i, p;
 
-	for (i = 0; i < sh->nwatches; i++) {
-		const struct cr_img_watch *w = &sh->watches[i];
+	for (i = 0; i < es->n; i++) {
+		pid_t owner = es->ev[i].img.owner;
 
-		if (((w->kind == CR_WATCH_PIPE_R ||
-		      w->kind == CR_WATCH_PIPE_W) && w->index >= sh->npipes) ||
-		    (w->kind == CR_WATCH_SOCK && w->index >= sh->nsocks))
-			return cr_fail(st, -EBADMSG, "bad epoll watch");
+		for (p = 0; owner && p < procs->n; p++)
+			if (procs->ent[p].pid == owner)
+				break;
+		if (owner && p == procs->n)
+			return cr_fail(st, -EBADMSG, "bad epoll owner %d",
+				       owner);
 	}
 	return 0;
 }
 
-/* Room for cr_events_table(), alignment included. */
-size_t cr_events_table_len(struct cr_shared *sh)
+/* The owners, and the watches' indexes in the other kinds' tables. */
+static int cr_check_events(struct cr_shared *sh,
+			   const struct cr_kind_procs *procs,
+			   struct cr_status *st)
 {
-	size_t len = sizeof(u64) + sh->nevents * sizeof(struct cr_rstrt_event) +
-		     sh->nwatches * sizeof(struct cr_rstrt_watch);
+	struct cr_events *es = cr_events(sh);
+	unsigned int i;
+	int err = cr_check_owners(es, procs, st);
+
+	for (i = 0; !err && i < es->nwatches; i++)
+		if (!cr_kind_watch_ok(sh, &es->watches[i]))
+			err = cr_fail(st, -EBADMSG, "bad epoll watch");
+	return err;
+}
+
+static u32 cr_count_events(struct cr_shared *sh)
+{
+	return cr_events(sh)->n;
+}
+
+/* Room for cr_events_table(), alignment included. */
+static size_t cr_events_table_len(struct cr_shared *sh)
+{
+	struct cr_events *es = cr_events(sh);
+	size_t len = sizeof(u64) + es->n * sizeof(struct cr_rstrt_event) +
+		     es->nwatches * sizeof(struct cr_rstrt_watch);
 	unsigned int i;
 
-	for (i = 0; i < sh->nwatches; i++)
-		if (sh->wpaths[i])
-			len += sh->watches[i].index;
+	for (i = 0; i < es->nwatches; i++)
+		if (es->wpaths[i])
+			len += es->watches[i].index;
 	return len;
 }
 
@@ -710,15 +739,23 @@ size_t cr_events_table_len(struct cr_shared *sh)
  * The events, then the watches, at buf + off (u64-aligned), then the
  * inotify watches' paths.
  */
-size_t cr_events_table(struct cr_shared *sh, char *buf, size_t off)
+static size_t cr_events_table(struct cr_shared *sh, char *buf, size_t off,
+			      struct cr_rstrt_procs_args *a)
 {
-	struct cr_rstrt_event *t = (struct cr_rstrt_event *)(buf + off);
-	struct cr_rstrt_watch *w = (struct cr_rstrt_watch *)&t[sh->nevents];
-	char *path = (char *)&w[sh->nwatches];
+	struct cr_events *es = cr_events(sh);
+	struct cr_rstrt_event *t;
+	struct cr_rstrt_watch *w;
+	char *path;
 	unsigned int i;
 
-	for (i = 0; i < sh->nevents; i++) {
-		const struct cr_img_event *ev = &sh->events[i].img;
+	off = ALIGN(off, sizeof(u64));
+	a->events_off = off;
+	a->nevents = es->n;
+	t = (struct cr_rstrt_event *)(buf + off);
+	w = (struct cr_rstrt_watch *)&t[es->n];
+	path = (char *)&w[es->nwatches];
+	for (i = 0; i < es->n; i++) {
+		const struct cr_img_event *ev = &es->ev[i].img;
 
 		t[i].kind = ev->kind;
 		t[i].flags = ev->flags;
@@ -730,52 +767,68 @@ size_t cr_events_table(struct cr_shared *sh, char *buf, size_t off)
 		t[i].sigmask = ev->sigmask;
 		t[i].owner = ev->owner;
 	}
-	for (i = 0; i < sh->nwatches; i++) {
-		w[i].tfd = sh->watches[i].tfd;
-		w[i].events = sh->watches[i].events;
-		w[i].data = sh->watches[i].data;
-		w[i].kind = sh->watches[i].kind;
-		w[i].index = sh->watches[i].index;
-		if (!sh->wpaths[i])
+	for (i = 0; i < es->nwatches; i++) {
+		w[i].tfd = es->watches[i].tfd;
+		w[i].events = es->watches[i].events;
+		w[i].data = es->watches[i].data;
+		w[i].kind = es->watches[i].kind;
+		w[i].index = es->watches[i].index;
+		if (!es->wpaths[i])
 			continue;
 		w[i].index = path - buf;
-		memcpy(path, sh->wpaths[i], sh->watches[i].index);
-		path += sh->watches[i].index;
+		memcpy(path, es->wpaths[i], es->watches[i].index);
+		path += es->watches[i].index;
 	}
 	return path - buf;
 }
 
 /* CR_OP_RSTRT_EVENTS: the files the restarter made, of the right kinds. */
-int cr_take_events(struct cr_shared *sh, const s32 *fds, struct cr_status *st)
+static int cr_take_events(struct cr_stream *s, struct cr_shared *sh,
+			  const s32 *fds, struct cr_status *st)
 {
+	struct cr_events *es = cr_events(sh);
 	unsigned int i;
 
-	for (i = 0; i < sh->nevents; i++) {
-		struct cr_event *ev = &sh->events[i];
+	for (i = 0; i < es->n; i++) {
+		struct cr_event *ev = &es->ev[i];
 
 		ev->file = fget(fds[i]);
 		if (!ev->file || cr_event_kind(ev->file) != ev->img.kind)
 			return cr_fail(st, -EINVAL,
 				       "event file %u from the restarter", i);
 	}
-	sh->events_ready = true;
 	return 0;
 }
 
 /* The file for a CR_FD_EVENT entry, with the entry's O_NONBLOCK. */
-struct file *cr_event_file(struct cr_shared *sh, const struct cr_img_fd *e)
+static struct file *cr_event_file(struct cr_shared *sh,
+				  const struct cr_img_fd *e,
+				  struct cr_status *st)
 {
-	if (e->event >= sh->nevents || !sh->events_ready)
+	struct cr_events *es = cr_events(sh);
+
+	if (e->event >= es->n)
 		return ERR_PTR(-EBADMSG);
-	return cr_shared_file(sh->events[e->event].file, e);
+	return cr_shared_file(es->ev[e->event].file, e);
 }
 
-void cr_release_events(struct cr_shared *sh)
+static int cr_event_type(struct file *f)
 {
+	return cr_event_kind(f) ? CR_FD_EVENT : 0;
+}
+
+static void *cr_alloc_events(void)
+{
+	return kzalloc(sizeof(struct cr_events), GFP_KERNEL);
+}
+
+static void cr_release_events(void *state)
+{
+	struct cr_events *es = state;
 	unsigned int i, j;
 
-	for (i = 0; i < sh->nevents; i++) {
-		struct cr_event *ev = &sh->events[i];
+	for (i = 0; i < es->n; i++) {
+		struct cr_event *ev = &es->ev[i];
 
 		if (ev->file)
 			fput(ev->file);
@@ -786,15 +839,35 @@ void cr_release_events(struct cr_shared *sh)
 		}
 		kvfree(ev->watch);
 	}
-	for (i = 0; sh->wpaths && i < sh->nwatches; i++)
-		kfree(sh->wpaths[i]);
-	kvfree(sh->events);
-	kvfree(sh->watches);
-	kvfree(sh->wpaths);
-	sh->events = NULL;
-	sh->watches = NULL;
-	sh->wpaths = NULL;
-	sh->nevents = 0;
-	sh->ecap = 0;
-	sh->nwatches = 0;
+	for (i = 0; es->wpaths && i < es->nwatches; i++)
+		kfree(es->wpaths[i]);
+	kvfree(es->ev);
+	kvfree(es->watches);
+	kvfree(es->wpaths);
+	kfree(es);
 }
+
+CR_HANDOVER_ARGS(struct cr_rstrt_events_args, nevents);
+
+const struct cr_kind_ops cr_evfile_ops = {
+	.name = "event files",
+	.fd_kind = CR_FD_EVENT,
+	.watch_kinds = BIT(CR_WATCH_EVENT),
+	.handover_op = CR_OP_RSTRT_EVENTS,
+	.fds_per = 1,
+	.alloc = cr_alloc_events,
+	.release = cr_release_events,
+	.classify = cr_event_type,
+	.note = cr_note_event,
+	.save = cr_save_events,
+	.save_fd = cr_event_fd,
+	.watch = cr_event_watch,
+	.read = cr_read_events,
+	.check = cr_check_events,
+	.relocate = cr_relocate_inotify,
+	.count = cr_count_events,
+	.table_len = cr_events_table_len,
+	.table = cr_events_table,
+	.take = cr_take_events,
+	.open_fd = cr_event_file,
+};

@@ -2,10 +2,11 @@
 /*
  * The descriptor table.  Regular files, directories and memory devices
  * are reopened by path at restart with the restarting user's rights, at
- * the same number, flags and offset; pipes are rebuilt (cr_pipes.c), and
- * deleted files and memfds come back from their saved contents
- * (cr_objs.c), eventfd, timerfd, signalfd and epoll instances from their
- * state (cr_evfiles.c), Unix sockets with their peers (cr_socks.c).
+ * the same number, flags and offset; the other kinds' descriptors are
+ * their kinds' (cr_kind.h): pipes are rebuilt (cr_pipes.c), deleted
+ * files and memfds come back from their saved contents (cr_objs.c),
+ * eventfd, timerfd, signalfd and epoll instances from their state
+ * (cr_evfiles.c), Unix sockets with their peers (cr_socks.c).
  * Descriptors that shared an open file, in one process or across the
  * checkpoint's processes, share one again.  A terminal or other device,
  * or a socket on 0-2, is replaced by the restarter's descriptor
@@ -71,21 +72,17 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 {
 	struct inode *inode = file_inode(f);
 	umode_t mode = inode->i_mode;
+	int kind;
 
-	if (cr_event_kind(f))
-		return CR_FD_EVENT;
 	if (cr_ctrl_state(f, NULL))
 		return CR_FD_CTRL;
-	if (cr_obj_needed(f))
-		return cr_obj_readable(f) ? CR_FD_OBJ : -EACCES;
+	kind = cr_kind_classify(f);
+	if (kind)
+		return kind;
 	if (S_ISREG(mode) || S_ISDIR(mode))
 		return d_unlinked(f->f_path.dentry) ? -EOPNOTSUPP : CR_FD_REG;
 	if (S_ISCHR(mode) && imajor(inode) == MEM_MAJOR)
 		return CR_FD_REG;
-	if (S_ISFIFO(mode))
-		return CR_FD_PIPE;
-	if (S_ISSOCK(mode) && cr_is_unix(f))
-		return CR_FD_SOCK;
 	if (S_ISCHR(mode) || S_ISBLK(mode) || (fd <= 2 && S_ISSOCK(mode)))
 		return CR_FD_INHERIT;
 	return -EOPNOTSUPP;
@@ -149,11 +146,8 @@ static int cr_collect_fds(struct cr_fd_list *l, struct cr_status *st)
 void cr_shared_init(struct cr_shared *sh)
 {
 	mutex_init(&sh->lock);
-	xa_init(&sh->seen);
 	xa_init(&sh->ids);
 	xa_init(&sh->files);
-	xa_init(&sh->objs);
-	xa_init(&sh->seals);
 }
 
 /* Also called early, once a restart has no more use for the files. */
@@ -162,35 +156,26 @@ void cr_shared_release(struct cr_shared *sh)
 	struct file *f;
 	unsigned long id;
 
-	xa_destroy(&sh->seen);
 	xa_destroy(&sh->ids);
 	xa_for_each(&sh->files, id, f)
 		fput(f);
 	xa_destroy(&sh->files);
-	xa_for_each(&sh->objs, id, f)
-		if (!xa_is_value(f))
-			fput(f);
-	xa_destroy(&sh->objs);
-	xa_destroy(&sh->seals);
-	cr_release_pipes(sh);
-	cr_release_socks(sh);
-	cr_release_events(sh);
-	kvfree(sh->ptimers);
-	sh->ptimers = NULL;
+	cr_kinds_release(sh);
 	cr_reloc_free(sh->reloc);
 	sh->reloc = NULL;
 }
 
 /*
- * Refuses what cannot be saved, before anything is written, and counts
- * this process's pipe ends: whether a pipe is whole inside the checkpoint
- * is known once every process has been counted.
+ * Refuses what cannot be saved, before anything is written, and lets the
+ * kinds note this process's descriptors: whether a pipe is whole inside
+ * the checkpoint, say, is known once every process has been noted.
  */
 int cr_check_files(struct cr_shared *sh, struct cr_status *st)
 {
+	const struct cr_kind_ops *ops;
 	struct cr_fd_list l;
-	unsigned int i;
-	int err = cr_collect_fds(&l, st);
+	unsigned int i, id;
+	int err = cr_kinds_alloc(sh) ?: cr_collect_fds(&l, st);
 
 	if (err)
 		return err;
@@ -206,20 +191,9 @@ int cr_check_files(struct cr_shared *sh, struct cr_status *st)
 				      task_tgid_vnr(current), fd);
 			break;
 		}
-		switch (kind) {
-		case CR_FD_EVENT:
-			err = cr_note_event(sh, f, fd, st);
-			break;
-		case CR_FD_SOCK:
-			err = cr_note_sock(sh, f, fd, st);
-			break;
-		case CR_FD_PIPE:
-			err = cr_note_pipe(sh, f);
-			if (err)
-				cr_fail(st, err, "pid %d fd %u: pipe",
-					task_tgid_vnr(current), fd);
-			break;
-		}
+		ops = cr_kind_of_fd(kind, &id);
+		if (ops && ops->note)
+			err = ops->note(sh, f, fd, st);
 	}
 	cr_fd_list_free(&l);
 	return err;
@@ -247,6 +221,8 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 {
 	struct cr_img_fd *e = (struct cr_img_fd *)buf;
 	char *path = buf + sizeof(*e);
+	const struct cr_kind_ops *ops;
+	unsigned int id;
 	int n;
 
 	memset(e, 0, sizeof(*e));
@@ -260,24 +236,18 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 	/* O_TMPFILE leaves O_DIRECTORY on the regular file it made. */
 	if (!S_ISDIR(file_inode(slot->file)->i_mode))
 		e->flags &= ~O_DIRECTORY;
-	if (e->kind == CR_FD_EVENT)
-		return cr_event_fd(sh, slot->file, e) ?: sizeof(*e);
-	if (e->kind == CR_FD_PIPE)
-		cr_pipe_fd(sh, slot->file, e);
-	else if (e->kind == CR_FD_SOCK)
-		cr_sock_fd(sh, slot->file, e);
-	else if (e->kind == CR_FD_INHERIT)
+	ops = cr_kind_of_fd(e->kind, &id);
+	if (ops)
+		return ops->save_fd(s, sh, slot->file, e, st) ?: sizeof(*e);
+	if (e->kind == CR_FD_INHERIT)
 		cr_inherit_fd(slot->file, e);
-	if (e->kind == CR_FD_REG || e->kind == CR_FD_OBJ)
+	if (e->kind == CR_FD_REG)
 		e->pos = slot->file->f_pos;
 	/* The file being written: restarted, it is complete and closed. */
 	if (slot->file == sh->out) {
 		e->flags = O_PATH;
 		e->pos = 0;
 	}
-	if (e->kind == CR_FD_OBJ)
-		return cr_save_obj(s, sh, slot->file, &e->obj_id, st) ?:
-		       sizeof(*e);
 	if (e->kind == CR_FD_CTRL)
 		cr_ctrl_state(slot->file, &e->pos);
 	else if (e->kind != CR_FD_REG)
@@ -335,10 +305,12 @@ static bool cr_fd_is_ref(const struct cr_img_fd *e, u32 next_id)
 	return e->file_id < next_id;
 }
 
-static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
-			   int prev_fd, u32 *next_id, u32 nobjs)
+static int cr_check_fd_rec(struct cr_shared *sh, const struct cr_img_fd *e,
+			   size_t room, int prev_fd, u32 *next_id)
 {
 	const char *path = (const char *)(e + 1);
+	const struct cr_kind_ops *ops;
+	unsigned int id;
 
 	if (room < sizeof(*e) || e->path_len > CR_PATH_MAX ||
 	    room < sizeof(*e) + e->path_len)
@@ -358,12 +330,11 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 	(*next_id)++;
 	if (e->kind == CR_FD_INHERIT)
 		return e->inherit_fd <= 2 && !e->path_len ? 0 : -EBADMSG;
-	if (e->kind == CR_FD_PIPE || e->kind == CR_FD_EVENT ||
-	    e->kind == CR_FD_SOCK)
+	ops = cr_kind_of_fd(e->kind, &id);
+	if (ops && ops->fd_ok)
+		return ops->fd_ok(sh, e) ? 0 : -EBADMSG;
+	if (ops)
 		return e->path_len ? -EBADMSG : 0;
-	if (e->kind == CR_FD_OBJ)
-		return e->path_len || !e->obj_id || e->obj_id > nobjs ||
-		       e->flags & (O_DIRECTORY | O_PATH) ? -EBADMSG : 0;
 	if ((e->kind != CR_FD_REG && e->kind != CR_FD_CTRL) ||
 	    e->path_len < 2 ||
 	    path[e->path_len - 1] || strlen(path) != e->path_len - 1)
@@ -371,9 +342,10 @@ static int cr_check_fd_rec(const struct cr_img_fd *e, size_t room,
 	return 0;
 }
 
-static int cr_parse_fds(const char *buf, size_t len, struct cr_fd_new *fds,
-			unsigned int nfds, u32 next_id, u32 nobjs)
+static int cr_parse_fds(struct cr_shared *sh, const char *buf, size_t len,
+			struct cr_fd_new *fds, unsigned int nfds)
 {
+	u32 next_id = sh->nfiles + 1;
 	size_t off = sizeof(struct cr_img_files);
 	unsigned int i;
 	int prev = -1, err;
@@ -383,7 +355,7 @@ static int cr_parse_fds(const char *buf, size_t len, struct cr_fd_new *fds,
 
 		if (off > len)
 			return -EBADMSG;
-		err = cr_check_fd_rec(e, len - off, prev, &next_id, nobjs);
+		err = cr_check_fd_rec(sh, e, len - off, prev, &next_id);
 		if (err)
 			return err;
 		fds[i].e = e;
@@ -403,21 +375,6 @@ static int cr_add_file(struct cr_shared *sh, struct file *f)
 	sh->nfiles++;
 	get_file(f);
 	return 0;
-}
-
-static struct file *cr_seek(struct file *f, const struct cr_img_fd *e,
-			    struct cr_status *st)
-{
-	loff_t pos;
-
-	if (!e->pos || !(f->f_mode & FMODE_LSEEK))
-		return f;
-	pos = vfs_llseek(f, e->pos, SEEK_SET);
-	if (pos == e->pos)
-		return f;
-	fput(f);
-	cr_fail(st, -EIO, "cannot seek fd %d to %lld", e->fd, e->pos);
-	return ERR_PTR(-EIO);
 }
 
 static struct file *cr_open_path(struct cr_shared *sh,
@@ -464,20 +421,6 @@ static struct file *cr_reopen_ctrl(struct cr_shared *sh,
 	return ERR_PTR(err);
 }
 
-/* A new open file of a file saved by value, with its own flags. */
-static struct file *cr_open_obj(struct cr_shared *sh,
-				const struct cr_img_fd *e,
-				struct cr_status *st)
-{
-	struct file *obj = cr_obj_file(sh, e->obj_id), *f;
-
-	if (!obj)
-		return ERR_PTR(-EBADMSG);
-	f = dentry_open(&obj->f_path, e->flags | O_LARGEFILE, current_cred());
-	fput(obj);
-	return IS_ERR(f) ? f : cr_seek(f, e, st);
-}
-
 /*
  * The restarter's fd of e's number if open and not close-on-exec (passed
  * on, as a wrapper would to a program it runs), else inherit_fd.
@@ -501,6 +444,8 @@ static struct file *cr_inherited(const struct cr_img_fd *e)
 static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 			       struct cr_status *st)
 {
+	unsigned int id;
+	const struct cr_kind_ops *ops = cr_kind_of_fd(e->kind, &id);
 	struct file *f;
 	int err;
 
@@ -508,14 +453,11 @@ static struct file *cr_open_fd(struct cr_shared *sh, const struct cr_img_fd *e,
 		return get_file(xa_load(&sh->files, e->file_id));
 	if (e->kind == CR_FD_INHERIT)
 		f = cr_inherited(e);
-	else if (e->kind == CR_FD_PIPE)
-		f = cr_pipe_file(sh, e);
-	else if (e->kind == CR_FD_EVENT)
-		f = cr_event_file(sh, e);
-	else if (e->kind == CR_FD_SOCK)
-		f = cr_sock_file(sh, e);
-	else if (e->kind == CR_FD_OBJ)
-		f = cr_open_obj(sh, e, st);
+	/* A kind with a handover has its files from the restarter. */
+	else if (ops && ops->take && !sh->kind[id].ready)
+		f = ERR_PTR(-EBADMSG);
+	else if (ops)
+		f = ops->open_fd(sh, e, st);
 	else if (e->kind == CR_FD_CTRL)
 		f = cr_reopen_ctrl(sh, e, st);
 	else
@@ -594,7 +536,7 @@ int cr_restore_files(struct cr_stream *s, struct cr_shared *sh,
 	size_t len;
 	int err;
 
-	err = cr_restore_objs(s, sh, st);
+	err = cr_kinds_call(read_ahead, s, sh, st);
 	if (err)
 		return err;
 	h = cr_read_rec(s, CR_REC_FILES, sizeof(*h), CR_FILES_MAX_LEN, &len);
@@ -607,8 +549,7 @@ int cr_restore_files(struct cr_stream *s, struct cr_shared *sh,
 	fds = kvcalloc(max(h->nfds, 1U), sizeof(*fds), GFP_KERNEL);
 	if (!fds)
 		goto out;
-	err = cr_parse_fds((const char *)h, len, fds, h->nfds, sh->nfiles + 1,
-			   sh->nobjs);
+	err = cr_parse_fds(sh, (const char *)h, len, fds, h->nfds);
 	for (i = 0; !err && i < h->nfds; i++) {
 		fds[i].file = cr_open_fd(sh, fds[i].e, st);
 		if (IS_ERR(fds[i].file)) {

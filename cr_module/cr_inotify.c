@@ -20,7 +20,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
-#include "cr_internal.h"
+#include "cr_evfiles.h"
 
 #define CR_IN_MASK	(IN_ALL_EVENTS | IN_ONESHOT | IN_EXCL_UNLINK)
 #define CR_MOUNTINFO_MAX	(16 << 20)
@@ -269,20 +269,21 @@ bool cr_inotify_watch_ok(const struct cr_img_watch *w, s32 prev)
 /* --relocate: the paths at which the restarter is to add the watches. */
 int cr_relocate_inotify(struct cr_shared *sh, struct cr_status *st)
 {
+	struct cr_events *es = cr_events(sh);
 	unsigned int i;
 	char *moved;
 
-	for (i = 0; i < sh->nwatches; i++) {
-		if (!sh->wpaths[i])
+	for (i = 0; i < es->nwatches; i++) {
+		if (!es->wpaths[i])
 			continue;
-		moved = cr_relocate(sh->reloc, sh->wpaths[i], st);
+		moved = cr_relocate(sh->reloc, es->wpaths[i], st);
 		if (IS_ERR(moved))
 			return PTR_ERR(moved);
 		if (!moved)
 			continue;
-		kfree(sh->wpaths[i]);
-		sh->wpaths[i] = moved;
-		sh->watches[i].index = strlen(moved) + 1;
+		kfree(es->wpaths[i]);
+		es->wpaths[i] = moved;
+		es->watches[i].index = strlen(moved) + 1;
 	}
 	return 0;
 }

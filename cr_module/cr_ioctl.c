@@ -71,6 +71,7 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 			    unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	unsigned int id;
 
 	switch (cmd) {
 	case CR_OP_CHKPT_REQ:
@@ -89,14 +90,6 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 		return c->rstrt ? cr_rstrt_procs(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_REAP:
 		return c->rstrt ? cr_req_reap(c->req) : -EINVAL;
-	case CR_OP_RSTRT_PIPES:
-		return c->rstrt ? cr_rstrt_pipes(c->rstrt, uarg) : -EINVAL;
-	case CR_OP_RSTRT_EVENTS:
-		return c->rstrt ? cr_rstrt_events(c->rstrt, uarg) : -EINVAL;
-	case CR_OP_RSTRT_SOCKS:
-		return c->rstrt ? cr_rstrt_socks(c->rstrt, uarg) : -EINVAL;
-	case CR_OP_RSTRT_PTIMERS:
-		return c->rstrt ? cr_rstrt_ptimers(c->rstrt, uarg) : -EINVAL;
 	case CR_OP_RSTRT_ABORT:
 		return c->rstrt ? cr_rstrt_abort(c->rstrt, arg) : -EINVAL;
 	case CR_OP_RSTRT_SIGNAL:
@@ -109,9 +102,11 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 		return cr_hand_info(c->hand, uarg);
 	case CR_OP_CHKPT_FWD:
 		return cr_hand_forward(c->hand, uarg);
-	default:
-		return -ENOTTY;
 	}
+	/* A kind's handover (CR_OP_RSTRT_PIPES, ...), or none. */
+	if (!cr_kind_of_op(cmd, &id))
+		return -ENOTTY;
+	return c->rstrt ? cr_rstrt_handover(c->rstrt, cmd, uarg) : -EINVAL;
 }
 
 /* Blocks until the process is rebuilt: must not hold the ctrl lock. */

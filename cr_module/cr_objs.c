@@ -21,6 +21,19 @@
 #define CR_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
 			 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
 
+/* The kind's state. */
+struct cr_objs {
+	/* checkpoint: inode -> object id (values); restart: id -> file */
+	struct xarray objs;
+	struct xarray seals;	/* restart: object id -> its F_SEAL_* */
+	unsigned int n;
+};
+
+static struct cr_objs *cr_objs(struct cr_shared *sh)
+{
+	return sh->kind[CR_KIND_OBJS].state;
+}
+
 /* ---- checkpoint ---- */
 
 /*
@@ -44,7 +57,7 @@ bool cr_obj_needed(struct file *f)
  * file of mode 0200, say) would put in the context file, which the
  * requester reads, bytes that the process could not read.
  */
-bool cr_obj_readable(struct file *f)
+static bool cr_obj_readable(struct file *f)
 {
 	return f->f_mode & FMODE_READ || !file_permission(f, MAY_READ);
 }
@@ -153,25 +166,34 @@ static int cr_obj_write(struct cr_stream *s, struct file *f, u32 id)
 int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
 		u32 *id, struct cr_status *st)
 {
+	struct cr_objs *os = cr_objs(sh);
 	unsigned long key = (unsigned long)file_inode(f);
-	void *v = xa_load(&sh->objs, key);
+	void *v = xa_load(&os->objs, key);
 	int err;
 
 	if (v) {
 		*id = xa_to_value(v);
 		return 0;
 	}
-	if (sh->nobjs == CR_MAX_OBJS)
+	if (os->n == CR_MAX_OBJS)
 		return cr_fail(st, -E2BIG, "too many files saved by value");
-	*id = sh->nobjs + 1;
-	err = xa_err(xa_store(&sh->objs, key, xa_mk_value(*id), GFP_KERNEL));
+	*id = os->n + 1;
+	err = xa_err(xa_store(&os->objs, key, xa_mk_value(*id), GFP_KERNEL));
 	if (!err)
 		err = cr_obj_write(s, f, *id);
 	if (err)
 		return cr_fail(st, err, "pid %d: saving a file by value",
 			       task_tgid_vnr(current));
-	sh->nobjs++;
+	os->n++;
 	return 0;
+}
+
+/* A descriptor's entry: its offset, and its object's id. */
+static int cr_obj_fd(struct cr_stream *s, struct cr_shared *sh,
+		     struct file *f, struct cr_img_fd *e, struct cr_status *st)
+{
+	e->pos = f->f_pos;
+	return cr_save_obj(s, sh, f, &e->obj_id, st);
 }
 
 /* ---- restart ---- */
@@ -200,9 +222,9 @@ static int cr_obj_fill(struct cr_stream *s, struct file *f, loff_t size,
 	return err;
 }
 
-static int cr_check_obj_rec(const struct cr_img_obj *o, struct cr_shared *sh)
+static int cr_check_obj_rec(const struct cr_img_obj *o, struct cr_objs *os)
 {
-	if (o->obj_id != sh->nobjs + 1 || o->obj_id > CR_MAX_OBJS ||
+	if (o->obj_id != os->n + 1 || o->obj_id > CR_MAX_OBJS ||
 	    (o->kind != CR_OBJ_SHMEM && o->kind != CR_OBJ_FILE) ||
 	    o->size > CR_OBJ_MAX_SIZE || o->mode & ~0777 ||
 	    o->seals & ~CR_SEALS)
@@ -210,7 +232,7 @@ static int cr_check_obj_rec(const struct cr_img_obj *o, struct cr_shared *sh)
 	return 0;
 }
 
-static int cr_restore_obj(struct cr_stream *s, struct cr_shared *sh,
+static int cr_restore_obj(struct cr_stream *s, struct cr_objs *os,
 			  u8 *data, u64 *addrs)
 {
 	struct cr_img_obj o;
@@ -219,7 +241,7 @@ static int cr_restore_obj(struct cr_stream *s, struct cr_shared *sh,
 
 	err = cr_read_fixed(s, CR_REC_OBJ, &o, sizeof(o));
 	if (!err)
-		err = cr_check_obj_rec(&o, sh);
+		err = cr_check_obj_rec(&o, os);
 	if (err)
 		return err;
 	/* Charged page by page, as a sparse object should be. */
@@ -229,15 +251,15 @@ static int cr_restore_obj(struct cr_stream *s, struct cr_shared *sh,
 	file_inode(f)->i_mode = S_IFREG | o.mode;
 	err = cr_obj_fill(s, f, o.size, data, addrs);
 	if (!err)
-		err = xa_err(xa_store(&sh->seals, o.obj_id,
+		err = xa_err(xa_store(&os->seals, o.obj_id,
 				      xa_mk_value(o.seals), GFP_KERNEL));
 	if (!err)
-		err = xa_err(xa_store(&sh->objs, o.obj_id, f, GFP_KERNEL));
+		err = xa_err(xa_store(&os->objs, o.obj_id, f, GFP_KERNEL));
 	if (err) {
 		fput(f);
 		return err;
 	}
-	sh->nobjs++;
+	os->n++;
 	return 0;
 }
 
@@ -256,7 +278,7 @@ int cr_restore_objs(struct cr_stream *s, struct cr_shared *sh,
 	if (!data || !addrs)
 		err = -ENOMEM;
 	while (!err && cr_peek_type(s) == CR_REC_OBJ)
-		err = cr_restore_obj(s, sh, data, addrs);
+		err = cr_restore_obj(s, cr_objs(sh), data, addrs);
 	kfree(addrs);
 	kvfree(data);
 	return err ? cr_fail(st, err, "bad file saved by value") : 0;
@@ -265,23 +287,50 @@ int cr_restore_objs(struct cr_stream *s, struct cr_shared *sh,
 /* The object's file, referenced, or NULL for an id not read yet. */
 struct file *cr_obj_file(struct cr_shared *sh, u32 id)
 {
-	struct file *f = id ? xa_load(&sh->objs, id) : NULL;
+	struct file *f = id ? xa_load(&cr_objs(sh)->objs, id) : NULL;
 
 	return f ? get_file(f) : NULL;
+}
+
+/* The objects read so far. */
+u32 cr_nobjs(struct cr_shared *sh)
+{
+	return cr_objs(sh)->n;
+}
+
+static bool cr_obj_fd_ok(struct cr_shared *sh, const struct cr_img_fd *e)
+{
+	return !e->path_len && e->obj_id && e->obj_id <= cr_nobjs(sh) &&
+	       !(e->flags & (O_DIRECTORY | O_PATH));
+}
+
+/* A new open file of a file saved by value, with its own flags. */
+static struct file *cr_open_obj(struct cr_shared *sh,
+				const struct cr_img_fd *e,
+				struct cr_status *st)
+{
+	struct file *obj = cr_obj_file(sh, e->obj_id), *f;
+
+	if (!obj)
+		return ERR_PTR(-EBADMSG);
+	f = dentry_open(&obj->f_path, e->flags | O_LARGEFILE, current_cred());
+	fput(obj);
+	return IS_ERR(f) ? f : cr_seek(f, e, st);
 }
 
 /*
  * The seals, once every process is rebuilt.  F_SEAL_WRITE, as when it was
  * first added, needs the object to have no writable shared mapping.
  */
-int cr_seal_objs(struct cr_shared *sh, struct cr_status *st)
+static int cr_seal_objs(struct cr_shared *sh, struct cr_status *st)
 {
+	struct cr_objs *os = cr_objs(sh);
 	unsigned long id;
 	struct file *f;
 	int err;
 
-	xa_for_each(&sh->objs, id, f) {
-		u32 seals = xa_to_value(xa_load(&sh->seals, id));
+	xa_for_each(&os->objs, id, f) {
+		u32 seals = xa_to_value(xa_load(&os->seals, id));
 
 		if (!shmem_mapping(f->f_mapping))
 			continue;
@@ -295,3 +344,48 @@ int cr_seal_objs(struct cr_shared *sh, struct cr_status *st)
 	}
 	return 0;
 }
+
+static int cr_obj_kind(struct file *f)
+{
+	if (!cr_obj_needed(f))
+		return 0;
+	return cr_obj_readable(f) ? CR_FD_OBJ : -EACCES;
+}
+
+static void *cr_alloc_objs(void)
+{
+	struct cr_objs *os = kzalloc(sizeof(*os), GFP_KERNEL);
+
+	if (os) {
+		xa_init(&os->objs);
+		xa_init(&os->seals);
+	}
+	return os;
+}
+
+static void cr_release_objs(void *state)
+{
+	struct cr_objs *os = state;
+	unsigned long id;
+	struct file *f;
+
+	xa_for_each(&os->objs, id, f)
+		if (!xa_is_value(f))
+			fput(f);
+	xa_destroy(&os->objs);
+	xa_destroy(&os->seals);
+	kfree(os);
+}
+
+const struct cr_kind_ops cr_obj_ops = {
+	.name = "files saved by value",
+	.fd_kind = CR_FD_OBJ,
+	.alloc = cr_alloc_objs,
+	.release = cr_release_objs,
+	.classify = cr_obj_kind,
+	.save_fd = cr_obj_fd,
+	.read_ahead = cr_restore_objs,
+	.fd_ok = cr_obj_fd_ok,
+	.open_fd = cr_open_obj,
+	.finish = cr_seal_objs,
+};

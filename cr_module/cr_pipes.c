@@ -34,6 +34,18 @@ struct cr_pipe {
 	void *data;
 };
 
+/* The kind's state. */
+struct cr_pipes {
+	struct xarray seen;		/* checkpoint: pipe files counted */
+	struct cr_pipe *pipe;
+	unsigned int n, cap;
+};
+
+static struct cr_pipes *cr_pipes(struct cr_shared *sh)
+{
+	return sh->kind[CR_KIND_PIPES].state;
+}
+
 static struct pipe_inode_info *cr_pipe_of(struct file *f)
 {
 	struct inode *inode = file_inode(f);
@@ -41,14 +53,14 @@ static struct pipe_inode_info *cr_pipe_of(struct file *f)
 	return S_ISFIFO(inode->i_mode) ? inode->i_pipe : NULL;
 }
 
-static struct cr_pipe *cr_find_pipe(struct cr_shared *sh,
+static struct cr_pipe *cr_find_pipe(struct cr_pipes *ps,
 				    struct pipe_inode_info *pipe)
 {
 	unsigned int i;
 
-	for (i = 0; i < sh->npipes; i++)
-		if (sh->pipes[i].pipe == pipe)
-			return &sh->pipes[i];
+	for (i = 0; i < ps->n; i++)
+		if (ps->pipe[i].pipe == pipe)
+			return &ps->pipe[i];
 	return NULL;
 }
 
@@ -63,10 +75,10 @@ static int cr_fifo_path(struct cr_pipe *p, struct file *f)
 	return cr_file_path(f, p->path, &p->img.path_len);
 }
 
-static struct cr_pipe *cr_add_pipe(struct cr_shared *sh, struct file *f)
+static struct cr_pipe *cr_add_pipe(struct cr_pipes *ps, struct file *f)
 {
-	struct cr_pipe *p = cr_grow((void **)&sh->pipes, &sh->npipes,
-				    &sh->pcap, sizeof(*p), CR_MAX_PIPES);
+	struct cr_pipe *p = cr_grow((void **)&ps->pipe, &ps->n, &ps->cap,
+				    sizeof(*p), CR_MAX_PIPES);
 	int err;
 
 	if (IS_ERR(p))
@@ -81,8 +93,9 @@ static struct cr_pipe *cr_add_pipe(struct cr_shared *sh, struct file *f)
  * its pipe.  Called by each process of a checkpoint before anything is
  * written; the processes do it concurrently.
  */
-int cr_note_pipe(struct cr_shared *sh, struct file *f)
+static int cr_count_pipe(struct cr_shared *sh, struct file *f)
 {
+	struct cr_pipes *ps = cr_pipes(sh);
 	struct cr_pipe *p;
 	int err;
 
@@ -90,15 +103,15 @@ int cr_note_pipe(struct cr_shared *sh, struct file *f)
 	if (f->f_flags & O_DIRECT)
 		return -EOPNOTSUPP;
 	mutex_lock(&sh->lock);
-	err = xa_insert(&sh->seen, (unsigned long)f, xa_mk_value(0),
+	err = xa_insert(&ps->seen, (unsigned long)f, xa_mk_value(0),
 			GFP_KERNEL);
 	if (err) {
 		err = err == -EBUSY ? 0 : err;
 		goto out;
 	}
-	p = cr_find_pipe(sh, cr_pipe_of(f));
+	p = cr_find_pipe(ps, cr_pipe_of(f));
 	if (!p)
-		p = cr_add_pipe(sh, f);
+		p = cr_add_pipe(ps, f);
 	if (IS_ERR(p)) {
 		err = PTR_ERR(p);
 		goto out;
@@ -110,6 +123,15 @@ int cr_note_pipe(struct cr_shared *sh, struct file *f)
 out:
 	mutex_unlock(&sh->lock);
 	return err;
+}
+
+static int cr_note_pipe(struct cr_shared *sh, struct file *f, unsigned int fd,
+			struct cr_status *st)
+{
+	int err = cr_count_pipe(sh, f);
+
+	return err ? cr_fail(st, err, "pid %d fd %u: pipe",
+			     task_tgid_vnr(current), fd) : 0;
 }
 
 /* The bytes buffered, without consuming them; pipe locked. */
@@ -150,13 +172,14 @@ static int cr_copy_pipe(struct cr_pipe *p)
  * With every process stopped and counted: which pipes are whole inside
  * the checkpoint, and what they hold.
  */
-int cr_snapshot_pipes(struct cr_shared *sh, struct cr_status *st)
+static int cr_snapshot_pipes(struct cr_shared *sh, struct cr_status *st)
 {
+	struct cr_pipes *ps = cr_pipes(sh);
 	unsigned int i, n = 0;
 	int err = 0;
 
-	for (i = 0; !err && i < sh->npipes; i++) {
-		struct cr_pipe *p = &sh->pipes[i];
+	for (i = 0; !err && i < ps->n; i++) {
+		struct cr_pipe *p = &ps->pipe[i];
 
 		pipe_lock(p->pipe);
 		p->external = p->files[0] != p->pipe->readers ||
@@ -173,8 +196,10 @@ int cr_snapshot_pipes(struct cr_shared *sh, struct cr_status *st)
 }
 
 /* PIPES; their PIPEDATA come after SOCKS (cr_save_pipe_data). */
-int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh)
+static int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh,
+			 struct cr_status *st)
 {
+	struct cr_pipes *ps = cr_pipes(sh);
 	struct cr_img_pipes *h;
 	size_t len, paths = 0;
 	unsigned int i;
@@ -183,9 +208,9 @@ int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh)
 	int err;
 
 	/* Taken by cr_snapshot_pipes(), before the event files. */
-	for (i = 0; i < sh->npipes; i++) {
-		if (!sh->pipes[i].external) {
-			paths += sh->pipes[i].img.path_len;
+	for (i = 0; i < ps->n; i++) {
+		if (!ps->pipe[i].external) {
+			paths += ps->pipe[i].img.path_len;
 			n++;
 		}
 	}
@@ -194,13 +219,13 @@ int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh)
 	if (!h)
 		return -ENOMEM;
 	h->npipes = n;
-	for (i = 0; i < sh->npipes; i++)
-		if (!sh->pipes[i].external)
-			h->pipe[sh->pipes[i].id] = sh->pipes[i].img;
+	for (i = 0; i < ps->n; i++)
+		if (!ps->pipe[i].external)
+			h->pipe[ps->pipe[i].id] = ps->pipe[i].img;
 	/* Paths in PIPES order, which is the order of ids. */
 	at = (char *)&h->pipe[n];
-	for (i = 0; i < sh->npipes; i++) {
-		struct cr_pipe *p = &sh->pipes[i];
+	for (i = 0; i < ps->n; i++) {
+		struct cr_pipe *p = &ps->pipe[i];
 
 		if (!p->external && p->path) {
 			memcpy(at, p->path, p->img.path_len);
@@ -212,13 +237,14 @@ int cr_save_pipes(struct cr_stream *s, struct cr_shared *sh)
 	return err;
 }
 
-int cr_save_pipe_data(struct cr_stream *s, struct cr_shared *sh)
+static int cr_save_pipe_data(struct cr_stream *s, struct cr_shared *sh)
 {
+	struct cr_pipes *ps = cr_pipes(sh);
 	unsigned int i;
 	int err = 0;
 
-	for (i = 0; !err && i < sh->npipes; i++) {
-		struct cr_pipe *p = &sh->pipes[i];
+	for (i = 0; !err && i < ps->n; i++) {
+		struct cr_pipe *p = &ps->pipe[i];
 
 		if (!p->external && p->img.data_len)
 			err = cr_write_rec(s, CR_REC_PIPEDATA, p->data,
@@ -228,25 +254,28 @@ int cr_save_pipe_data(struct cr_stream *s, struct cr_shared *sh)
 }
 
 /* Fills e's kind for a pipe end; the pipe was noted by cr_note_pipe. */
-void cr_pipe_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e)
+static int cr_pipe_fd(struct cr_stream *s, struct cr_shared *sh,
+		      struct file *f, struct cr_img_fd *e, struct cr_status *st)
 {
-	struct cr_pipe *p = cr_find_pipe(sh, cr_pipe_of(f));
+	struct cr_pipe *p = cr_find_pipe(cr_pipes(sh), cr_pipe_of(f));
 
 	if (p && !p->external) {
 		e->kind = CR_FD_PIPE;
 		e->pipe = p->id;
-		return;
+		return 0;
 	}
 	cr_inherit_fd(f, e);
+	return 0;
 }
 
 /*
  * An epoll watch on a pipe end: the end the restarter made, or for a pipe
  * with an end outside, the restarter's fd that replaces it (as above).
  */
-int cr_pipe_watch(struct cr_shared *sh, struct file *f, struct cr_img_watch *w)
+static int cr_pipe_watch(struct cr_shared *sh, struct file *f,
+			 struct cr_img_watch *w)
 {
-	struct cr_pipe *p = cr_find_pipe(sh, cr_pipe_of(f));
+	struct cr_pipe *p = cr_find_pipe(cr_pipes(sh), cr_pipe_of(f));
 	fmode_t mode = f->f_mode & (FMODE_READ | FMODE_WRITE);
 
 	if (p && !p->external) {
@@ -296,9 +325,10 @@ static int cr_check_pipes_rec(const struct cr_img_pipes *h, size_t len)
 }
 
 /* The PIPES record, read with the process table. */
-int cr_read_pipes(struct cr_stream *s, struct cr_shared *sh,
-		  struct cr_status *st)
+static int cr_read_pipes(struct cr_stream *s, struct cr_shared *sh,
+			 struct cr_status *st)
 {
+	struct cr_pipes *ps = cr_pipes(sh);
 	struct cr_img_pipes *h;
 	const char *path;
 	unsigned int i;
@@ -314,18 +344,17 @@ int cr_read_pipes(struct cr_stream *s, struct cr_shared *sh,
 	if (err)
 		goto out;
 	err = -ENOMEM;
-	sh->pipes = kvcalloc(max(h->npipes, 1U), sizeof(*sh->pipes),
-			     GFP_KERNEL);
-	if (!sh->pipes)
+	ps->pipe = kvcalloc(max(h->npipes, 1U), sizeof(*ps->pipe), GFP_KERNEL);
+	if (!ps->pipe)
 		goto out;
-	sh->npipes = h->npipes;
+	ps->n = h->npipes;
 	path = (const char *)&h->pipe[h->npipes];
 	for (i = 0, err = 0; !err && i < h->npipes; i++) {
-		sh->pipes[i].img = h->pipe[i];
+		ps->pipe[i].img = h->pipe[i];
 		if (!h->pipe[i].path_len)
 			continue;
-		sh->pipes[i].path = kstrdup(path, GFP_KERNEL);
-		err = sh->pipes[i].path ? 0 : -ENOMEM;
+		ps->pipe[i].path = kstrdup(path, GFP_KERNEL);
+		err = ps->pipe[i].path ? 0 : -ENOMEM;
 		path += h->pipe[i].path_len;
 	}
 out:
@@ -334,13 +363,14 @@ out:
 }
 
 /* --relocate: the paths at which the restarter is to open the FIFOs. */
-int cr_relocate_fifos(struct cr_shared *sh, struct cr_status *st)
+static int cr_relocate_fifos(struct cr_shared *sh, struct cr_status *st)
 {
+	struct cr_pipes *ps = cr_pipes(sh);
 	unsigned int i;
 	char *moved;
 
-	for (i = 0; i < sh->npipes; i++) {
-		struct cr_pipe *p = &sh->pipes[i];
+	for (i = 0; i < ps->n; i++) {
+		struct cr_pipe *p = &ps->pipe[i];
 
 		moved = p->path ? cr_relocate(sh->reloc, p->path, st) : NULL;
 		if (IS_ERR(moved))
@@ -354,14 +384,20 @@ int cr_relocate_fifos(struct cr_shared *sh, struct cr_status *st)
 	return 0;
 }
 
-/* Room for cr_pipes_table(), alignment included. */
-size_t cr_pipes_table_len(struct cr_shared *sh)
+static u32 cr_count_pipes(struct cr_shared *sh)
 {
-	size_t len = sizeof(u32) + sh->npipes * sizeof(struct cr_rstrt_pipe);
+	return cr_pipes(sh)->n;
+}
+
+/* Room for cr_pipes_table(), alignment included. */
+static size_t cr_pipes_table_len(struct cr_shared *sh)
+{
+	struct cr_pipes *ps = cr_pipes(sh);
+	size_t len = sizeof(u32) + ps->n * sizeof(struct cr_rstrt_pipe);
 	unsigned int i;
 
-	for (i = 0; i < sh->npipes; i++)
-		len += sh->pipes[i].img.path_len;
+	for (i = 0; i < ps->n; i++)
+		len += ps->pipe[i].img.path_len;
 	return len;
 }
 
@@ -369,19 +405,25 @@ size_t cr_pipes_table_len(struct cr_shared *sh)
  * What the restarter must make, at buf + off (u32-aligned): each pipe's
  * size, then the FIFOs' paths.  Returns the offset past the end.
  */
-size_t cr_pipes_table(struct cr_shared *sh, char *buf, size_t off)
+static size_t cr_pipes_table(struct cr_shared *sh, char *buf, size_t off,
+			     struct cr_rstrt_procs_args *a)
 {
-	struct cr_rstrt_pipe *t = (struct cr_rstrt_pipe *)(buf + off);
+	struct cr_pipes *ps = cr_pipes(sh);
+	struct cr_rstrt_pipe *t;
 	unsigned int i;
 
-	off += sh->npipes * sizeof(*t);
-	for (i = 0; i < sh->npipes; i++) {
-		t[i].size = sh->pipes[i].img.size;
-		if (!sh->pipes[i].path)
+	off = ALIGN(off, sizeof(u32));
+	a->pipes_off = off;
+	a->npipes = ps->n;
+	t = (struct cr_rstrt_pipe *)(buf + off);
+	off += ps->n * sizeof(*t);
+	for (i = 0; i < ps->n; i++) {
+		t[i].size = ps->pipe[i].img.size;
+		if (!ps->pipe[i].path)
 			continue;
 		t[i].path_off = off;
-		memcpy(buf + off, sh->pipes[i].path, sh->pipes[i].img.path_len);
-		off += sh->pipes[i].img.path_len;
+		memcpy(buf + off, ps->pipe[i].path, ps->pipe[i].img.path_len);
+		off += ps->pipe[i].img.path_len;
 	}
 	return off;
 }
@@ -429,21 +471,21 @@ static int cr_refill_pipe(struct cr_stream *s, struct cr_pipe *p)
 }
 
 /* CR_OP_RSTRT_PIPES, with the stream locked. */
-int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
-		  struct cr_status *st)
+static int cr_fill_pipes(struct cr_stream *s, struct cr_shared *sh,
+			 const s32 *fds, struct cr_status *st)
 {
+	struct cr_pipes *ps = cr_pipes(sh);
 	unsigned int i;
 	int err = 0;
 
-	for (i = 0; !err && i < sh->npipes; i++) {
-		err = cr_take_pipe(&sh->pipes[i], fds + 2 * i);
+	for (i = 0; !err && i < ps->n; i++) {
+		err = cr_take_pipe(&ps->pipe[i], fds + 2 * i);
 		if (err)
 			return cr_fail(st, err, "pipe %u from the restarter", i);
-		err = cr_refill_pipe(s, &sh->pipes[i]);
+		err = cr_refill_pipe(s, &ps->pipe[i]);
 		if (err)
 			return cr_fail(st, err, "refilling pipe %u", i);
 	}
-	sh->pipes_ready = true;
 	return 0;
 }
 
@@ -470,21 +512,24 @@ static struct file *cr_fifo_rdwr(struct cr_pipe *p, u32 flags)
 }
 
 /* The new file for a CR_FD_PIPE entry, with its own O_NONBLOCK. */
-struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e)
+static struct file *cr_pipe_file(struct cr_shared *sh,
+				 const struct cr_img_fd *e,
+				 struct cr_status *st)
 {
+	struct cr_pipes *ps = cr_pipes(sh);
 	struct file *f;
 
-	if (e->pipe >= sh->npipes || !sh->pipes_ready)
+	if (e->pipe >= ps->n)
 		return ERR_PTR(-EBADMSG);
 	switch (e->flags & O_ACCMODE) {
 	case O_RDONLY:
-		f = sh->pipes[e->pipe].end[0];
+		f = ps->pipe[e->pipe].end[0];
 		break;
 	case O_WRONLY:
-		f = sh->pipes[e->pipe].end[1];
+		f = ps->pipe[e->pipe].end[1];
 		break;
 	case O_RDWR:
-		f = cr_fifo_rdwr(&sh->pipes[e->pipe], e->flags);
+		f = cr_fifo_rdwr(&ps->pipe[e->pipe], e->flags);
 		if (IS_ERR(f))
 			return f;
 		break;
@@ -494,18 +539,59 @@ struct file *cr_pipe_file(struct cr_shared *sh, const struct cr_img_fd *e)
 	return cr_shared_file(f, e);
 }
 
-void cr_release_pipes(struct cr_shared *sh)
+static int cr_pipe_kind(struct file *f)
 {
+	return S_ISFIFO(file_inode(f)->i_mode) ? CR_FD_PIPE : 0;
+}
+
+static void *cr_alloc_pipes(void)
+{
+	struct cr_pipes *ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+
+	if (ps)
+		xa_init(&ps->seen);
+	return ps;
+}
+
+static void cr_release_pipes(void *state)
+{
+	struct cr_pipes *ps = state;
 	unsigned int i, j;
 
-	for (i = 0; i < sh->npipes; i++) {
+	for (i = 0; i < ps->n; i++) {
 		for (j = 0; j < 3; j++)
-			if (sh->pipes[i].end[j])
-				fput(sh->pipes[i].end[j]);
-		kvfree(sh->pipes[i].data);
-		kfree(sh->pipes[i].path);
+			if (ps->pipe[i].end[j])
+				fput(ps->pipe[i].end[j]);
+		kvfree(ps->pipe[i].data);
+		kfree(ps->pipe[i].path);
 	}
-	kvfree(sh->pipes);
-	sh->pipes = NULL;
-	sh->npipes = 0;
+	kvfree(ps->pipe);
+	xa_destroy(&ps->seen);
+	kfree(ps);
 }
+
+CR_HANDOVER_ARGS(struct cr_rstrt_pipes_args, npipes);
+
+const struct cr_kind_ops cr_pipe_ops = {
+	.name = "pipes",
+	.fd_kind = CR_FD_PIPE,
+	.watch_kinds = BIT(CR_WATCH_PIPE_R) | BIT(CR_WATCH_PIPE_W),
+	.handover_op = CR_OP_RSTRT_PIPES,
+	.fds_per = 2,
+	.alloc = cr_alloc_pipes,
+	.release = cr_release_pipes,
+	.classify = cr_pipe_kind,
+	.note = cr_note_pipe,
+	.snapshot = cr_snapshot_pipes,
+	.save = cr_save_pipes,
+	.save_data = cr_save_pipe_data,
+	.save_fd = cr_pipe_fd,
+	.watch = cr_pipe_watch,
+	.read = cr_read_pipes,
+	.relocate = cr_relocate_fifos,
+	.count = cr_count_pipes,
+	.table_len = cr_pipes_table_len,
+	.table = cr_pipes_table,
+	.take = cr_fill_pipes,
+	.open_fd = cr_pipe_file,
+};

@@ -24,12 +24,31 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
-#include "cr_chkpt.h"
 #include "cr_compat.h"
+#include "cr_internal.h"
 
 #define CR_PT_SIGNAL	0		/* SIGEV_SIGNAL */
 #define CR_PT_NONE	1		/* SIGEV_NONE */
 #define CR_PT_THREAD	4		/* SIGEV_SIGNAL | SIGEV_THREAD_ID */
+
+/* checkpoint: one process's timers, by id. */
+struct cr_proc_ptimers {
+	unsigned int index;		/* the process's, in the table */
+	struct cr_img_ptimer *timer;
+	unsigned int n;
+};
+
+/* The kind's state. */
+struct cr_ptimers {
+	struct cr_proc_ptimers *proc;	/* checkpoint: as the processes came */
+	unsigned int nprocs, cap;
+	struct cr_img_ptimers *img;	/* restart: the record */
+};
+
+static struct cr_ptimers *cr_ptimers(struct cr_shared *sh)
+{
+	return sh->kind[CR_KIND_PTIMERS].state;
+}
 
 static bool cr_ptimer_clock_ok(s32 clock)
 {
@@ -127,15 +146,36 @@ static int cr_ptimer_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Keeps the timers of the process at index of the table. */
+static int cr_keep_ptimers(struct cr_shared *sh, unsigned int index,
+			   struct cr_img_ptimer *timer, unsigned int n)
+{
+	struct cr_ptimers *pt = cr_ptimers(sh);
+	struct cr_proc_ptimers *p;
+
+	mutex_lock(&sh->lock);
+	p = cr_grow((void **)&pt->proc, &pt->nprocs, &pt->cap, sizeof(*p),
+		    CR_MAX_PROCS);
+	if (!IS_ERR(p)) {
+		p->index = index;
+		p->timer = timer;
+		p->n = n;
+	}
+	mutex_unlock(&sh->lock);
+	return PTR_ERR_OR_ZERO(p);
+}
+
 /*
  * Called by the process's dumper while all its threads are held in the
  * checkpoint, so none can create or delete a timer: the list is walked
  * without siglock, which nests inside each timer's it_lock.
  */
-int cr_save_ptimers(struct cr_proc_ctx *pc, struct cr_status *st)
+static int cr_note_ptimers(struct cr_shared *sh, unsigned int index,
+			   struct cr_status *st)
 {
+	struct cr_img_ptimer *timer;
 	struct k_itimer *t;
-	unsigned int n = 0;
+	unsigned int n = 0, i = 0;
 	int err = 0;
 
 	cr_for_each_ptimer(t, current->signal)
@@ -145,40 +185,53 @@ int cr_save_ptimers(struct cr_proc_ctx *pc, struct cr_status *st)
 	if (n > CR_MAX_PTIMERS)
 		return cr_fail(st, -E2BIG, "pid %d has too many POSIX timers",
 			       task_tgid_vnr(current));
-	pc->ptimers = kvcalloc(n, sizeof(*pc->ptimers), GFP_KERNEL);
-	if (!pc->ptimers)
+	timer = kvcalloc(n, sizeof(*timer), GFP_KERNEL);
+	if (!timer)
 		return -ENOMEM;
 	cr_for_each_ptimer(t, current->signal) {
-		err = cr_save_ptimer(t, &pc->ptimers[pc->nptimers++], st);
+		err = cr_save_ptimer(t, &timer[i++], st);
 		if (err)
-			return err;
+			goto out_free;
 	}
-	sort(pc->ptimers, n, sizeof(*pc->ptimers), cr_ptimer_cmp, NULL);
-	return 0;
+	sort(timer, n, sizeof(*timer), cr_ptimer_cmp, NULL);
+	err = cr_keep_ptimers(sh, index, timer, n);
+	if (!err)
+		return 0;
+out_free:
+	kvfree(timer);
+	return err;
+}
+
+static int cr_proc_cmp(const void *a, const void *b)
+{
+	const struct cr_proc_ptimers *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* Every process's timers, in table order, once. */
-int cr_write_ptimers(struct cr_stream *s, struct cr_chkpt_req *req)
+static int cr_write_ptimers(struct cr_stream *s, struct cr_shared *sh,
+			    struct cr_status *st)
 {
+	struct cr_ptimers *pt = cr_ptimers(sh);
 	struct cr_img_ptimers *h;
 	unsigned int i, n = 0;
 	size_t len;
 	int err;
 
-	for (i = 0; i < req->nprocs; i++)
-		n += req->procs[i]->nptimers;
+	sort(pt->proc, pt->nprocs, sizeof(*pt->proc), cr_proc_cmp, NULL);
+	for (i = 0; i < pt->nprocs; i++)
+		n += pt->proc[i].n;
 	if (n > CR_MAX_PTIMERS)
 		return -E2BIG;
 	len = struct_size(h, timer, n);
 	h = kvzalloc(len, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
-	for (i = 0; i < req->nprocs; i++) {
-		struct cr_proc_ctx *pc = req->procs[i];
-
-		memcpy(&h->timer[h->ntimers], pc->ptimers,
-		       pc->nptimers * sizeof(*pc->ptimers));
-		h->ntimers += pc->nptimers;
+	for (i = 0; i < pt->nprocs; i++) {
+		memcpy(&h->timer[h->ntimers], pt->proc[i].timer,
+		       pt->proc[i].n * sizeof(*pt->proc[i].timer));
+		h->ntimers += pt->proc[i].n;
 	}
 	err = cr_write_rec(s, CR_REC_PTIMERS, h, len);
 	kvfree(h);
@@ -207,12 +260,9 @@ static bool cr_ptimer_ok(const struct cr_img_ptimer *p)
 	}
 }
 
-/*
- * Reads and checks the table's form; cr_rstrt.c checks its pids and tids
- * against the process table.
- */
-int cr_read_ptimers(struct cr_stream *s, struct cr_shared *sh,
-		    struct cr_status *st)
+/* Reads and checks the table's form; cr_check_ptimers() the rest. */
+static int cr_read_ptimers(struct cr_stream *s, struct cr_shared *sh,
+			   struct cr_status *st)
 {
 	struct cr_img_ptimers *h;
 	size_t len;
@@ -222,13 +272,50 @@ int cr_read_ptimers(struct cr_stream *s, struct cr_shared *sh,
 			struct_size(h, timer, CR_MAX_PTIMERS), &len);
 	if (IS_ERR(h))
 		return cr_fail(st, PTR_ERR(h), "bad POSIX timer record");
-	sh->ptimers = h;
+	cr_ptimers(sh)->img = h;
 	if (h->pad || h->ntimers > CR_MAX_PTIMERS ||
 	    len != struct_size(h, timer, h->ntimers))
 		return cr_fail(st, -EBADMSG, "bad POSIX timer record");
 	for (i = 0; i < h->ntimers; i++)
 		if (!cr_ptimer_ok(&h->timer[i]))
 			return cr_fail(st, -EBADMSG, "bad POSIX timer %u", i);
+	return 0;
+}
+
+static bool cr_has_tid(const s32 *tids, u32 n, s32 tid)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (tids[i] == tid)
+			return true;
+	return false;
+}
+
+/*
+ * Every POSIX timer belongs to a live process of the table, in table
+ * order, with ids increasing, and signals one of its threads.
+ */
+static int cr_check_ptimers(struct cr_shared *sh,
+			    const struct cr_kind_procs *procs,
+			    struct cr_status *st)
+{
+	const struct cr_img_ptimers *h = cr_ptimers(sh)->img;
+	const s32 *tids = procs->tids;
+	unsigned int p = 0;
+	u32 i;
+
+	for (i = 0; i < h->ntimers; i++) {
+		const struct cr_img_ptimer *t = &h->timer[i];
+
+		while (p < procs->n && procs->ent[p].pid != t->pid)
+			tids += procs->ent[p++].nthreads;
+		if (p == procs->n ||
+		    (i && t[-1].pid == t->pid && t[-1].id >= t->id) ||
+		    (t->tid &&
+		     !cr_has_tid(tids, procs->ent[p].nthreads, t->tid)))
+			return cr_fail(st, -EBADMSG, "bad POSIX timer %u", i);
+	}
 	return 0;
 }
 
@@ -247,9 +334,10 @@ static struct k_itimer *cr_find_ptimer(s32 id)
  * each of its timers, which cr_restart made, gets back the overrun count
  * that timer_getoverrun() showed, which no system call sets.
  */
-int cr_load_ptimers(struct cr_shared *sh, pid_t pid, struct cr_status *st)
+static int cr_load_ptimers(struct cr_shared *sh, pid_t pid,
+			   struct cr_status *st)
 {
-	const struct cr_img_ptimers *h = sh->ptimers;
+	const struct cr_img_ptimers *h = cr_ptimers(sh)->img;
 	unsigned long flags;
 	struct k_itimer *t;
 	u32 i;
@@ -270,10 +358,10 @@ int cr_load_ptimers(struct cr_shared *sh, pid_t pid, struct cr_status *st)
 }
 
 /* CR_OP_RSTRT_PTIMERS */
-long cr_copy_ptimers(struct cr_shared *sh, void __user *uarg)
+static long cr_copy_ptimers(struct cr_shared *sh, void __user *uarg)
 {
 	struct cr_rstrt_ptimers_args a;
-	const struct cr_img_ptimers *h = sh->ptimers;
+	const struct cr_img_ptimers *h = cr_ptimers(sh)->img;
 	size_t len;
 
 	BUILD_BUG_ON(sizeof(struct cr_rstrt_ptimer) !=
@@ -289,3 +377,33 @@ long cr_copy_ptimers(struct cr_shared *sh, void __user *uarg)
 	a.ntimers = h->ntimers;
 	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
 }
+
+static void *cr_alloc_ptimers(void)
+{
+	return kzalloc(sizeof(struct cr_ptimers), GFP_KERNEL);
+}
+
+static void cr_release_ptimers(void *state)
+{
+	struct cr_ptimers *pt = state;
+	unsigned int i;
+
+	for (i = 0; i < pt->nprocs; i++)
+		kvfree(pt->proc[i].timer);
+	kvfree(pt->proc);
+	kvfree(pt->img);
+	kfree(pt);
+}
+
+const struct cr_kind_ops cr_ptimer_ops = {
+	.name = "POSIX timers",
+	.handover_op = CR_OP_RSTRT_PTIMERS,
+	.alloc = cr_alloc_ptimers,
+	.release = cr_release_ptimers,
+	.note_proc = cr_note_ptimers,
+	.save = cr_write_ptimers,
+	.read = cr_read_ptimers,
+	.check = cr_check_ptimers,
+	.copy_out = cr_copy_ptimers,
+	.load_proc = cr_load_ptimers,
+};

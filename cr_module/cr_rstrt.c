@@ -295,56 +295,18 @@ static int cr_alloc_procs(struct cr_rstrt_req *req)
 	return 0;
 }
 
-static bool cr_rproc_has_tid(const struct cr_rproc *rp, s32 tid)
+/* Every kind's table, read with the process table and checked with it. */
+static int cr_read_kinds(struct cr_rstrt_req *req)
 {
-	u32 i;
+	struct cr_kind_procs procs = {
+		.ent = req->proctab,
+		.tids = req->procs[0].tids,
+		.n = req->nlive,
+	};
 
-	for (i = 0; i < rp->ent->nthreads; i++)
-		if (rp->tids[i] == tid)
-			return true;
-	return false;
-}
-
-/* Each epoll that watches a signalfd is registered by a live process. */
-static int cr_check_owners(struct cr_rstrt_req *req)
-{
-	unsigned int i, p;
-
-	for (i = 0; i < req->sh.nevents; i++) {
-		pid_t owner = req->sh.events[i].img.owner;
-
-		for (p = 0; owner && p < req->nlive; p++)
-			if (req->procs[p].ent->pid == owner)
-				break;
-		if (owner && p == req->nlive)
-			return cr_fail(&req->r.st, -EBADMSG,
-				       "bad epoll owner %d", owner);
-	}
-	return 0;
-}
-
-/*
- * Every POSIX timer belongs to a live process of the table, in table
- * order, with ids increasing, and signals one of its threads.
- */
-static int cr_check_ptimers(struct cr_rstrt_req *req)
-{
-	const struct cr_img_ptimers *h = req->sh.ptimers;
-	unsigned int p = 0;
-	u32 i;
-
-	for (i = 0; i < h->ntimers; i++) {
-		const struct cr_img_ptimer *t = &h->timer[i];
-
-		while (p < req->nlive && req->procs[p].ent->pid != t->pid)
-			p++;
-		if (p == req->nlive ||
-		    (i && t[-1].pid == t->pid && t[-1].id >= t->id) ||
-		    (t->tid && !cr_rproc_has_tid(&req->procs[p], t->tid)))
-			return cr_fail(&req->r.st, -EBADMSG,
-				       "bad POSIX timer %u", i);
-	}
-	return 0;
+	return cr_kinds_alloc(&req->sh) ?:
+	       cr_kinds_call(read, &req->s, &req->sh, &req->r.st) ?:
+	       cr_kinds_call(check, &req->sh, &procs, &req->r.st);
 }
 
 static int cr_rstrt_start(struct cr_rstrt_req *req)
@@ -378,19 +340,7 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 		err = cr_parse_proctab(req);
 	if (err)
 		return cr_fail(st, err, "bad process table");
-	err = cr_read_zombies(req);
-	if (!err)
-		err = cr_read_ptimers(&req->s, &req->sh, st) ?:
-		      cr_check_ptimers(req);
-	if (!err)
-		err = cr_read_events(&req->s, &req->sh, st);
-	if (!err)
-		err = cr_check_owners(req);
-	if (!err)
-		err = cr_read_pipes(&req->s, &req->sh, st);
-	if (!err)
-		err = cr_read_socks(&req->s, &req->sh, st);
-	return err ?: cr_check_watches(&req->sh, st);
+	return cr_read_zombies(req) ?: cr_read_kinds(req);
 }
 
 long cr_rstrt_request(struct file *ctrl, void __user *uarg,
@@ -422,6 +372,7 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 {
 	struct cr_rstrt_procs_args a;
 	struct cr_rstrt_proc *out;
+	const struct cr_kind_ops *ops;
 	size_t len, off;
 	unsigned int i;
 	char *buf;
@@ -432,9 +383,10 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	req->told = true;
-	len = req->nprocs * sizeof(*out) + req->proctab_len +
-	      cr_pipes_table_len(&req->sh) + cr_socks_table_len(&req->sh) +
-	      cr_events_table_len(&req->sh);
+	len = req->nprocs * sizeof(*out) + req->proctab_len;
+	for (i = 0; i < CR_NKINDS; i++)
+		if (cr_kinds[i]->table_len)
+			len += cr_kinds[i]->table_len(&req->sh);
 	for (i = 0; i < req->nprocs; i++)
 		if (req->procs[i].cwd_moved)
 			len += strlen(req->procs[i].cwd_moved) + 1;
@@ -467,18 +419,11 @@ long cr_rstrt_procs(struct cr_rstrt_req *req, void __user *uarg)
 		out[i].cwd_off = off;
 		off += strscpy(buf + off, rp->cwd, len - off) + 1;
 	}
-	off = ALIGN(off, sizeof(u32));
-	a.pipes_off = off;
-	a.npipes = req->sh.npipes;
-	off = cr_pipes_table(&req->sh, buf, off);
-	off = ALIGN(off, sizeof(u32));
-	a.socks_off = off;
-	a.nsocks = req->sh.nsocks;
-	off = cr_socks_table(&req->sh, buf, off);
-	off = ALIGN(off, sizeof(u64));
-	a.events_off = off;
-	a.nevents = req->sh.nevents;
-	off = cr_events_table(&req->sh, buf, off);
+	for (i = 0; i < CR_NKINDS; i++) {
+		ops = cr_kinds[i];
+		if (ops->table)
+			off = ops->table(&req->sh, buf, off, &a);
+	}
 	if (a.len >= off && copy_to_user(u64_to_user_ptr(a.buf), buf, off))
 		err = -EFAULT;
 	a.len = off;
@@ -523,9 +468,7 @@ long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg)
 		err = cr_relocate_cwds(req);
 	}
 	if (!err)
-		err = cr_relocate_fifos(&req->sh, &req->r.st);
-	if (!err)
-		err = cr_relocate_inotify(&req->sh, &req->r.st);
+		err = cr_kinds_call(relocate, &req->sh, &req->r.st);
 	if (err)
 		cr_req_finish(&req->r, err, NULL);
 	return err;
@@ -554,17 +497,29 @@ static s32 *cr_copy_fds(u64 uptr, unsigned int n)
 	return fds;
 }
 
-typedef int (*cr_take_fn)(struct cr_rstrt_req *req, const s32 *fds,
-			  struct cr_status *st);
+/* A kind with data in the stream before id's: handed over first. */
+static int cr_check_order(struct cr_rstrt_req *req, unsigned int id,
+			  struct cr_status *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < id; i++)
+		if (cr_kinds[i]->save_data && cr_kind_count(&req->sh, i) &&
+		    !req->sh.kind[i].ready)
+			return cr_fail(st, -EINVAL, "%s before %s",
+				       cr_kinds[id]->name, cr_kinds[i]->name);
+	return 0;
+}
 
 /*
- * Hands the restarter's fds to take, once, before any process reads its
- * section.  The stream may then be past some objects' data: a failure
- * ends the restart, there is no second try.
+ * Hands the restarter's fds to kind id's take, once, before any process
+ * reads its section.  The stream may then be past some objects' data: a
+ * failure ends the restart, there is no second try.
  */
 static long cr_handover(struct cr_rstrt_req *req, u64 uptr, unsigned int n,
-			const bool *ready, cr_take_fn take)
+			unsigned int id)
 {
+	struct cr_kind_slot *slot = &req->sh.kind[id];
 	struct cr_status st = { 0 };
 	s32 *fds = cr_copy_fds(uptr, n);
 	long err;
@@ -572,84 +527,48 @@ static long cr_handover(struct cr_rstrt_req *req, u64 uptr, unsigned int n,
 	if (IS_ERR(fds))
 		return PTR_ERR(fds);
 	mutex_lock(&req->stream_lock);
-	if (*ready || req->turn) {
+	if (slot->ready || req->turn) {
 		err = -EINVAL;
 	} else {
-		err = take(req, fds, &st);
+		err = cr_check_order(req, id, &st) ?:
+		      cr_kinds[id]->take(&req->s, &req->sh, fds, &st);
 		if (err)
 			cr_req_finish(&req->r, err, &st);
+		else
+			slot->ready = true;
 	}
 	mutex_unlock(&req->stream_lock);
 	kvfree(fds);
 	return err;
 }
 
-static int cr_take_pipes(struct cr_rstrt_req *req, const s32 *fds,
-			 struct cr_status *st)
+/*
+ * A kind's handover op (CR_OP_RSTRT_PIPES, ...): the restarter's fds
+ * for its table, or (CR_OP_RSTRT_PTIMERS) what it must make itself.
+ */
+long cr_rstrt_handover(struct cr_rstrt_req *req, unsigned int op,
+		       void __user *uarg)
 {
-	return cr_fill_pipes(&req->s, &req->sh, fds, st);
-}
+	struct cr_handover_args a;
+	const struct cr_kind_ops *ops;
+	unsigned int id;
+	u32 n;
 
-static int cr_take_evs(struct cr_rstrt_req *req, const s32 *fds,
-		       struct cr_status *st)
-{
-	return cr_take_events(&req->sh, fds, st);
-}
-
-/* CR_OP_RSTRT_PIPES */
-long cr_rstrt_pipes(struct cr_rstrt_req *req, void __user *uarg)
-{
-	struct cr_rstrt_pipes_args a;
-
+	ops = cr_kind_of_op(op, &id);
+	if (!ops)
+		return -ENOTTY;
+	if (!ops->take) {
+		if (cr_req_done(&req->r) || !req->procs ||
+		    !req->sh.kind[id].state)
+			return -EINVAL;
+		return ops->copy_out(&req->sh, uarg);
+	}
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (cr_req_done(&req->r) || !req->procs || a.pad ||
-	    a.npipes != req->sh.npipes || !a.npipes)
+	n = cr_kind_count(&req->sh, id);
+	if (cr_req_done(&req->r) || !req->procs || a.pad || a.n != n || !a.n)
 		return -EINVAL;
-	return cr_handover(req, a.fds, 2 * a.npipes, &req->sh.pipes_ready,
-			   cr_take_pipes);
-}
-
-static int cr_take_socks(struct cr_rstrt_req *req, const s32 *fds,
-			 struct cr_status *st)
-{
-	return cr_fill_socks(&req->s, &req->sh, fds, st);
-}
-
-/* CR_OP_RSTRT_SOCKS */
-long cr_rstrt_socks(struct cr_rstrt_req *req, void __user *uarg)
-{
-	struct cr_rstrt_socks_args a;
-
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
-	if (cr_req_done(&req->r) || !req->procs || a.pad ||
-	    a.nsocks != req->sh.nsocks || !a.nsocks)
-		return -EINVAL;
-	return cr_handover(req, a.fds, a.nsocks, &req->sh.socks_ready,
-			   cr_take_socks);
-}
-
-/* CR_OP_RSTRT_PTIMERS */
-long cr_rstrt_ptimers(struct cr_rstrt_req *req, void __user *uarg)
-{
-	if (cr_req_done(&req->r) || !req->procs)
-		return -EINVAL;
-	return cr_copy_ptimers(&req->sh, uarg);
-}
-
-/* CR_OP_RSTRT_EVENTS */
-long cr_rstrt_events(struct cr_rstrt_req *req, void __user *uarg)
-{
-	struct cr_rstrt_events_args a;
-
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
-	if (cr_req_done(&req->r) || !req->procs || a.pad ||
-	    a.nevents != req->sh.nevents || !a.nevents)
-		return -EINVAL;
-	return cr_handover(req, a.fds, a.nevents, &req->sh.events_ready,
-			   cr_take_evs);
+	return cr_handover(req, a.fds, ops->fds_per * a.n, id);
 }
 
 /* Whether pid is one of the restart's pids or thread ids. */
@@ -763,7 +682,7 @@ static int cr_rstrt_section(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	if (!err)
 		err = cr_restore_signals(&req->s, st);
 	if (!err)
-		err = cr_load_ptimers(&req->sh, rp->ent->pid, st);
+		err = cr_kinds_call(load_proc, &req->sh, rp->ent->pid, st);
 	if (!err)
 		err = vmad_restore_mm(&req->s, &req->sh,
 				      last ? NULL : &rp->fill, st);
@@ -828,7 +747,7 @@ static int cr_rstrt_seal(struct cr_rstrt_req *req, struct cr_status *st)
 				cr_req_done(&req->r)) || cr_req_done(&req->r))
 		return -ECANCELED;
 	mutex_lock(&req->stream_lock);
-	err = cr_seal_objs(&req->sh, st);
+	err = cr_kinds_call(finish, &req->sh, st);
 	cr_shared_release(&req->sh);
 	mutex_unlock(&req->stream_lock);
 	return err;
@@ -911,6 +830,19 @@ static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	return ax;
 }
 
+/* Every kind with a handover has had it. */
+static int cr_handed_over(struct cr_rstrt_req *req, struct cr_status *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < CR_NKINDS; i++)
+		if (cr_kinds[i]->take && cr_kind_count(&req->sh, i) &&
+		    !req->sh.kind[i].ready)
+			return cr_fail(st, -EINVAL, "the restarter made no %s",
+				       cr_kinds[i]->name);
+	return 0;
+}
+
 static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 {
 	struct cr_status st = { 0 };
@@ -931,14 +863,7 @@ static long cr_rstrt_leader(struct cr_rstrt_req *req, struct cr_rproc *rp)
 				cr_req_done(&req->r)) || cr_req_done(&req->r))
 		return cr_rstrt_fail(req, rp, -ECANCELED, &st);
 	mutex_lock(&req->stream_lock);
-	if (req->sh.npipes && !req->sh.pipes_ready)
-		err = cr_fail(&st, -EINVAL, "the restarter made no pipes");
-	else if (req->sh.nsocks && !req->sh.socks_ready)
-		err = cr_fail(&st, -EINVAL, "the restarter made no sockets");
-	else if (req->sh.nevents && !req->sh.events_ready)
-		err = cr_fail(&st, -EINVAL, "the restarter made no event files");
-	else
-		err = cr_rstrt_section(req, rp, &st);
+	err = cr_handed_over(req, &st) ?: cr_rstrt_section(req, rp, &st);
 	if (rp->fill)
 		atomic_inc(&req->filling);
 	mutex_unlock(&req->stream_lock);

@@ -184,7 +184,6 @@ static void cr_free_proc(struct cr_proc_ctx *pc)
 	}
 	kfree(pc->threads);
 	kfree(pc->cwd);
-	kvfree(pc->ptimers);
 	put_task_struct(pc->task);
 	kfree(pc);
 }

@@ -44,6 +44,17 @@ struct cr_sock {
 	void *data;
 };
 
+/* The kind's state. */
+struct cr_socks {
+	struct cr_sock *sock;
+	unsigned int n, cap;
+};
+
+static struct cr_socks *cr_socks(struct cr_shared *sh)
+{
+	return sh->kind[CR_KIND_SOCKS].state;
+}
+
 /* A Unix socket's struct sock, else NULL. */
 static struct sock *cr_unix_sk(struct file *f)
 {
@@ -53,25 +64,26 @@ static struct sock *cr_unix_sk(struct file *f)
 	       sock->sk : NULL;
 }
 
-bool cr_is_unix(struct file *f)
+static int cr_sock_kind(struct file *f)
 {
-	return cr_unix_sk(f);
+	return S_ISSOCK(file_inode(f)->i_mode) && cr_unix_sk(f) ?
+	       CR_FD_SOCK : 0;
 }
 
-static struct cr_sock *cr_find_sock(struct cr_shared *sh, struct sock *sk)
+static struct cr_sock *cr_find_sock(struct cr_socks *ss, struct sock *sk)
 {
 	unsigned int i;
 
-	for (i = 0; i < sh->nsocks; i++)
-		if (sh->socks[i].sk == sk)
-			return &sh->socks[i];
+	for (i = 0; i < ss->n; i++)
+		if (ss->sock[i].sk == sk)
+			return &ss->sock[i];
 	return NULL;
 }
 
-static struct cr_sock *cr_add_sock(struct cr_shared *sh, struct sock *sk)
+static struct cr_sock *cr_add_sock(struct cr_socks *ss, struct sock *sk)
 {
-	struct cr_sock *cs = cr_grow((void **)&sh->socks, &sh->nsocks,
-				     &sh->scap, sizeof(*cs), CR_MAX_SOCKS);
+	struct cr_sock *cs = cr_grow((void **)&ss->sock, &ss->n, &ss->cap,
+				     sizeof(*cs), CR_MAX_SOCKS);
 
 	if (IS_ERR(cs))
 		return cs;
@@ -81,15 +93,16 @@ static struct cr_sock *cr_add_sock(struct cr_shared *sh, struct sock *sk)
 }
 
 /* Called by each process of a checkpoint for each of its Unix sockets. */
-int cr_note_sock(struct cr_shared *sh, struct file *f, unsigned int fd,
-		 struct cr_status *st)
+static int cr_note_sock(struct cr_shared *sh, struct file *f, unsigned int fd,
+			struct cr_status *st)
 {
+	struct cr_socks *ss = cr_socks(sh);
 	struct sock *sk = cr_unix_sk(f);
 	struct cr_sock *cs;
 	int err = 0;
 
 	mutex_lock(&sh->lock);
-	cs = cr_find_sock(sh, sk) ?: cr_add_sock(sh, sk);
+	cs = cr_find_sock(ss, sk) ?: cr_add_sock(ss, sk);
 	if (IS_ERR(cs)) {
 		err = cr_fail(st, PTR_ERR(cs), "pid %d fd %u: too many sockets",
 			      task_tgid_vnr(current), fd);
@@ -258,7 +271,7 @@ static int cr_snapshot_sock(struct cr_sock *cs, struct cr_status *st)
 static int cr_pair_sock(struct cr_shared *sh, struct cr_sock *cs,
 			struct cr_status *st)
 {
-	struct cr_sock *p = cr_find_sock(sh, cs->peer);
+	struct cr_sock *p = cr_find_sock(cr_socks(sh), cs->peer);
 
 	if (p && p->peer == cs->sk)
 		return 0;
@@ -279,34 +292,37 @@ static int cr_pair_sock(struct cr_shared *sh, struct cr_sock *cs,
 }
 
 /* With every process stopped and noted: what each socket holds. */
-int cr_snapshot_socks(struct cr_shared *sh, struct cr_status *st)
+static int cr_snapshot_socks(struct cr_shared *sh, struct cr_status *st)
 {
+	struct cr_socks *ss = cr_socks(sh);
 	unsigned int i, n = 0;
 	int err = 0;
 
-	for (i = 0; !err && i < sh->nsocks; i++)
-		err = cr_snapshot_sock(&sh->socks[i], st);
-	for (i = 0; !err && i < sh->nsocks; i++)
-		if (sh->socks[i].peer)
-			err = cr_pair_sock(sh, &sh->socks[i], st);
-	for (i = 0; !err && i < sh->nsocks; i++)
-		if (!sh->socks[i].external)
-			sh->socks[i].id = n++;
+	for (i = 0; !err && i < ss->n; i++)
+		err = cr_snapshot_sock(&ss->sock[i], st);
+	for (i = 0; !err && i < ss->n; i++)
+		if (ss->sock[i].peer)
+			err = cr_pair_sock(sh, &ss->sock[i], st);
+	for (i = 0; !err && i < ss->n; i++)
+		if (!ss->sock[i].external)
+			ss->sock[i].id = n++;
 	/* A closed peer is named by the socket itself. */
-	for (i = 0; !err && i < sh->nsocks; i++) {
-		struct cr_sock *cs = &sh->socks[i], *p;
+	for (i = 0; !err && i < ss->n; i++) {
+		struct cr_sock *cs = &ss->sock[i], *p;
 
 		if (cs->img.kind != CR_SOCK_PAIR || cs->external)
 			continue;
-		p = cr_find_sock(sh, cs->peer);
+		p = cr_find_sock(ss, cs->peer);
 		cs->img.peer = p ? p->id : cs->id;
 	}
 	return err == -ENOMEM ? cr_fail(st, err, "saving sockets") : err;
 }
 
 /* SOCKS; its SOCKDATA come after PIPEDATA (cr_save_sock_data). */
-int cr_save_socks(struct cr_stream *s, struct cr_shared *sh)
+static int cr_save_socks(struct cr_stream *s, struct cr_shared *sh,
+			 struct cr_status *st)
 {
+	struct cr_socks *ss = cr_socks(sh);
 	struct cr_img_socks *h;
 	size_t len, addrs = 0;
 	unsigned int i;
@@ -314,9 +330,9 @@ int cr_save_socks(struct cr_stream *s, struct cr_shared *sh)
 	u32 n = 0;
 	int err;
 
-	for (i = 0; i < sh->nsocks; i++) {
-		if (!sh->socks[i].external) {
-			addrs += sh->socks[i].img.addr_len;
+	for (i = 0; i < ss->n; i++) {
+		if (!ss->sock[i].external) {
+			addrs += ss->sock[i].img.addr_len;
 			n++;
 		}
 	}
@@ -326,8 +342,8 @@ int cr_save_socks(struct cr_stream *s, struct cr_shared *sh)
 		return -ENOMEM;
 	h->nsocks = n;
 	at = (char *)&h->sock[n];
-	for (i = 0; i < sh->nsocks; i++) {
-		struct cr_sock *cs = &sh->socks[i];
+	for (i = 0; i < ss->n; i++) {
+		struct cr_sock *cs = &ss->sock[i];
 
 		if (cs->external)
 			continue;
@@ -340,13 +356,14 @@ int cr_save_socks(struct cr_stream *s, struct cr_shared *sh)
 	return err;
 }
 
-int cr_save_sock_data(struct cr_stream *s, struct cr_shared *sh)
+static int cr_save_sock_data(struct cr_stream *s, struct cr_shared *sh)
 {
+	struct cr_socks *ss = cr_socks(sh);
 	unsigned int i, m;
 	int err = 0;
 
-	for (i = 0; !err && i < sh->nsocks; i++) {
-		struct cr_sock *cs = &sh->socks[i];
+	for (i = 0; !err && i < ss->n; i++) {
+		struct cr_sock *cs = &ss->sock[i];
 		size_t off = 0;
 
 		for (m = 0; !err && !cs->external && m < cs->img.nmsgs; m++) {
@@ -360,13 +377,14 @@ int cr_save_sock_data(struct cr_stream *s, struct cr_shared *sh)
 
 static struct cr_sock *cr_file_sock(struct cr_shared *sh, struct file *f)
 {
-	struct cr_sock *cs = cr_find_sock(sh, cr_unix_sk(f));
+	struct cr_sock *cs = cr_find_sock(cr_socks(sh), cr_unix_sk(f));
 
 	return cs && !cs->external ? cs : NULL;
 }
 
 /* A socket whose peer is outside is only ever on fds 0-2: inherited. */
-void cr_sock_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e)
+static int cr_sock_fd(struct cr_stream *s, struct cr_shared *sh,
+		      struct file *f, struct cr_img_fd *e, struct cr_status *st)
 {
 	struct cr_sock *cs = cr_file_sock(sh, f);
 
@@ -377,9 +395,11 @@ void cr_sock_fd(struct cr_shared *sh, struct file *f, struct cr_img_fd *e)
 		e->kind = CR_FD_INHERIT;
 		e->inherit_fd = e->fd;
 	}
+	return 0;
 }
 
-int cr_sock_watch(struct cr_shared *sh, struct file *f, struct cr_img_watch *w)
+static int cr_sock_watch(struct cr_shared *sh, struct file *f,
+			 struct cr_img_watch *w)
 {
 	struct cr_sock *cs = cr_file_sock(sh, f);
 
@@ -462,9 +482,10 @@ static int cr_check_socks_rec(const struct cr_img_socks *h, size_t len)
 }
 
 /* The SOCKS record, read with the process table. */
-int cr_read_socks(struct cr_stream *s, struct cr_shared *sh,
-		  struct cr_status *st)
+static int cr_read_socks(struct cr_stream *s, struct cr_shared *sh,
+			 struct cr_status *st)
 {
+	struct cr_socks *ss = cr_socks(sh);
 	struct cr_img_socks *h;
 	const char *addr;
 	unsigned int i;
@@ -480,14 +501,13 @@ int cr_read_socks(struct cr_stream *s, struct cr_shared *sh,
 	if (err)
 		goto out;
 	err = -ENOMEM;
-	sh->socks = kvcalloc(max(h->nsocks, 1U), sizeof(*sh->socks),
-			     GFP_KERNEL);
-	if (!sh->socks)
+	ss->sock = kvcalloc(max(h->nsocks, 1U), sizeof(*ss->sock), GFP_KERNEL);
+	if (!ss->sock)
 		goto out;
-	sh->nsocks = h->nsocks;
+	ss->n = h->nsocks;
 	addr = (const char *)&h->sock[h->nsocks];
 	for (i = 0, err = 0; !err && i < h->nsocks; i++) {
-		struct cr_sock *cs = &sh->socks[i];
+		struct cr_sock *cs = &ss->sock[i];
 
 		cs->img = h->sock[i];
 		if (!cs->img.addr_len)
@@ -501,25 +521,37 @@ out:
 	return err ? cr_fail(st, err, "bad socket table") : 0;
 }
 
-size_t cr_socks_table_len(struct cr_shared *sh)
+static u32 cr_count_socks(struct cr_shared *sh)
 {
-	size_t len = sizeof(u32) + sh->nsocks * sizeof(struct cr_rstrt_sock);
+	return cr_socks(sh)->n;
+}
+
+static size_t cr_socks_table_len(struct cr_shared *sh)
+{
+	struct cr_socks *ss = cr_socks(sh);
+	size_t len = sizeof(u32) + ss->n * sizeof(struct cr_rstrt_sock);
 	unsigned int i;
 
-	for (i = 0; i < sh->nsocks; i++)
-		len += sh->socks[i].img.addr_len;
+	for (i = 0; i < ss->n; i++)
+		len += ss->sock[i].img.addr_len;
 	return len;
 }
 
 /* What the restarter must make, at buf + off (u32-aligned). */
-size_t cr_socks_table(struct cr_shared *sh, char *buf, size_t off)
+static size_t cr_socks_table(struct cr_shared *sh, char *buf, size_t off,
+			     struct cr_rstrt_procs_args *a)
 {
-	struct cr_rstrt_sock *t = (struct cr_rstrt_sock *)(buf + off);
+	struct cr_socks *ss = cr_socks(sh);
+	struct cr_rstrt_sock *t;
 	unsigned int i;
 
-	off += sh->nsocks * sizeof(*t);
-	for (i = 0; i < sh->nsocks; i++) {
-		const struct cr_img_sock *is = &sh->socks[i].img;
+	off = ALIGN(off, sizeof(u32));
+	a->socks_off = off;
+	a->nsocks = ss->n;
+	t = (struct cr_rstrt_sock *)(buf + off);
+	off += ss->n * sizeof(*t);
+	for (i = 0; i < ss->n; i++) {
+		const struct cr_img_sock *is = &ss->sock[i].img;
 
 		t[i].type = is->type;
 		t[i].kind = is->kind;
@@ -529,7 +561,7 @@ size_t cr_socks_table(struct cr_shared *sh, char *buf, size_t off)
 		t[i].rcvbuf = is->rcvbuf;
 		t[i].addr_len = is->addr_len;
 		t[i].addr_off = is->addr_len ? off : 0;
-		memcpy(buf + off, sh->socks[i].addr, is->addr_len);
+		memcpy(buf + off, ss->sock[i].addr, is->addr_len);
 		off += is->addr_len;
 	}
 	return off;
@@ -548,9 +580,9 @@ static int cr_take_sock(struct cr_sock *cs, s32 fd)
 }
 
 /* Whether entry i is connected, or listening, as the table asked. */
-static int cr_check_sock(struct cr_shared *sh, unsigned int i)
+static int cr_check_sock(struct cr_socks *ss, unsigned int i)
 {
-	struct cr_sock *cs = &sh->socks[i];
+	struct cr_sock *cs = &ss->sock[i];
 	struct sock *sk = cr_unix_sk(cs->file), *peer;
 	bool ok;
 
@@ -562,7 +594,7 @@ static int cr_check_sock(struct cr_shared *sh, unsigned int i)
 	else if (cs->img.peer == i)
 		ok = peer;
 	else
-		ok = peer == cr_unix_sk(sh->socks[cs->img.peer].file);
+		ok = peer == cr_unix_sk(ss->sock[cs->img.peer].file);
 	if (peer)
 		sock_put(peer);
 	return ok ? 0 : -EINVAL;
@@ -629,48 +661,55 @@ static int cr_shutdown_sock(struct cr_sock *cs)
 }
 
 /* CR_OP_RSTRT_SOCKS, with the stream locked: after the pipes' data. */
-int cr_fill_socks(struct cr_stream *s, struct cr_shared *sh, const s32 *fds,
-		  struct cr_status *st)
+static int cr_fill_socks(struct cr_stream *s, struct cr_shared *sh,
+			 const s32 *fds, struct cr_status *st)
 {
+	struct cr_socks *ss = cr_socks(sh);
 	unsigned int i;
 	int err = 0;
 
-	if (sh->npipes && !sh->pipes_ready)
-		return cr_fail(st, -EINVAL, "sockets before pipes");
-	for (i = 0; !err && i < sh->nsocks; i++)
-		err = cr_take_sock(&sh->socks[i], fds[i]);
-	for (i = 0; !err && i < sh->nsocks; i++)
-		err = cr_check_sock(sh, i);
+	for (i = 0; !err && i < ss->n; i++)
+		err = cr_take_sock(&ss->sock[i], fds[i]);
+	for (i = 0; !err && i < ss->n; i++)
+		err = cr_check_sock(ss, i);
 	if (err)
 		return cr_fail(st, err, "socket %u from the restarter", i - 1);
-	for (i = 0; !err && i < sh->nsocks; i++)
-		if (sh->socks[i].img.nmsgs)
-			err = cr_refill_sock(s, &sh->socks[i]);
+	for (i = 0; !err && i < ss->n; i++)
+		if (ss->sock[i].img.nmsgs)
+			err = cr_refill_sock(s, &ss->sock[i]);
 	if (err)
 		return cr_fail(st, err, "refilling socket %u", i - 1);
-	for (i = 0; !err && i < sh->nsocks; i++)
-		err = cr_shutdown_sock(&sh->socks[i]);
+	for (i = 0; !err && i < ss->n; i++)
+		err = cr_shutdown_sock(&ss->sock[i]);
 	if (err)
 		return cr_fail(st, err, "shutting socket %u down", i - 1);
-	sh->socks_ready = true;
 	return 0;
 }
 
 /* The file for a CR_FD_SOCK entry, with the entry's O_NONBLOCK. */
-struct file *cr_sock_file(struct cr_shared *sh, const struct cr_img_fd *e)
+static struct file *cr_sock_file(struct cr_shared *sh,
+				 const struct cr_img_fd *e,
+				 struct cr_status *st)
 {
-	if (e->pipe >= sh->nsocks || !sh->socks_ready ||
-	    (e->flags & O_ACCMODE) != O_RDWR)
+	struct cr_socks *ss = cr_socks(sh);
+
+	if (e->pipe >= ss->n || (e->flags & O_ACCMODE) != O_RDWR)
 		return ERR_PTR(-EBADMSG);
-	return cr_shared_file(sh->socks[e->pipe].file, e);
+	return cr_shared_file(ss->sock[e->pipe].file, e);
 }
 
-void cr_release_socks(struct cr_shared *sh)
+static void *cr_alloc_socks(void)
 {
+	return kzalloc(sizeof(struct cr_socks), GFP_KERNEL);
+}
+
+static void cr_release_socks(void *state)
+{
+	struct cr_socks *ss = state;
 	unsigned int i;
 
-	for (i = 0; i < sh->nsocks; i++) {
-		struct cr_sock *cs = &sh->socks[i];
+	for (i = 0; i < ss->n; i++) {
+		struct cr_sock *cs = &ss->sock[i];
 
 		if (cs->sk)
 			sock_put(cs->sk);
@@ -682,7 +721,31 @@ void cr_release_socks(struct cr_shared *sh)
 		kvfree(cs->lens);
 		kvfree(cs->data);
 	}
-	kvfree(sh->socks);
-	sh->socks = NULL;
-	sh->nsocks = sh->scap = 0;
+	kvfree(ss->sock);
+	kfree(ss);
 }
+
+CR_HANDOVER_ARGS(struct cr_rstrt_socks_args, nsocks);
+
+const struct cr_kind_ops cr_sock_ops = {
+	.name = "sockets",
+	.fd_kind = CR_FD_SOCK,
+	.watch_kinds = BIT(CR_WATCH_SOCK),
+	.handover_op = CR_OP_RSTRT_SOCKS,
+	.fds_per = 1,
+	.alloc = cr_alloc_socks,
+	.release = cr_release_socks,
+	.classify = cr_sock_kind,
+	.note = cr_note_sock,
+	.snapshot = cr_snapshot_socks,
+	.save = cr_save_socks,
+	.save_data = cr_save_sock_data,
+	.save_fd = cr_sock_fd,
+	.watch = cr_sock_watch,
+	.read = cr_read_socks,
+	.count = cr_count_socks,
+	.table_len = cr_socks_table_len,
+	.table = cr_socks_table,
+	.take = cr_fill_socks,
+	.open_fd = cr_sock_file,
+};

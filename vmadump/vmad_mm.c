@@ -480,7 +480,7 @@ static int vmad_check_mm_rec(const struct cr_img_mm *m, size_t len,
 	if (len != sizeof(*m) + m->exe_path_len || m->nr_vmas > 65536 ||
 	    (m->exe_path_len &&
 	     !cr_path_ok((const char *)(m + 1), m->exe_path_len)) ||
-	    (m->exe_path_len && m->exe_obj) || m->exe_obj > sh->nobjs ||
+	    (m->exe_path_len && m->exe_obj) || m->exe_obj > cr_nobjs(sh) ||
 	    m->pad)
 		return -EBADMSG;
 	if (!vmad_range_ok(m->start_code, m->end_code) ||
@@ -686,7 +686,7 @@ static int vmad_check_vma_rec(const struct cr_img_vma *v, size_t len,
 	if (v->kind == CR_VMA_ANON && !(v->mapflags & MAP_SHARED))
 		return v->path_len ? -EBADMSG : 0;
 	if (v->kind == CR_VMA_OBJ)
-		return !v->path_len && v->obj_id && v->obj_id <= sh->nobjs ?
+		return !v->path_len && v->obj_id && v->obj_id <= cr_nobjs(sh) ?
 		       0 : -EBADMSG;
 	if (v->kind == CR_VMA_VDSO || v->kind == CR_VMA_VVAR)
 		return v->path_len ? -EBADMSG : 0;
