@@ -87,8 +87,7 @@ as=${nobody[*]}
 contexts $d/nobody
 ctxs=(counter threads tree files shm zombie ev socks pt in)
 
-refcnt() { cat /sys/module/blcr/refcnt; }
-ref0=$(refcnt)
+ref0=$(module_refs)
 fails=0
 save() {
 	fails=1
@@ -108,11 +107,7 @@ run=("$fuzz" --run --after files=files/viaat)
 	fail "a valid context does not restart"
 "${run[@]}" $seed $n $tmo $d "${ctxs[@]}" || save
 
-for _ in $(seq 50); do
-	[ "$(refcnt)" = "$ref0" ] && break
-	sleep 0.1
-done
-[ "$(refcnt)" = "$ref0" ] || fail "module refcount $(refcnt), was $ref0"
+refs_back $ref0
 left=$(pgrep -f "$d/" | grep -vx $$)
 [ -z "$left" ] || fail "processes left: $(ps -o pid,stat,args -p $left)"
 [ $fails -eq 0 ] || fail "mutants failed (above), seed $seed"
