@@ -10,7 +10,7 @@
  *	if (...) cr_bad("what is wrong %d", x);	   (a check; it goes on)
  *	return cr_result();		   ("NAME: ok" and 0, or "NAME: FAILED")
  *
- * A program that writes a report to OUT says OUT.ready (cr_ready_out) for
+ * A program that writes a report to OUT says OUT.ready (cr_mark) for
  * lib.sh's start_reporting instead.
  */
 #ifndef CR_TEST_UTIL_H
@@ -158,13 +158,16 @@ static inline void cr_ready_wait_go(const char *dir)
 	cr_wait_for(dir, "go");
 }
 
-/* Says OUT.ready: a program that reports to OUT is under way. */
-static inline void cr_ready_out(const char *out)
+/*
+ * Creates OUT.WHAT for a program that reports to OUT: OUT.ready says it is
+ * under way (lib.sh's start_reporting).
+ */
+static inline void cr_mark(const char *out, const char *what)
 {
 	char path[4096];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s.ready", out);
+	snprintf(path, sizeof(path), "%.4000s.%s", out, what);
 	fd = open(path, O_WRONLY | O_CREAT, 0644);
 	if (fd >= 0)
 		close(fd);

@@ -377,7 +377,7 @@ int main(int argc, char **argv)
 	while (!sse.iters || !gpr_iters || (has_avx && !avx.iters) ||
 	       (has_avx512 && !avx512.iters) || sum_step < 50)
 		usleep(10000);
-	cr_ready_out(argv[1]);
+	cr_mark(argv[1], "ready");
 	pthread_join(tsum, NULL);
 	stop = 1;
 	pthread_join(ts, NULL);

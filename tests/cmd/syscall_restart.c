@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 		while (!calls[k].entered)
 			usleep(1000);
 	usleep(100000);		/* let them get into the kernel */
-	cr_ready_out(argv[1]);
+	cr_mark(argv[1], "ready");
 
 	{
 		struct timespec w = { wake_ms / 1000, wake_ms % 1000 * 1000000L };

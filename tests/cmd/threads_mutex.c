@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	pthread_mutex_lock(&mu);
 	while (total < NT * ITERS) {
 		if (!made_ready && total >= NT * ITERS / 10) {
-			cr_ready_out(argv[1]);
+			cr_mark(argv[1], "ready");
 			made_ready = 1;
 		}
 		pthread_cond_wait(&cv, &mu);

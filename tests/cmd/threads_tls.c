@@ -210,7 +210,7 @@ int main(int argc, char **argv)
 					break;
 				usleep(10000);
 			}
-			cr_ready_out(argv[1]);
+			cr_mark(argv[1], "ready");
 		}
 	}
 	/* the threads are still running: /proc/self/task lists them all */
