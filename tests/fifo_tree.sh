@@ -10,7 +10,7 @@
 
 # flowing: the consumer has 100 lines and the holder its flags.
 flowing() {
-	lines_over 99 $d/out 2> /dev/null && [ -s $d/flags0 ]
+	lines_over 99 $d/out && [ -s $d/flags0 ]
 }
 
 d=$(mktemp -d)

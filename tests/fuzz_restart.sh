@@ -31,12 +31,8 @@ echo "seed $seed, $n mutants"
 # owner of DIR) once the test READY succeeds, and kill it.  The programs
 # are far from their end: a checkpoint must not race with their exit.
 ckpt() {
-	local i
-	for i in $(seq 300); do
-		eval "$4" && break
-		kill -0 $3 2> /dev/null || fail "$2: the program ended early"
-		sleep 0.1
-	done
+	poll 60 $3 eval "$4" || kill -0 $3 2> /dev/null ||
+		fail "$2: the program ended early"
 	$as cr_checkpoint --tree -f $1/$2.ctx --kill $3 ||
 		fail "$1/$2: cr_checkpoint exited $?"
 	wait $3 2> /dev/null

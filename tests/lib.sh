@@ -81,9 +81,9 @@ prints() {
 	[ "$("${@:2}")" = "$1" ]
 }
 
-# lines_over N FILE: FILE has more than N lines.
+# lines_over N FILE: FILE exists and has more than N lines.
 lines_over() {
-	[ "$(wc -l < $2)" -gt $1 ]
+	[ -f $2 ] && [ "$(wc -l < $2)" -gt $1 ]
 }
 
 # has_lines N FILE...: every FILE exists and has at least N lines.  No
