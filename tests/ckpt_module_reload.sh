@@ -4,8 +4,7 @@
 
 d=$(mktemp -d)
 start_counter $d 40 100
-cr_checkpoint -f $d/ctx --kill $pid || fail "cr_checkpoint exited $?"
-wait $pid
+ckpt_kill $d/ctx
 rmmod blcr || fail "rmmod"
 insmod "$CR_MODULE" || fail "insmod"
 cr_restart $d/ctx || fail "cr_restart exited $?"

@@ -12,10 +12,7 @@ k=$(wc -l < $d/out)
 cr_restart $d/ctx &
 rpid=$!
 # the restarted counter writes again once it holds its pid
-for _ in $(seq 100); do
-	[ $(wc -l < $d/out) -gt $k ] && break
-	sleep 0.1
-done
+poll 30 - lines_over $k $d/out
 out=$(cr_restart $d/ctx 2>&1)
 rc=$?
 echo "$out"
@@ -41,11 +38,7 @@ wait $pid
 cr_restart $e/ctx &
 rpid=$!
 n=$(wc -l < $e/out)
-for _ in $(seq 100); do
-	[ "$(wc -l < $e/out)" -gt $n ] && break
-	sleep 0.1
-done
-[ "$(wc -l < $e/out)" -gt $n ] || fail "the restarted counter does not run"
+poll 30 - lines_over $n $e/out || fail "the restarted counter does not run"
 kill -TERM $rpid
 wait $rpid
 rc=$?

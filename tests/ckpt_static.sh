@@ -6,11 +6,8 @@ prog=$CR_TESTS/cmd/cr_counter_static
 file -L $prog 2>/dev/null | grep -q 'statically linked' ||
 	ldd $prog 2>&1 | grep -q 'not a dynamic' || fail "$prog is not static"
 d=$(mktemp -d)
-$prog $d/out 40 100 &
-pid=$!
-sleep 1
-cr_checkpoint -f $d/ctx --kill $pid || fail "cr_checkpoint exited $?"
-wait $pid
+counter_exe=$prog start_counter $d 40 100
+ckpt_kill $d/ctx
 cr_restart $d/ctx || fail "cr_restart exited $?"
 check_counter $d 40
 echo "static program restarted"

@@ -37,10 +37,7 @@ wait $pid
 [ $? -eq 137 ] || fail "the counter was not killed"
 cr_restart $d/ctx &
 rpid=$!
-for _ in $(seq 100); do
-	[ "$(state $pid 2>/dev/null)" = T ] && break
-	sleep 0.1
-done
+poll 30 - prints T state $pid 2> /dev/null
 still_stopped $pid $d
 kill -CONT $pid
 wait $rpid || fail "cr_restart exited $?"

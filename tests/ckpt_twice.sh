@@ -8,14 +8,9 @@
 d=$(mktemp -d)
 trap 'rm -rf $d' EXIT
 limit=250
-lines() { wc -l < $d/out; }
+# wait_lines N: the counter has written N lines.
 wait_lines() {
-	local i
-	for i in $(seq 1 300); do
-		[ -f $d/out ] && [ $(lines) -ge $1 ] && return 0
-		sleep 0.05
-	done
-	return 1
+	poll 30 - lines_over $(($1 - 1)) $d/out
 }
 
 "$CR_TESTS/cmd/cr_counter" $d/out $limit 50 &

@@ -11,11 +11,7 @@ os.execv(sys.argv[1], sys.argv[1:])
 ' "$CR_TESTS/cmd/cr_counter" $d/out 30 100 &
 pid=$!
 # The counter writes once python has made the socket and gone.
-for _ in $(seq 300); do
-	[ -s $d/out ] && break
-	sleep 0.1
-done
-[ -s $d/out ] || fail "the counter did not start"
+poll 60 - test -s $d/out || fail "the counter did not start"
 ckpt_refused $d/ctx "fd 5: cannot save socket:.* (socket family 2)"
 wait $pid
 [ $? -eq 0 ] || fail "the target did not finish normally"

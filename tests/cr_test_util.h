@@ -1,18 +1,99 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Helpers shared by the test programs in tests/cmd, as tests/lib.sh is by
- * the scripts: cr_ready_wait_go is the other half of its start_ready.
+ * the scripts (see tests/README).  A program's skeleton:
+ *
+ *	cr_start(argc, argv, 1, "DIR");	   (its name in messages: argv[0])
+ *	...set up...
+ *	cr_ready_wait_go(argv[1]);	   (lib.sh's start_ready, then go_on
+ *					    or restart_go)
+ *	if (...) cr_bad("what is wrong %d", x);	   (a check; it goes on)
+ *	return cr_result();		   ("NAME: ok" and 0, or "NAME: FAILED")
+ *
+ * A program that writes a report to OUT says OUT.ready (cr_mark) for
+ * lib.sh's start_reporting instead.
  */
 #ifndef CR_TEST_UTIL_H
 #define CR_TEST_UTIL_H
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The program's name in what it says, and its failed checks. */
+static const char *cr_who __attribute__((unused)) = "test";
+static int cr_errors __attribute__((unused));
+
+/*
+ * The start of a program: it needs NARGS arguments (else it says USAGE
+ * and exits 2) and names itself by argv[0]'s last part.
+ */
+static inline void cr_start(int argc, char **argv, int nargs,
+			    const char *usage)
+{
+	const char *slash = strrchr(argv[0], '/');
+
+	cr_who = slash ? slash + 1 : argv[0];
+	if (argc < nargs + 1) {
+		fprintf(stderr, "usage: %s %s\n", cr_who, usage);
+		exit(2);
+	}
+}
+
+/* A failed check: "NAME: BAD: why" on stdout; the program goes on. */
+static inline void __attribute__((format(printf, 1, 2)))
+cr_bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: BAD: ", cr_who);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	cr_errors++;
+}
+
+/*
+ * The end of a program: says "NAME: ok" (what lib.sh's said_ok looks
+ * for) or "NAME: FAILED"; returns the exit status, 1 if a check failed.
+ */
+static inline int cr_result(void)
+{
+	printf("%s: %s\n", cr_who, cr_errors ? "FAILED" : "ok");
+	return cr_errors ? 1 : 0;
+}
+
+/* A program's modes: its argument MODE names the one to run. */
+struct cr_mode {
+	const char *name;
+	void (*run)(void);
+};
+
+/* Runs the mode called NAME of MODES (ended by a NULL name), else exits 2. */
+static inline void cr_run_mode(const char *name, const struct cr_mode *modes)
+{
+	for (; modes->name; modes++) {
+		if (!strcmp(modes->name, name)) {
+			modes->run();
+			return;
+		}
+	}
+	exit(2);
+}
+
+/* A step of the setup failed, not a check: exits 2 saying why. */
+static inline void cr_die(const char *what)
+{
+	perror(what);
+	exit(2);
+}
 
 /*
  * CR_SLOW=N (a slow kernel, tests/vm/vmrun --debug-kernel): how many times
@@ -31,7 +112,7 @@ static inline int cr_exists(const char *dir, const char *name)
 {
 	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%.4000s/%s", dir, name);
 	return access(path, F_OK) == 0;
 }
 
@@ -41,7 +122,7 @@ static inline int cr_open_in(const char *dir, const char *name, int flags)
 	char path[4096];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%.4000s/%s", dir, name);
 	fd = open(path, flags, 0644);
 	if (fd < 0) {
 		perror(path);
@@ -56,6 +137,15 @@ static inline void cr_touch(const char *dir, const char *name)
 	close(cr_open_in(dir, name, O_WRONLY | O_CREAT | O_TRUNC));
 }
 
+/* Waits for DIR/NAME, which the test creates (DIR/go: it checkpointed). */
+static inline void cr_wait_for(const char *dir, const char *name)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	while (!cr_exists(dir, name))
+		nanosleep(&ts, NULL);
+}
+
 /*
  * Says DIR/ready and waits for DIR/go, which the test creates once it has
  * checkpointed.  stdout is flushed first so that the log holds everything
@@ -63,12 +153,24 @@ static inline void cr_touch(const char *dir, const char *name)
  */
 static inline void cr_ready_wait_go(const char *dir)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-
 	fflush(stdout);
 	cr_touch(dir, "ready");
-	while (!cr_exists(dir, "go"))
-		nanosleep(&ts, NULL);
+	cr_wait_for(dir, "go");
+}
+
+/*
+ * Creates OUT.WHAT for a program that reports to OUT: OUT.ready says it is
+ * under way (lib.sh's start_reporting).
+ */
+static inline void cr_mark(const char *out, const char *what)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%.4000s.%s", out, what);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Sleeps MS milliseconds in full: a signal does not shorten the pause. */

@@ -8,10 +8,7 @@
 
 d=$(mktemp -d)
 trap 'rm -rf $d' EXIT
-step "restart"
-start_ready $d $CR_TESTS/cmd/evfiles inotify
-ckpt_kill $d/ctx
-restart_go $d evfiles
+cycle $d evfiles inotify
 
 step "refused"
 rm -f $d/ctx $d/log

@@ -8,6 +8,11 @@
 # The read-write open keeps its flags (fdinfo's, as F_GETFL: O_LARGEFILE).
 . "$CR_TESTS/lib.sh"
 
+# flowing: the consumer has 100 lines and the holder its flags.
+flowing() {
+	lines_over 99 $d/out && [ -s $d/flags0 ]
+}
+
 d=$(mktemp -d)
 n=6000
 mkfifo $d/fifo
@@ -29,10 +34,7 @@ bash -c '
 	echo done > $d/result
 ' fifo_tree $d $n &
 pid=$!
-for _ in $(seq 300); do
-	[ -s $d/out ] && [ $(wc -l < $d/out) -ge 100 ] && [ -s $d/flags0 ] && break
-	sleep 0.1
-done
+poll 60 - flowing
 [ -s $d/out ] || fail "the consumer did not start"
 ckpt_kill $d/ctx
 sleep 0.2

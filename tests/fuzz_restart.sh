@@ -31,12 +31,8 @@ echo "seed $seed, $n mutants"
 # owner of DIR) once the test READY succeeds, and kill it.  The programs
 # are far from their end: a checkpoint must not race with their exit.
 ckpt() {
-	local i
-	for i in $(seq 300); do
-		eval "$4" && break
-		kill -0 $3 2> /dev/null || fail "$2: the program ended early"
-		sleep 0.1
-	done
+	poll 60 $3 eval "$4" || kill -0 $3 2> /dev/null ||
+		fail "$2: the program ended early"
 	$as cr_checkpoint --tree -f $1/$2.ctx --kill $3 ||
 		fail "$1/$2: cr_checkpoint exited $?"
 	wait $3 2> /dev/null
@@ -87,8 +83,7 @@ as=${nobody[*]}
 contexts $d/nobody
 ctxs=(counter threads tree files shm zombie ev socks pt in)
 
-refcnt() { cat /sys/module/blcr/refcnt; }
-ref0=$(refcnt)
+ref0=$(module_refs)
 fails=0
 save() {
 	fails=1
@@ -108,11 +103,7 @@ run=("$fuzz" --run --after files=files/viaat)
 	fail "a valid context does not restart"
 "${run[@]}" $seed $n $tmo $d "${ctxs[@]}" || save
 
-for _ in $(seq 50); do
-	[ "$(refcnt)" = "$ref0" ] && break
-	sleep 0.1
-done
-[ "$(refcnt)" = "$ref0" ] || fail "module refcount $(refcnt), was $ref0"
+refs_back $ref0
 left=$(pgrep -f "$d/" | grep -vx $$)
 [ -z "$left" ] || fail "processes left: $(ps -o pid,stat,args -p $left)"
 [ $fails -eq 0 ] || fail "mutants failed (above), seed $seed"

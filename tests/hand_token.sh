@@ -9,11 +9,7 @@
 start() {
 	"$CR_TESTS/cmd/hand_token" "$@" &
 	pid=$!
-	for _ in $(seq 100); do
-		[ -e $1/ready ] && break
-		sleep 0.1
-	done
-	[ -e $1/ready ] || fail "the handler did not start"
+	wait_file $1/ready $pid || fail "the handler did not start"
 	# It registers on entering its first wait, just after "ready".
 	sleep 1
 }

@@ -29,11 +29,7 @@ start_counter() {
 	${counter_wrap:-} "${counter_exe:-$CR_TESTS/cmd/cr_counter}" \
 		"$1/out" "$2" "$3" ${4:+"$4"} &
 	pid=$!
-	for _ in $(seq 100); do
-		[ -s "$1/out" ] && return 0
-		sleep 0.1
-	done
-	fail "the counter did not start"
+	poll 30 - test -s "$1/out" || fail "the counter did not start"
 }
 
 # check_seq FILE LIMIT WHO: FILE holds every number below LIMIT exactly
@@ -53,27 +49,41 @@ now_ms() {
 	echo $((t / 1000))
 }
 
+# poll SECS PID CMD...: the one wait of the tests: runs CMD every 0.1 s
+# until it succeeds; false after SECS, or as soon as PID (- for none) has
+# died, after a last try.
+poll() {
+	local end=$((EPOCHSECONDS + $1)) p=$2
+	shift 2
+	until "$@"; do
+		# the clock, not a count of sleeps: a fork is slow under TCG
+		[ $EPOCHSECONDS -lt $end ] || return 1
+		[ $p = - ] || kill -0 $p 2> /dev/null || "$@" || return 1
+		sleep 0.1
+	done
+}
+
 # wait_file FILE PID [SECS]: until FILE exists; false as soon as PID has
 # died (it will never come) or after SECS (default 30).
 wait_file() {
-	for _ in $(seq $((${3:-30} * 10))); do
-		[ -e "$1" ] && return 0
-		kill -0 $2 2> /dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+	poll ${3:-30} $2 test -e "$1"
 }
 
 # wait_until SECS WHAT CMD...: polls CMD until it succeeds; fails saying
 # WHAT did not happen if that takes over SECS.
 wait_until() {
-	local secs=$1 what=$2 end=$((EPOCHSECONDS + $1))
-	shift 2
-	until "$@"; do
-		# the clock, not a count of sleeps: a fork is slow under TCG
-		[ $EPOCHSECONDS -lt $end ] || fail "$what within $secs s"
-		sleep 0.1
-	done
+	poll $1 - "${@:3}" || fail "$2 within $1 s"
+}
+
+# Conditions for poll:
+# prints WANT CMD...: CMD prints WANT.
+prints() {
+	[ "$("${@:2}")" = "$1" ]
+}
+
+# lines_over N FILE: FILE exists and has more than N lines.
+lines_over() {
+	[ -f $2 ] && [ "$(wc -l < $2)" -gt $1 ]
 }
 
 # has_lines N FILE...: every FILE exists and has at least N lines.  No
@@ -179,21 +189,39 @@ said_ok() {
 	grep -q "^$2: ok" $1/log || fail "the program did not finish ok"
 }
 
-# cont_kill_test DIR NAME: tests/cmd/NAME is checkpointed and goes on
-# (DIR/cont), then checkpointed with --kill and restarted (DIR/kill); each
-# time it must say "NAME: ok".
-cont_kill_test() {
-	local prog=$CR_TESTS/cmd/$2
-	step cont
-	mkdir $1/cont
-	start_ready $1/cont $prog
-	ckpt_cont $1/cont/ctx
-	go_on $1/cont $2
+# cycle DIR [-c] [-t] [-p SECS] NAME ARGS...: the common cycle of
+# tests/cmd/NAME ARGS..., a program that takes DIR (start_ready): it is
+# checkpointed with --kill (and --tree with -t) and restarted (SECS
+# later with -p).  With -c, a run that goes on across a checkpoint comes
+# first (DIR/cont, the killed one is then in DIR/kill).  Each time it
+# must say "NAME: ok".
+cycle() {
+	local dir=$1 opt cont= tree= pause= OPTIND=2
+	while getopts ctp: opt; do
+		case $opt in
+		c)	cont=1 ;;
+		t)	tree=--tree ;;
+		p)	pause=$OPTARG ;;
+		*)	fail "cycle: bad option" ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	local prog=$CR_TESTS/cmd/$1
+	shift
+	if [ -n "$cont" ]; then
+		step cont
+		mkdir $dir/cont
+		start_ready $dir/cont $prog "$@"
+		ckpt_cont $dir/cont/ctx
+		go_on $dir/cont ${prog##*/}
+		dir=$dir/kill
+		mkdir $dir
+	fi
 	step kill
-	mkdir $1/kill
-	start_ready $1/kill $prog
-	ckpt_kill $1/kill/ctx
-	restart_go $1/kill $2
+	start_ready $dir $prog "$@"
+	ckpt_kill $dir/ctx $tree
+	[ -z "$pause" ] || sleep $pause
+	restart_go $dir ${prog##*/}
 }
 
 # Programs that take OUT: they create OUT.ready once under way and, when
@@ -295,12 +323,8 @@ module_refs() {
 # refs_back REFS: the module's reference count returns to REFS within
 # 10 s (a request's last references go as its targets leave the module).
 refs_back() {
-	local end=$((EPOCHSECONDS + 10))
-	until [ "$(module_refs)" = "$1" ]; do
-		[ $EPOCHSECONDS -lt $end ] ||
-			fail "the module's refcount is $(module_refs), was $1"
-		sleep 0.1
-	done
+	poll 10 - prints $1 module_refs ||
+		fail "the module's refcount is $(module_refs), was $1"
 }
 
 # not_stopped PID...: none of the processes is stopped (state T).

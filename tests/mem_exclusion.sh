@@ -1,7 +1,7 @@
 # Context files hold only the pages a file cannot give back:
 #  anon:    1 GiB MAP_NORESERVE mapping (MADV_NOHUGEPAGE; the default
-#           policy is in mem_exclusion_thp) with 10 MiB written (and 100 MiB only
-#           read): the context is below 16 MiB, and after restart the pattern
+#           policy is the argument anon_thp, mem_exclusion_thp in
+#           tests/list) with 10 MiB written (and 100 MiB only read): the context is below 16 MiB, and after restart the pattern
 #           is intact and untouched pages read as zero (checkpoint --kill);
 #  file:    a 200 MiB file mapped PROT_READ MAP_PRIVATE and fully read: the
 #           context is no bigger than without the mapping (+1 MiB) and below
@@ -34,7 +34,7 @@ run() {
 	restart_go $d "mem_exclusion: $mode"
 }
 
-mode=${MEM_EXCLUSION_ANON:-anon}
+mode=${1:-anon}
 run $mode kill
 [ $size -lt $((16 * 1048576)) ] || fail "context file $size bytes >= 16 MiB"
 [ $size -ge $((10 * 1048576)) ] || fail "context file $size bytes < the 10 MiB written"

@@ -6,7 +6,11 @@
 # 24 x 64 KiB stack frames of a recursion in progress, /proc/self/cmdline,
 # environ, auxv, exe and getauxval().  Plain checkpoint first (the program
 # goes on and checks itself), then a restart after it has exited.
+# With the argument exe (mem_layout_exe), /proc/self/exe must read the
+# same after restart too (the restarted process's mm->exe_file).
 . "$CR_TESTS/lib.sh"
+
+[ "${1:-}" != exe ] || export MEM_LAYOUT_CHECK_EXE=1
 
 d=$(mktemp -d)
 trap 'rm -rf $d' EXIT

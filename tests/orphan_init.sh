@@ -9,20 +9,12 @@ d=$(mktemp -d)
 # checkpoint.
 limit=$((40 * ${CR_SLOW:-1}))
 "$CR_TESTS/cmd/orphan_counter" $d $limit 100 || fail "the daemon's parent exited $?"
-for _ in $(seq 100); do
-	[ -s $d/out ] && break
-	sleep 0.1
-done
-[ -s $d/out ] || fail "the daemon did not start"
+poll 30 - test -s $d/out || fail "the daemon did not start"
 pid=$(cat $d/pid)
 ppid=$(awk '/^PPid:/ { print $2 }' /proc/$pid/status)
 echo "daemon $pid, parent $ppid"
 ckpt --sid -f $d/ctx --kill $pid
-for _ in $(seq 50); do
-	[ -e /proc/$pid ] || break
-	sleep 0.1
-done
-[ ! -e /proc/$pid ] || fail "the daemon survived --kill"
+poll 15 - test ! -e /proc/$pid || fail "the daemon survived --kill"
 [ ! -e $d/result ] || fail "the count finished before the checkpoint"
 
 step restart
@@ -31,11 +23,8 @@ cr_restart $d/ctx || fail "cr_restart exited $?"
 [ ! -e $d/result ] || fail "cr_restart waited for the daemon"
 now=$(awk '/^PPid:/ { print $2 }' /proc/$pid/status)
 [ "$now" = "$ppid" ] || fail "the daemon's parent is $now, not $ppid"
-for _ in $(seq $((300 * ${CR_SLOW:-1}))); do
-	[ -e $d/result ] && break
-	sleep 0.1
-done
-[ -e $d/result ] || fail "the daemon did not finish"
+poll $((60 * ${CR_SLOW:-1})) - test -e $d/result ||
+	fail "the daemon did not finish"
 cut -d' ' -f1 $d/out > $d/count
 seq 0 $((limit - 1)) | cmp -s - $d/count ||
 	fail "the count: $(cut -d' ' -f1 $d/out | tr '\n' ' ')"

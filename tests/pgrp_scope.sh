@@ -9,11 +9,7 @@
 
 # wait_ready DIR: pipe_tree's consumer has started.
 wait_ready() {
-	for _ in $(seq 200); do
-		[ -e $1/ready ] && return 0
-		sleep 0.1
-	done
-	fail "pipe_tree did not start"
+	poll 40 - test -e $1/ready || fail "pipe_tree did not start"
 }
 
 # check_ids DIR WHAT: pipe_tree's WHAT (2: pgid, 3: sid) was its pid.

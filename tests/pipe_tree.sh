@@ -8,11 +8,7 @@
 d=$(mktemp -d)
 n=3000
 "$CR_TESTS/cmd/pipe_tree" $d $n | cat > $d/stdout-before &
-for _ in $(seq 200); do
-	[ -e $d/ready ] && break
-	sleep 0.1
-done
-[ -e $d/ready ] || fail "the consumer did not start"
+poll 40 - test -e $d/ready || fail "the consumer did not start"
 pid=$(pgrep -o -f "pipe_tree $d") || fail "no pipe_tree process"
 cr_checkpoint --tree -f $d/ctx --kill $pid || fail "cr_checkpoint exited $?"
 wait

@@ -14,11 +14,7 @@ run() {
 	shift
 	"$@" $prog $d &
 	pid=$!
-	for _ in $(seq 100); do
-		[ -e $d/ready ] && break
-		sleep 0.1
-	done
-	[ -e $d/ready ] || fail "the program did not get ready"
+	wait_file $d/ready $pid || fail "the program did not get ready"
 	cr_checkpoint -f $d/ctx --kill $pid || fail "cr_checkpoint exited $?"
 	wait $pid
 	touch $d/go

@@ -56,15 +56,13 @@ for delay in 0.02 0.04 0.06 0.08 0.1 0.13 0.16 0.2 0.3 0.5; do
 	kill -KILL $r
 	wait $r
 	# A tree that came back counts to $limit (4 s) and exits.
-	end=$((EPOCHSECONDS + 30))
-	until ended; do
-		[ $EPOCHSECONDS -lt $end ] && { sleep 0.2; continue; }
+	poll 30 - ended || {
 		for p in $(tree_left); do
 			echo "left: $p $(cut -d' ' -f3 /proc/$p/stat)" \
 				"$(cat /proc/$p/wchan)"
 		done
 		fail "processes are left 30 s after cr_restart was killed"
-	done
+	}
 	if [ -e $d/result ]; then
 		grep -qx ok $d/result || fail "the tree came back wrong: $(cat $d/result)"
 		for k in $(seq 0 $nchild); do

@@ -23,17 +23,19 @@ user_counter() {
 	"${user[@]}" "$CR_TESTS/cmd/cr_counter" $d/$1/out $limit 100 \
 		> /dev/null 2>&1 < /dev/null &
 	pid=$!
-	for _ in $(seq 100); do
-		[ -s $d/$1/out ] && break
-		sleep 0.1
-	done
-	[ -s $d/$1/out ] || fail "the counter did not start"
+	poll 30 - test -s $d/$1/out || fail "the counter did not start"
 	"${user[@]}" cr_checkpoint -f $d/$1/ctx --kill $pid ||
 		fail "the user's cr_checkpoint exited $?"
 	wait $pid
 	[ $? -eq 137 ] || fail "the counter was not killed"
 	[ "$(stat -c %a:%u $d/$1/ctx)" = 400:1000 ] ||
 		fail "context file $(stat -c %a:%u $d/$1/ctx), not 400:1000"
+}
+
+# tids_back: $pid's threads, in $now, are $tids.
+tids_back() {
+	now=$(ls /proc/$pid/task 2> /dev/null | sort -n | tr '\n' ' ')
+	[ "$now" = "$tids" ]
 }
 
 # owner_of PID: the real uid of PID.
@@ -66,11 +68,7 @@ user_counter b
 echo 1 > $param
 "${user[@]}" cr_restart $d/b/ctx &
 rpid=$!
-for _ in $(seq 100); do
-	[ "$(owner_of $pid)" = 1000 ] && break
-	sleep 0.1
-done
-[ "$(owner_of $pid)" = 1000 ] || fail "no process $pid of uid 1000"
+poll 30 - prints 1000 owner_of $pid || fail "no process $pid of uid 1000"
 ppid=$(awk '/^PPid:/ { print $2 }' /proc/$pid/status)
 [ "$ppid" = $rpid ] || fail "pid $pid is not cr_restart's child"
 wait $rpid || fail "cr_restart exited $?"
@@ -89,10 +87,7 @@ kids=$(children $pid)
 wait $pid
 "${user[@]}" cr_restart $d/tree/ctx &
 rpid=$!
-for _ in $(seq 100); do
-	[ "$(children $pid 2> /dev/null)" = "$kids" ] && break
-	sleep 0.1
-done
+poll 30 - prints "$kids" children $pid 2> /dev/null
 now=$(children $pid 2> /dev/null)
 [ "$now" = "$kids" ] || fail "children $(echo $now), not $(echo $kids)"
 wait $rpid || fail "cr_restart of the tree exited $?"
@@ -110,11 +105,7 @@ rpid=$!
 # The threads come back with their tids.  A clone that lost its steered
 # tid to another fork (this loop's own) shows up briefly under a new tid
 # and is refused, so wait for the whole set rather than judge a glimpse.
-for _ in $(seq 100); do
-	now=$(ls /proc/$pid/task 2> /dev/null | sort -n | tr '\n' ' ')
-	[ "$now" = "$tids" ] && break
-	sleep 0.1
-done
+poll 30 - tids_back
 wait $rpid
 rc=$?
 cat $d/thr/out

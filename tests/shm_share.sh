@@ -8,17 +8,20 @@
 
 steps=1500
 
+# going STEPFILE: shm_share has passed 100 tokens.
+going() {
+	[ -s $1 ] && [ "$(cat $1)" -ge 100 ]
+}
+
 # run_once OPTS...: checkpoints the pair mid-way with OPTS and kills it.
 run_once() {
 	d=$(mktemp -d)
 	"$CR_TESTS/cmd/shm_share" $d $steps &
 	pid=$!
-	for _ in $(seq 300); do
-		[ -s $d/step ] && [ "$(cat $d/step)" -ge 100 ] && break
+	poll 60 $pid going $d/step || {
 		kill -0 $pid 2> /dev/null || fail "shm_share died"
-		sleep 0.1
-	done
-	[ "$(cat $d/step)" -ge 100 ] || fail "shm_share did not get going"
+		fail "shm_share did not get going"
+	}
 	ckpt_kill $d/ctx "$@"
 	[ "$(cat $d/step)" -lt $steps ] || fail "finished before the checkpoint"
 	[ -e $d/result ] && fail "a result before the restart"

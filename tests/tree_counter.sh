@@ -7,11 +7,7 @@ d=$(mktemp -d)
 limit=60
 "$CR_TESTS/cmd/tree_counter" $d 3 $limit 100 &
 pid=$!
-for _ in $(seq 100); do
-	[ -s $d/out.3 ] && break
-	sleep 0.1
-done
-[ -s $d/out.3 ] || fail "the children did not start"
+poll 30 - test -s $d/out.3 || fail "the children did not start"
 cr_checkpoint --tree -f $d/ctx --kill $pid || fail "cr_checkpoint exited $?"
 wait $pid
 [ $? -eq 137 ] || fail "the parent was not killed"

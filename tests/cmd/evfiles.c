@@ -63,10 +63,8 @@
 
 #include "../cr_test_util.h"
 
-static int errors;
 static const char *dir;
 
-#define BAD(...) do { printf("evfiles: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
 
 static double now(void)
 {
@@ -96,9 +94,9 @@ static void check_flags(int fd, int nonblock, int cloexec)
 	int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
 
 	if (fl < 0 || fdfl < 0)
-		BAD("fd %d is not open: %s", fd, strerror(errno));
+		cr_bad("fd %d is not open: %s", fd, strerror(errno));
 	else if (!!(fl & O_NONBLOCK) != nonblock || !!(fdfl & FD_CLOEXEC) != cloexec)
-		BAD("fd %d: flags %#x, fd flags %#x", fd, fl, fdfl);
+		cr_bad("fd %d: flags %#x, fd flags %#x", fd, fl, fdfl);
 }
 
 static uint64_t rd64(int fd, int *err)
@@ -118,13 +116,12 @@ static void t_eventfd(void)
 	e = at(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), 10);
 	s = at(eventfd(3, EFD_SEMAPHORE), 12);
 	if (write(e, &v, sizeof(v)) != sizeof(v))
-		BAD("write");
+		cr_bad("write");
 	child = fork();
 	if (!child) {
 		at(dup(e), 11);
 		close(e);
-		while (!cr_exists(dir, "go"))
-			usleep(20000);
+		cr_wait_for(dir, "go");
 		/* After restart: add 1 through the shared eventfd. */
 		_exit(write(11, &one, sizeof(one)) == sizeof(one) ? 0 : 1);
 	}
@@ -132,17 +129,17 @@ static void t_eventfd(void)
 	check_flags(e, 1, 1);
 	check_flags(s, 0, 0);
 	if (waitpid(child, &status, 0) != child || status)
-		BAD("the child failed (%#x)", status);
+		cr_bad("the child failed (%#x)", status);
 	v = rd64(e, &err);
 	if (err || v != (1ULL << 40) + 6)
-		BAD("eventfd read %#llx (%s)", (unsigned long long)v, strerror(err));
+		cr_bad("eventfd read %#llx (%s)", (unsigned long long)v, strerror(err));
 	rd64(e, &err);
 	if (err != EAGAIN)
-		BAD("second read: %s", strerror(err));
+		cr_bad("second read: %s", strerror(err));
 	for (i = 0; i < 3; i++) {
 		v = rd64(s, &err);
 		if (err || v != 1)
-			BAD("semaphore read %d: %llu (%s)", i,
+			cr_bad("semaphore read %d: %llu (%s)", i,
 			    (unsigned long long)v, strerror(err));
 	}
 }
@@ -162,7 +159,7 @@ static void t_timerfd(void)
 	t = at(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC), 10);
 	u = at(timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK), 11);
 	if (timerfd_settime(t, 0, &its, NULL) || timerfd_settime(u, 0, &soon, NULL))
-		BAD("settime: %s", strerror(errno));
+		cr_bad("settime: %s", strerror(errno));
 	usleep(1500000);
 	cr_ready_wait_go(dir);
 	t0 = now();
@@ -170,14 +167,14 @@ static void t_timerfd(void)
 	check_flags(u, 1, 0);
 	v = rd64(u, &err);
 	if (err || v != 1)
-		BAD("expired timer read %llu (%s)", (unsigned long long)v, strerror(err));
+		cr_bad("expired timer read %llu (%s)", (unsigned long long)v, strerror(err));
 	v = rd64(t, &err);
 	dt = now() - t0;
 	printf("evfiles: the timer fired %.2f s after restart\n", dt);
 	if (err || v != 1)
-		BAD("timer read %llu (%s)", (unsigned long long)v, strerror(err));
+		cr_bad("timer read %llu (%s)", (unsigned long long)v, strerror(err));
 	if (dt < 0.5 || dt > most)
-		BAD("the timer fired %.2f s after restart, not in 0.5-%.1f s",
+		cr_bad("the timer fired %.2f s after restart, not in 0.5-%.1f s",
 		    dt, most);
 }
 
@@ -196,15 +193,15 @@ static void t_signalfd(void)
 	cr_ready_wait_go(dir);
 	check_flags(s, 1, 1);
 	if (read(s, &si, sizeof(si)) >= 0 || errno != EAGAIN)
-		BAD("a signal was there before any was sent");
+		cr_bad("a signal was there before any was sent");
 	kill(getpid(), SIGUSR2);
 	kill(getpid(), SIGUSR1);
 	if (read(s, &si, sizeof(si)) != sizeof(si))
-		BAD("no SIGUSR1 through the signalfd: %s", strerror(errno));
+		cr_bad("no SIGUSR1 through the signalfd: %s", strerror(errno));
 	else if (si.ssi_signo != SIGUSR1)
-		BAD("read signal %u", si.ssi_signo);
+		cr_bad("read signal %u", si.ssi_signo);
 	if (read(s, &si, sizeof(si)) >= 0 || errno != EAGAIN)
-		BAD("the signalfd read SIGUSR2, outside its mask");
+		cr_bad("the signalfd read SIGUSR2, outside its mask");
 }
 
 /* The data of the next event, within ms, or 0. */
@@ -233,7 +230,7 @@ static void t_epoll(void)
 
 	ep = at(epoll_create1(EPOLL_CLOEXEC), 10);
 	if (pipe(p))
-		BAD("pipe");
+		cr_bad("pipe");
 	p[0] = at(p[0], 11);
 	p[1] = at(p[1], 12);
 	e = at(eventfd(0, EFD_NONBLOCK), 13);
@@ -247,39 +244,39 @@ static void t_epoll(void)
 	ev.events = EPOLLIN;
 	ev.data.u64 = D_TIMER;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, t, &ev))
-		BAD("epoll_ctl: %s", strerror(errno));
+		cr_bad("epoll_ctl: %s", strerror(errno));
 	cr_ready_wait_go(dir);
 	if (timerfd_settime(t, 0, &its, NULL))
-		BAD("settime: %s", strerror(errno));
+		cr_bad("settime: %s", strerror(errno));
 	v = next_event(ep, 0);
 	if (v)
-		BAD("an event %#llx before any", (unsigned long long)v);
+		cr_bad("an event %#llx before any", (unsigned long long)v);
 	if (write(p[1], "x", 1) != 1)
-		BAD("pipe write");
+		cr_bad("pipe write");
 	v = next_event(ep, 1000);
 	if (v != D_PIPE)
-		BAD("pipe event data %#llx", (unsigned long long)v);
+		cr_bad("pipe event data %#llx", (unsigned long long)v);
 	if (read(p[0], &c, 1) != 1)
-		BAD("pipe read");
+		cr_bad("pipe read");
 	if (write(e, &one, sizeof(one)) != sizeof(one))
-		BAD("eventfd write");
+		cr_bad("eventfd write");
 	v = next_event(ep, 1000);
 	if (v != D_EVENT)
-		BAD("eventfd event data %#llx", (unsigned long long)v);
+		cr_bad("eventfd event data %#llx", (unsigned long long)v);
 	/* Edge-triggered: not again until written again. */
 	v = next_event(ep, 0);
 	if (v)
-		BAD("an event %#llx again (EPOLLET lost?)", (unsigned long long)v);
+		cr_bad("an event %#llx again (EPOLLET lost?)", (unsigned long long)v);
 	v = next_event(ep, 3000);
 	if (v != D_TIMER)
-		BAD("timer event data %#llx", (unsigned long long)v);
+		cr_bad("timer event data %#llx", (unsigned long long)v);
 	rd64(t, &err);
 	if (err)
-		BAD("timer read: %s", strerror(err));
+		cr_bad("timer read: %s", strerror(err));
 	if (epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL))
-		BAD("EPOLL_CTL_DEL of fd %d: %s", p[0], strerror(errno));
+		cr_bad("EPOLL_CTL_DEL of fd %d: %s", p[0], strerror(errno));
 	if (write(p[1], "y", 1) != 1 || next_event(ep, 100))
-		BAD("an event after EPOLL_CTL_DEL");
+		cr_bad("an event after EPOLL_CTL_DEL");
 }
 
 #define D_STDIN	0x5151ULL
@@ -298,29 +295,29 @@ static void t_epoll2(void)
 	ev.events = EPOLLIN;
 	ev.data.u64 = D_STDIN;
 	if (epoll_ctl(a, EPOLL_CTL_ADD, 0, &ev))
-		BAD("epoll_ctl stdin: %s", strerror(errno));
+		cr_bad("epoll_ctl stdin: %s", strerror(errno));
 	ev.data.u64 = D_INNER;
 	epoll_ctl(a, EPOLL_CTL_ADD, b, &ev);
 	ev.data.u64 = D_EVENT;
 	if (epoll_ctl(b, EPOLL_CTL_ADD, e, &ev))
-		BAD("epoll_ctl: %s", strerror(errno));
+		cr_bad("epoll_ctl: %s", strerror(errno));
 	cr_ready_wait_go(dir);
 	v = next_event(a, 5000);
 	if (v != D_STDIN)
-		BAD("stdin event data %#llx", (unsigned long long)v);
+		cr_bad("stdin event data %#llx", (unsigned long long)v);
 	if (read(0, buf, sizeof(buf)) != 2 || buf[0] != 'x')
-		BAD("stdin did not say x");
+		cr_bad("stdin did not say x");
 	/* At EOF now, and so always ready: out of the way. */
 	if (epoll_ctl(a, EPOLL_CTL_DEL, 0, NULL))
-		BAD("EPOLL_CTL_DEL of stdin: %s", strerror(errno));
+		cr_bad("EPOLL_CTL_DEL of stdin: %s", strerror(errno));
 	if (write(e, &one, sizeof(one)) != sizeof(one))
-		BAD("eventfd write");
+		cr_bad("eventfd write");
 	v = next_event(a, 1000);
 	if (v != D_INNER)
-		BAD("outer epoll event data %#llx", (unsigned long long)v);
+		cr_bad("outer epoll event data %#llx", (unsigned long long)v);
 	v = next_event(b, 0);
 	if (v != D_EVENT)
-		BAD("inner epoll event data %#llx", (unsigned long long)v);
+		cr_bad("inner epoll event data %#llx", (unsigned long long)v);
 }
 
 static void t_epoll_gone(void)
@@ -330,10 +327,10 @@ static void t_epoll_gone(void)
 
 	ep = at(epoll_create1(0), 10);
 	if (pipe(p))
-		BAD("pipe");
+		cr_bad("pipe");
 	p[0] = at(p[0], 5);
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, 5, &ev))
-		BAD("epoll_ctl: %s", strerror(errno));
+		cr_bad("epoll_ctl: %s", strerror(errno));
 	at(5, 6);	/* closes 5: the watch stays, its file open as 6 */
 	cr_ready_wait_go(dir);
 }
@@ -385,10 +382,10 @@ static void expect_in(int fd, int wd, uint32_t bit, const char *name)
 	const struct inotify_event *e = next_in(fd);
 
 	if (!e)
-		BAD("no event for wd %d (mask %#x)", wd, bit);
+		cr_bad("no event for wd %d (mask %#x)", wd, bit);
 	else if (e->wd != wd || !(e->mask & bit) ||
 		 (name && (!e->len || strcmp(e->name, name))))
-		BAD("event wd %d mask %#x name '%s', not wd %d mask %#x",
+		cr_bad("event wd %d mask %#x name '%s', not wd %d mask %#x",
 		    e->wd, e->mask, e->len ? e->name : "", wd, bit);
 }
 
@@ -400,7 +397,7 @@ static int add_watch(int in, const char *name, uint32_t mask, int want)
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	wd = inotify_add_watch(in, path, mask);
 	if (wd != want)
-		BAD("watch on %s: wd %d, not %d (%s)", name, wd, want,
+		cr_bad("watch on %s: wd %d, not %d (%s)", name, wd, want,
 		    strerror(errno));
 	return wd;
 }
@@ -415,39 +412,39 @@ static void t_inotify(void)
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/l", dir);
 	if (symlink("f", path))
-		BAD("symlink: %s", strerror(errno));
+		cr_bad("symlink: %s", strerror(errno));
 	snprintf(path, sizeof(path), "%s/f", dir);
 	f = at(open(path, O_RDWR | O_CREAT, 0644), 12);
 	in = at(inotify_init1(IN_NONBLOCK), 10);
 	ep = at(epoll_create1(EPOLL_CLOEXEC), 11);
 	if (inotify_add_watch(in, "/", IN_MOVE_SELF) != 1)
-		BAD("watch on /: %s", strerror(errno));
+		cr_bad("watch on /: %s", strerror(errno));
 	add_watch(in, "w", IN_CREATE | IN_DELETE, 2);
 	inotify_rm_watch(in, add_watch(in, ".", IN_ATTRIB, 3));
 	expect_in(in, 3, IN_IGNORED, NULL);
 	add_watch(in, "f", IN_MODIFY | IN_ONESHOT, 4);
 	add_watch(in, "l", IN_ATTRIB | IN_DONT_FOLLOW | IN_EXCL_UNLINK, 5);
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, in, &ev))
-		BAD("epoll_ctl: %s", strerror(errno));
+		cr_bad("epoll_ctl: %s", strerror(errno));
 	inotify_lines(in, before, sizeof(before));
 	cr_ready_wait_go(dir);
 	check_flags(in, 1, 0);
 	if (next_event(ep, 0) || next_in(in))
-		BAD("an event pending after restart");
+		cr_bad("an event pending after restart");
 	inotify_lines(in, after, sizeof(after));
 	if (strcmp(before, after) || !before[0])
-		BAD("the watches were\n%sand are\n%s", before, after);
+		cr_bad("the watches were\n%sand are\n%s", before, after);
 	snprintf(path, sizeof(path), "%s/w/new", dir);
 	close(open(path, O_RDWR | O_CREAT, 0644));
 	if (next_event(ep, 1000) != D_INOTIFY)
-		BAD("no epoll event for the inotify");
+		cr_bad("no epoll event for the inotify");
 	expect_in(in, 2, IN_CREATE, "new");
 	if (write(f, "x", 1) != 1)
-		BAD("write");
+		cr_bad("write");
 	expect_in(in, 4, IN_MODIFY, NULL);
 	expect_in(in, 4, IN_IGNORED, NULL);	/* the oneshot is gone */
 	if (write(f, "y", 1) != 1 || next_event(ep, 200))
-		BAD("an event after the oneshot fired");
+		cr_bad("an event after the oneshot fired");
 	unlink(path);
 	expect_in(in, 2, IN_DELETE, "new");
 	add_watch(in, ".", IN_ATTRIB, 6);
@@ -466,38 +463,27 @@ static void t_inotify_deleted(void)
 	cr_ready_wait_go(dir);
 	expect_in(in, 1, IN_ATTRIB, NULL);
 	if (write(g, "x", 1) != 1)
-		BAD("write");
+		cr_bad("write");
 	expect_in(in, 1, IN_MODIFY, NULL);
 }
+
+static const struct cr_mode modes[] = {
+	{ "eventfd", t_eventfd },
+	{ "timerfd", t_timerfd },
+	{ "signalfd", t_signalfd },
+	{ "epoll", t_epoll },
+	{ "epoll2", t_epoll2 },
+	{ "epoll_gone", t_epoll_gone },
+	{ "inotify", t_inotify },
+	{ "inotify_deleted", t_inotify_deleted },
+	{ NULL }
+};
 
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 3) {
-		fprintf(stderr, "usage: evfiles DIR MODE (see the source)\n");
-		return 2;
-	}
+	cr_start(argc, argv, 2, "DIR MODE (see the source)");
 	dir = argv[1];
-	if (!strcmp(argv[2], "eventfd"))
-		t_eventfd();
-	else if (!strcmp(argv[2], "timerfd"))
-		t_timerfd();
-	else if (!strcmp(argv[2], "signalfd"))
-		t_signalfd();
-	else if (!strcmp(argv[2], "epoll"))
-		t_epoll();
-	else if (!strcmp(argv[2], "epoll2"))
-		t_epoll2();
-	else if (!strcmp(argv[2], "epoll_gone"))
-		t_epoll_gone();
-	else if (!strcmp(argv[2], "inotify"))
-		t_inotify();
-	else if (!strcmp(argv[2], "inotify_deleted"))
-		t_inotify_deleted();
-	else
-		return 2;
-	if (errors)
-		return 1;
-	printf("evfiles: ok\n");
-	return 0;
+	cr_run_mode(argv[2], modes);
+	return cr_result();
 }

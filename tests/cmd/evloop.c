@@ -21,20 +21,16 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-enum { EV_TIMER = 1, EV_SIGNAL = 2 };
+#include "../cr_test_util.h"
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
+enum { EV_TIMER = 1, EV_SIGNAL = 2 };
 
 static void watch(int ep, int fd, uint64_t data)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.u64 = data };
 
 	if (fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e) < 0)
-		die("evloop: setup");
+		cr_die("evloop: setup");
 }
 
 /* Reads every pending signal, in signal order. */
@@ -84,7 +80,7 @@ int main(int argc, char **argv)
 	ticks = atol(argv[1]);
 	out = fopen(argv[2], "w");
 	if (!out)
-		die(argv[2]);
+		cr_die(argv[2]);
 	setvbuf(out, NULL, _IOLBF, 0);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
@@ -97,7 +93,7 @@ int main(int argc, char **argv)
 		watch(ep, sfd, EV_SIGNAL);
 	}
 	if (tfd < 0 || sfd < 0 || timerfd_settime(tfd, 0, &its, NULL) < 0)
-		die("evloop: setup");
+		cr_die("evloop: setup");
 	while (tick < ticks) {
 		ready[0] = ready[1] = 0;
 		wait_ready(ep, tfd, sfd, ready);

@@ -27,9 +27,7 @@
 #include "../cr_test_util.h"
 
 static const char *dir;
-static int errors;
 
-#define BAD(...) do { printf("files_state: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
 
 static char *path(const char *name)
 {
@@ -109,21 +107,21 @@ static void check(const struct desc *d)
 
 	f = fcntl(d->fd, F_GETFD);
 	if (f < 0) {
-		BAD("%s: fd %d is not open", d->what, d->fd);
+		cr_bad("%s: fd %d is not open", d->what, d->fd);
 		return;
 	}
 	if (f != d->fdflags)
-		BAD("%s: F_GETFD %#x, was %#x", d->what, f, d->fdflags);
+		cr_bad("%s: F_GETFD %#x, was %#x", d->what, f, d->fdflags);
 	f = fcntl(d->fd, F_GETFL) & FL_MASK;
 	if (f != d->flflags)
-		BAD("%s: F_GETFL %#o, was %#o", d->what, f, d->flflags);
+		cr_bad("%s: F_GETFL %#o, was %#o", d->what, f, d->flflags);
 	off = lseek(d->fd, 0, SEEK_CUR);
 	if (off != d->off && !(off < 0 && d->off < 0))
-		BAD("%s: offset %lld, was %lld", d->what, (long long)off, (long long)d->off);
+		cr_bad("%s: offset %lld, was %lld", d->what, (long long)off, (long long)d->off);
 	if (fstat(d->fd, &st) || stat(d->file ? d->file : dir, &pst))
-		BAD("%s: fstat/stat: %s", d->what, strerror(errno));
+		cr_bad("%s: fstat/stat: %s", d->what, strerror(errno));
 	else if (st.st_dev != pst.st_dev || st.st_ino != pst.st_ino)
-		BAD("%s: fd %d is not %s", d->what, d->fd, d->file ? d->file : dir);
+		cr_bad("%s: fd %d is not %s", d->what, d->fd, d->file ? d->file : dir);
 }
 
 int main(int argc, char **argv)
@@ -132,10 +130,7 @@ int main(int argc, char **argv)
 	int rw, app, ro, d1, d2, ce, nce, nb, high, dnull, dzero, drand, dd, del, fd, i;
 	ssize_t n;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: files_state DIR\n");
-		return 2;
-	}
+	cr_start(argc, argv, 1, "DIR");
 	dir = argv[1];
 	for (i = 0; i < (int)sizeof(content); i++)
 		content[i] = 'a' + (i * 7 + i / 26) % 26;
@@ -148,11 +143,11 @@ int main(int argc, char **argv)
 	app = xopen(path("app"), O_WRONLY | O_APPEND);
 	ro = xopen(path("ro"), O_RDONLY);
 	if (read(ro, buf, 10) != 10 || memcmp(buf, content, 10))
-		BAD("read ro");
+		cr_bad("read ro");
 	d1 = xopen(path("dup"), O_RDWR | O_CREAT | O_TRUNC);
 	d2 = dup(d1);
 	if (write(d1, "abc", 3) != 3)
-		BAD("write dup");
+		cr_bad("write dup");
 	ce = xopen(path("ro"), O_RDONLY | O_CLOEXEC);
 	lseek(ce, 111, SEEK_SET);
 	nce = xopen(path("ro"), O_RDONLY);
@@ -163,14 +158,14 @@ int main(int argc, char **argv)
 	high = dup2(fd, 100);
 	close(fd);
 	if (write(high, "high:", 5) != 5)
-		BAD("write high");
+		cr_bad("write high");
 	dnull = xopen("/dev/null", O_WRONLY);
 	dzero = xopen("/dev/zero", O_RDONLY);
 	drand = xopen("/dev/urandom", O_RDONLY);
 	dd = xopen(dir, O_RDONLY | O_DIRECTORY);
 	del = xopen(path("del"), O_WRONLY | O_CREAT | O_TRUNC);
 	if (write(del, "before:", 7) != 7 || unlink(path("del")))
-		BAD("write and unlink del");
+		cr_bad("write and unlink del");
 
 	rec("rw", strdup(path("rw")), rw);
 	rec("app", strdup(path("app")), app);
@@ -186,7 +181,7 @@ int main(int argc, char **argv)
 	rec("/dev/urandom", "/dev/urandom", drand);
 	rec("dir", NULL, dd);
 	if (!(ds[5].fdflags & FD_CLOEXEC) || (ds[6].fdflags & FD_CLOEXEC) || high != 100)
-		BAD("setup");
+		cr_bad("setup");
 	printf("files_state: %d descriptors open\n", nd);
 	cr_ready_wait_go(dir);
 
@@ -196,84 +191,83 @@ int main(int argc, char **argv)
 
 	/* they still work */
 	if (write(rw, "XYZ", 3) != 3)
-		BAD("write rw: %s", strerror(errno));
+		cr_bad("write rw: %s", strerror(errno));
 	if (lseek(rw, 0, SEEK_CUR) != 1003)
-		BAD("rw offset after write");
+		cr_bad("rw offset after write");
 	if (read(rw, buf, 7) != 7 || memcmp(buf, content + 1003, 7))
-		BAD("read rw");
+		cr_bad("read rw");
 	if (write(app, "line1\n", 6) != 6)
-		BAD("write app: %s", strerror(errno));
+		cr_bad("write app: %s", strerror(errno));
 	if (lseek(app, 0, SEEK_CUR) != lseek(app, 0, SEEK_END))
-		BAD("app offset is not at the end after an O_APPEND write");
+		cr_bad("app offset is not at the end after an O_APPEND write");
 	if (read(ro, buf, 10) != 10 || memcmp(buf, content + 10, 10))
-		BAD("read ro");
+		cr_bad("read ro");
 	if (write(ro, "x", 1) != -1)
-		BAD("write to O_RDONLY fd succeeded");
+		cr_bad("write to O_RDONLY fd succeeded");
 	if (write(d2, "def", 3) != 3)
-		BAD("write dup2");
+		cr_bad("write dup2");
 	if (lseek(d1, 0, SEEK_CUR) != 6)
-		BAD("dup'ed fds do not share the offset: dup1 at %lld after a write through dup2",
+		cr_bad("dup'ed fds do not share the offset: dup1 at %lld after a write through dup2",
 		    (long long)lseek(d1, 0, SEEK_CUR));
 	lseek(d1, 1, SEEK_SET);
 	if (lseek(d2, 0, SEEK_CUR) != 1)
-		BAD("dup'ed fds do not share the offset (lseek)");
+		cr_bad("dup'ed fds do not share the offset (lseek)");
 	if (read(ce, buf, 5) != 5 || memcmp(buf, content + 111, 5))
-		BAD("read cloexec");
+		cr_bad("read cloexec");
 	if (read(nce, buf, 5) != 5 || memcmp(buf, content + 222, 5))
-		BAD("read no cloexec");
+		cr_bad("read no cloexec");
 	if (read(nb, buf, 5) != 5 || memcmp(buf, content + 333, 5))
-		BAD("read nonblock");
+		cr_bad("read nonblock");
 	if (write(high, "after", 5) != 5)
-		BAD("write high");
+		cr_bad("write high");
 	if (write(dnull, buf, 100) != 100)
-		BAD("write /dev/null");
+		cr_bad("write /dev/null");
 	memset(buf, 1, 4096);
 	if (read(dzero, buf, 4096) != 4096)
-		BAD("read /dev/zero");
+		cr_bad("read /dev/zero");
 	for (i = 0; i < 4096; i++)
 		if (buf[i]) {
-			BAD("/dev/zero gave a non-zero byte");
+			cr_bad("/dev/zero gave a non-zero byte");
 			break;
 		}
 	memset(buf, 0, 64);
 	if (read(drand, buf, 64) != 64)
-		BAD("read /dev/urandom");
+		cr_bad("read /dev/urandom");
 	for (i = 0; i < 64 && !buf[i]; i++)
 		;
 	if (i == 64)
-		BAD("/dev/urandom gave 64 zero bytes");
+		cr_bad("/dev/urandom gave 64 zero bytes");
 	if ((fcntl(del, F_GETFL) & O_ACCMODE) != O_WRONLY || lseek(del, 0, SEEK_CUR) != 7)
-		BAD("del: not write-only at offset 7");
+		cr_bad("del: not write-only at offset 7");
 	if (write(del, "after", 5) != 5)
-		BAD("write del: %s", strerror(errno));
+		cr_bad("write del: %s", strerror(errno));
 	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", del);
 	fd = open(buf, O_RDONLY);
 	if (fd < 0 || read(fd, buf, sizeof(buf)) != 12 || memcmp(buf, "before:after", 12))
-		BAD("del content");
+		cr_bad("del content");
 	close(fd);
 	fd = openat(dd, "viaat", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, "at\n", 3) != 3)
-		BAD("openat on the directory fd: %s", strerror(errno));
+		cr_bad("openat on the directory fd: %s", strerror(errno));
 	close(fd);
 
 	/* contents */
 	memcpy(exp, content, sizeof(content));
 	memcpy(exp + 1000, "XYZ", 3);
 	if (get("rw", buf, sizeof(buf)) != 4096 || memcmp(buf, exp, 4096))
-		BAD("rw content");
+		cr_bad("rw content");
 	n = get("app", buf, sizeof(buf) - 1);
 	if (n < 12 || memcmp(buf, "line0\n", 6) || memcmp(buf + n - 6, "line1\n", 6))
-		BAD("app content");
+		cr_bad("app content");
 	if (n > 0)
 		printf("files_state: app holds %zd bytes\n", n);
 	if (get("ro", buf, sizeof(buf)) != 4096 || memcmp(buf, content, 4096))
-		BAD("ro content");
+		cr_bad("ro content");
 	if (get("dup", buf, sizeof(buf)) != 6 || memcmp(buf, "abcdef", 6))
-		BAD("dup content");
+		cr_bad("dup content");
 	if (get("high", buf, sizeof(buf)) != 10 || memcmp(buf, "high:after", 10))
-		BAD("high content");
+		cr_bad("high content");
 	if (get("viaat", buf, sizeof(buf)) != 3 || memcmp(buf, "at\n", 3))
-		BAD("viaat content");
-	printf("files_state: %s\n", errors ? "FAILED" : "ok");
-	return errors ? 1 : 0;
+		cr_bad("viaat content");
+	return cr_result();
 }

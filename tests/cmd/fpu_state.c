@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 static volatile int stop;
 static const struct timespec ms1 = { 0, 1000 * 1000 };
 
@@ -353,18 +355,13 @@ static int report(FILE *out, struct vec *v, int on)
 int main(int argc, char **argv)
 {
 	pthread_t ts, ta, tz, tg, tsum;
-	int has_avx, has_avx512, fd, bad = 0;
+	int has_avx, has_avx512, bad = 0;
 	struct sums want;
-	char ready[4096];
 	FILE *out;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: fpu_state OUT [SUM_STEPS]\n");
-		return 2;
-	}
+	cr_start(argc, argv, 1, "OUT [SUM_STEPS]");
 	if (argc > 2)
 		sum_steps = atol(argv[2]);
-	snprintf(ready, sizeof(ready), "%s.ready", argv[1]);
 	ppid0 = getppid();
 	__builtin_cpu_init();
 	has_avx = __builtin_cpu_supports("avx");
@@ -380,9 +377,7 @@ int main(int argc, char **argv)
 	while (!sse.iters || !gpr_iters || (has_avx && !avx.iters) ||
 	       (has_avx512 && !avx512.iters) || sum_step < 50)
 		usleep(10000);
-	fd = open(ready, O_WRONLY | O_CREAT, 0644);
-	if (fd >= 0)
-		close(fd);
+	cr_mark(argv[1], "ready");
 	pthread_join(tsum, NULL);
 	stop = 1;
 	pthread_join(ts, NULL);

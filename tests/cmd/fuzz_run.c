@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 #include "cr_fuzz.h"
 
 #define NOBODY		65534
@@ -74,12 +76,6 @@ static void bad(struct fuzz *f, const char *fmt, ...)
 	f->fails++;
 }
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
-
 /* In a child: take on WHO's ids. */
 static void become(const char *who)
 {
@@ -112,10 +108,10 @@ static void make_mutant(struct fuzz *f)
 	snprintf(in, sizeof(in), "%s", path_of(f, f->k, ".ctx"));
 	out = path_of(f, "m", "");
 	if (pipe(fds))
-		die("pipe");
+		cr_die("pipe");
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		cr_die("fork");
 	if (!pid) {
 		close(fds[0]);
 		become(f->who);
@@ -145,7 +141,7 @@ static pid_t start_restart(struct fuzz *f, const char *path)
 	snprintf(msg, sizeof(msg), "%s/msg", f->dir);
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		cr_die("fork");
 	if (pid)
 		return pid;
 	setsid();
@@ -210,7 +206,7 @@ static int session_pids(pid_t sid, pid_t *pids, int max)
 	DIR *d = opendir("/proc");
 
 	if (!d)
-		die("/proc");
+		cr_die("/proc");
 	while ((e = readdir(d)) && n < max) {
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;

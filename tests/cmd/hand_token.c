@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <blcr/cr_abi.h>
+#include "../cr_test_util.h"
 
 static char dir[2048];
 static unsigned long refuse;
@@ -62,14 +63,6 @@ static void *handler(void *arg)
 		append("log", ret);
 	}
 	return NULL;
-}
-
-static int exists(const char *name)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
 }
 
 /* Whether DIR/log ends with the answer DIR/expect names, and no error. */
@@ -127,7 +120,7 @@ int main(int argc, char **argv)
 	token = open(CR_CTRL_FILE, O_RDWR | O_CLOEXEC);
 	if (token < 0 || pthread_create(&t, NULL, handler, &token))
 		return 2;
-	while (!exists("go"))
+	while (!cr_exists(dir, "go"))
 		count++;
 	return verdict();
 }

@@ -105,7 +105,7 @@ static void *worker(void *arg)
 					   CR_SIGNAL_CONTEXT) >= 0);
 	workers_ready++;
 	while (!stop)
-		lt_msleep(20);
+		cr_pause_ms(20);
 	return NULL;
 }
 

@@ -36,7 +36,7 @@ static void *other(void *arg)
 	cr_client_id_t id = cr_init();
 
 	while (!try_now)
-		lt_msleep(10);
+		cr_pause_ms(10);
 	try_rc = cr_tryenter_cs(id);
 	if (try_rc == 0)
 		cr_leave_cs(id);
@@ -60,7 +60,6 @@ static bool called(void)
 
 int main(int argc, char **argv)
 {
-	char path[4096];
 	long long leave_ns;
 	pthread_t th;
 	cr_client_id_t id;
@@ -73,16 +72,15 @@ int main(int argc, char **argv)
 	CHECK(id >= 0);
 	CHECK(cr_register_callback(thread_cb, NULL, CR_THREAD_CONTEXT) >= 0);
 	pthread_create(&th, NULL, other, NULL);
-	lt_msleep(300);		/* the libcr thread waits in the module */
+	cr_pause_ms(300);		/* the libcr thread waits in the module */
 	CHECK(cr_enter_cs(id) == 0);
 	in_cs = 1;
-	snprintf(path, sizeof(path), "%s.in-cs", argv[1]);
-	lt_touch(path);
+	cr_mark(argv[1], "in-cs");
 	CHECK(lt_wait(pending, 60));
 	try_now = 1;
 	CHECK(lt_wait(tried, 10));
 	CHECK(try_rc > 0);
-	lt_msleep(1000);
+	cr_pause_ms(1000);
 	CHECK(cb_calls == 0);
 	leave_ns = lt_now_ns();
 	in_cs = 0;

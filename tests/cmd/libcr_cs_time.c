@@ -38,7 +38,7 @@ static void *counter(void *arg)
 {
 	for (;;) {
 		ticks++;
-		lt_msleep(10);
+		cr_pause_ms(10);
 	}
 	return NULL;
 }
@@ -68,13 +68,12 @@ static bool counting(void)
 {
 	long t = ticks;
 
-	lt_msleep(300);
+	cr_pause_ms(300);
 	return ticks > t;
 }
 
 int main(int argc, char **argv)
 {
-	char path[4096];
 	cr_client_id_t id;
 	pthread_t th;
 
@@ -87,10 +86,9 @@ int main(int argc, char **argv)
 	CHECK(id >= 0);
 	CHECK(cr_register_callback(thread_cb, NULL, CR_THREAD_CONTEXT) >= 0);
 	pthread_create(&th, NULL, counter, NULL);
-	lt_msleep(300);		/* the libcr thread waits in the module */
+	cr_pause_ms(300);		/* the libcr thread waits in the module */
 	CHECK(cr_enter_cs(id) == 0);
-	snprintf(path, sizeof(path), "%s.in-cs", argv[1]);
-	lt_touch(path);
+	cr_mark(argv[1], "in-cs");
 	CHECK(lt_wait(pending, 60));
 	CHECK(lt_wait(told_to_leave, 120));
 	CHECK(counting());
@@ -99,8 +97,7 @@ int main(int argc, char **argv)
 	CHECK(lt_wait(called_once, 60));
 	CHECK(cb_rc[0] == -ETIMEDOUT);
 	CHECK(counting());
-	snprintf(path, sizeof(path), "%s.left", argv[1]);
-	lt_touch(path);
+	cr_mark(argv[1], "left");
 	CHECK(lt_wait(called_twice, 240));
 	CHECK(cb_rc[1] > 0);
 	CHECK(counting());

@@ -38,7 +38,6 @@ static bool second_done(void)
 
 int main(int argc, char **argv)
 {
-	char path[4096];
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: libcr_fail OUT\n");
@@ -47,9 +46,8 @@ int main(int argc, char **argv)
 	CHECK(cr_init() >= 0);
 	CHECK(cr_register_callback(thread_cb, NULL, CR_THREAD_CONTEXT) >= 0);
 	CHECK(cr_register_callback(sig_cb, NULL, CR_SIGNAL_CONTEXT) >= 0);
-	lt_msleep(300);		/* the libcr thread waits in the module */
-	snprintf(path, sizeof(path), "%s.ready", argv[1]);
-	lt_touch(path);
+	cr_pause_ms(300);		/* the libcr thread waits in the module */
+	cr_mark(argv[1], "ready");
 	CHECK(lt_wait(second_done, 120));
 	CHECK(calls == 2);
 	CHECK(rc1 == -42);

@@ -133,10 +133,10 @@ static int child_main(const char *out)
 	snprintf(go, sizeof(go), "%s.go", out);
 	write_pid(out);
 	while (access(go, F_OK))
-		lt_msleep(20);
+		cr_pause_ms(20);
 	for (k = 0; k < COUNT_TO; k++) {
 		sum += k;
-		lt_msleep(10);
+		cr_pause_ms(10);
 	}
 	CHECK(sum == COUNT_TO * (COUNT_TO - 1) / 2);
 	CHECK(!bad_marks && both_are(cont, 0) && both_are(rstrt, 0));

@@ -40,7 +40,7 @@ static int thread_cb(void *arg)
 	if (kind == NONE)
 		return 0;
 	window = kind;
-	lt_msleep(1000);
+	cr_pause_ms(1000);
 	window = NONE;
 	rounds[kind]++;
 	return 0;
@@ -74,7 +74,7 @@ static void *watcher(void *arg)
 		w = window;
 		if (w != NONE)
 			saw[i][w]++;
-		lt_msleep(5);
+		cr_pause_ms(5);
 	}
 	return NULL;
 }

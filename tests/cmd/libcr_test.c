@@ -26,14 +26,6 @@ bool lt_check(bool ok, const char *what, int line)
 	return false;
 }
 
-void lt_msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 long long lt_now_ns(void)
 {
 	struct timespec ts;
@@ -49,34 +41,18 @@ bool lt_wait(bool (*cond)(void), int secs)
 	for (i = 0; i < secs * 100; i++) {
 		if (cond())
 			return true;
-		lt_msleep(10);
+		cr_pause_ms(10);
 	}
 	return cond();
-}
-
-void lt_touch(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	if (fd >= 0)
-		close(fd);
-}
-
-static void lt_touch_suffix(const char *out, const char *suffix)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s.%s", out, suffix);
-	lt_touch(path);
 }
 
 void lt_two_checkpoints(const char *out, bool (*continued)(void),
 			bool (*restarted)(void))
 {
-	lt_msleep(300);		/* the libcr thread waits in the module */
-	lt_touch_suffix(out, "ready");
+	cr_pause_ms(300);		/* the libcr thread waits in the module */
+	cr_mark(out, "ready");
 	if (CHECK(lt_wait(continued, 120)))
-		lt_touch_suffix(out, "cont");
+		cr_mark(out, "cont");
 	CHECK(lt_wait(restarted, 240));
 }
 

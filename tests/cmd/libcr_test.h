@@ -7,15 +7,15 @@
 
 #include <libcr.h>
 
+#include "../cr_test_util.h"
+
 /* Records a failed condition for lt_report(). */
 #define CHECK(cond)	lt_check((cond), #cond, __LINE__)
 
 bool lt_check(bool ok, const char *what, int line);
-void lt_msleep(long ms);
 long long lt_now_ns(void);
 /* Polls cond every 10 ms for up to secs seconds; false on timeout. */
 bool lt_wait(bool (*cond)(void), int secs);
-void lt_touch(const char *path);
 /* Checkpoints pid's tree into fd, SIGKILL afterwards: the request's result. */
 int lt_request_kill(pid_t pid, int fd, cr_checkpoint_handle_t *h);
 /*

@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 #define PG 4096UL
 #define DEPTH 24
 #define FRAME 65536
@@ -505,17 +507,11 @@ static __attribute__((noinline)) void reserve_stack(void)
 
 static void deepest(void)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	int fd, i;
+	int i;
 
 	reserve_stack();
 	snapshot();
-	fd = open(path("ready"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		_exit(2);
-	close(fd);
-	while (access(path("go"), F_OK) != 0)
-		nanosleep(&ts, NULL);
+	cr_ready_wait_go(dir);
 	compare();
 	for (i = 0; i < DEPTH; i++)
 		if (!frame_ok(i))

@@ -33,9 +33,7 @@
 
 #define TMP_SIZE	(2 * 4096 + 100)
 
-static int errors;
 
-#define BAD(...) do { printf("memfd_seals: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
 
 static int make(const char *name, unsigned int flags, int want)
 {
@@ -71,12 +69,12 @@ static void check_data(int fd, size_t len, int seed)
 
 	for (off = 0; off < len; off += sizeof(buf)) {
 		if (pread(fd, buf, sizeof(buf), off) != sizeof(buf)) {
-			BAD("short read at %zu", off);
+			cr_bad("short read at %zu", off);
 			return;
 		}
 		for (i = 0; i < sizeof(buf); i++)
 			if (buf[i] != (char)(off + i + seed)) {
-				BAD("byte %zu differs", off + i);
+				cr_bad("byte %zu differs", off + i);
 				return;
 			}
 	}
@@ -85,7 +83,7 @@ static void check_data(int fd, size_t len, int seed)
 static void expect_eperm(int ret, const char *what)
 {
 	if (ret >= 0 || errno != EPERM)
-		BAD("%s: %d (%s), not EPERM", what, ret, strerror(errno));
+		cr_bad("%s: %d (%s), not EPERM", what, ret, strerror(errno));
 }
 
 static void check_seals(int fd, int want)
@@ -93,7 +91,7 @@ static void check_seals(int fd, int want)
 	int got = fcntl(fd, F_GET_SEALS);
 
 	if (got != want)
-		BAD("fd %d: seals %#x, not %#x", fd, got, want);
+		cr_bad("fd %d: seals %#x, not %#x", fd, got, want);
 }
 
 int main(int argc, char **argv)
@@ -103,8 +101,7 @@ int main(int argc, char **argv)
 	pid_t kid;
 	int st;
 
-	if (argc != 2)
-		return 2;
+	cr_start(argc, argv, 1, "DIR");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	make("sealed", MFD_ALLOW_SEALING, 10);
 	fill(10, 3 * 4096, 7);
@@ -131,16 +128,15 @@ int main(int argc, char **argv)
 		check_data(10, 3 * 4096, 7);
 		snprintf(buf, sizeof(buf), "kid %d", getpid() % 1000);
 		if (pwrite(11, buf, sizeof(buf), 0) != sizeof(buf))
-			BAD("child: pwrite to the shared memfd");
+			cr_bad("child: pwrite to the shared memfd");
 		check_data(14, 2 * 4096, 9);
 		if (lseek(14, 0, SEEK_END) != TMP_SIZE)
-			BAD("child: the O_TMPFILE file's size changed");
+			cr_bad("child: the O_TMPFILE file's size changed");
 		if (pwrite(14, buf, sizeof(buf), TMP_SIZE) != sizeof(buf))
-			BAD("child: pwrite to the O_TMPFILE file");
-		_exit(errors ? 1 : 0);
+			cr_bad("child: pwrite to the O_TMPFILE file");
+		_exit(cr_errors ? 1 : 0);
 	}
-	while (!cr_exists(argv[1], "go"))
-		usleep(20000);
+	cr_wait_for(argv[1], "go");
 	check_seals(10, s10);
 	check_seals(11, 0);
 	check_seals(12, F_SEAL_SEAL);
@@ -155,19 +151,16 @@ int main(int argc, char **argv)
 	expect_eperm(pwrite(13, "x", 1, 0), "write under F_SEAL_FUTURE_WRITE");
 	map[5] = 'M';
 	if (pread(13, buf, 8, 0) != 8 || buf[5] != 'M')
-		BAD("the mapping made before F_SEAL_FUTURE_WRITE does not write");
+		cr_bad("the mapping made before F_SEAL_FUTURE_WRITE does not write");
 	if (waitpid(kid, &st, 0) != kid || st)
-		BAD("child exited %#x", st);
+		cr_bad("child exited %#x", st);
 	if (pread(11, buf, sizeof(buf), 0) != sizeof(buf) ||
 	    strncmp(buf, "kid ", 4))
-		BAD("the child's write is not in the shared memfd");
+		cr_bad("the child's write is not in the shared memfd");
 	check_data(14, 2 * 4096, 9);
 	if (lseek(14, 0, SEEK_END) != TMP_SIZE + sizeof(buf))
-		BAD("the child's append is not in the O_TMPFILE file");
+		cr_bad("the child's append is not in the O_TMPFILE file");
 	if (fcntl(11, F_ADD_SEALS, F_SEAL_GROW) < 0)
-		BAD("cannot seal the sealable memfd: %s", strerror(errno));
-	if (errors)
-		return 1;
-	printf("memfd_seals: ok\n");
-	return 0;
+		cr_bad("cannot seal the sealable memfd: %s", strerror(errno));
+	return cr_result();
 }

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 static char dir[PATH_MAX];
 static FILE *out;
 static int errors;
@@ -25,15 +27,6 @@ static int errors;
 static void path(char *buf, const char *name)
 {
 	snprintf(buf, PATH_MAX, "%.3000s/%s", dir, name);
-}
-
-static void wait_for(const char *name)
-{
-	char p[PATH_MAX];
-
-	path(p, name);
-	while (access(p, F_OK))
-		usleep(20000);
 }
 
 static void check_limit(int res, const struct rlimit *want)
@@ -68,9 +61,7 @@ int main(int argc, char **argv)
 	securebits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
 	umask(027);
 	setvbuf(out, NULL, _IOLBF, 0);
-	path(p, "ready");
-	fclose(fopen(p, "w"));
-	wait_for("go");
+	cr_ready_wait_go(dir);
 
 	path(p, "work");
 	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, p))

@@ -34,9 +34,7 @@
 
 #include "../cr_test_util.h"
 
-static int errors;
 
-#define BAD(...) do { printf("ptimers: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
 
 #define TICK_VAL	0x7101
 #define ONESHOT_VAL	0x7102
@@ -67,7 +65,7 @@ static int64_t left_ns(timer_t t, const char *what)
 	struct itimerspec v;
 
 	if (timer_gettime(t, &v) < 0) {
-		BAD("timer_gettime(%s): %s", what, strerror(errno));
+		cr_bad("timer_gettime(%s): %s", what, strerror(errno));
 		return -1;
 	}
 	return ns_of(v.it_value);
@@ -161,12 +159,12 @@ static void check_left(const char *what, int64_t before, int64_t after,
 	printf("ptimers: %s: %.3f s left before, %.3f s after, %.3f s "
 	       "later\n", what, before / 1e9, after / 1e9, elapsed / 1e9);
 	if (after <= 0 || lost < 0 || lost > elapsed + 50000000LL)
-		BAD("%s: %lld ns left, had %lld", what, (long long)after,
+		cr_bad("%s: %lld ns left, had %lld", what, (long long)after,
 		    (long long)before);
 	else if (restarted && elapsed - lost < 4500000000LL)
-		BAD("%s counted the time the program was down", what);
+		cr_bad("%s counted the time the program was down", what);
 	else if (!restarted && lost < elapsed - 100000000LL)
-		BAD("%s stood still", what);
+		cr_bad("%s stood still", what);
 }
 
 static void check_ticking(void)
@@ -177,9 +175,9 @@ static void check_ticking(void)
 	printf("ptimers: %d ticks, %d thread ticks in 1 s\n", ticks - t0,
 	       thread_ticks - w0);
 	if (ticks - t0 < 8)
-		BAD("only %d ticks in 1 s (50 ms period)", ticks - t0);
+		cr_bad("only %d ticks in 1 s (50 ms period)", ticks - t0);
 	if (thread_ticks - w0 < 4)
-		BAD("only %d thread ticks in 1 s (100 ms period)",
+		cr_bad("only %d thread ticks in 1 s (100 ms period)",
 		    thread_ticks - w0);
 }
 
@@ -191,16 +189,16 @@ static void check_oneshot(int64_t due)
 	while (!oneshots && now_ns(CLOCK_MONOTONIC) < due + 2000000000LL)
 		sleep_ms(10);
 	if (!oneshots) {
-		BAD("the one-shot timer never fired");
+		cr_bad("the one-shot timer never fired");
 		return;
 	}
 	late = ns_of(fired) - due;
 	printf("ptimers: one-shot fired %.3f s after it was due\n", late / 1e9);
 	if (late < -20000000LL || late > 300000000LL)
-		BAD("the one-shot fired %.3f s off its time", late / 1e9);
+		cr_bad("the one-shot fired %.3f s off its time", late / 1e9);
 	sleep_ms(300);
 	if (oneshots != 1)
-		BAD("the one-shot fired %d times", oneshots);
+		cr_bad("the one-shot fired %d times", oneshots);
 }
 
 int main(int argc, char **argv)
@@ -214,10 +212,7 @@ int main(int argc, char **argv)
 	pthread_t th;
 	sigset_t set;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: ptimers DIR cont|restart|cpu\n");
-		return 2;
-	}
+	cr_start(argc, argv, 2, "DIR cont|restart|cpu");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
@@ -276,31 +271,30 @@ int main(int argc, char **argv)
 	left = left_ns(oneshot, "one-shot");
 	/* A slow checkpoint lets it fire first; a restart must not. */
 	if (oneshots && restarted)
-		BAD("the one-shot fired before the restart was done");
+		cr_bad("the one-shot fired before the restart was done");
 	else if (!oneshots)
 		check_left("one-shot", m.oneshot, left, asked - m.at);
 	m.mono = left_ns(none, "SIGEV_NONE");
 	check_left("SIGEV_NONE", m.none, m.mono, asked - m.at);
 	if (llabs(now_ns(CLOCK_REALTIME) + left_ns(absrt, "absolute") -
 		  deadline) > 100000000LL)
-		BAD("the absolute timer lost its deadline");
+		cr_bad("the absolute timer lost its deadline");
 	if (timer_getoverrun(ovr) != overruns)
-		BAD("timer_getoverrun() says %d, not %d", timer_getoverrun(ovr),
+		cr_bad("timer_getoverrun() says %d, not %d", timer_getoverrun(ovr),
 		    overruns);
 	check_ticking();
 	check_oneshot(oneshots ? m.at + m.oneshot : asked + left);
 	if (left_ns(none, "SIGEV_NONE") >= m.mono)
-		BAD("the SIGEV_NONE timer stands still");
+		cr_bad("the SIGEV_NONE timer stands still");
 	arm(none, 0, 50000000000LL, 0);
 	if (llabs(left_ns(none, "SIGEV_NONE") - 50000000000LL) > 100000000LL)
-		BAD("timer_settime on the old SIGEV_NONE id did not take");
+		cr_bad("timer_settime on the old SIGEV_NONE id did not take");
 	fresh = make(CLOCK_MONOTONIC, SIGEV_NONE, 0, 0, 0);
 	if (timer_delete(tick) || timer_delete(oneshot) ||
 	    timer_delete(none) || timer_delete(absrt) || timer_delete(thr) ||
 	    timer_delete(ovr) || timer_delete(fresh))
-		BAD("timer_delete: %s", strerror(errno));
+		cr_bad("timer_delete: %s", strerror(errno));
 	if (strays)
-		BAD("%d signals with the wrong value", strays);
-	printf("ptimers: %s\n", errors ? "FAILED" : "ok");
-	return errors ? 1 : 0;
+		cr_bad("%d signals with the wrong value", strays);
+	return cr_result();
 }

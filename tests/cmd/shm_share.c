@@ -32,12 +32,6 @@ struct chan {
 
 static const char *dir;
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
-
 static uint32_t chan_get(struct chan *c)
 {
 	uint32_t v;
@@ -45,7 +39,7 @@ static uint32_t chan_get(struct chan *c)
 	if (c->mem)
 		return __atomic_load_n(c->mem, __ATOMIC_ACQUIRE);
 	if (pread(c->fd, &v, sizeof(v), 0) != sizeof(v))
-		die("pread");
+		cr_die("pread");
 	return v;
 }
 
@@ -54,7 +48,7 @@ static void chan_set(struct chan *c, uint32_t v)
 	if (c->mem)
 		__atomic_store_n(c->mem, v, __ATOMIC_RELEASE);
 	else if (pwrite(c->fd, &v, sizeof(v), 0) != sizeof(v))
-		die("pwrite");
+		cr_die("pwrite");
 }
 
 static void *map_fd(int fd)
@@ -62,7 +56,7 @@ static void *map_fd(int fd)
 	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
 	if (p == MAP_FAILED)
-		die("mmap");
+		cr_die("mmap");
 	return p;
 }
 
@@ -74,7 +68,7 @@ static void *posix_shm(void)
 	snprintf(name, sizeof(name), "/blcr-shm-share-%d", getpid());
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || ftruncate(fd, 4096))
-		die("shm_open");
+		cr_die("shm_open");
 	shm_unlink(name);
 	return map_fd(fd);
 }
@@ -85,10 +79,10 @@ static void *sysv_shm(void)
 	void *p;
 
 	if (id < 0)
-		die("shmget");
+		cr_die("shmget");
 	p = shmat(id, NULL, 0);
 	if (p == (void *)-1)
-		die("shmat");
+		cr_die("shmat");
 	/* Gone once the last process detaches, killed or not. */
 	shmctl(id, IPC_RMID, NULL);
 	return p;
@@ -104,7 +98,7 @@ static int new_file(const char *name)
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || write(fd, zero, sizeof(zero)) != sizeof(zero))
-		die(path);
+		cr_die(path);
 	return fd;
 }
 
@@ -118,10 +112,10 @@ static void write_file(const char *name, const char *fmt, long v)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
 	if (!f)
-		die(tmp);
+		cr_die(tmp);
 	fprintf(f, fmt, v);
 	if (fclose(f) || rename(tmp, path))
-		die(path);
+		cr_die(path);
 }
 
 /* Takes every turn that is ours until each channel reaches steps. */
@@ -164,7 +158,7 @@ int main(int argc, char **argv)
 	ch[0].mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (ch[0].mem == MAP_FAILED)
-		die("mmap");
+		cr_die("mmap");
 	ch[1].mem = posix_shm();
 	ch[2].mem = sysv_shm();
 	/* The deleted file's descriptor stays open in both processes. */
@@ -178,13 +172,13 @@ int main(int argc, char **argv)
 	close(fd2);
 	child = fork();
 	if (child < 0)
-		die("fork");
+		cr_die("fork");
 	if (child == 0) {
 		/* An open file of its own, not the parent's. */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		ch[3].fd = open(path, O_RDWR);
 		if (ch[3].fd < 0)
-			die(path);
+			cr_die(path);
 		munmap((void *)ch[3].mem, 4096);
 		ch[3].mem = NULL;
 		play(ch, steps, 1, 0);

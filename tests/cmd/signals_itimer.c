@@ -19,9 +19,7 @@
 
 #include "../cr_test_util.h"
 
-static int errors;
 
-#define BAD(...) do { printf("signals_itimer: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
 
 static volatile int ticks;
 
@@ -54,10 +52,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	int t0;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: signals_itimer DIR\n");
-		return 2;
-	}
+	cr_start(argc, argv, 1, "DIR");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = h_alrm;
 	sa.sa_flags = SA_RESTART;
@@ -74,29 +69,28 @@ int main(int argc, char **argv)
 
 	getitimer(ITIMER_REAL, &v);
 	if (v.it_interval.tv_sec != 0 || v.it_interval.tv_usec != 50000)
-		BAD("ITIMER_REAL interval %ld.%06ld s, not 0.05", (long)v.it_interval.tv_sec,
+		cr_bad("ITIMER_REAL interval %ld.%06ld s, not 0.05", (long)v.it_interval.tv_sec,
 		    (long)v.it_interval.tv_usec);
 	if (v.it_value.tv_sec != 0 || v.it_value.tv_usec <= 0 || v.it_value.tv_usec > 50000)
-		BAD("ITIMER_REAL value %ld.%06ld s", (long)v.it_value.tv_sec, (long)v.it_value.tv_usec);
+		cr_bad("ITIMER_REAL value %ld.%06ld s", (long)v.it_value.tv_sec, (long)v.it_value.tv_usec);
 	getitimer(ITIMER_PROF, &v);
 	if (v.it_interval.tv_sec != 7 || v.it_interval.tv_usec != 0)
-		BAD("ITIMER_PROF interval %ld.%06ld s, not 7", (long)v.it_interval.tv_sec,
+		cr_bad("ITIMER_PROF interval %ld.%06ld s, not 7", (long)v.it_interval.tv_sec,
 		    (long)v.it_interval.tv_usec);
 	if (v.it_value.tv_sec < 900 || v.it_value.tv_sec > 1000)
-		BAD("ITIMER_PROF value %ld.%06ld s, not about 1000", (long)v.it_value.tv_sec,
+		cr_bad("ITIMER_PROF value %ld.%06ld s, not about 1000", (long)v.it_value.tv_sec,
 		    (long)v.it_value.tv_usec);
 	getitimer(ITIMER_VIRTUAL, &v);
 	if (v.it_interval.tv_sec != 3 || v.it_interval.tv_usec != 0)
-		BAD("ITIMER_VIRTUAL interval %ld.%06ld s, not 3", (long)v.it_interval.tv_sec,
+		cr_bad("ITIMER_VIRTUAL interval %ld.%06ld s, not 3", (long)v.it_interval.tv_sec,
 		    (long)v.it_interval.tv_usec);
 	if (v.it_value.tv_sec < 400 || v.it_value.tv_sec > 500)
-		BAD("ITIMER_VIRTUAL value %ld.%06ld s, not about 500", (long)v.it_value.tv_sec,
+		cr_bad("ITIMER_VIRTUAL value %ld.%06ld s, not about 500", (long)v.it_value.tv_sec,
 		    (long)v.it_value.tv_usec);
 	t0 = ticks;
 	sleep_ms(1000);
 	printf("signals_itimer: %d ticks in 1 s\n", ticks - t0);
 	if (ticks - t0 < 8)
-		BAD("only %d SIGALRM ticks in 1 s (50 ms interval)", ticks - t0);
-	printf("signals_itimer: %s\n", errors ? "FAILED" : "ok");
-	return errors ? 1 : 0;
+		cr_bad("only %d SIGALRM ticks in 1 s (50 ms interval)", ticks - t0);
+	return cr_result();
 }

@@ -19,9 +19,7 @@
 
 #include "../cr_test_util.h"
 
-static int errors;
 
-#define BAD(...) do { printf("signals_pending: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
 
 static volatile int n_usr1, n_rt, rt_vals[4], rt_codes[4], usr1_code;
 static volatile int n_usr2, usr2_code, n_rt3, rt3_val, rt3_code;
@@ -65,10 +63,7 @@ int main(int argc, char **argv)
 	union sigval v;
 	int rt = SIGRTMIN + 2, rt3 = SIGRTMIN + 3;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: signals_pending DIR\n");
-		return 2;
-	}
+	cr_start(argc, argv, 1, "DIR");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_flags = SA_SIGINFO;
 	sa.sa_sigaction = h_usr1;
@@ -96,32 +91,31 @@ int main(int argc, char **argv)
 	sigpending(&p);
 	if (!sigismember(&p, SIGUSR1) || !sigismember(&p, rt) ||
 	    !sigismember(&p, SIGUSR2) || !sigismember(&p, rt3))
-		BAD("not pending before the checkpoint");
+		cr_bad("not pending before the checkpoint");
 	printf("signals_pending: SIGUSR1, SIGRTMIN+3 (thread), SIGUSR2, SIGRTMIN+2 x2 (process) pending\n");
 	cr_ready_wait_go(argv[1]);
 
 	sigpending(&p);
 	if (!sigismember(&p, SIGUSR1))
-		BAD("SIGUSR1 is no longer pending");
+		cr_bad("SIGUSR1 is no longer pending");
 	if (!sigismember(&p, rt))
-		BAD("SIGRTMIN+2 is no longer pending");
+		cr_bad("SIGRTMIN+2 is no longer pending");
 	if (!sigismember(&p, SIGUSR2))
-		BAD("SIGUSR2 is no longer pending");
+		cr_bad("SIGUSR2 is no longer pending");
 	if (!sigismember(&p, rt3))
-		BAD("SIGRTMIN+3 is no longer pending");
+		cr_bad("SIGRTMIN+3 is no longer pending");
 	if (n_usr1 || n_rt || n_usr2 || n_rt3)
-		BAD("handlers ran while blocked");
+		cr_bad("handlers ran while blocked");
 	sigprocmask(SIG_UNBLOCK, &b, NULL);
 	if (n_usr1 != 1 || usr1_code != SI_TKILL)
-		BAD("SIGUSR1 handler ran %d times (code %d)", n_usr1, usr1_code);
+		cr_bad("SIGUSR1 handler ran %d times (code %d)", n_usr1, usr1_code);
 	if (n_usr2 != 1 || usr2_code != SI_USER)
-		BAD("SIGUSR2 handler ran %d times (code %d)", n_usr2, usr2_code);
+		cr_bad("SIGUSR2 handler ran %d times (code %d)", n_usr2, usr2_code);
 	if (n_rt3 != 1 || rt3_val != 44 || rt3_code != SI_QUEUE)
-		BAD("SIGRTMIN+3 handler ran %d times (value %d, code %d)", n_rt3, rt3_val, rt3_code);
+		cr_bad("SIGRTMIN+3 handler ran %d times (value %d, code %d)", n_rt3, rt3_val, rt3_code);
 	if (n_rt != 2 || rt_vals[0] != 42 || rt_vals[1] != 43 ||
 	    rt_codes[0] != SI_QUEUE || rt_codes[1] != SI_QUEUE)
-		BAD("SIGRTMIN+2 handler ran %d times: values %d, %d (codes %d, %d), not 42, 43 (SI_QUEUE %d)",
+		cr_bad("SIGRTMIN+2 handler ran %d times: values %d, %d (codes %d, %d), not 42, 43 (SI_QUEUE %d)",
 		    n_rt, rt_vals[0], rt_vals[1], rt_codes[0], rt_codes[1], SI_QUEUE);
-	printf("signals_pending: %s\n", errors ? "FAILED" : "ok");
-	return errors ? 1 : 0;
+	return cr_result();
 }

@@ -21,9 +21,7 @@
 #include "../cr_test_util.h"
 
 static const char *dir;
-static int errors;
 
-#define BAD(...) do { printf("signals_state: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
 
 static char altstack[65536] __attribute__((aligned(16)));
 
@@ -148,24 +146,24 @@ static void compare(void)
 		if (!have0[s])
 			continue;
 		if (sigaction(s, NULL, &a)) {
-			BAD("sigaction(%d) fails", s);
+			cr_bad("sigaction(%d) fails", s);
 			continue;
 		}
 		if (a.sa_handler != act0[s].sa_handler)
-			BAD("signal %d (%s): handler %p, was %p", s, strsignal(s),
+			cr_bad("signal %d (%s): handler %p, was %p", s, strsignal(s),
 			    (void *)a.sa_handler, (void *)act0[s].sa_handler);
 		if (a.sa_flags != act0[s].sa_flags)
-			BAD("signal %d (%s): sa_flags %#x, was %#x", s, strsignal(s),
+			cr_bad("signal %d (%s): sa_flags %#x, was %#x", s, strsignal(s),
 			    a.sa_flags, act0[s].sa_flags);
 		if (!same_set(&a.sa_mask, &act0[s].sa_mask))
-			BAD("signal %d (%s): sa_mask differs", s, strsignal(s));
+			cr_bad("signal %d (%s): sa_mask differs", s, strsignal(s));
 	}
 	sigprocmask(SIG_BLOCK, NULL, &m);
 	if (!same_set(&m, &blocked0))
-		BAD("the blocked mask differs");
+		cr_bad("the blocked mask differs");
 	sigaltstack(NULL, &ss);
 	if (ss.ss_sp != ss0.ss_sp || ss.ss_size != ss0.ss_size || ss.ss_flags != ss0.ss_flags)
-		BAD("sigaltstack %p/%zu/%#x, was %p/%zu/%#x", ss.ss_sp, ss.ss_size,
+		cr_bad("sigaltstack %p/%zu/%#x, was %p/%zu/%#x", ss.ss_sp, ss.ss_size,
 		    ss.ss_flags, ss0.ss_sp, ss0.ss_size, ss0.ss_flags);
 }
 
@@ -177,59 +175,59 @@ static void fire(void)
 
 	raise(SIGUSR1);
 	if (n_info != 1 || info_signo != SIGUSR1 || info_code != SI_TKILL)
-		BAD("SA_SIGINFO handler: ran %d times, signo %d code %d", n_info, info_signo, info_code);
+		cr_bad("SA_SIGINFO handler: ran %d times, signo %d code %d", n_info, info_signo, info_code);
 	if (!sigismember(&mask_info, SIGUSR2) || !sigismember(&mask_info, SIGUSR1) ||
 	    !sigismember(&mask_info, SIGTTOU))
-		BAD("SIGUSR1 handler mask lacks SIGUSR2/SIGUSR1/SIGTTOU");
+		cr_bad("SIGUSR1 handler mask lacks SIGUSR2/SIGUSR1/SIGTTOU");
 
 	raise(SIGUSR2);
 	if (n_plain != 1)
-		BAD("SA_RESTART handler ran %d times", n_plain);
+		cr_bad("SA_RESTART handler ran %d times", n_plain);
 	if (!sigismember(&mask_plain, SIGHUP) || !sigismember(&mask_plain, SIGWINCH) ||
 	    !sigismember(&mask_plain, SIGUSR2) || sigismember(&mask_plain, SIGUSR1))
-		BAD("SIGUSR2 handler mask wrong");
+		cr_bad("SIGUSR2 handler mask wrong");
 
 	raise(SIGHUP);
 	if (n_nodefer != 1)
-		BAD("SA_NODEFER handler ran %d times", n_nodefer);
+		cr_bad("SA_NODEFER handler ran %d times", n_nodefer);
 	if (sigismember(&mask_nodefer, SIGHUP) || !sigismember(&mask_nodefer, SIGPIPE))
-		BAD("SA_NODEFER: SIGHUP blocked in its handler");
+		cr_bad("SA_NODEFER: SIGHUP blocked in its handler");
 
 	raise(SIGURG);
 	if (n_reset != 1)
-		BAD("SA_RESETHAND handler ran %d times", n_reset);
+		cr_bad("SA_RESETHAND handler ran %d times", n_reset);
 	sigaction(SIGURG, NULL, &a);
 	if (a.sa_handler != SIG_DFL)
-		BAD("SA_RESETHAND did not reset the handler");
+		cr_bad("SA_RESETHAND did not reset the handler");
 	raise(SIGURG);	/* default: ignored */
 	if (n_reset != 1)
-		BAD("SA_RESETHAND handler ran again");
+		cr_bad("SA_RESETHAND handler ran again");
 
 	raise(SIGWINCH);
 	if (n_onstack != 1)
-		BAD("SA_ONSTACK handler ran %d times", n_onstack);
+		cr_bad("SA_ONSTACK handler ran %d times", n_onstack);
 	else if (onstack_addr < (uintptr_t)altstack ||
 		 onstack_addr >= (uintptr_t)altstack + sizeof(altstack) ||
 		 !(onstack_flags & SS_ONSTACK))
-		BAD("SA_ONSTACK handler ran at %#lx, not on the alternate stack %p",
+		cr_bad("SA_ONSTACK handler ran at %#lx, not on the alternate stack %p",
 		    (unsigned long)onstack_addr, (void *)altstack);
 
 	raise(SIGINT);	/* ignored */
 
 	raise(SIGTTIN);
 	if (n_combo != 1)
-		BAD("combined-flags handler ran %d times", n_combo);
+		cr_bad("combined-flags handler ran %d times", n_combo);
 	if (sigismember(&mask_combo, SIGTTIN) || !sigismember(&mask_combo, SIGRTMIN + 3))
-		BAD("combined-flags handler mask wrong");
+		cr_bad("combined-flags handler mask wrong");
 
 	v.sival_int = 4242;
 	sigqueue(getpid(), SIGRTMIN + 1, v);
 	if (n_rt != 1 || rt_value != 4242 || rt_code != SI_QUEUE)
-		BAD("RT handler: ran %d times, value %d code %d", n_rt, rt_value, rt_code);
+		cr_bad("RT handler: ran %d times, value %d code %d", n_rt, rt_value, rt_code);
 
 	sigprocmask(SIG_BLOCK, NULL, &m);
 	if (!same_set(&m, &blocked0))
-		BAD("the blocked mask changed after the handlers");
+		cr_bad("the blocked mask changed after the handlers");
 }
 
 int main(int argc, char **argv)
@@ -237,10 +235,7 @@ int main(int argc, char **argv)
 	sigset_t b;
 	stack_t ss;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: signals_state DIR\n");
-		return 2;
-	}
+	cr_start(argc, argv, 1, "DIR");
 	dir = argv[1];
 	install(SIGUSR1, h_info, SA_SIGINFO, SIGUSR2, 0);
 	install(SIGUSR2, h_plain, SA_RESTART, SIGHUP, SIGWINCH);
@@ -268,6 +263,5 @@ int main(int argc, char **argv)
 
 	compare();
 	fire();
-	printf("signals_state: %s\n", errors ? "FAILED" : "ok");
-	return errors ? 1 : 0;
+	return cr_result();
 }

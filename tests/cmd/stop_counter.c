@@ -36,7 +36,7 @@ static void *sleeper(void *arg)
 {
 	(void)arg;
 	for (;;)
-		lt_msleep(20);
+		cr_pause_ms(20);
 	return NULL;
 }
 
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 		if (write(fd, line, n) != n)
 			return 3;
 		cr_leave_cs(id);
-		lt_msleep(delay);
+		cr_pause_ms(delay);
 	}
 	return 0;
 }

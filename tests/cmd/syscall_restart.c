@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 enum { NANOSLEEP, CLOCK_NANOSLEEP, POLL, SELECT, CONDWAIT, FUTEX, PAUSE, N };
 static const char *const names[N] = { "nanosleep", "clock_nanosleep", "poll",
 				       "select", "condwait", "futex", "pause" };
@@ -165,20 +167,14 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	int restarted, spanned = 0;
-	char ready[4096];
 	long k, bad = 0;
 	FILE *out;
-	int fd;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: syscall_restart OUT [SLEEP_MS [WAKE_MS]]\n");
-		return 2;
-	}
+	cr_start(argc, argv, 1, "OUT [SLEEP_MS [WAKE_MS]]");
 	if (argc > 2)
 		sleep_ms = atol(argv[2]);
 	if (argc > 3)
 		wake_ms = atol(argv[3]);
-	snprintf(ready, sizeof(ready), "%s.ready", argv[1]);
 	ppid0 = getppid();
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: pause EINTRs */
 	/* only the pause thread takes SIGUSR1 */
@@ -204,9 +200,7 @@ int main(int argc, char **argv)
 		while (!calls[k].entered)
 			usleep(1000);
 	usleep(100000);		/* let them get into the kernel */
-	fd = open(ready, O_WRONLY | O_CREAT, 0644);
-	if (fd >= 0)
-		close(fd);
+	cr_mark(argv[1], "ready");
 
 	{
 		struct timespec w = { wake_ms / 1000, wake_ms % 1000 * 1000000L };

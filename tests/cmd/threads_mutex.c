@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 #define NT	8
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -87,21 +89,16 @@ static void *fresh(void *arg)
 
 int main(int argc, char **argv)
 {
-	char ready[4096];
 	pthread_t th[NT], lt, ft;
 	unsigned long long want_wsum = 0;
 	long i, wakeups = 0, bad = 0;
 	void *ret;
 	FILE *out;
-	int fd, made_ready = 0;
+	int made_ready = 0;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: threads_mutex OUT [ITERS]\n");
-		return 2;
-	}
+	cr_start(argc, argv, 1, "OUT [ITERS]");
 	if (argc > 2)
 		ITERS = atol(argv[2]);
-	snprintf(ready, sizeof(ready), "%s.ready", argv[1]);
 	ppid0 = getppid();
 	if (pthread_create(&lt, NULL, late, NULL))
 		return 2;
@@ -112,9 +109,7 @@ int main(int argc, char **argv)
 	pthread_mutex_lock(&mu);
 	while (total < NT * ITERS) {
 		if (!made_ready && total >= NT * ITERS / 10) {
-			fd = open(ready, O_WRONLY | O_CREAT, 0644);
-			if (fd >= 0)
-				close(fd);
+			cr_mark(argv[1], "ready");
 			made_ready = 1;
 		}
 		pthread_cond_wait(&cv, &mu);

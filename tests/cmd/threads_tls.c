@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cr_test_util.h"
+
 #define NT	6
 
 static __thread long tl_val;
@@ -173,22 +175,17 @@ static int cmp_int(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	int tids[NT + 8], want[NT + 1];
-	char ready[4096];
 	struct th *m = &ths[NT];
 	long main_iters = 300, i, bad = 0;
 	struct dirent *de;
 	FILE *out;
 	void *ret;
 	DIR *dir;
-	int fd, n = 0, restarted = 0, min;
+	int n = 0, restarted = 0, min;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: threads_tls OUT [MAIN_ITERS]\n");
-		return 2;
-	}
+	cr_start(argc, argv, 1, "OUT [MAIN_ITERS]");
 	if (argc > 2)
 		main_iters = atol(argv[2]);
-	snprintf(ready, sizeof(ready), "%s.ready", argv[1]);
 	pid0 = getpid();
 	ppid0 = getppid();
 	record(m, NT);
@@ -213,9 +210,7 @@ int main(int argc, char **argv)
 					break;
 				usleep(10000);
 			}
-			fd = open(ready, O_WRONLY | O_CREAT, 0644);
-			if (fd >= 0)
-				close(fd);
+			cr_mark(argv[1], "ready");
 		}
 	}
 	/* the threads are still running: /proc/self/task lists them all */

@@ -50,10 +50,8 @@
 
 #include "../cr_test_util.h"
 
-static int errors;
 static const char *dir;
 
-#define BAD(...) do { printf("unix_socks: BAD: " __VA_ARGS__); putchar('\n'); errors++; } while (0)
 
 static void die(const char *what)
 {
@@ -117,12 +115,12 @@ static void recv_pat(int fd, int seed, size_t len, const char *what)
 	while (off < len) {
 		n = read(fd, buf, len - off < sizeof(buf) ? len - off : sizeof(buf));
 		if (n <= 0) {
-			BAD("%s: read %zd at %zu of %zu", what, n, off, len);
+			cr_bad("%s: read %zd at %zu of %zu", what, n, off, len);
 			return;
 		}
 		for (i = 0; i < (size_t)n; i++)
 			if (buf[i] != pat(seed, off + i)) {
-				BAD("%s: byte %zu differs", what, off + i);
+				cr_bad("%s: byte %zu differs", what, off + i);
 				return;
 			}
 		off += n;
@@ -136,7 +134,7 @@ static void expect_empty(int fd, const char *what)
 	ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT | MSG_PEEK);
 
 	if (n >= 0 || errno != EAGAIN)
-		BAD("%s: more queued than sent (%zd)", what, n);
+		cr_bad("%s: more queued than sent (%zd)", what, n);
 }
 
 static void expect_text(int fd, const char *text, const char *what)
@@ -145,7 +143,7 @@ static void expect_text(int fd, const char *text, const char *what)
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
 
 	if (n != (ssize_t)strlen(text) || memcmp(buf, text, n))
-		BAD("%s: read %zd '%s', not '%s'", what, n, n > 0 ? buf : "",
+		cr_bad("%s: read %zd '%s', not '%s'", what, n, n > 0 ? buf : "",
 		    text);
 }
 
@@ -155,7 +153,7 @@ static void expect_eof(int fd, const char *what)
 	ssize_t n = read(fd, &c, 1);
 
 	if (n != 0)
-		BAD("%s: %zd instead of EOF", what, n);
+		cr_bad("%s: %zd instead of EOF", what, n);
 }
 
 /* Until the test says go, without saying ready: the parent does. */
@@ -178,13 +176,13 @@ static void check_records(int fd, const size_t *lens, int seed,
 	for (r = 0; r < 3; r++) {
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n != (ssize_t)lens[r]) {
-			BAD("%s: record %zu is %zd bytes, not %zu", what, r, n,
+			cr_bad("%s: record %zu is %zd bytes, not %zu", what, r, n,
 			    lens[r]);
 			return;
 		}
 		for (i = 0; i < (size_t)n; i++)
 			if (buf[i] != pat(seed + r, i)) {
-				BAD("%s: record %zu byte %zu differs", what, r, i);
+				cr_bad("%s: record %zu byte %zu differs", what, r, i);
 				return;
 			}
 	}
@@ -266,7 +264,7 @@ static void child_pairs(void)
 		die("write");
 	close(c);
 	fflush(stdout);
-	_exit(errors ? 1 : 0);
+	_exit(cr_errors ? 1 : 0);
 }
 
 static void accept_read(int lfd, const char *text, const char *what)
@@ -274,14 +272,14 @@ static void accept_read(int lfd, const char *text, const char *what)
 	int c = accept(lfd, NULL, NULL);
 
 	if (c < 0) {
-		BAD("%s: accept: %s", what, strerror(errno));
+		cr_bad("%s: accept: %s", what, strerror(errno));
 		return;
 	}
 	expect_text(c, text, what);
 	close(c);
 }
 
-static int run_pairs(void)
+static void run_pairs(void)
 {
 	static const int childs[] = { 11, 14, 15, 18 };
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0xfeed5 };
@@ -325,7 +323,7 @@ static int run_pairs(void)
 	cr_ready_wait_go(dir);
 	stale = epoll_wait(12, &ev, 1, 5000);
 	if (stale != 1 || ev.data.u64 != 0xfeed5 || !(ev.events & EPOLLIN))
-		BAD("epoll: %d events, data %llx", stale,
+		cr_bad("epoll: %d events, data %llx", stale,
 		    (unsigned long long)ev.data.u64);
 	recv_pat(10, 2, 3000, "stream to parent");
 	check_records(16, dgram_lens, 20, "datagrams to parent");
@@ -337,8 +335,7 @@ static int run_pairs(void)
 	accept_read(21, "via abstract", "abstract listener");
 	expect_text(10, "pong", "stream after restart");
 	if (waitpid(kid, &st, 0) != kid || st)
-		BAD("child exited with status %#x", st);
-	return 0;
+		cr_bad("child exited with status %#x", st);
 }
 
 /*
@@ -370,20 +367,19 @@ static void outside_peer(const char *hello)
 	waitpid(kid, NULL, 0);
 }
 
-static int run_outside(void)
+static void run_outside(void)
 {
 	char c;
 
 	outside_peer(NULL);
 	cr_ready_wait_go(dir);
 	if (write(10, "e", 1) != 1 || read(10, &c, 1) != 1 || c != 'e')
-		BAD("the pair does not work after the refusal");
+		cr_bad("the pair does not work after the refusal");
 	close(10);
-	return 0;
 }
 
 /* The peer outside says hello; after restart: hello, then EOF. */
-static int run_outside_closed(void)
+static void run_outside_closed(void)
 {
 	int q = 0;
 
@@ -393,10 +389,9 @@ static int run_outside_closed(void)
 	cr_ready_wait_go(dir);
 	expect_text(10, "hello", "socket whose peer was outside");
 	expect_eof(10, "socket whose peer was outside");
-	return 0;
 }
 
-static int run_inflight(void)
+static void run_inflight(void)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
@@ -413,36 +408,28 @@ static int run_inflight(void)
 	if (sendmsg(10, &m, 0) != 1)
 		die("sendmsg");
 	cr_ready_wait_go(dir);
-	return 0;
 }
 
-static int run_tcp(void)
+static void run_tcp(void)
 {
 	at(socket(AF_INET, SOCK_STREAM, 0), 10);
 	cr_ready_wait_go(dir);
-	return 0;
 }
+
+static const struct cr_mode modes[] = {
+	{ "pairs", run_pairs },
+	{ "outside", run_outside },
+	{ "outside_closed", run_outside_closed },
+	{ "inflight", run_inflight },
+	{ "tcp", run_tcp },
+	{ NULL }
+};
 
 int main(int argc, char **argv)
 {
-	if (argc != 3)
-		return 2;
+	cr_start(argc, argv, 2, "DIR MODE");
 	dir = argv[1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!strcmp(argv[2], "pairs"))
-		run_pairs();
-	else if (!strcmp(argv[2], "outside"))
-		run_outside();
-	else if (!strcmp(argv[2], "outside_closed"))
-		run_outside_closed();
-	else if (!strcmp(argv[2], "inflight"))
-		run_inflight();
-	else if (!strcmp(argv[2], "tcp"))
-		run_tcp();
-	else
-		return 2;
-	if (errors)
-		return 1;
-	printf("unix_socks: ok\n");
-	return 0;
+	cr_run_mode(argv[2], modes);
+	return cr_result();
 }
