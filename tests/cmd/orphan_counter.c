@@ -6,11 +6,7 @@
  * "N PPID" lines, one per DELAY_MS, and writes "done" to DIR/result.
  * Usage: orphan_counter DIR LIMIT DELAY_MS
  */
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-#include <unistd.h>
+#include "../cr_test_util.h"
 
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -25,16 +21,12 @@ static void put(const char *dir, const char *name, const char *text)
 
 int main(int argc, char **argv)
 {
-	struct timespec d;
-	char path[4096], line[64];
+	char line[64];
 	long i, limit, delay;
 	pid_t parent = getpid();
 	int fd, n;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: orphan_counter DIR LIMIT DELAY_MS\n");
-		return 2;
-	}
+	cr_start(argc, argv, 3, "DIR LIMIT DELAY_MS");
 	limit = atol(argv[2]);
 	delay = atol(argv[3]);
 	if (fork())
@@ -48,16 +40,13 @@ int main(int argc, char **argv)
 		usleep(10000);
 	snprintf(line, sizeof(line), "%d\n", getpid());
 	put(argv[1], "pid", line);
-	snprintf(path, sizeof(path), "%.4000s/out", argv[1]);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
-	if (fd < 0)
-		return 101;
+	fd = cr_open_in(argv[1], "out",
+			O_WRONLY | O_CREAT | O_APPEND | O_TRUNC);
 	for (i = 0; i < limit; i++) {
 		n = snprintf(line, sizeof(line), "%ld %d\n", i, getppid());
 		if (write(fd, line, n) != n)
 			return 102;
-		d = (struct timespec){ delay / 1000, delay % 1000 * 1000000 };
-		nanosleep(&d, NULL);
+		cr_pause_ms(delay);
 	}
 	put(argv[1], "result", "done\n");
 	return 0;

@@ -12,12 +12,8 @@
  * they are at the end) and says "pipe_tree: done" on stdout.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
+#include "../cr_test_util.h"
 
 #define PIPE_SIZE	(128 << 10)
 #define LOG_EVERY	64
@@ -98,7 +94,7 @@ static int consume(int in, int note, int log, unsigned int n)
 			}
 		}
 		if (i == 100)
-			put("ready", "");
+			cr_touch(dir, "ready");
 		usleep(3000);
 	}
 	if (i != n) {
@@ -132,18 +128,16 @@ int main(int argc, char **argv)
 	int data[2], note[2], log, st1, st2;
 	unsigned int n;
 	pid_t prod, cons;
-	char path[4096], ids[64];
+	char ids[64];
 
-	if (argc != 3)
-		return 2;
+	cr_start(argc, argv, 2, "DIR N");
 	dir = argv[1];
 	n = atoi(argv[2]);
-	snprintf(path, sizeof(path), "%s/log", dir);
-	log = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (log < 0 || pipe(data) || pipe(note) ||
+	log = cr_open_in(dir, "log", O_WRONLY | O_CREAT | O_TRUNC);
+	if (pipe(data) || pipe(note) ||
 	    fcntl(data[1], F_SETPIPE_SZ, PIPE_SIZE) != PIPE_SIZE ||
 	    write(note[1], NOTE, strlen(NOTE)) != (ssize_t)strlen(NOTE))
-		return 2;
+		cr_die("pipe_tree: the pipes");
 	close(note[1]);
 	prod = fork();
 	if (prod == 0) {
@@ -160,7 +154,7 @@ int main(int argc, char **argv)
 	close(data[1]);
 	close(note[0]);
 	if (waitpid(prod, &st1, 0) != prod || waitpid(cons, &st2, 0) != cons)
-		return 2;
+		cr_die("pipe_tree: waitpid");
 	if (st1 || st2)
 		put("result", "a child failed\n");
 	else if (check_log(n))

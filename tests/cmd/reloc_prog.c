@@ -10,13 +10,8 @@
  * time.  Then it prints its executable and cwd as the kernel sees them
  * and "reloc_prog: ok"; at the first mismatch it exits 1.
  */
-#include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
+#include "../cr_test_util.h"
 
 #define REC	7
 
@@ -60,19 +55,13 @@ static void report(void)
 
 int main(int argc, char **argv)
 {
-	struct timespec delay, left;
 	char rec[32];
 	long i, limit, ms;
 	int in, fifo;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: reloc_prog CWD IN FIFO LIMIT DELAY_MS\n");
-		return 2;
-	}
+	cr_start(argc, argv, 5, "CWD IN FIFO LIMIT DELAY_MS");
 	limit = atol(argv[4]);
 	ms = atol(argv[5]);
-	delay.tv_sec = ms / 1000;
-	delay.tv_nsec = ms % 1000 * 1000000;
 	in = open(argv[2], O_RDONLY);
 	fifo = open(argv[3], O_RDWR);
 	if (in < 0 || fifo < 0 || chdir(argv[1]) < 0)
@@ -82,9 +71,7 @@ int main(int argc, char **argv)
 		snprintf(rec, sizeof(rec), "%06ld\n", i);
 		if (write(fifo, rec, REC) != REC)
 			die("cannot write to the FIFO", i);
-		left = delay;
-		while (nanosleep(&left, &left))
-			;
+		cr_pause_ms(ms);
 		expect(fifo, i, "the FIFO does not give the record back");
 		append_out(i);
 	}

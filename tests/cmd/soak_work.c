@@ -8,14 +8,8 @@
  * ends; the program exits 0 iff all was well.
  * Usage: soak_work DIR
  */
-#include <fcntl.h>
 #include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
+#include "../cr_test_util.h"
 
 #define NT	4
 #define RING	16
@@ -74,8 +68,7 @@ static void *work(void *arg)
 		bad(t, "open", 0);
 		return NULL;
 	}
-	snprintf(path, sizeof(path), "%.4000s/stop", dir);
-	for (i = 0; access(path, F_OK) != 0; i++) {
+	for (i = 0; !cr_exists(dir, "stop"); i++) {
 		uint8_t **slot = &ring[i % RING];
 
 		if (*slot && check(*slot, buf_len(i - RING), i - RING))
@@ -105,10 +98,7 @@ int main(int argc, char **argv)
 	pthread_t th[NT];
 	int t;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: soak_work DIR\n");
-		return 2;
-	}
+	cr_start(argc, argv, 1, "DIR");
 	dir = argv[1];
 	for (t = 0; t < NT; t++)
 		if (pthread_create(&th[t], NULL, work, (void *)(intptr_t)t))
