@@ -4,6 +4,7 @@
  * calling none of them.
  */
 #include <linux/file.h>
+#include <linux/net.h>
 #include <linux/slab.h>
 
 #include "cr_base.h"
@@ -109,4 +110,23 @@ struct file *cr_seek(struct file *f, const struct cr_img_fd *e,
 	fput(f);
 	cr_fail(st, -EIO, "cannot seek fd %d to %lld", e->fd, e->pos);
 	return ERR_PTR(-EIO);
+}
+
+/* Sends all of data on a socket without blocking: -ENOSPC if no room. */
+int cr_send_all(struct socket *from, void *data, size_t len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec vec;
+	int n;
+
+	do {
+		vec.iov_base = data;
+		vec.iov_len = len;
+		n = kernel_sendmsg(from, &msg, &vec, 1, len);
+		if (n < 0)
+			return n;
+		data += n;
+		len -= n;
+	} while (len && n);
+	return len ? -ENOSPC : 0;
 }

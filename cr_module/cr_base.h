@@ -60,6 +60,8 @@ void cr_inherit_fd(struct file *f, struct cr_img_fd *e);
 struct file *cr_shared_file(struct file *f, const struct cr_img_fd *e);
 struct file *cr_seek(struct file *f, const struct cr_img_fd *e,
 		     struct cr_status *st);
+struct socket;
+int cr_send_all(struct socket *from, void *data, size_t len);
 
 /* cr_testing.c */
 #ifdef CR_TEST_IOCTLS

@@ -437,8 +437,11 @@ static void cr_release_proc(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		wait_event_killable(req->r.wq, smp_load_acquire(&pc->released));
 		return;
 	}
-	if (!req->r.st.result && req->args.signal)
+	if (!req->r.st.result && req->args.signal) {
+		if (req->args.signal == SIGKILL)
+			cr_kinds_call(before_kill, &req->sh);
 		kill_pid(task_tgid(current), req->args.signal, 1);
+	}
 	else if (pc->stopped)
 		kill_pid(task_tgid(current), SIGSTOP, 1);
 	smp_store_release(&pc->released, true);
@@ -649,7 +652,8 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
 	if (a->signal >= _NSIG ||
 	    a->flags & ~(CR_ABI_CHKPT_SAVE_ALL | CR_ABI_CHKPT_SYNC |
-			 CR_ABI_CHKPT_SOCK_CLOSED | CR_ABI_CHKPT_PTRACED_ALLOW |
+			 CR_ABI_CHKPT_SOCK_CLOSED | CR_ABI_CHKPT_TCP_CLOSE |
+			 CR_ABI_CHKPT_PTRACED_ALLOW |
 			 CR_ABI_CHKPT_PTRACED_SKIP | CR_ABI_CHKPT_PTRACER_SKIP |
 			 CR_ABI_CHKPT_PROHIBIT_SELF |
 			 CR_ABI_CHKPT_OMIT_REQUESTER) ||
@@ -668,6 +672,7 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 		return err;
 	req->sh.save = req->args.flags & CR_ABI_CHKPT_SAVE_ALL;
 	req->sh.outside_closed = req->args.flags & CR_ABI_CHKPT_SOCK_CLOSED;
+	req->sh.tcp_close = req->args.flags & CR_ABI_CHKPT_TCP_CLOSE;
 	req->out = fget(req->args.fd);
 	if (!req->out || !(req->out->f_mode & FMODE_WRITE))
 		return cr_fail(&req->r.st, -EBADF,

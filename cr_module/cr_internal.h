@@ -86,6 +86,7 @@ struct cr_shared {
 	struct cr_kind_slot kind[CR_NKINDS];
 	u32 save;		/* checkpoint: CR_ABI_CHKPT_SAVE_* */
 	bool outside_closed;	/* checkpoint: CR_ABI_CHKPT_SOCK_CLOSED */
+	bool tcp_close;		/* checkpoint: CR_ABI_CHKPT_TCP_CLOSE */
 	struct file *out;	/* checkpoint: the context file */
 	struct cr_reloc *reloc;	/* restart: --relocate, or NULL */
 };

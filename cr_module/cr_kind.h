@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The kinds of resource a checkpoint's processes share, each in a file of
- * its own: pipes and FIFOs (cr_pipes.c), Unix sockets (cr_socks.c), event
+ * its own: pipes and FIFOs (cr_pipes.c), Unix sockets (cr_socks.c), TCP
+ * and UDP sockets (cr_inet.c), event
  * files (cr_evfiles.c, with cr_inotify.c), files saved by value
  * (cr_objs.c) and POSIX timers (cr_ptimers.c).  Each exports one
  * struct cr_kind_ops; cr_kinds[] lists them, and the generic code
@@ -34,6 +35,7 @@ struct file;
 	K(EVENTS, cr_evfile_ops)	\
 	K(PIPES, cr_pipe_ops)		\
 	K(SOCKS, cr_sock_ops)		\
+	K(INET, cr_inet_ops)		\
 	K(OBJS, cr_obj_ops)
 
 #define CR_KIND_ID(id, ops)	CR_KIND_##id,
@@ -54,7 +56,7 @@ struct cr_kind_procs {
 };
 
 /*
- * CR_OP_RSTRT_PIPES, _SOCKS and _EVENTS all take this layout: each kind
+ * CR_OP_RSTRT_PIPES, _SOCKS, _INET and _EVENTS all take this layout: each kind
  * with a take hook checks its own struct against it (CR_HANDOVER_ARGS).
  */
 struct cr_handover_args {
@@ -109,6 +111,8 @@ struct cr_kind_ops {
 	/* An epoll's watch on f, of the kind by classify: w's kind, index */
 	int (*watch)(struct cr_shared *sh, struct file *f,
 		     struct cr_img_watch *w);
+	/* Written and about to be killed (--kill): by each dumper. */
+	int (*before_kill)(struct cr_shared *sh);
 
 	/* ---- restart ---- */
 	/* Its table, read with the process table, checked against it. */

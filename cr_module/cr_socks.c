@@ -600,24 +600,6 @@ static int cr_check_sock(struct cr_socks *ss, unsigned int i)
 	return ok ? 0 : -EINVAL;
 }
 
-static int cr_send_all(struct socket *from, void *data, size_t len)
-{
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	struct kvec vec;
-	int n;
-
-	do {
-		vec.iov_base = data;
-		vec.iov_len = len;
-		n = kernel_sendmsg(from, &msg, &vec, 1, len);
-		if (n < 0)
-			return n;
-		data += n;
-		len -= n;
-	} while (len && n);
-	return len ? -ENOSPC : 0;
-}
-
 /* Re-sends its queue from its peer, whose send buffer is made room. */
 static int cr_refill_sock(struct cr_stream *s, struct cr_sock *cs)
 {

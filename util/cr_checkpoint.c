@@ -76,6 +76,9 @@ CR_TOOL_OPTS_USAGE
 "      --close-outside-sockets  one connected to a process outside the\n"
 "                      checkpoint comes back with its peer closed (else\n"
 "                      the checkpoint fails)\n"
+"TCP connections:\n"
+"      --tcp-close     one whose peer is outside the checkpoint comes back\n"
+"                      reset by its peer (else the checkpoint fails)\n"
 "Other:\n"
 "  -t, --time SEC      give up (ETIMEDOUT) if the checkpoint has not ended\n"
 "                      in SEC s: the processes go on, unsignalled\n"
@@ -91,6 +94,7 @@ enum {
 	OPT_SYNC = 256, OPT_NOSYNC, OPT_VERSION, OPT_SAVE_EXE, OPT_SAVE_PRIVATE,
 	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE, OPT_PROGRESS,
 	OPT_ATOMIC, OPT_BACKUP, OPT_CLOBBER, OPT_NOCLOBBER, OPT_SOCK_CLOSED,
+	OPT_TCP_CLOSE,
 	OPT_PTRACED_ERROR, OPT_PTRACED_SKIP, OPT_PTRACED_ALLOW,
 	OPT_PTRACER_ERROR, OPT_PTRACER_SKIP
 };
@@ -127,6 +131,7 @@ static const struct option long_opts[] = {
 	{ "save-none", no_argument, NULL, OPT_SAVE_NONE },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "close-outside-sockets", no_argument, NULL, OPT_SOCK_CLOSED },
+	{ "tcp-close", no_argument, NULL, OPT_TCP_CLOSE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -241,6 +246,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_SOCK_CLOSED:
 			o->args.flags |= CR_ABI_CHKPT_SOCK_CLOSED;
+			break;
+		case OPT_TCP_CLOSE:
+			o->args.flags |= CR_ABI_CHKPT_TCP_CLOSE;
 			break;
 		case OPT_PROGRESS:
 			o->progress = true;

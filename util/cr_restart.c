@@ -331,6 +331,8 @@ static int get_plan(int ctrl, struct cr_plan *plan)
 	plan->npipes = a.npipes;
 	plan->socks = (const struct cr_rstrt_sock *)(buf + a.socks_off);
 	plan->nsocks = a.nsocks;
+	plan->inets = (const struct cr_rstrt_inet *)(buf + a.inets_off);
+	plan->ninets = a.ninets;
 	plan->events = (const struct cr_rstrt_event *)(buf + a.events_off);
 	plan->nevents = a.nevents;
 	plan->watches = (const struct cr_rstrt_watch *)&plan->events[a.nevents];
@@ -359,7 +361,7 @@ static void close_fds(int *fds, unsigned int n)
 }
 
 /*
- * The pipes, the sockets, then the event files, whose epolls may watch
+ * The pipes, the Unix then TCP and UDP sockets, then the event files, whose epolls may watch
  * either.  Ours are closed before any process of the restart is created
  * (the event files may have to wait until after, cr_events_release()).
  */
@@ -371,14 +373,17 @@ static int make_shared(const struct cr_plan *plan)
 	h.pipe_fds = new_fds(2 * plan->npipes);
 	h.sock_fds = new_fds(plan->nsocks);
 	h.closed_peers = new_fds(plan->nsocks);
-	if (h.pipe_fds && h.sock_fds && h.closed_peers)
+	h.inet_fds = new_fds(plan->ninets);
+	if (h.pipe_fds && h.sock_fds && h.closed_peers && h.inet_fds)
 		err = cr_make_pipes(plan, h.pipe_fds) ?: cr_make_socks(plan, &h) ?:
+		      cr_make_inets(plan, h.inet_fds) ?:
 		      cr_make_events(plan, &h);
 	else
 		cr_rstrt_error(err, "pipes and sockets");
 	close_fds(h.pipe_fds, 2 * plan->npipes);
 	close_fds(h.sock_fds, plan->nsocks);
 	close_fds(h.closed_peers, h.nclosed);
+	close_fds(h.inet_fds, plan->ninets);
 	return err;
 }
 

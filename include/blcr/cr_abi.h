@@ -16,7 +16,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		3
+#define CR_ABI_MINOR		4
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -95,6 +95,11 @@ struct cr_chkpt_args {
  * instead of failing the checkpoint.
  */
 #define CR_ABI_CHKPT_SOCK_CLOSED	0x20000
+/*
+ * A TCP connection whose peer is outside the checkpoint comes back reset
+ * by its peer (ECONNRESET, then end-of-file) instead of failing it.
+ */
+#define CR_ABI_CHKPT_TCP_CLOSE		0x80000
 
 /*
  * The requester may be in its own scope: it is stopped and saved like
@@ -208,6 +213,8 @@ struct cr_rstrt_procs_args {
 				/* then of their cr_rstrt_watch entries */
 	__u32 nsocks;		/* out: Unix sockets to create */
 	__u32 socks_off;	/* out: byte offset of nsocks cr_rstrt_sock */
+	__u32 ninets;		/* out: TCP and UDP sockets to create */
+	__u32 inets_off;	/* out: byte offset of ninets cr_rstrt_inet */
 };
 
 /*
@@ -236,7 +243,8 @@ struct cr_rstrt_event {
 /*
  * Register the target with EPOLL_CTL_ADD under fd number tfd: a pipe
  * end (kind 1 read, 2 write, of pipe index), event index (3), the
- * restarter's own fd index (4, 0-2) or socket index (5).  Kind 6 is an
+ * restarter's own fd index (4, 0-2), Unix socket index (5) or TCP/UDP
+ * socket index (7).  Kind 6 is an
  * inotify watch: add the NUL-terminated path at byte offset index with
  * mask events so that it gets wd tfd (an instance's by increasing wd).
  */
@@ -293,6 +301,45 @@ struct cr_rstrt_sock {
 struct cr_rstrt_socks_args {
 	__u64 fds;		/* user pointer to nsocks __s32 */
 	__u32 nsocks;
+	__u32 pad;
+};
+
+/*
+ * A TCP or UDP socket to create, as struct cr_img_inet of <blcr/cr_image.h>
+ * describes it (without its data): the restarter makes it with its own
+ * rights, binds, connects (a CR_INET_CONNECT end to its peer, the peer
+ * accepting) or listens, and sets its options.  A PENDING entry is only
+ * connected to (its peer connects to its listener, after the others);
+ * a RESET one is any connection whose peer reset it.
+ */
+struct cr_rstrt_inet {
+	__u32 family;
+	__u32 type;
+	__u32 kind;
+	__u32 flags;
+	__u32 peer;
+	__u32 listener;
+	__u32 backlog;
+	__u32 sndbuf;
+	__u32 rcvbuf;
+	__u32 linger;
+	__u32 keepidle;
+	__u32 keepintvl;
+	__u32 keepcnt;
+	__u16 lport;
+	__u16 rport;
+	__u8 laddr[16];
+	__u8 raddr[16];
+};
+
+/*
+ * CR_OP_RSTRT_INET, after CR_OP_RSTRT_SOCKS: the restarter made the
+ * ninets sockets (with SOCK_NONBLOCK); fds holds each one's fd (-1 for a
+ * PENDING entry).  The module refills them and keeps them.
+ */
+struct cr_rstrt_inet_args {
+	__u64 fds;		/* user pointer to ninets __s32 */
+	__u32 ninets;
 	__u32 pad;
 };
 
@@ -363,6 +410,7 @@ struct cr_rstrt_child_args {
  * returns to user mode (cr_restart --signal, --stop, ...).
  */
 #define CR_OP_RSTRT_SIGNAL	_IO(CR_IOC_MAGIC, 0x1b)
+#define CR_OP_RSTRT_INET	_IOW(CR_IOC_MAGIC, 0x1c, struct cr_rstrt_inet_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

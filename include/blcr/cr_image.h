@@ -12,7 +12,7 @@
  * line.
  *
  * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PTIMERS, EVENTS,
- * PIPES, SOCKS, PIPEDATA*, SOCKDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
+ * PIPES, SOCKS, INET, PIPEDATA*, SOCKDATA*, INETDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
  * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
  * then END.  An OBJ record and its PAGES come once per checkpoint, right
  * before the first MM, VMA or FILES record that names the object.
@@ -23,7 +23,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		7
+#define CR_IMG_VERSION		8
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -52,6 +52,8 @@ enum cr_rec_type {
 	CR_REC_SOCKS	= 20,
 	CR_REC_SOCKDATA	= 21,
 	CR_REC_PTIMERS	= 22,
+	CR_REC_INET	= 23,
+	CR_REC_INETDATA	= 24,
 	CR_REC_END	= 255,
 };
 
@@ -394,6 +396,7 @@ enum cr_watch_kind {
 	CR_WATCH_INHERIT = 4,	/* the restarter's fd "index", 0-2 */
 	CR_WATCH_SOCK	= 5,	/* socket "index" of SOCKS */
 	CR_WATCH_INOTIFY = 6,	/* a watch of an inotify instance */
+	CR_WATCH_INET	= 7,	/* socket "index" of INET */
 };
 
 /*
@@ -461,6 +464,69 @@ struct cr_img_socks {
 #define CR_SOCK_MAX_DATA	(64U << 20)	/* queued in one socket */
 #define CR_SOCK_MAX_MSGS	65536
 
+/*
+ * INET: the TCP and UDP sockets (IPv4, IPv6) of the checkpoint, once for
+ * all processes; FILES entries and epoll watches name them by index.  A
+ * TCP connection is saved with both its ends (or, --tcp-close, as reset)
+ * and comes back connected with the same addresses and ports; a
+ * connection not yet accepted is an entry of its own (CR_INET_PENDING),
+ * in its listener's queue order.  Addresses are in the socket's own
+ * family (an IPv4 one in the first 4 bytes), ports in host order.  Then,
+ * per entry with data_len, in order, an INETDATA record of the bytes it
+ * re-sends to its peer: what the peer had not read, then what this end
+ * had not had acknowledged.  UDP datagrams queued are not saved.
+ */
+enum cr_inet_kind {
+	CR_INET_ALONE	= 1,	/* TCP neither connected nor listening, */
+				/* or UDP not connected */
+	CR_INET_LISTEN	= 2,	/* TCP listening */
+	CR_INET_CONN	= 3,	/* TCP connected to entry "peer"; */
+				/* UDP connected to raddr */
+	CR_INET_PENDING	= 4,	/* TCP in listener's queue, from "peer" */
+	CR_INET_RESET	= 5,	/* TCP whose peer was outside: reset */
+};
+
+/* flags */
+#define CR_INET_BOUND		0x001	/* bound to laddr:lport by the program */
+#define CR_INET_CONNECT		0x002	/* connects to its peer at restart */
+#define CR_INET_REUSEADDR	0x004
+#define CR_INET_REUSEPORT	0x008
+#define CR_INET_KEEPALIVE	0x010
+#define CR_INET_NODELAY		0x020
+#define CR_INET_LINGER		0x040
+#define CR_INET_V6ONLY		0x080
+#define CR_INET_FLAGS		0x0ff
+
+struct cr_img_inet {
+	__u32 family;		/* AF_INET, AF_INET6 */
+	__u32 type;		/* SOCK_STREAM (TCP), SOCK_DGRAM (UDP) */
+	__u32 kind;		/* enum cr_inet_kind */
+	__u32 flags;		/* CR_INET_* */
+	__u32 peer;		/* CONN (TCP), PENDING: an INET entry */
+	__u32 listener;		/* PENDING: its listener's INET entry */
+	__u32 shutdown;		/* 1: no more receives, 2: no more sends */
+	__u32 backlog;		/* LISTEN */
+	__u8 laddr[16];
+	__u8 raddr[16];
+	__u16 lport;
+	__u16 rport;
+	__u32 sndbuf;		/* SO_SNDBUF and SO_RCVBUF as set by the */
+	__u32 rcvbuf;		/* program, or 0 for the defaults */
+	__u32 linger;		/* seconds, with CR_INET_LINGER */
+	__u32 keepidle;		/* TCP_KEEPIDLE, _KEEPINTVL, _KEEPCNT as */
+	__u32 keepintvl;	/* set by the program, or 0 */
+	__u32 keepcnt;
+	__u32 data_len;		/* bytes in its INETDATA record */
+};
+
+struct cr_img_inets {
+	__u32 ninets;
+	__u32 pad;
+	struct cr_img_inet inet[];
+};
+
+#define CR_MAX_INETS		4096
+
 enum cr_fd_kind {
 	CR_FD_REG	= 1,	/* reopened by path */
 	CR_FD_INHERIT	= 2,	/* the restarter's fd inherit_fd (a tty, or */
@@ -471,6 +537,7 @@ enum cr_fd_kind {
 	CR_FD_SOCK	= 6,	/* socket number "pipe" of SOCKS */
 	CR_FD_CTRL	= 7,	/* /proc/checkpoint/ctrl, reopened by path; */
 				/* pos is its request's CR_CTRL_* state */
+	CR_FD_INET	= 8,	/* socket number "pipe" of INET */
 };
 
 /*
@@ -499,7 +566,8 @@ struct cr_img_fd {
 	__u32 file_id;
 	__u32 path_len;		/* bytes of path after this struct */
 	__u32 pipe;		/* CR_FD_PIPE: index in PIPES; */
-				/* CR_FD_SOCK: index in SOCKS */
+				/* CR_FD_SOCK: index in SOCKS; */
+				/* CR_FD_INET: index in INET */
 	__u32 inherit_fd;	/* CR_FD_INHERIT: 0, 1 or 2 */
 	__u32 obj_id;		/* CR_FD_OBJ */
 	__u32 event;		/* CR_FD_EVENT: index in EVENTS */
