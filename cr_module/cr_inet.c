@@ -369,13 +369,16 @@ static int cr_copy_conn(struct cr_inet *ci, bool send, struct cr_status *st)
 
 	lock_sock(sk);
 	if (send) {
-		ci->snd_seq = tp->snd_una;
+		/* Its FIN, if shut down, takes a sequence number, no byte. */
+		u32 to = tp->write_seq -
+			 !!(READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN);
+
+		ci->snd_seq = before(tp->snd_una, to) ? tp->snd_una : to;
 		if (tp->snd_up != tp->snd_una)
 			err = -EOPNOTSUPP;
 		else
-			err = cr_copy_range(sk, true, tp->snd_una,
-					    tp->write_seq, &ci->snd,
-					    &ci->snd_len);
+			err = cr_copy_range(sk, true, ci->snd_seq, to,
+					    &ci->snd, &ci->snd_len);
 	} else {
 		ci->rcv_seq = tp->copied_seq;
 		if ((tp->urg_data & TCP_URG_VALID) ||
