@@ -828,12 +828,13 @@ static int cr_refill_inet(struct cr_stream *s, struct cr_inet *ci)
  */
 static int cr_shutdown_inet(struct cr_inets *is, struct cr_inet *ci)
 {
-	struct socket *sock = sock_from_file(ci->file);
-	u32 peer_shut = 0;
+	struct socket *sock;
+	u32 peer_shut;
 	int err = 0;
 
 	if (ci->img.kind != CR_INET_CONN || ci->img.type != SOCK_STREAM)
 		return 0;
+	sock = sock_from_file(ci->file);
 	peer_shut = is->inet[ci->img.peer].img.shutdown;
 	if (ci->img.shutdown & SEND_SHUTDOWN)
 		err = kernel_sock_shutdown(sock, SHUT_WR);
