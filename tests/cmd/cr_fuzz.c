@@ -362,6 +362,15 @@ static const struct field f_socks[] = {
 	SK(type), SK(kind), SK(peer), SK(shutdown), SK(backlog),
 	SK(addr_len), SK(sndbuf), SK(rcvbuf), SK(nmsgs), SK(data_len),
 };
+#define IN(f) { sizeof(struct cr_img_inets) + offsetof(struct cr_img_inet, f), \
+		sizeof(((struct cr_img_inet *)0)->f), sizeof(struct cr_img_inet) }
+static const struct field f_inets[] = {
+	F(cr_img_inets, ninets), F(cr_img_inets, pad),
+	IN(family), IN(type), IN(kind), IN(flags), IN(peer), IN(listener),
+	IN(shutdown), IN(backlog), IN(laddr[0]), IN(laddr[12]), IN(raddr[3]),
+	IN(lport), IN(rport), IN(sndbuf), IN(rcvbuf), IN(linger),
+	IN(keepidle), IN(keepintvl), IN(keepcnt), IN(data_len),
+};
 /* The events; the watches after them, at their stride from the start. */
 #define EV(f) { sizeof(struct cr_img_events) + offsetof(struct cr_img_event, f), \
 		sizeof(((struct cr_img_event *)0)->f), sizeof(struct cr_img_event) }
@@ -419,7 +428,7 @@ static const struct {
 	T(CR_REC_FILES, f_fd), T(CR_REC_THREAD, f_thread),
 	T(CR_REC_PIPES, f_pipes), T(CR_REC_ZOMBIES, f_zombies),
 	T(CR_REC_OBJ, f_obj), T(CR_REC_EVENTS, f_events),
-	T(CR_REC_SOCKS, f_socks),
+	T(CR_REC_SOCKS, f_socks), T(CR_REC_INET, f_inets),
 	T(CR_REC_PTIMERS, f_ptimers),
 	T(CR_REC_END, f_end),
 };
