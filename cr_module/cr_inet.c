@@ -35,6 +35,9 @@ struct cr_inet {
 	struct file *file;		/* restart */
 	pid_t pid;			/* checkpoint: a holder, for messages */
 	unsigned int fd;
+	bool high_fd;			/* held above fd 2 somewhere */
+	bool external;			/* its peer is outside: fds 0-2 only */
+	u32 id;				/* index in INET */
 	struct cr_img_inet img;
 	/* checkpoint, TCP connections: sequence-numbered bytes */
 	int peer;			/* index, or -1 */
@@ -117,10 +120,13 @@ static int cr_note_inet(struct cr_shared *sh, struct file *f,
 	i = cr_find_inet(is, sk);
 	if (i < 0)
 		i = cr_add_inet(is, sk);
-	if (i >= 0 && !is->inet[i].pid) {
+	/* Name the holder a refusal would be about. */
+	if (i >= 0 && (!is->inet[i].pid || (fd > 2 && !is->inet[i].high_fd))) {
 		is->inet[i].pid = task_tgid_vnr(current);
 		is->inet[i].fd = fd;
 	}
+	if (i >= 0)
+		is->inet[i].high_fd |= fd > 2;
 	mutex_unlock(&sh->lock);
 	return i < 0 ? cr_fail(st, i, "pid %d fd %u: too many sockets",
 			       task_tgid_vnr(current), fd) : 0;
@@ -243,6 +249,7 @@ static int cr_note_pending(struct cr_inets *is, unsigned int l)
 			is->inet[k].img.listener = l;
 			is->inet[k].pid = is->inet[l].pid;
 			is->inet[k].fd = is->inet[l].fd;
+			is->inet[k].high_fd = true;
 		}
 		err = k < 0 ? k : 0;
 		sock_put(child[i]);
@@ -452,13 +459,17 @@ static int cr_pair_inet(struct cr_shared *sh, unsigned int i,
 		    !cr_ends_meet(&ci->img, &p->img))
 			continue;
 		ci->peer = j;
-		ci->img.peer = j;
 		/* A pending end waits in its listener for us to connect. */
 		if (p->img.kind == CR_INET_PENDING ||
 		    (j > i && !cr_is_server(is, &ci->img)))
 			ci->img.flags |= CR_INET_CONNECT;
 		else if (j > i)
 			p->img.flags |= CR_INET_CONNECT;
+		return 0;
+	}
+	/* On fds 0-2 only, it is cr_restart's own's to give. */
+	if (!ci->high_fd) {
+		ci->external = true;
 		return 0;
 	}
 	if (sh->tcp_close) {
@@ -505,6 +516,24 @@ static bool cr_tcp_conn(const struct cr_inet *ci)
 		ci->img.kind == CR_INET_PENDING);
 }
 
+/* Their indices in INET, without those whose peer is outside. */
+static void cr_number_inets(struct cr_inets *is)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < is->n; i++)
+		if (!is->inet[i].external)
+			is->inet[i].id = n++;
+	for (i = 0; i < is->n; i++) {
+		struct cr_inet *ci = &is->inet[i];
+
+		if (ci->peer >= 0)
+			ci->img.peer = is->inet[ci->peer].id;
+		if (ci->img.kind == CR_INET_PENDING)
+			ci->img.listener = is->inet[ci->img.listener].id;
+	}
+}
+
 /*
  * With every process stopped and noted.  Each sender's unacknowledged
  * bytes are read before any receiver's queue: whatever arrives in
@@ -526,18 +555,16 @@ static int cr_snapshot_inets(struct cr_shared *sh, struct cr_status *st)
 		if (is->inet[i].img.kind == CR_INET_CONN &&
 		    is->inet[i].img.type == SOCK_STREAM)
 			err = cr_pair_inet(sh, i, st);
-	for (i = 0; !err && i < is->n; i++) {
-		struct cr_inet *ci = &is->inet[i];
-
-		if (cr_tcp_conn(ci) && ci->peer < 0 &&
-		    ci->img.kind == CR_INET_PENDING)
-			err = cr_inet_refuse(st, ci, -EOPNOTSUPP,
+	for (i = 0; !err && i < is->n; i++)
+		if (is->inet[i].peer >= 0)
+			is->inet[is->inet[i].peer].peer = i;
+	for (i = 0; !err && i < is->n; i++)
+		if (is->inet[i].img.kind == CR_INET_PENDING &&
+		    is->inet[i].peer < 0)
+			err = cr_inet_refuse(st, &is->inet[i], -EOPNOTSUPP,
 				"listening, with a connection from outside not yet accepted");
-		else if (cr_tcp_conn(ci) && ci->peer >= 0) {
-			is->inet[ci->peer].peer = i;
-			is->inet[ci->peer].img.peer = i;
-		}
-	}
+	if (!err)
+		cr_number_inets(is);
 	for (i = 0; !err && i < is->n; i++)
 		if (is->inet[i].peer >= 0)
 			err = cr_join(&is->inet[i],
@@ -551,16 +578,20 @@ static int cr_save_inets(struct cr_stream *s, struct cr_shared *sh,
 {
 	struct cr_inets *is = cr_inets(sh);
 	struct cr_img_inets *h;
-	size_t len = struct_size(h, inet, is->n);
-	unsigned int i;
+	unsigned int i, n = 0;
+	size_t len;
 	int err;
 
+	for (i = 0; i < is->n; i++)
+		n += !is->inet[i].external;
+	len = struct_size(h, inet, n);
 	h = kvzalloc(len, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
-	h->ninets = is->n;
+	h->ninets = n;
 	for (i = 0; i < is->n; i++)
-		h->inet[i] = is->inet[i].img;
+		if (!is->inet[i].external)
+			h->inet[is->inet[i].id] = is->inet[i].img;
 	err = cr_write_rec(s, CR_REC_INET, h, len);
 	kvfree(h);
 	return err;
@@ -579,32 +610,41 @@ static int cr_save_inet_data(struct cr_stream *s, struct cr_shared *sh)
 	return err;
 }
 
-static int cr_inet_index(struct cr_shared *sh, struct file *f)
+static struct cr_inet *cr_file_inet(struct cr_shared *sh, struct file *f)
 {
-	return cr_find_inet(cr_inets(sh), cr_inet_sk(f));
+	struct cr_inets *is = cr_inets(sh);
+	int i = cr_find_inet(is, cr_inet_sk(f));
+
+	return i < 0 ? NULL : &is->inet[i];
 }
 
+/* A connection to outside is only ever on fds 0-2: inherited. */
 static int cr_inet_fd(struct cr_stream *s, struct cr_shared *sh,
 		      struct file *f, struct cr_img_fd *e, struct cr_status *st)
 {
-	int i = cr_inet_index(sh, f);
+	struct cr_inet *ci = cr_file_inet(sh, f);
 
-	if (i < 0)
+	if (!ci)
 		return -EINVAL;
+	if (ci->external) {
+		e->kind = CR_FD_INHERIT;
+		e->inherit_fd = e->fd;
+		return 0;
+	}
 	e->kind = CR_FD_INET;
-	e->pipe = i;
+	e->pipe = ci->id;
 	return 0;
 }
 
 static int cr_inet_watch(struct cr_shared *sh, struct file *f,
 			 struct cr_img_watch *w)
 {
-	int i = cr_inet_index(sh, f);
+	struct cr_inet *ci = cr_file_inet(sh, f);
 
-	if (i < 0)
+	if (!ci || (ci->external && w->tfd > 2))
 		return -EOPNOTSUPP;
-	w->kind = CR_WATCH_INET;
-	w->index = i;
+	w->kind = ci->external ? CR_WATCH_INHERIT : CR_WATCH_INET;
+	w->index = ci->external ? w->tfd : ci->id;
 	return 0;
 }
 
@@ -682,7 +722,7 @@ static bool cr_inet_ok(const struct cr_img_inets *h, u32 i)
 		return tcp;
 	case CR_INET_CONN:
 		if (!tcp)
-			return e->rport;
+			return e->rport && !e->peer;
 		return e->peer < h->ninets && cr_conn_ok(h, i);
 	case CR_INET_PENDING:
 		return tcp && e->peer < h->ninets && e->listener < h->ninets &&
