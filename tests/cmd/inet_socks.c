@@ -16,7 +16,8 @@
  *           - fd 16: an epoll watching 10 (data 0x1111) and 12 (0x2222);
  *           - fd 17: UDP bound (SO_REUSEADDR, SO_RCVBUF), 18: UDP bound
  *             and connected to 17, a datagram sent to 17 not read;
- *           - fds 19, 20: a connection with nothing queued.
+ *           - fds 19, 20: a connection with nothing queued, accepted
+ *             from a listener without SO_REUSEADDR since closed.
  *           Afterwards: the same names, peers, flags and options; the
  *           epoll reports 10 and 12; 10 accepts 15's connection with its
  *           data; every byte of each stream once, in order, then
@@ -398,7 +399,11 @@ static void run_tcp(void)
 	if (write(13, "last words", 10) != 10 || shutdown(13, SHUT_WR) < 0)
 		cr_die("shutdown");
 	send_pat(14, 3, &a2_out, 100);
-	connection(10, 19, 20);
+	/* Its own listener, gone, without SO_REUSEADDR: after a kill,
+	 * neither end may leave a TIME_WAIT on the ports. */
+	listener(21);
+	connection(21, 19, 20);
+	close(21);
 	connection(10, 15, -1);
 	if (write(15, "pending hello", 13) != 13)
 		cr_die("write");
