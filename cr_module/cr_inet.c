@@ -262,9 +262,12 @@ static int cr_snapshot_inet(struct cr_inets *is, unsigned int i,
 			    struct cr_status *st)
 {
 	static const char *const states[TCP_MAX_STATES] = {
-		[TCP_SYN_SENT] = "connecting", [TCP_SYN_RECV] = "in SYN_RECV",
-		[TCP_TIME_WAIT] = "in TIME_WAIT", [TCP_LAST_ACK] = "in LAST_ACK",
-		[TCP_CLOSING] = "in CLOSING", [TCP_NEW_SYN_RECV] = "in SYN_RECV",
+		[TCP_SYN_SENT] = "connecting",
+		[TCP_SYN_RECV] = "in SYN_RECV",
+		[TCP_TIME_WAIT] = "in TIME_WAIT",
+		[TCP_LAST_ACK] = "in LAST_ACK",
+		[TCP_CLOSING] = "in CLOSING",
+		[TCP_NEW_SYN_RECV] = "in SYN_RECV",
 	};
 	struct cr_inet *ci = &is->inet[i];
 	struct sock *sk = ci->sk;
@@ -306,7 +309,8 @@ static int cr_snapshot_inet(struct cr_inets *is, unsigned int i,
 out:
 	release_sock(sk);
 	if (err)
-		return cr_inet_refuse(st, ci, err, states[state] ?: "in transit");
+		return cr_inet_refuse(st, ci, err,
+				      states[state] ?: "in transit");
 	if (ci->img.kind != CR_INET_LISTEN)
 		return 0;
 	err = cr_note_pending(is, i);
@@ -677,8 +681,8 @@ static bool cr_inet_opts_ok(const struct cr_img_inet *e)
 	    e->flags & ~CR_INET_FLAGS || e->shutdown > SHUTDOWN_MASK ||
 	    e->sndbuf > CR_SOCK_MAX_DATA || e->rcvbuf > CR_SOCK_MAX_DATA ||
 	    e->data_len > CR_SOCK_MAX_DATA || e->linger > INT_MAX / HZ ||
-	    e->keepidle > MAX_TCP_KEEPIDLE || e->keepintvl > MAX_TCP_KEEPINTVL ||
-	    e->keepcnt > MAX_TCP_KEEPCNT)
+	    e->keepidle > MAX_TCP_KEEPIDLE ||
+	    e->keepintvl > MAX_TCP_KEEPINTVL || e->keepcnt > MAX_TCP_KEEPCNT)
 		return false;
 	if (v4 && (memchr_inv(e->laddr + 4, 0, 12) ||
 		   memchr_inv(e->raddr + 4, 0, 12) ||
@@ -699,7 +703,8 @@ static bool cr_conn_ok(const struct cr_img_inets *h, u32 i)
 		return false;
 	if (p->kind == CR_INET_PENDING)
 		return conn;
-	return p->kind == CR_INET_CONN && conn != !!(p->flags & CR_INET_CONNECT);
+	return p->kind == CR_INET_CONN &&
+	       conn != !!(p->flags & CR_INET_CONNECT);
 }
 
 static bool cr_inet_ok(const struct cr_img_inets *h, u32 i)

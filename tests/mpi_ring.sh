@@ -18,6 +18,9 @@ mpirun.openmpi --oversubscribe -n 2 $d/mpi_ring 150 > $d/log 2>&1 < /dev/null &
 pid=$!
 poll 120 $pid grep -q "round 20" $d/log || { cat $d/log; fail "the job did not start"; }
 ckpt_kill $d/ctx --tree
+# The ranks, killed too, must be gone for their pids to come back.
+poll 30 - eval '! pgrep -f "$d/mpi_ring" > /dev/null' ||
+	fail "the ranks are still there"
 grep -q "^round 140" $d/log && fail "the job was too far on to tell"
 # The restarted mpirun writes where cr_restart does (fds 0-2).
 cr_restart $d/ctx >> $d/log || fail "cr_restart exited $?"

@@ -200,7 +200,8 @@ static int make_conn(const struct cr_plan *plan, unsigned int n, int *fds)
 		return cr_rstrt_error(-EINVAL, "bad TCP/UDP socket table");
 	t = new_sock(p, 0);
 	if (t < 0)
-		return cr_rstrt_error(t, "cannot create TCP socket %u", s->peer);
+		return cr_rstrt_error(t, "cannot create TCP socket %u",
+				      s->peer);
 	err = bind_to(p, s->peer, t);
 	if (!err && listen(t, 1) < 0)
 		err = cr_rstrt_error(-errno, "cannot listen on TCP socket %u",
@@ -227,7 +228,7 @@ static int make_reset(const struct cr_rstrt_inet *s, int fd)
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 	socklen_t len = sizeof(a);
 	int t = socket(s->family, SOCK_STREAM | SOCK_CLOEXEC, 0), x = -1;
-	int err = -errno;
+	int err;
 
 	if (s->family == AF_INET)
 		((struct sockaddr_in *)&a)->sin_addr.s_addr =
