@@ -79,6 +79,11 @@ int cri_rstrt_socks(int ctrl, const struct cr_rstrt_socks_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_SOCKS, (void *)args);
 }
 
+int cri_rstrt_ptys(int ctrl, const struct cr_rstrt_ptys_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_PTYS, (void *)args);
+}
+
 int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_EVENTS, (void *)args);

@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Pseudo-terminals.  A /dev/ptmx master inside the checkpoint comes back
+ * with its slave as a new pair, which cr_restart opens with its user's
+ * rights and hands over with CR_OP_RSTRT_PTYS: every descriptor of either
+ * end at its number, the slave's termios, window size, packet and lock
+ * modes, and what the slave's side wrote that the master's holder had not
+ * read.  A slave that was the controlling terminal of a session whose
+ * leader is saved is that session's terminal again (cr_restart makes the
+ * session, TIOCSCTTY here), with its foreground group.  A slave whose
+ * master is outside is the restarter's descriptor, as other terminals.
+ *
+ * The slave's queue (what the master's holder wrote and the slave's
+ * reader has not read) is not saved: a checkpoint with such input ready
+ * is refused; a partial line of a canonical-mode slave is not seen, and
+ * is lost by a restart (a continuing target keeps it).
+ */
+#include <linux/file.h>
+#include <linux/major.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/tty.h>
+#include <linux/tty_driver.h>
+#include <linux/tty_flip.h>
+
+#include "cr_internal.h"
+
+struct cr_pty {
+	struct tty_struct *tty;		/* the master, referenced */
+	struct file *master;		/* checkpoint: saved; restart: made */
+	struct file *slave;		/* one of its slave's files, or NULL */
+	pid_t pid;			/* checkpoint: a holder, for messages */
+	unsigned int fd;
+	u32 id;				/* index in PTYS */
+	bool master_used, slave_used;	/* restart: the made files given */
+	struct pid *fg;			/* restart: its foreground group */
+	struct cr_img_pty img;
+	void *out;			/* checkpoint: the master's queue */
+};
+
+/* A session leader of the checkpoint and its terminal, a pty slave. */
+struct cr_pty_leader {
+	struct tty_struct *tty;		/* referenced */
+	pid_t sid;
+};
+
+struct cr_ptys {
+	struct cr_pty *pty;
+	unsigned int n, cap;
+	struct cr_pty_leader *leader;
+	unsigned int nleaders, leaders_cap;
+};
+
+static struct cr_ptys *cr_ptys(struct cr_shared *sh)
+{
+	return sh->kind[CR_KIND_PTYS].state;
+}
+
+static bool cr_pty_major(struct inode *inode)
+{
+	unsigned int major = imajor(inode), minor = iminor(inode);
+
+	/* /dev/ptmx, /dev/tty (the caller's terminal) or /dev/pts/N. */
+	if (major == TTYAUX_MAJOR)
+		return minor == 2 || minor == 0;
+	return major >= UNIX98_PTY_SLAVE_MAJOR &&
+	       major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT;
+}
+
+/* f's tty if f is an end of a Unix98 pty, else NULL; *slave: which. */
+static struct tty_struct *cr_pty_of(struct file *f, bool *slave)
+{
+	struct inode *inode = file_inode(f);
+	struct tty_file_private *priv;
+	struct tty_struct *tty;
+
+	if (!S_ISCHR(inode->i_mode) || !cr_pty_major(inode) ||
+	    tty_hung_up_p(f))
+		return NULL;
+	priv = f->private_data;
+	tty = priv ? priv->tty : NULL;
+	if (!tty || tty->driver->type != TTY_DRIVER_TYPE_PTY || !tty->link)
+		return NULL;
+	*slave = tty->driver->subtype == PTY_TYPE_SLAVE;
+	return tty;
+}
+
+static struct tty_struct *cr_master_of(struct file *f, bool *slave)
+{
+	struct tty_struct *tty = cr_pty_of(f, slave);
+
+	return tty && *slave ? tty->link : tty;
+}
+
+static int cr_pty_kind(struct file *f)
+{
+	bool slave;
+
+	return cr_pty_of(f, &slave) ? CR_FD_PTY : 0;
+}
+
+static struct cr_pty *cr_find_pty(struct cr_ptys *ps, struct tty_struct *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < ps->n; i++)
+		if (ps->pty[i].tty == m)
+			return &ps->pty[i];
+	return NULL;
+}
+
+static struct cr_pty *cr_add_pty(struct cr_ptys *ps, struct tty_struct *m)
+{
+	struct cr_pty *cp = cr_grow((void **)&ps->pty, &ps->n, &ps->cap,
+				    sizeof(*cp), CR_MAX_PTYS);
+
+	if (!IS_ERR(cp))
+		cp->tty = tty_kref_get(m);
+	return cp;
+}
+
+/* Called by each process of a checkpoint for each of its pty fds. */
+static int cr_note_pty(struct cr_shared *sh, struct file *f, unsigned int fd,
+		       struct cr_status *st)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	struct tty_struct *m;
+	struct cr_pty *cp;
+	bool slave;
+	int err = 0;
+
+	mutex_lock(&sh->lock);
+	m = cr_master_of(f, &slave);
+	cp = m ? cr_find_pty(ps, m) ?: cr_add_pty(ps, m) : ERR_PTR(-EBADF);
+	if (IS_ERR(cp)) {
+		err = cr_fail(st, PTR_ERR(cp), "pid %d fd %u: too many ptys",
+			      task_tgid_vnr(current), fd);
+		goto out;
+	}
+	if (!slave && !cp->master)
+		cp->master = get_file(f);
+	if (slave && !cp->slave)
+		cp->slave = get_file(f);
+	if (!cp->pid) {
+		cp->pid = task_tgid_vnr(current);
+		cp->fd = fd;
+	}
+out:
+	mutex_unlock(&sh->lock);
+	return err;
+}
+
+/* A session leader whose terminal is a pty slave: the session is saved. */
+static int cr_note_pty_leader(struct cr_shared *sh, unsigned int index,
+			      struct cr_status *st)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	struct tty_struct *tty;
+	struct cr_pty_leader *l;
+	bool pty;
+
+	if (!current->signal->leader)
+		return 0;
+	tty = get_current_tty();
+	if (!tty)
+		return 0;
+	pty = tty->driver->type == TTY_DRIVER_TYPE_PTY &&
+	      tty->driver->subtype == PTY_TYPE_SLAVE;
+	if (!pty) {
+		tty_kref_put(tty);
+		return 0;
+	}
+	mutex_lock(&sh->lock);
+	l = cr_grow((void **)&ps->leader, &ps->nleaders, &ps->leaders_cap,
+		    sizeof(*l), CR_MAX_PROCS);
+	if (!IS_ERR(l)) {
+		l->tty = tty;
+		l->sid = task_tgid_vnr(current);
+	}
+	mutex_unlock(&sh->lock);
+	if (!IS_ERR(l))
+		return 0;
+	tty_kref_put(tty);
+	return cr_fail(st, PTR_ERR(l), "pid %d: its terminal",
+		       task_tgid_vnr(current));
+}
+
+static int cr_pty_refuse(struct cr_status *st, struct cr_pty *cp, int err,
+			 const char *why)
+{
+	return cr_fail(st, err, "pid %d fd %u: pty %s", cp->pid, cp->fd, why);
+}
+
+/* Puts bytes in the master's queue as the slave's driver writes: raw. */
+static int cr_pty_push(struct tty_struct *slave, const u8 *buf, u32 len)
+{
+	struct work_struct *flush = &slave->link->port->buf.work;
+	bool flushed = false;
+	u32 off = 0;
+	int n;
+
+	while (off < len) {
+		n = slave->ops->write(slave, buf + off, len - off);
+		if (n < 0)
+			return n;
+		if (!n && flushed)
+			return -ENOSPC;
+		/* The master's buffers take what its line discipline took. */
+		if (!n)
+			flush_work(flush);
+		flushed = !n;
+		off += n;
+	}
+	flush_work(flush);
+	return 0;
+}
+
+static int cr_read_master(struct cr_pty *cp, u32 *len)
+{
+	loff_t pos = 0;
+	ssize_t n;
+
+	*len = 0;
+	while (vfs_poll(cp->master, NULL) & EPOLLIN) {
+		if (*len == CR_PTY_MAX_DATA)
+			return -EFBIG;
+		n = kernel_read(cp->master, cp->out + *len,
+				CR_PTY_MAX_DATA - *len, &pos);
+		if (n <= 0)
+			return n ?: -EIO;
+		*len += n;
+	}
+	return 0;
+}
+
+/*
+ * What the master's holder has not read: read (not in packet mode, so
+ * without its status bytes) and put back, with the targets stopped.
+ */
+static int cr_save_output(struct cr_pty *cp, struct cr_status *st)
+{
+	struct tty_struct *m = cp->tty;
+	bool packet;
+	int err, back;
+	u32 len;
+
+	if (!(cp->master->f_mode & FMODE_READ))
+		return cr_pty_refuse(st, cp, -EBADF, "master not readable");
+	cp->out = kvmalloc(CR_PTY_MAX_DATA, GFP_KERNEL);
+	if (!cp->out)
+		return -ENOMEM;
+	spin_lock_irq(&m->ctrl.lock);
+	packet = m->ctrl.packet;
+	m->ctrl.packet = false;
+	spin_unlock_irq(&m->ctrl.lock);
+	err = cr_read_master(cp, &len);
+	back = cr_pty_push(m->link, cp->out, len);
+	spin_lock_irq(&m->ctrl.lock);
+	m->ctrl.packet = packet;
+	spin_unlock_irq(&m->ctrl.lock);
+	if (back)
+		return cr_pty_refuse(st, cp, back,
+				     "output could not be put back");
+	if (err)
+		return cr_pty_refuse(st, cp, err, "output could not be saved");
+	cp->img.out_len = len;
+	return 0;
+}
+
+static void cr_save_termios(struct tty_struct *s, struct cr_img_pty *p)
+{
+	struct ktermios kt;
+
+	static_assert(sizeof(kt.c_cc) == CR_PTY_NCCS);
+	down_read(&s->termios_rwsem);
+	kt = s->termios;
+	up_read(&s->termios_rwsem);
+	p->iflag = kt.c_iflag;
+	p->oflag = kt.c_oflag;
+	p->cflag = kt.c_cflag;
+	p->lflag = kt.c_lflag;
+	p->ispeed = kt.c_ispeed;
+	p->ospeed = kt.c_ospeed;
+	p->line = kt.c_line;
+	memcpy(p->cc, kt.c_cc, CR_PTY_NCCS);
+	mutex_lock(&s->winsize_mutex);
+	p->rows = s->winsize.ws_row;
+	p->cols = s->winsize.ws_col;
+	p->xpixel = s->winsize.ws_xpixel;
+	p->ypixel = s->winsize.ws_ypixel;
+	mutex_unlock(&s->winsize_mutex);
+}
+
+/* The session it is the terminal of, when its leader is saved. */
+static void cr_save_ctty(struct cr_ptys *ps, struct cr_pty *cp)
+{
+	struct tty_struct *s = cp->tty->link;
+	unsigned int i;
+
+	for (i = 0; i < ps->nleaders; i++) {
+		if (ps->leader[i].tty != s)
+			continue;
+		spin_lock_irq(&s->ctrl.lock);
+		if (s->ctrl.session &&
+		    pid_vnr(s->ctrl.session) == ps->leader[i].sid) {
+			cp->img.sid = ps->leader[i].sid;
+			cp->img.pgrp = s->ctrl.pgrp ? pid_vnr(s->ctrl.pgrp) : 0;
+		}
+		spin_unlock_irq(&s->ctrl.lock);
+	}
+}
+
+/* Its state, every process of the checkpoint stopped. */
+static int cr_snapshot_pty(struct cr_ptys *ps, struct cr_pty *cp,
+			   struct cr_status *st)
+{
+	struct tty_struct *m = cp->tty, *s = m->link;
+
+	cr_save_termios(s, &cp->img);
+	if (cp->img.line != N_TTY)
+		return cr_pty_refuse(st, cp, -EOPNOTSUPP,
+				     "with another line discipline");
+	if (READ_ONCE(s->flow.stopped))
+		return cr_pty_refuse(st, cp, -EBUSY, "with output stopped");
+	if (cp->slave && vfs_poll(cp->slave, NULL) & EPOLLIN)
+		return cr_pty_refuse(st, cp, -EBUSY,
+				     "with input its reader has not read");
+	spin_lock_irq(&m->ctrl.lock);
+	if (m->ctrl.packet)
+		cp->img.flags |= CR_PTYF_PACKET;
+	spin_unlock_irq(&m->ctrl.lock);
+	spin_lock_irq(&s->ctrl.lock);
+	cp->img.pktstatus = cp->img.flags & CR_PTYF_PACKET ?
+			    s->ctrl.pktstatus : 0;
+	spin_unlock_irq(&s->ctrl.lock);
+	if (test_bit(TTY_PTY_LOCK, &m->flags))
+		cp->img.flags |= CR_PTYF_LOCKED;
+	cr_save_ctty(ps, cp);
+	return cr_save_output(cp, st);
+}
+
+static int cr_snapshot_ptys(struct cr_shared *sh, struct cr_status *st)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	unsigned int i, n = 0;
+	int err = 0;
+
+	for (i = 0; !err && i < ps->n; i++) {
+		if (!ps->pty[i].master)
+			continue;
+		ps->pty[i].id = n++;
+		err = cr_snapshot_pty(ps, &ps->pty[i], st);
+	}
+	return err == -ENOMEM ? cr_fail(st, err, "saving ptys") : err;
+}
+
+static u32 cr_nsaved(struct cr_ptys *ps)
+{
+	unsigned int i;
+	u32 n = 0;
+
+	for (i = 0; i < ps->n; i++)
+		n += !!ps->pty[i].master;
+	return n;
+}
+
+/* PTYS; its PTYDATA come after SOCKDATA (cr_save_pty_data). */
+static int cr_save_ptys(struct cr_stream *s, struct cr_shared *sh,
+			struct cr_status *st)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	u32 n = cr_nsaved(ps);
+	struct cr_img_ptys *h;
+	unsigned int i;
+	int err;
+
+	h = kvzalloc(struct_size(h, pty, n), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	h->nptys = n;
+	for (i = 0; i < ps->n; i++)
+		if (ps->pty[i].master)
+			h->pty[ps->pty[i].id] = ps->pty[i].img;
+	err = cr_write_rec(s, CR_REC_PTYS, h, struct_size(h, pty, n));
+	kvfree(h);
+	return err;
+}
+
+static int cr_save_pty_data(struct cr_stream *s, struct cr_shared *sh)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; !err && i < ps->n; i++) {
+		struct cr_pty *cp = &ps->pty[i];
+
+		if (cp->master && cp->img.out_len)
+			err = cr_write_rec(s, CR_REC_PTYDATA, cp->out,
+					   cp->img.out_len);
+	}
+	return err;
+}
+
+/* f's saved pty, or NULL when its master is outside; *slave: which end. */
+static struct cr_pty *cr_file_pty(struct cr_shared *sh, struct file *f,
+				  bool *slave)
+{
+	struct tty_struct *m = cr_master_of(f, slave);
+	struct cr_pty *cp = m ? cr_find_pty(cr_ptys(sh), m) : NULL;
+
+	return cp && cp->master ? cp : NULL;
+}
+
+static int cr_pty_fd(struct cr_stream *s, struct cr_shared *sh,
+		     struct file *f, struct cr_img_fd *e, struct cr_status *st)
+{
+	bool slave;
+	struct cr_pty *cp = cr_file_pty(sh, f, &slave);
+
+	if (!cp) {
+		cr_inherit_fd(f, e);
+		return 0;
+	}
+	e->kind = CR_FD_PTY;
+	e->pipe = 2 * cp->id + slave;
+	return 0;
+}
+
+static int cr_pty_watch(struct cr_shared *sh, struct file *f,
+			struct cr_img_watch *w)
+{
+	bool slave;
+	struct cr_pty *cp = cr_file_pty(sh, f, &slave);
+
+	if (cp) {
+		w->kind = CR_WATCH_PTY;
+		w->index = 2 * cp->id + slave;
+		return 0;
+	}
+	if (w->tfd > 2)
+		return -EOPNOTSUPP;
+	w->kind = CR_WATCH_INHERIT;
+	w->index = w->tfd;
+	return 0;
+}
+
+/* ---- restart ---- */
+
+static bool cr_pty_ok(const struct cr_img_pty *p)
+{
+	if (p->line != N_TTY || p->pad ||
+	    p->flags & ~(CR_PTYF_PACKET | CR_PTYF_LOCKED) ||
+	    p->pktstatus > U8_MAX || p->out_len > CR_PTY_MAX_DATA)
+		return false;
+	if (!(p->flags & CR_PTYF_PACKET) && p->pktstatus)
+		return false;
+	return p->sid >= 0 && p->pgrp >= 0 && (p->sid || !p->pgrp);
+}
+
+/* The PTYS record, read with the process table. */
+static int cr_read_ptys(struct cr_stream *s, struct cr_shared *sh,
+			struct cr_status *st)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	struct cr_img_ptys *h;
+	unsigned int i;
+	size_t len;
+	int err = -EBADMSG;
+
+	h = cr_read_rec(s, CR_REC_PTYS, sizeof(*h),
+			struct_size(h, pty, CR_MAX_PTYS), &len);
+	if (IS_ERR(h))
+		return cr_fail(st, PTR_ERR(h), "bad pty table");
+	if (h->pad || h->nptys > CR_MAX_PTYS ||
+	    len != struct_size(h, pty, h->nptys))
+		goto out;
+	for (i = 0; i < h->nptys; i++)
+		if (!cr_pty_ok(&h->pty[i]))
+			goto out;
+	err = -ENOMEM;
+	ps->pty = kvcalloc(max(h->nptys, 1U), sizeof(*ps->pty), GFP_KERNEL);
+	if (!ps->pty)
+		goto out;
+	ps->n = h->nptys;
+	for (i = 0; i < ps->n; i++)
+		ps->pty[i].img = h->pty[i];
+	err = 0;
+out:
+	kvfree(h);
+	return err ? cr_fail(st, err, "bad pty table") : 0;
+}
+
+/* A controlling terminal's session is led by one of the table's. */
+static bool cr_pty_session_ok(const struct cr_img_pty *p,
+			      const struct cr_kind_procs *procs)
+{
+	bool leader = false, group = !p->pgrp;
+	unsigned int i;
+
+	for (i = 0; i < procs->n; i++) {
+		const struct cr_img_proc_ent *e = &procs->ent[i];
+
+		if (e->flags & CR_PENT_ZOMBIE || e->sid != p->sid)
+			continue;
+		leader |= e->pid == p->sid;
+		group |= e->pgid == p->pgrp;
+	}
+	return leader && group;
+}
+
+static int cr_check_ptys(struct cr_shared *sh,
+			 const struct cr_kind_procs *procs,
+			 struct cr_status *st)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	unsigned int i;
+
+	for (i = 0; i < ps->n; i++) {
+		const struct cr_img_pty *p = &ps->pty[i].img;
+
+		if (p->sid && !cr_pty_session_ok(p, procs))
+			return cr_fail(st, -EBADMSG,
+				       "pty %u: session %d not in the table",
+				       i, p->sid);
+	}
+	return 0;
+}
+
+static u32 cr_count_ptys(struct cr_shared *sh)
+{
+	return cr_ptys(sh)->n;
+}
+
+static size_t cr_ptys_table_len(struct cr_shared *sh)
+{
+	return sizeof(u32) + cr_ptys(sh)->n * sizeof(struct cr_rstrt_pty);
+}
+
+static size_t cr_ptys_table(struct cr_shared *sh, char *buf, size_t off,
+			    struct cr_rstrt_procs_args *a)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	struct cr_rstrt_pty *t;
+	unsigned int i;
+
+	off = ALIGN(off, sizeof(u32));
+	a->ptys_off = off;
+	a->nptys = ps->n;
+	t = (struct cr_rstrt_pty *)(buf + off);
+	for (i = 0; i < ps->n; i++)
+		t[i] = (struct cr_rstrt_pty){ .ctty_sid = ps->pty[i].img.sid };
+	return off + ps->n * sizeof(*t);
+}
+
+/* The pair the restarter made for entry i: a master and its slave. */
+static int cr_take_pty(struct cr_pty *cp, s32 mfd, s32 sfd)
+{
+	struct tty_struct *m, *s;
+	bool slave;
+
+	cp->master = fget(mfd);
+	cp->slave = fget(sfd);
+	if (!cp->master || !cp->slave)
+		return -EBADF;
+	m = cr_pty_of(cp->master, &slave);
+	if (!m || slave)
+		return -EINVAL;
+	s = cr_pty_of(cp->slave, &slave);
+	if (!s || !slave || s->link != m)
+		return -EINVAL;
+	cp->tty = tty_kref_get(m);
+	return 0;
+}
+
+static int cr_load_termios(struct tty_struct *s, const struct cr_img_pty *p)
+{
+	struct winsize ws = { .ws_row = p->rows, .ws_col = p->cols,
+			      .ws_xpixel = p->xpixel, .ws_ypixel = p->ypixel };
+	struct ktermios kt;
+	int err;
+
+	down_read(&s->termios_rwsem);
+	kt = s->termios;
+	up_read(&s->termios_rwsem);
+	kt.c_iflag = p->iflag;
+	kt.c_oflag = p->oflag;
+	kt.c_cflag = p->cflag;
+	kt.c_lflag = p->lflag;
+	kt.c_ispeed = p->ispeed;
+	kt.c_ospeed = p->ospeed;
+	memcpy(kt.c_cc, p->cc, CR_PTY_NCCS);
+	err = tty_set_termios(s, &kt);
+	return err ?: tty_do_resize(s, &ws);
+}
+
+/* The master's queue again, then its modes. */
+static int cr_refill_pty(struct cr_stream *s, struct cr_pty *cp)
+{
+	struct tty_struct *m = cp->tty;
+	size_t len;
+	void *data;
+	int err;
+
+	if (cp->img.out_len) {
+		data = cr_read_rec(s, CR_REC_PTYDATA, cp->img.out_len,
+				   cp->img.out_len, &len);
+		if (IS_ERR(data))
+			return PTR_ERR(data);
+		err = cr_pty_push(m->link, data, len);
+		kvfree(data);
+		if (err)
+			return err;
+	}
+	spin_lock_irq(&m->ctrl.lock);
+	m->ctrl.packet = cp->img.flags & CR_PTYF_PACKET;
+	spin_unlock_irq(&m->ctrl.lock);
+	spin_lock_irq(&m->link->ctrl.lock);
+	m->link->ctrl.pktstatus = cp->img.pktstatus;
+	spin_unlock_irq(&m->link->ctrl.lock);
+	return 0;
+}
+
+/* CR_OP_RSTRT_PTYS, with the stream locked: after the sockets' data. */
+static int cr_fill_ptys(struct cr_stream *s, struct cr_shared *sh,
+			const s32 *fds, struct cr_status *st)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; !err && i < ps->n; i++)
+		err = cr_take_pty(&ps->pty[i], fds[2 * i], fds[2 * i + 1]);
+	if (err)
+		return cr_fail(st, err, "pty %u from the restarter", i - 1);
+	for (i = 0; !err && i < ps->n; i++)
+		err = cr_load_termios(ps->pty[i].tty->link, &ps->pty[i].img) ?:
+		      cr_refill_pty(s, &ps->pty[i]);
+	return err ? cr_fail(st, err, "refilling pty %u", i - 1) : 0;
+}
+
+static bool cr_pty_fd_ok(struct cr_shared *sh, const struct cr_img_fd *e)
+{
+	u32 acc = e->flags & O_ACCMODE;
+
+	return e->pipe < 2 * cr_ptys(sh)->n && !e->path_len &&
+	       acc != O_ACCMODE && (e->pipe & 1 || acc == O_RDWR);
+}
+
+/*
+ * The file for a CR_FD_PTY entry: the restarter's master, its slave for
+ * the first read-write slave entry, a new open of the slave for others.
+ */
+static struct file *cr_pty_file(struct cr_shared *sh,
+				const struct cr_img_fd *e,
+				struct cr_status *st)
+{
+	struct cr_pty *cp = &cr_ptys(sh)->pty[e->pipe / 2];
+	struct file *f;
+
+	if (!(e->pipe & 1)) {
+		/* Another open of /dev/ptmx would be another pty. */
+		if (cp->master_used)
+			return ERR_PTR(-EBADMSG);
+		cp->master_used = true;
+		return cr_shared_file(cp->master, e);
+	}
+	if (!cp->slave_used && (e->flags & O_ACCMODE) == O_RDWR) {
+		cp->slave_used = true;
+		return cr_shared_file(cp->slave, e);
+	}
+	f = dentry_open(&cp->slave->f_path, e->flags | O_NOCTTY,
+			current_cred());
+	if (IS_ERR(f))
+		cr_fail(st, PTR_ERR(f), "cannot open pty slave for fd %d",
+			e->fd);
+	return f;
+}
+
+/*
+ * In each restarting process: a session leader whose terminal it was
+ * takes it again; the leader of its foreground group is noted.
+ */
+static int cr_load_pty_proc(struct cr_shared *sh, pid_t pid,
+			    struct cr_status *st)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	unsigned int i;
+	long err = 0;
+
+	for (i = 0; !err && i < ps->n; i++) {
+		struct cr_pty *cp = &ps->pty[i];
+
+		if (cp->img.pgrp == pid && !cp->fg)
+			cp->fg = get_pid(task_pgrp(current));
+		/* Without its session made again, it keeps the restarter's. */
+		if (cp->img.sid != pid || !current->signal->leader ||
+		    current->signal->tty)
+			continue;
+		err = cp->slave->f_op->unlocked_ioctl(cp->slave, TIOCSCTTY, 0);
+	}
+	return err ? cr_fail(st, err, "pid %d: its terminal", pid) : 0;
+}
+
+static void cr_set_fg(struct cr_pty *cp)
+{
+	struct tty_struct *s = cp->tty->link;
+	struct task_struct *t;
+
+	rcu_read_lock();
+	t = pid_task(cp->fg, PIDTYPE_PGID);
+	spin_lock_irq(&s->ctrl.lock);
+	if (t && s->ctrl.session && task_session(t) == s->ctrl.session) {
+		put_pid(s->ctrl.pgrp);
+		s->ctrl.pgrp = get_pid(cp->fg);
+	}
+	spin_unlock_irq(&s->ctrl.lock);
+	rcu_read_unlock();
+}
+
+/* Every process rebuilt: the foreground groups, then the locks. */
+static int cr_finish_ptys(struct cr_shared *sh, struct cr_status *st)
+{
+	struct cr_ptys *ps = cr_ptys(sh);
+	unsigned int i;
+
+	for (i = 0; i < ps->n; i++) {
+		if (ps->pty[i].fg)
+			cr_set_fg(&ps->pty[i]);
+		if (ps->pty[i].img.flags & CR_PTYF_LOCKED)
+			set_bit(TTY_PTY_LOCK, &ps->pty[i].tty->flags);
+	}
+	return 0;
+}
+
+static void *cr_alloc_ptys(void)
+{
+	return kzalloc(sizeof(struct cr_ptys), GFP_KERNEL);
+}
+
+static void cr_release_ptys(void *state)
+{
+	struct cr_ptys *ps = state;
+	unsigned int i;
+
+	for (i = 0; i < ps->n; i++) {
+		struct cr_pty *cp = &ps->pty[i];
+
+		tty_kref_put(cp->tty);
+		if (cp->master)
+			fput(cp->master);
+		if (cp->slave)
+			fput(cp->slave);
+		put_pid(cp->fg);
+		kvfree(cp->out);
+	}
+	for (i = 0; i < ps->nleaders; i++)
+		tty_kref_put(ps->leader[i].tty);
+	kvfree(ps->pty);
+	kvfree(ps->leader);
+	kfree(ps);
+}
+
+CR_HANDOVER_ARGS(struct cr_rstrt_ptys_args, nptys);
+
+const struct cr_kind_ops cr_pty_ops = {
+	.name = "ptys",
+	.fd_kind = CR_FD_PTY,
+	.watch_kinds = BIT(CR_WATCH_PTY),
+	.watch_ends = 2,
+	.handover_op = CR_OP_RSTRT_PTYS,
+	.fds_per = 2,
+	.alloc = cr_alloc_ptys,
+	.release = cr_release_ptys,
+	.classify = cr_pty_kind,
+	.note = cr_note_pty,
+	.note_proc = cr_note_pty_leader,
+	.snapshot = cr_snapshot_ptys,
+	.save = cr_save_ptys,
+	.save_data = cr_save_pty_data,
+	.save_fd = cr_pty_fd,
+	.watch = cr_pty_watch,
+	.read = cr_read_ptys,
+	.check = cr_check_ptys,
+	.count = cr_count_ptys,
+	.table_len = cr_ptys_table_len,
+	.table = cr_ptys_table,
+	.take = cr_fill_ptys,
+	.fd_ok = cr_pty_fd_ok,
+	.open_fd = cr_pty_file,
+	.load_proc = cr_load_pty_proc,
+	.finish = cr_finish_ptys,
+};
