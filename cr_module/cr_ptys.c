@@ -678,8 +678,30 @@ static struct file *cr_pty_file(struct cr_shared *sh,
 }
 
 /*
- * In each restarting process: a session leader whose terminal it was
- * takes it again; the leader of its foreground group is noted.
+ * A member of the session whose terminal s is, forked before its leader
+ * took it (its children are made first): it has it too, as a fork after
+ * would have.
+ */
+static void cr_join_ctty(struct tty_struct *s)
+{
+	bool member;
+
+	spin_lock_irq(&s->ctrl.lock);
+	member = s->ctrl.session && task_session(current) == s->ctrl.session;
+	spin_unlock_irq(&s->ctrl.lock);
+	if (!member)
+		return;
+	spin_lock_irq(&current->sighand->siglock);
+	if (!current->signal->tty)
+		current->signal->tty = tty_kref_get(s);
+	spin_unlock_irq(&current->sighand->siglock);
+}
+
+/*
+ * In each restarting process, in table order (a session's leader before
+ * the rest of it): a session leader whose terminal it was takes it again,
+ * the others of the session join it; the leader of its foreground group
+ * is noted.
  */
 static int cr_load_pty_proc(struct cr_shared *sh, pid_t pid,
 			    struct cr_status *st)
@@ -693,11 +715,15 @@ static int cr_load_pty_proc(struct cr_shared *sh, pid_t pid,
 
 		if (cp->img.pgrp == pid && !cp->fg)
 			cp->fg = get_pid(task_pgrp(current));
-		/* Without its session made again, it keeps the restarter's. */
-		if (cp->img.sid != pid || !current->signal->leader ||
-		    current->signal->tty)
+		if (!cp->img.sid)
 			continue;
-		err = cp->slave->f_op->unlocked_ioctl(cp->slave, TIOCSCTTY, 0);
+		/* Without its session made again, it keeps the restarter's. */
+		if (cp->img.sid == pid && current->signal->leader &&
+		    !current->signal->tty)
+			err = cp->slave->f_op->unlocked_ioctl(cp->slave,
+							      TIOCSCTTY, 0);
+		else
+			cr_join_ctty(cp->tty->link);
 	}
 	return err ? cr_fail(st, err, "pid %d: its terminal", pid) : 0;
 }
