@@ -10,10 +10,13 @@
  * session, TIOCSCTTY here), with its foreground group.  A slave whose
  * master is outside is the restarter's descriptor, as other terminals.
  *
- * The slave's queue (what the master's holder wrote and the slave's
- * reader has not read) is not saved: a checkpoint with such input ready
- * is refused; a partial line of a canonical-mode slave is not seen, and
- * is lost by a restart (a continuing target keeps it).
+ * The slave's input (what the master's holder wrote and the slave's
+ * reader has not read) is read as n_tty gives it: the complete lines of a
+ * canonical slave one by one, then, the slave made non-canonical for a
+ * moment, the partial line; a non-canonical slave's bytes.  They go back
+ * through the master's driver with the slave's input processing off
+ * (no echo, no signals, no erase: n_tty did all that when they came) and
+ * only the line ends on, so that n_tty holds them as it did.
  */
 #include <linux/file.h>
 #include <linux/major.h>
@@ -22,6 +25,7 @@
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 #include <linux/tty_flip.h>
+#include <linux/workqueue.h>
 
 #include "cr_internal.h"
 
@@ -36,6 +40,7 @@ struct cr_pty {
 	struct pid *fg;			/* restart: its foreground group */
 	struct cr_img_pty img;
 	void *out;			/* checkpoint: the master's queue */
+	void *in;			/* checkpoint: the slave's */
 };
 
 /* A session leader of the checkpoint and its terminal, a pty slave. */
@@ -191,16 +196,19 @@ static int cr_pty_refuse(struct cr_status *st, struct cr_pty *cp, int err,
 	return cr_fail(st, err, "pid %d fd %u: pty %s", cp->pid, cp->fd, why);
 }
 
-/* Puts bytes in the master's queue as the slave's driver writes: raw. */
-static int cr_pty_push(struct tty_struct *slave, const u8 *buf, u32 len)
+/*
+ * Puts bytes in the other end's queue as from's driver writes them, and
+ * has its line discipline take them.
+ */
+static int cr_pty_push(struct tty_struct *from, const u8 *buf, u32 len)
 {
-	struct work_struct *flush = &slave->link->port->buf.work;
+	struct work_struct *flush = &from->link->port->buf.work;
 	bool flushed = false;
 	u32 off = 0;
 	int n;
 
 	while (off < len) {
-		n = slave->ops->write(slave, buf + off, len - off);
+		n = from->ops->write(from, buf + off, len - off);
 		if (n < 0)
 			return n;
 		if (!n && flushed)
@@ -215,17 +223,16 @@ static int cr_pty_push(struct tty_struct *slave, const u8 *buf, u32 len)
 	return 0;
 }
 
-static int cr_read_master(struct cr_pty *cp, u32 *len)
+/* Everything f has to read, after the len bytes at buf, up to max. */
+static int cr_read_ready(struct file *f, u8 *buf, u32 *len, u32 max)
 {
 	loff_t pos = 0;
 	ssize_t n;
 
-	*len = 0;
-	while (vfs_poll(cp->master, NULL) & EPOLLIN) {
-		if (*len == CR_PTY_MAX_DATA)
+	while (vfs_poll(f, NULL) & EPOLLIN) {
+		if (*len == max)
 			return -EFBIG;
-		n = kernel_read(cp->master, cp->out + *len,
-				CR_PTY_MAX_DATA - *len, &pos);
+		n = kernel_read(f, buf + *len, max - *len, &pos);
 		if (n <= 0)
 			return n ?: -EIO;
 		*len += n;
@@ -253,7 +260,8 @@ static int cr_save_output(struct cr_pty *cp, struct cr_status *st)
 	packet = m->ctrl.packet;
 	m->ctrl.packet = false;
 	spin_unlock_irq(&m->ctrl.lock);
-	err = cr_read_master(cp, &len);
+	len = 0;
+	err = cr_read_ready(cp->master, cp->out, &len, CR_PTY_MAX_DATA);
 	back = cr_pty_push(m->link, cp->out, len);
 	spin_lock_irq(&m->ctrl.lock);
 	m->ctrl.packet = packet;
@@ -267,14 +275,160 @@ static int cr_save_output(struct cr_pty *cp, struct cr_status *st)
 	return 0;
 }
 
+static void cr_get_termios(struct tty_struct *s, struct ktermios *kt)
+{
+	down_read(&s->termios_rwsem);
+	*kt = s->termios;
+	up_read(&s->termios_rwsem);
+}
+
+/* What n_tty takes at once, as the slave's flags make it count. */
+static u32 cr_input_max(u32 iflag)
+{
+	return iflag & PARMRK ? CR_PTY_MAX_INPUT / 3 : CR_PTY_MAX_INPUT;
+}
+
+static bool cr_line_end(const struct ktermios *kt, u8 c)
+{
+	return c == '\n' || c == kt->c_cc[VEOL] ||
+	       (kt->c_lflag & IEXTEN && c == kt->c_cc[VEOL2]);
+}
+
+/*
+ * The termios under which the len bytes at data go back as they were:
+ * orig's line ends and flow control (as unchanged: no packet status for
+ * the master), no echo, signals or input mapping, and the editing
+ * characters on one that data does not hold.
+ */
+static int cr_feed_termios(const struct ktermios *orig, const u8 *data,
+			   u32 len, struct ktermios *kt)
+{
+	static const u8 ends[] = { VEOF, VEOL, VEOL2, VSTART, VSTOP };
+	static const u8 edits[] = { VERASE, VKILL, VWERASE, VLNEXT, VREPRINT };
+	DECLARE_BITMAP(used, 256);
+	unsigned int c, i;
+
+	bitmap_zero(used, 256);
+	for (i = 0; i < len; i++)
+		__set_bit(data[i], used);
+	__set_bit('\n', used);
+	for (i = 0; i < ARRAY_SIZE(ends); i++)
+		__set_bit(orig->c_cc[ends[i]], used);
+	c = find_first_zero_bit(used, 256);
+	if (c == 256)
+		return -EOPNOTSUPP;
+	*kt = *orig;
+	kt->c_iflag &= IXON;
+	kt->c_lflag &= ICANON | IEXTEN;
+	for (i = 0; i < ARRAY_SIZE(edits); i++)
+		kt->c_cc[edits[i]] = c;
+	kt->c_cc[VMIN] = 1;
+	kt->c_cc[VTIME] = 0;
+	return 0;
+}
+
+/* Gives the slave s its input back, then its termios orig. */
+static int cr_feed_input(struct tty_struct *s, const struct ktermios *orig,
+			 const u8 *data, u32 len)
+{
+	struct ktermios kt, back = *orig;
+	int err = cr_feed_termios(orig, data, len, &kt);
+
+	if (!err && len) {
+		tty_set_termios(s, &kt);
+		err = cr_pty_push(s->link, data, len);
+	}
+	tty_set_termios(s, &back);
+	return err;
+}
+
+/* A canonical slave's complete lines, each with its end. */
+static int cr_read_lines(struct file *f, const struct ktermios *kt, u8 *in,
+			 u32 *len, u32 max)
+{
+	loff_t pos = 0;
+	ssize_t n;
+
+	while (vfs_poll(f, NULL) & EPOLLIN) {
+		n = kernel_read(f, in + *len, max - *len, &pos);
+		if (n < 0)
+			return n;
+		if (n == max - *len)
+			return -EFBIG;
+		*len += n;
+		/* n_tty keeps an end-of-file to itself. */
+		if (!n || !cr_line_end(kt, in[*len - 1]))
+			in[(*len)++] = kt->c_cc[VEOF];
+	}
+	return 0;
+}
+
+/*
+ * Reads the slave's input and puts it back.  From a worker: a target's
+ * read of its own terminal from the background would signal its group.
+ */
+static int cr_take_input(struct cr_pty *cp)
+{
+	struct tty_struct *s = cp->tty->link;
+	u32 len = 0, max = CR_PTY_MAX_INPUT;
+	struct ktermios orig, raw;
+	int err = 0, back;
+
+	cr_get_termios(s, &orig);
+	raw = orig;
+	raw.c_lflag &= ~ICANON;
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (orig.c_lflag & ICANON)
+		err = cr_read_lines(cp->slave, &orig, cp->in, &len, max);
+	/* Not canonical, the partial line is readable. */
+	tty_set_termios(s, &raw);
+	if (!err)
+		err = cr_read_ready(cp->slave, cp->in, &len, max);
+	back = cr_feed_input(s, &orig, cp->in, len);
+	cp->img.in_len = len;
+	if (!err && len > cr_input_max(orig.c_iflag))
+		err = -EFBIG;
+	return back ?: err;
+}
+
+struct cr_input_work {
+	struct work_struct work;
+	struct cr_pty *cp;
+	int err;
+};
+
+static void cr_input_work(struct work_struct *work)
+{
+	struct cr_input_work *w = container_of(work, struct cr_input_work,
+					       work);
+
+	w->err = cr_take_input(w->cp);
+}
+
+static int cr_save_input(struct cr_pty *cp, struct cr_status *st)
+{
+	struct cr_input_work w = { .cp = cp };
+
+	if (!cp->slave || !(cp->slave->f_mode & FMODE_READ))
+		return 0;
+	cp->in = kvmalloc(CR_PTY_MAX_INPUT + 1, GFP_KERNEL);
+	if (!cp->in)
+		return -ENOMEM;
+	INIT_WORK_ONSTACK(&w.work, cr_input_work);
+	queue_work(system_unbound_wq, &w.work);
+	flush_work(&w.work);
+	destroy_work_on_stack(&w.work);
+	return w.err ? cr_pty_refuse(st, cp, w.err,
+				     "input could not be saved") : 0;
+}
+
 static void cr_save_termios(struct tty_struct *s, struct cr_img_pty *p)
 {
 	struct ktermios kt;
 
 	static_assert(sizeof(kt.c_cc) == CR_PTY_NCCS);
-	down_read(&s->termios_rwsem);
-	kt = s->termios;
-	up_read(&s->termios_rwsem);
+	cr_get_termios(s, &kt);
 	p->iflag = kt.c_iflag;
 	p->oflag = kt.c_oflag;
 	p->cflag = kt.c_cflag;
@@ -322,9 +476,8 @@ static int cr_snapshot_pty(struct cr_ptys *ps, struct cr_pty *cp,
 				     "with another line discipline");
 	if (READ_ONCE(s->flow.stopped))
 		return cr_pty_refuse(st, cp, -EBUSY, "with output stopped");
-	if (cp->slave && vfs_poll(cp->slave, NULL) & EPOLLIN)
-		return cr_pty_refuse(st, cp, -EBUSY,
-				     "with input its reader has not read");
+	if (cp->img.lflag & EXTPROC)
+		return cr_pty_refuse(st, cp, -EOPNOTSUPP, "in EXTPROC mode");
 	spin_lock_irq(&m->ctrl.lock);
 	if (m->ctrl.packet)
 		cp->img.flags |= CR_PTYF_PACKET;
@@ -336,7 +489,7 @@ static int cr_snapshot_pty(struct cr_ptys *ps, struct cr_pty *cp,
 	if (test_bit(TTY_PTY_LOCK, &m->flags))
 		cp->img.flags |= CR_PTYF_LOCKED;
 	cr_save_ctty(ps, cp);
-	return cr_save_output(cp, st);
+	return cr_save_output(cp, st) ?: cr_save_input(cp, st);
 }
 
 static int cr_snapshot_ptys(struct cr_shared *sh, struct cr_status *st)
@@ -395,9 +548,14 @@ static int cr_save_pty_data(struct cr_stream *s, struct cr_shared *sh)
 	for (i = 0; !err && i < ps->n; i++) {
 		struct cr_pty *cp = &ps->pty[i];
 
-		if (cp->master && cp->img.out_len)
+		if (!cp->master)
+			continue;
+		if (cp->img.out_len)
 			err = cr_write_rec(s, CR_REC_PTYDATA, cp->out,
 					   cp->img.out_len);
+		if (!err && cp->img.in_len)
+			err = cr_write_rec(s, CR_REC_PTYDATA, cp->in,
+					   cp->img.in_len);
 	}
 	return err;
 }
@@ -449,9 +607,10 @@ static int cr_pty_watch(struct cr_shared *sh, struct file *f,
 
 static bool cr_pty_ok(const struct cr_img_pty *p)
 {
-	if (p->line != N_TTY || p->pad ||
+	if (p->line != N_TTY || p->lflag & EXTPROC ||
 	    p->flags & ~(CR_PTYF_PACKET | CR_PTYF_LOCKED) ||
-	    p->pktstatus > U8_MAX || p->out_len > CR_PTY_MAX_DATA)
+	    p->pktstatus > U8_MAX || p->out_len > CR_PTY_MAX_DATA ||
+	    p->in_len > cr_input_max(p->iflag))
 		return false;
 	if (!(p->flags & CR_PTYF_PACKET) && p->pktstatus)
 		return false;
@@ -573,6 +732,19 @@ static int cr_take_pty(struct cr_pty *cp, s32 mfd, s32 sfd)
 	return 0;
 }
 
+static void cr_img_termios(struct tty_struct *s, const struct cr_img_pty *p,
+			   struct ktermios *kt)
+{
+	cr_get_termios(s, kt);
+	kt->c_iflag = p->iflag;
+	kt->c_oflag = p->oflag;
+	kt->c_cflag = p->cflag;
+	kt->c_lflag = p->lflag;
+	kt->c_ispeed = p->ispeed;
+	kt->c_ospeed = p->ospeed;
+	memcpy(kt->c_cc, p->cc, CR_PTY_NCCS);
+}
+
 static int cr_load_termios(struct tty_struct *s, const struct cr_img_pty *p)
 {
 	struct winsize ws = { .ws_row = p->rows, .ws_col = p->cols,
@@ -580,44 +752,48 @@ static int cr_load_termios(struct tty_struct *s, const struct cr_img_pty *p)
 	struct ktermios kt;
 	int err;
 
-	down_read(&s->termios_rwsem);
-	kt = s->termios;
-	up_read(&s->termios_rwsem);
-	kt.c_iflag = p->iflag;
-	kt.c_oflag = p->oflag;
-	kt.c_cflag = p->cflag;
-	kt.c_lflag = p->lflag;
-	kt.c_ispeed = p->ispeed;
-	kt.c_ospeed = p->ospeed;
-	memcpy(kt.c_cc, p->cc, CR_PTY_NCCS);
+	cr_img_termios(s, p, &kt);
 	err = tty_set_termios(s, &kt);
 	return err ?: tty_do_resize(s, &ws);
 }
 
-/* The master's queue again, then its modes. */
+/* Its next PTYDATA record, of len bytes, or NULL when len is 0. */
+static void *cr_read_pty_data(struct cr_stream *s, u32 len)
+{
+	size_t got;
+
+	return len ? cr_read_rec(s, CR_REC_PTYDATA, len, len, &got) : NULL;
+}
+
+/* Both queues again, then the master's modes. */
 static int cr_refill_pty(struct cr_stream *s, struct cr_pty *cp)
 {
-	struct tty_struct *m = cp->tty;
-	size_t len;
+	struct tty_struct *m = cp->tty, *sl = m->link;
+	struct ktermios kt;
 	void *data;
-	int err;
+	int err = 0;
 
-	if (cp->img.out_len) {
-		data = cr_read_rec(s, CR_REC_PTYDATA, cp->img.out_len,
-				   cp->img.out_len, &len);
-		if (IS_ERR(data))
-			return PTR_ERR(data);
-		err = cr_pty_push(m->link, data, len);
-		kvfree(data);
-		if (err)
-			return err;
-	}
+	data = cr_read_pty_data(s, cp->img.out_len);
+	if (IS_ERR(data))
+		return PTR_ERR(data);
+	if (data)
+		err = cr_pty_push(sl, data, cp->img.out_len);
+	kvfree(data);
+	data = err ? NULL : cr_read_pty_data(s, cp->img.in_len);
+	if (IS_ERR(data))
+		return PTR_ERR(data);
+	cr_img_termios(sl, &cp->img, &kt);
+	if (data)
+		err = cr_feed_input(sl, &kt, data, cp->img.in_len);
+	kvfree(data);
+	if (err)
+		return err;
 	spin_lock_irq(&m->ctrl.lock);
 	m->ctrl.packet = cp->img.flags & CR_PTYF_PACKET;
 	spin_unlock_irq(&m->ctrl.lock);
-	spin_lock_irq(&m->link->ctrl.lock);
-	m->link->ctrl.pktstatus = cp->img.pktstatus;
-	spin_unlock_irq(&m->link->ctrl.lock);
+	spin_lock_irq(&sl->ctrl.lock);
+	sl->ctrl.pktstatus = cp->img.pktstatus;
+	spin_unlock_irq(&sl->ctrl.lock);
 	return 0;
 }
 
@@ -779,6 +955,7 @@ static void cr_release_ptys(void *state)
 			fput(cp->slave);
 		put_pid(cp->fg);
 		kvfree(cp->out);
+		kvfree(cp->in);
 	}
 	for (i = 0; i < ps->nleaders; i++)
 		tty_kref_put(ps->leader[i].tty);

@@ -472,7 +472,11 @@ struct cr_img_socks {
  * slave).  Each comes back as a new pair with the slave's termios, window
  * size and modes.  Then, per pty in order, a PTYDATA record of out_len
  * bytes if out_len: what the slave's side wrote that the master's holder
- * had not read.  A slave whose master is outside is CR_FD_INHERIT.
+ * had not read; and one of in_len bytes if in_len: the slave's input not
+ * yet read, each complete line of a canonical slave with its end ('\n',
+ * VEOL, VEOL2, or VEOF for a line ended by end-of-file, the character
+ * n_tty does not return), then the rest, a partial line.  A slave whose
+ * master is outside is CR_FD_INHERIT.
  */
 #define CR_PTY_NCCS		19	/* the kernel's NCCS */
 
@@ -493,8 +497,8 @@ struct cr_img_pty {
 	__u32 pktstatus;	/* packet mode: the status not yet read */
 	__s32 sid;		/* the session it is the controlling */
 	__s32 pgrp;		/* terminal of, and its foreground group; 0 */
-	__u32 out_len;		/* bytes in its PTYDATA record */
-	__u32 pad;
+	__u32 out_len;		/* bytes in its first PTYDATA record */
+	__u32 in_len;		/* bytes in its second */
 };
 
 #define CR_PTYF_PACKET		0x1	/* TIOCPKT on the master */
@@ -509,6 +513,8 @@ struct cr_img_ptys {
 #define CR_MAX_PTYS		1024
 /* The n_tty buffer and the tty's flip buffers, with room to spare. */
 #define CR_PTY_MAX_DATA		(128U << 10)
+/* Input: what n_tty takes at once (a third of it with PARMRK). */
+#define CR_PTY_MAX_INPUT	4095
 
 enum cr_fd_kind {
 	CR_FD_REG	= 1,	/* reopened by path */

@@ -8,9 +8,11 @@
  * checks its session, group, foreground group, /dev/tty, the slave at
  * fd 9, the termios and window size set at the start, and counts.
  *
- * Before the checkpoint the last answer is left unread in the master and
- * the slave is locked (TIOCSPTLCK); after it, still locked, it is
- * unlocked, and that answer and ROUNDS more must come, exactly once each.
+ * Before the checkpoint the last answer is left unread in the master, the
+ * start of the next line ("N5" and the erase character: "N" is left) in
+ * the slave, and the slave is locked (TIOCSPTLCK); after it, still
+ * locked, it is unlocked, that answer and the echo must come, then the
+ * end of the line completes it, and ROUNDS more follow, each exactly once.
  * Usage: pty_expect DIR ROUNDS (lib.sh's start_ready, cycle -t)
  */
 #define _GNU_SOURCE
@@ -184,6 +186,15 @@ static int round_trip(long i)
 	return expect(answer(i));
 }
 
+/* Until the master has len bytes to read. */
+static void wait_queued(size_t len)
+{
+	int queued;
+
+	while (ioctl(MASTER, FIONREAD, &queued) == 0 && queued < (int)len)
+		cr_pause_ms(10);
+}
+
 static void check_modes(void)
 {
 	int pkt = 0, lck = 0;
@@ -197,8 +208,9 @@ static void check_modes(void)
 int main(int argc, char **argv)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 77 };
+	char part[32], want[96];
 	long i, rounds;
-	int fd, on = 1, queued, status;
+	int fd, on = 1, status;
 	pid_t pid;
 
 	cr_start(argc, argv, 2, "DIR ROUNDS");
@@ -223,11 +235,17 @@ int main(int argc, char **argv)
 		return cr_result();
 	for (i = 0; i < rounds && !round_trip(i); i++)
 		;
-	/* The answer to the next is left in the master's queue. */
+	/*
+	 * Left for the checkpoint: the answer to i unread in the master, and
+	 * the start of the next line, a character erased, in the slave.
+	 */
 	say(i);
-	while (ioctl(MASTER, FIONREAD, &queued) == 0 &&
-	       queued < (int)strlen(answer(i)))
-		cr_pause_ms(10);
+	snprintf(part, sizeof(part), "%ld5%c", i + 1, ERASE);
+	snprintf(want, sizeof(want), "%s%ld5\b \b", answer(i), i + 1);
+	wait_queued(strlen(answer(i)));
+	if (write(MASTER, part, strlen(part)) != (ssize_t)strlen(part))
+		cr_die("write");
+	wait_queued(strlen(want));
 	/* Nothing may open the slave, until the lock is seen back. */
 	if (ioctl(MASTER, TIOCSPTLCK, &on) < 0)
 		cr_die("lock");
@@ -236,8 +254,9 @@ int main(int argc, char **argv)
 	on = 0;
 	if (ioctl(MASTER, TIOCSPTLCK, &on) < 0)
 		cr_die("unlock");
-	if (!cr_errors && !expect(answer(i)))
-		for (i++; i < 2 * rounds + 1 && !round_trip(i); i++)
+	if (!cr_errors && !expect(want) && write(MASTER, "\n", 1) == 1 &&
+	    !expect(answer(++i) + strlen(part) - 2))
+		for (i++; i < 2 * rounds + 2 && !round_trip(i); i++)
 			;
 	if (write(MASTER, "q\n", 2) != 2)
 		cr_die("write");
