@@ -1,10 +1,9 @@
 # A counter run by util-linux script(1), which holds the pty's master and
 # copies what the counter writes on its slave (its controlling terminal)
 # to a file: checkpointed as a tree and left running, then checkpointed
-# and killed and restarted.  script's input is a pipe from outside that
-# never ends: at the end of its input script writes an end-of-file to the
-# slave, input the counter never reads, which a checkpoint refuses.  The
-# restarted one has cr_restart's /dev/null.  The copy must hold every tick exactly once,
+# and killed and restarted.  script's input is /dev/null: at its end
+# script writes an end-of-file to the slave, input the counter never reads,
+# which the checkpoints keep.  The copy must hold every tick exactly once,
 # byte for byte, and the restarted counter's controlling terminal must be
 # the new pty on its stdout.
 . "$CR_TESTS/lib.sh"
@@ -12,16 +11,12 @@
 command -v script > /dev/null || skip "no script(1)"
 d=$(mktemp -d)
 pid=
-hold=
-trap 'kill $pid $hold 2> /dev/null; rm -rf $d' EXIT
+trap '[ -z "$pid" ] || kill $pid 2> /dev/null; rm -rf $d' EXIT
 limit=30
 
 step run
-mkfifo $d/in
-sleep 1000 > $d/in &
-hold=$!
 script -qfc "$CR_TESTS/cmd/ctty_count $d $limit 100" /dev/null \
-	< $d/in > $d/tty &
+	< /dev/null > $d/tty &
 pid=$!
 wait_until 30 "the counter did not start" has_lines 3 $d/out
 ckpt -f $d/ctx1 --tree $pid
