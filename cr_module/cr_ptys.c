@@ -72,7 +72,10 @@ static bool cr_pty_major(struct inode *inode)
 	       major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT;
 }
 
-/* f's tty if f is an end of a Unix98 pty, else NULL; *slave: which. */
+/*
+ * f's tty if f is an end of a Unix98 pty, else NULL; *slave: which.  A
+ * master opened write-only is a device to write to, as before: inherited.
+ */
 static struct tty_struct *cr_pty_of(struct file *f, bool *slave)
 {
 	struct inode *inode = file_inode(f);
@@ -87,7 +90,7 @@ static struct tty_struct *cr_pty_of(struct file *f, bool *slave)
 	if (!tty || tty->driver->type != TTY_DRIVER_TYPE_PTY || !tty->link)
 		return NULL;
 	*slave = tty->driver->subtype == PTY_TYPE_SLAVE;
-	return tty;
+	return *slave || f->f_mode & FMODE_READ ? tty : NULL;
 }
 
 static struct tty_struct *cr_master_of(struct file *f, bool *slave)
@@ -251,8 +254,6 @@ static int cr_save_output(struct cr_pty *cp, struct cr_status *st)
 	int err, back;
 	u32 len;
 
-	if (!(cp->master->f_mode & FMODE_READ))
-		return cr_pty_refuse(st, cp, -EBADF, "master not readable");
 	cp->out = kvmalloc(CR_PTY_MAX_DATA, GFP_KERNEL);
 	if (!cp->out)
 		return -ENOMEM;
