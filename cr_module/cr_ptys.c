@@ -29,8 +29,16 @@
 
 #include "cr_internal.h"
 
+/* checkpoint: an open file of a pty, and its fds in the checkpoint. */
+struct cr_pty_file {
+	struct file *file;		/* referenced */
+	unsigned int fds;
+};
+
 struct cr_pty {
 	struct tty_struct *tty;		/* the master, referenced */
+	struct cr_pty_file *files;	/* checkpoint: of either end */
+	unsigned int nfiles, files_cap;
 	struct file *master;		/* checkpoint: saved; restart: made */
 	struct file *slave;		/* one of its slave's files, or NULL */
 	pid_t pid;			/* checkpoint: a holder, for messages */
@@ -127,6 +135,53 @@ static struct cr_pty *cr_add_pty(struct cr_ptys *ps, struct tty_struct *m)
 	return cp;
 }
 
+static int cr_count_pty_file(struct cr_pty *cp, struct file *f)
+{
+	struct cr_pty_file *pf;
+	unsigned int i;
+
+	for (i = 0; i < cp->nfiles; i++) {
+		if (cp->files[i].file == f) {
+			cp->files[i].fds++;
+			return 0;
+		}
+	}
+	pf = cr_grow((void **)&cp->files, &cp->nfiles, &cp->files_cap,
+		     sizeof(*pf), CR_MAX_FDS);
+	if (IS_ERR(pf))
+		return PTR_ERR(pf);
+	pf->file = get_file(f);
+	pf->fds = 1;
+	return 0;
+}
+
+/*
+ * Whether every open file of tty is held by the checkpoint's fds alone:
+ * no process outside could read (or be reading) it.
+ */
+static bool cr_held_inside(struct cr_pty *cp, struct tty_struct *tty)
+{
+	struct tty_file_private *priv;
+	bool inside = true;
+	unsigned int i;
+	long ours;
+
+	spin_lock(&tty->files_lock);
+	list_for_each_entry(priv, &tty->tty_files, list) {
+		for (i = 0; i < cp->nfiles; i++)
+			if (cp->files[i].file == priv->file)
+				break;
+		/* Our references: the fds', the list's, master or slave's. */
+		ours = i < cp->nfiles ? cp->files[i].fds + 1 +
+		       (priv->file == cp->master) + (priv->file == cp->slave) :
+		       0;
+		if (file_count(priv->file) != ours)
+			inside = false;
+	}
+	spin_unlock(&tty->files_lock);
+	return inside;
+}
+
 /* Called by each process of a checkpoint for each of its pty fds. */
 static int cr_note_pty(struct cr_shared *sh, struct file *f, unsigned int fd,
 		       struct cr_status *st)
@@ -143,6 +198,11 @@ static int cr_note_pty(struct cr_shared *sh, struct file *f, unsigned int fd,
 	if (IS_ERR(cp)) {
 		err = cr_fail(st, PTR_ERR(cp), "pid %d fd %u: too many ptys",
 			      task_tgid_vnr(current), fd);
+		goto out;
+	}
+	err = cr_count_pty_file(cp, f);
+	if (err) {
+		err = cr_fail(st, err, "saving ptys");
 		goto out;
 	}
 	if (!slave && !cp->master)
@@ -407,11 +467,13 @@ static void cr_input_work(struct work_struct *work)
 	w->err = cr_take_input(w->cp);
 }
 
+/* Input that a process outside may read is its, not ours, to save. */
 static int cr_save_input(struct cr_pty *cp, struct cr_status *st)
 {
 	struct cr_input_work w = { .cp = cp };
 
-	if (!cp->slave || !(cp->slave->f_mode & FMODE_READ))
+	if (!cp->slave || !(cp->slave->f_mode & FMODE_READ) ||
+	    !cr_held_inside(cp, cp->tty->link))
 		return 0;
 	cp->in = kvmalloc(CR_PTY_MAX_INPUT + 1, GFP_KERNEL);
 	if (!cp->in)
@@ -479,6 +541,9 @@ static int cr_snapshot_pty(struct cr_ptys *ps, struct cr_pty *cp,
 		return cr_pty_refuse(st, cp, -EBUSY, "with output stopped");
 	if (cp->img.lflag & EXTPROC)
 		return cr_pty_refuse(st, cp, -EOPNOTSUPP, "in EXTPROC mode");
+	if (!cr_held_inside(cp, m))
+		return cr_pty_refuse(st, cp, -EOPNOTSUPP,
+				     "master also held outside the checkpoint");
 	spin_lock_irq(&m->ctrl.lock);
 	if (m->ctrl.packet)
 		cp->img.flags |= CR_PTYF_PACKET;
@@ -651,22 +716,23 @@ out:
 	return err ? cr_fail(st, err, "bad pty table") : 0;
 }
 
-/* A controlling terminal's session is led by one of the table's. */
+/*
+ * A controlling terminal's session is led by a live process of the table
+ * (its foreground group needs none: without its leader it is not made).
+ */
 static bool cr_pty_session_ok(const struct cr_img_pty *p,
 			      const struct cr_kind_procs *procs)
 {
-	bool leader = false, group = !p->pgrp;
 	unsigned int i;
 
 	for (i = 0; i < procs->n; i++) {
 		const struct cr_img_proc_ent *e = &procs->ent[i];
 
-		if (e->flags & CR_PENT_ZOMBIE || e->sid != p->sid)
-			continue;
-		leader |= e->pid == p->sid;
-		group |= e->pgid == p->pgrp;
+		if (!(e->flags & CR_PENT_ZOMBIE) && e->pid == p->sid &&
+		    e->sid == p->sid)
+			return true;
 	}
-	return leader && group;
+	return false;
 }
 
 static int cr_check_ptys(struct cr_shared *sh,
@@ -957,6 +1023,9 @@ static void cr_release_ptys(void *state)
 		put_pid(cp->fg);
 		kvfree(cp->out);
 		kvfree(cp->in);
+		while (cp->nfiles)
+			fput(cp->files[--cp->nfiles].file);
+		kvfree(cp->files);
 	}
 	for (i = 0; i < ps->nleaders; i++)
 		tty_kref_put(ps->leader[i].tty);
