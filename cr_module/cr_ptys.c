@@ -29,16 +29,10 @@
 
 #include "cr_internal.h"
 
-/* checkpoint: an open file of a pty, and its fds in the checkpoint. */
-struct cr_pty_file {
-	struct file *file;		/* referenced */
-	unsigned int fds;
-};
-
 struct cr_pty {
 	struct tty_struct *tty;		/* the master, referenced */
-	struct cr_pty_file *files;	/* checkpoint: of either end */
-	unsigned int nfiles, files_cap;
+	struct file **files;		/* checkpoint: its open files held */
+	unsigned int nfiles, files_cap;	/* by the checkpoint, referenced */
 	struct file *master;		/* checkpoint: saved; restart: made */
 	struct file *slave;		/* one of its slave's files, or NULL */
 	pid_t pid;			/* checkpoint: a holder, for messages */
@@ -135,51 +129,62 @@ static struct cr_pty *cr_add_pty(struct cr_ptys *ps, struct tty_struct *m)
 	return cp;
 }
 
-static int cr_count_pty_file(struct cr_pty *cp, struct file *f)
+static bool cr_has_file(struct cr_pty *cp, struct file *f)
 {
-	struct cr_pty_file *pf;
 	unsigned int i;
 
-	for (i = 0; i < cp->nfiles; i++) {
-		if (cp->files[i].file == f) {
-			cp->files[i].fds++;
-			return 0;
-		}
-	}
-	pf = cr_grow((void **)&cp->files, &cp->nfiles, &cp->files_cap,
-		     sizeof(*pf), CR_MAX_FDS);
-	if (IS_ERR(pf))
-		return PTR_ERR(pf);
-	pf->file = get_file(f);
-	pf->fds = 1;
+	for (i = 0; i < cp->nfiles; i++)
+		if (cp->files[i] == f)
+			return true;
+	return false;
+}
+
+static int cr_add_pty_file(struct cr_pty *cp, struct file *f)
+{
+	struct file **slot;
+
+	if (cr_has_file(cp, f))
+		return 0;
+	slot = cr_grow((void **)&cp->files, &cp->nfiles, &cp->files_cap,
+		       sizeof(*slot), CR_MAX_FDS);
+	if (IS_ERR(slot))
+		return PTR_ERR(slot);
+	*slot = get_file(f);
 	return 0;
 }
 
-/*
- * Whether every open file of tty is held by the checkpoint's fds alone:
- * no process outside could read (or be reading) it.
- */
+/* Whether every open file of tty is one the checkpoint holds. */
 static bool cr_held_inside(struct cr_pty *cp, struct tty_struct *tty)
 {
 	struct tty_file_private *priv;
 	bool inside = true;
-	unsigned int i;
-	long ours;
 
 	spin_lock(&tty->files_lock);
-	list_for_each_entry(priv, &tty->tty_files, list) {
-		for (i = 0; i < cp->nfiles; i++)
-			if (cp->files[i].file == priv->file)
-				break;
-		/* Our references: the fds', the list's, master or slave's. */
-		ours = i < cp->nfiles ? cp->files[i].fds + 1 +
-		       (priv->file == cp->master) + (priv->file == cp->slave) :
-		       0;
-		if (file_count(priv->file) != ours)
-			inside = false;
-	}
+	list_for_each_entry(priv, &tty->tty_files, list)
+		inside &= cr_has_file(cp, priv->file);
 	spin_unlock(&tty->files_lock);
 	return inside;
+}
+
+/*
+ * Reads as a non-blocking reader: a process outside sharing the file may
+ * take what poll said was there (then -EAGAIN).
+ */
+static ssize_t cr_read_nowait(struct file *f, void *buf, size_t len)
+{
+	unsigned int flags;
+	loff_t pos = 0;
+	ssize_t n;
+
+	spin_lock(&f->f_lock);
+	flags = f->f_flags;
+	f->f_flags |= O_NONBLOCK;
+	spin_unlock(&f->f_lock);
+	n = kernel_read(f, buf, len, &pos);
+	spin_lock(&f->f_lock);
+	f->f_flags = (f->f_flags & ~O_NONBLOCK) | (flags & O_NONBLOCK);
+	spin_unlock(&f->f_lock);
+	return n;
 }
 
 /* Called by each process of a checkpoint for each of its pty fds. */
@@ -200,7 +205,7 @@ static int cr_note_pty(struct cr_shared *sh, struct file *f, unsigned int fd,
 			      task_tgid_vnr(current), fd);
 		goto out;
 	}
-	err = cr_count_pty_file(cp, f);
+	err = cr_add_pty_file(cp, f);
 	if (err) {
 		err = cr_fail(st, err, "saving ptys");
 		goto out;
@@ -289,13 +294,12 @@ static int cr_pty_push(struct tty_struct *from, const u8 *buf, u32 len)
 /* Everything f has to read, after the len bytes at buf, up to max. */
 static int cr_read_ready(struct file *f, u8 *buf, u32 *len, u32 max)
 {
-	loff_t pos = 0;
 	ssize_t n;
 
 	while (vfs_poll(f, NULL) & EPOLLIN) {
 		if (*len == max)
 			return -EFBIG;
-		n = kernel_read(f, buf + *len, max - *len, &pos);
+		n = cr_read_nowait(f, buf + *len, max - *len);
 		if (n <= 0)
 			return n ?: -EIO;
 		*len += n;
@@ -407,11 +411,10 @@ static int cr_feed_input(struct tty_struct *s, const struct ktermios *orig,
 static int cr_read_lines(struct file *f, const struct ktermios *kt, u8 *in,
 			 u32 *len, u32 max)
 {
-	loff_t pos = 0;
 	ssize_t n;
 
 	while (vfs_poll(f, NULL) & EPOLLIN) {
-		n = kernel_read(f, in + *len, max - *len, &pos);
+		n = cr_read_nowait(f, in + *len, max - *len);
 		if (n < 0)
 			return n;
 		if (n == max - *len)
@@ -467,7 +470,10 @@ static void cr_input_work(struct work_struct *work)
 	w->err = cr_take_input(w->cp);
 }
 
-/* Input that a process outside may read is its, not ours, to save. */
+/*
+ * Input that a process outside may read (an open of the slave the
+ * checkpoint does not hold) is its, not ours, to save.
+ */
 static int cr_save_input(struct cr_pty *cp, struct cr_status *st)
 {
 	struct cr_input_work w = { .cp = cp };
@@ -541,9 +547,6 @@ static int cr_snapshot_pty(struct cr_ptys *ps, struct cr_pty *cp,
 		return cr_pty_refuse(st, cp, -EBUSY, "with output stopped");
 	if (cp->img.lflag & EXTPROC)
 		return cr_pty_refuse(st, cp, -EOPNOTSUPP, "in EXTPROC mode");
-	if (!cr_held_inside(cp, m))
-		return cr_pty_refuse(st, cp, -EOPNOTSUPP,
-				     "master also held outside the checkpoint");
 	spin_lock_irq(&m->ctrl.lock);
 	if (m->ctrl.packet)
 		cp->img.flags |= CR_PTYF_PACKET;
@@ -1024,7 +1027,7 @@ static void cr_release_ptys(void *state)
 		kvfree(cp->out);
 		kvfree(cp->in);
 		while (cp->nfiles)
-			fput(cp->files[--cp->nfiles].file);
+			fput(cp->files[--cp->nfiles]);
 		kvfree(cp->files);
 	}
 	for (i = 0; i < ps->nleaders; i++)
