@@ -1,7 +1,8 @@
 # A counter run by util-linux script(1), which holds the pty's master and
 # copies what the counter writes on its slave (its controlling terminal)
-# to a file: checkpointed as a tree and left running, then checkpointed
-# and killed and restarted.  script's input is /dev/null: at its end
+# to a file: script alone (the slave's other holder outside) and then the
+# tree checkpointed and left running, then the tree checkpointed and
+# killed and restarted.  script's input is /dev/null: at its end
 # script writes an end-of-file to the slave, input the counter never reads,
 # which the checkpoints keep.  The copy must hold every tick exactly once,
 # byte for byte, and the restarted counter's controlling terminal must be
@@ -19,6 +20,7 @@ script -qfc "$CR_TESTS/cmd/ctty_count $d $limit 100" /dev/null \
 	< /dev/null > $d/tty &
 pid=$!
 wait_until 30 "the counter did not start" has_lines 3 $d/out
+ckpt -f $d/ctx0 --pid $pid
 ckpt -f $d/ctx1 --tree $pid
 wait_until 30 "the counter did not go on" has_lines 8 $d/out
 ckpt_kill $d/ctx --tree
