@@ -20,8 +20,7 @@ static int make_pty(unsigned int n, int *fds)
 
 	fds[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fds[0] < 0)
-		return cr_rstrt_error(-errno, "cannot open /dev/ptmx for pty %u",
-				      n);
+		return cr_rstrt_error(-errno, "cannot open pty %u", n);
 	name = grantpt(fds[0]) || unlockpt(fds[0]) ? NULL : ptsname(fds[0]);
 	if (name)
 		fds[1] = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * An expect-like pair on a pty of its own.  The master's holder (this
- * process, master at fd 7 in packet mode, watched by an epoll at fd 8) writes "N\n" and reads back, byte for byte, the echo "N\r\n" and
+ * process, master at fd 7 in packet mode, watched by an epoll at fd 8)
+ * writes "N\n" and reads back, byte for byte, the echo "N\r\n" and
  * the answer "n=N ok\r\n".  The slave's side is a session leader (the
  * shell), whose terminal the slave is, and its child (the counter) in a
  * process group of its own in the foreground: at each line the counter
