@@ -14,7 +14,7 @@
  * the slave, and the slave is locked (TIOCSPTLCK); after it, still
  * locked, it is unlocked, that answer and the echo must come, then the
  * end of the line completes it, and ROUNDS more follow, each exactly once.
- * Usage: pty_expect DIR ROUNDS (lib.sh's start_ready, cycle -t)
+ * Usage: pty_expect DIR ROUNDS (lib.sh's start_ready; tests/pty_expect.sh)
  */
 #define _GNU_SOURCE
 #include <signal.h>
