@@ -128,7 +128,8 @@ bool cr_kind_watch_ok(struct cr_shared *sh, const struct cr_img_watch *w)
 
 	if (!cr_kind_of_watch(w->kind, &id))
 		return true;
-	return w->index < cr_kind_count(sh, id);
+	return w->index / (cr_kinds[id]->watch_ends ?: 1) <
+	       cr_kind_count(sh, id);
 }
 
 /* The entries of kind id's table, 0 once the kind's state is gone. */

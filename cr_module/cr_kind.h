@@ -2,9 +2,9 @@
 /*
  * The kinds of resource a checkpoint's processes share, each in a file of
  * its own: pipes and FIFOs (cr_pipes.c), Unix sockets (cr_socks.c), TCP
- * and UDP sockets (cr_inet.c), event
- * files (cr_evfiles.c, with cr_inotify.c), files saved by value
- * (cr_objs.c) and POSIX timers (cr_ptimers.c).  Each exports one
+ * and UDP sockets (cr_inet.c), pseudo-terminals (cr_ptys.c), event files
+ * (cr_evfiles.c, with cr_inotify.c), files saved by value (cr_objs.c) and
+ * POSIX timers (cr_ptimers.c).  Each exports one
  * struct cr_kind_ops; cr_kinds[] lists them, and the generic code
  * (cr_files.c, cr_chkpt.c, cr_rstrt.c) calls their hooks in that order,
  * skipping the NULL ones.  A kind's state is a struct private to its
@@ -36,6 +36,7 @@ struct file;
 	K(PIPES, cr_pipe_ops)		\
 	K(SOCKS, cr_sock_ops)		\
 	K(INET, cr_inet_ops)		\
+	K(PTYS, cr_pty_ops)		\
 	K(OBJS, cr_obj_ops)
 
 #define CR_KIND_ID(id, ops)	CR_KIND_##id,
@@ -56,7 +57,8 @@ struct cr_kind_procs {
 };
 
 /*
- * CR_OP_RSTRT_PIPES, _SOCKS, _INET and _EVENTS all take this layout: each kind
+ * CR_OP_RSTRT_PIPES, _SOCKS, _INET, _PTYS and _EVENTS all take this
+ * layout: each kind
  * with a take hook checks its own struct against it (CR_HANDOVER_ARGS).
  */
 struct cr_handover_args {
@@ -78,6 +80,8 @@ struct cr_kind_ops {
 	const char *name;	/* plural, for messages: "pipes" */
 	u32 fd_kind;		/* CR_FD_* of its descriptors, or 0 */
 	u32 watch_kinds;	/* BIT(CR_WATCH_*): epoll targets it indexes */
+	/* what a watch's index names per entry: 0 or 1, or 2 (ends) */
+	unsigned int watch_ends;
 	/* the CR_OP_RSTRT_* of its handover (take or copy_out), or 0 */
 	unsigned int handover_op;
 	unsigned int fds_per;	/* take: the restarter's fds per entry */

@@ -84,6 +84,11 @@ int cri_rstrt_inet(int ctrl, const struct cr_rstrt_inet_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_INET, (void *)args);
 }
 
+int cri_rstrt_ptys(int ctrl, const struct cr_rstrt_ptys_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_PTYS, (void *)args);
+}
+
 int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_EVENTS, (void *)args);

@@ -333,6 +333,8 @@ static int get_plan(int ctrl, struct cr_plan *plan)
 	plan->nsocks = a.nsocks;
 	plan->inets = (const struct cr_rstrt_inet *)(buf + a.inets_off);
 	plan->ninets = a.ninets;
+	plan->ptys = (const struct cr_rstrt_pty *)(buf + a.ptys_off);
+	plan->nptys = a.nptys;
 	plan->events = (const struct cr_rstrt_event *)(buf + a.events_off);
 	plan->nevents = a.nevents;
 	plan->watches = (const struct cr_rstrt_watch *)&plan->events[a.nevents];
@@ -361,8 +363,9 @@ static void close_fds(int *fds, unsigned int n)
 }
 
 /*
- * The pipes, the Unix then TCP and UDP sockets, then the event files, whose epolls may watch
- * either.  Ours are closed before any process of the restart is created
+ * The pipes, the Unix then TCP and UDP sockets, the ptys, then the event
+ * files, whose epolls may watch any of them.  Ours are closed before any
+ * process of the restart is created
  * (the event files may have to wait until after, cr_events_release()).
  */
 static int make_shared(const struct cr_plan *plan)
@@ -374,16 +377,19 @@ static int make_shared(const struct cr_plan *plan)
 	h.sock_fds = new_fds(plan->nsocks);
 	h.closed_peers = new_fds(plan->nsocks);
 	h.inet_fds = new_fds(plan->ninets);
-	if (h.pipe_fds && h.sock_fds && h.closed_peers && h.inet_fds)
+	h.pty_fds = new_fds(2 * plan->nptys);
+	if (h.pipe_fds && h.sock_fds && h.closed_peers && h.inet_fds &&
+	    h.pty_fds)
 		err = cr_make_pipes(plan, h.pipe_fds) ?: cr_make_socks(plan, &h) ?:
 		      cr_make_inets(plan, h.inet_fds) ?:
-		      cr_make_events(plan, &h);
+		      cr_make_ptys(plan, h.pty_fds) ?: cr_make_events(plan, &h);
 	else
-		cr_rstrt_error(err, "pipes and sockets");
+		cr_rstrt_error(err, "pipes, sockets and ptys");
 	close_fds(h.pipe_fds, 2 * plan->npipes);
 	close_fds(h.sock_fds, plan->nsocks);
 	close_fds(h.closed_peers, h.nclosed);
 	close_fds(h.inet_fds, plan->ninets);
+	close_fds(h.pty_fds, 2 * plan->nptys);
 	return err;
 }
 

@@ -403,6 +403,17 @@ bool cr_is_root(const struct cr_plan *plan, unsigned int index)
 }
 
 /*
+ * Whether p makes its session again: asked for, or a pty of the restart
+ * was its terminal (which only a session of its own can have).
+ */
+static bool new_session(const struct cr_plan *plan,
+			const struct cr_rstrt_proc *p)
+{
+	return p->sid == p->pid &&
+	       (plan->restore_sid || cr_pty_session(plan, p->pid));
+}
+
+/*
  * Session and process group, when asked for, before the children are
  * made so that they inherit them.  Without the original pids only a
  * process's own group or session can be made again.
@@ -412,7 +423,7 @@ static int restore_ids(const struct cr_plan *plan,
 {
 	pid_t pgid = p->pgid == p->pid ? 0 : p->pgid;
 
-	if (plan->restore_sid && p->sid == p->pid && setsid() < 0)
+	if (new_session(plan, p) && setsid() < 0)
 		return cr_rstrt_error(-errno, "cannot make pid %d a session "
 				      "leader", p->pid);
 	if (!plan->restore_pgid || getpgid(0) == p->pgid)
@@ -440,7 +451,7 @@ static void cr_set_group(const struct cr_plan *plan, unsigned int index,
 	 * A session leader makes its own group with setsid(), which fails
 	 * if it already leads one.
 	 */
-	if (!plan->restore_pgid || (plan->restore_sid && p->sid == p->pid))
+	if (!plan->restore_pgid || new_session(plan, p))
 		return;
 	if (p->pgid == p->pid)
 		setpgid(pid, pid);

@@ -30,7 +30,8 @@
 #endif
 
 enum { EV_EVENTFD = 1, EV_TIMERFD, EV_SIGNALFD, EV_EPOLL, EV_INOTIFY };
-enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT, W_SOCK, W_INOTIFY, W_INET };
+enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT, W_SOCK, W_INOTIFY,
+       W_INET, W_PTY };
 
 static struct timespec ns_ts(uint64_t ns)
 {
@@ -139,7 +140,7 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 {
 	const struct cr_rstrt_watch *w = plan->watches;
 	unsigned int i, j, nw = 0, k = 0;
-	int hi = 3, *evh, *pfh, *sfh, *ifh, *psd, inh[3];
+	int hi = 3, *evh, *pfh, *sfh, *ifh, *tfh, *psd, inh[3];
 
 	for (i = 0; i < plan->nevents; i++)
 		nw += plan->events[i].nwatch;
@@ -150,8 +151,9 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 	pfh = calloc(2 * plan->npipes + 1, sizeof(*pfh));
 	sfh = calloc(plan->nsocks + 1, sizeof(*sfh));
 	ifh = calloc(plan->ninets + 1, sizeof(*ifh));
+	tfh = calloc(2 * plan->nptys + 1, sizeof(*tfh));
 	psd = calloc(nw + 1, sizeof(*psd));
-	if (!evh || !pfh || !sfh || !ifh || !psd)
+	if (!evh || !pfh || !sfh || !ifh || !tfh || !psd)
 		return -ENOMEM;
 	for (i = 0; i < nw; i++)
 		psd[i] = w[i].kind == W_INHERIT ? passed_fd(w[i].tfd, hi) : -1;
@@ -167,6 +169,9 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 	/* A connection not yet accepted has no fd, and no watch. */
 	for (i = 0; i < plan->ninets; i++)
 		ifh[i] = move_up(h->inet_fds[i], hi);
+	for (i = 0; i < 2 * plan->nptys; i++)
+		if ((tfh[i] = move_up(h->pty_fds[i], hi)) < 0)
+			return -errno;
 	for (i = 0; i < 3; i++)
 		inh[i] = fcntl(i, F_DUPFD_CLOEXEC, hi);
 	for (i = 0; i < plan->nevents; i++) {
@@ -183,6 +188,7 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 				  w[k].kind == W_EVENT ? evh[x] :
 				  w[k].kind == W_SOCK ? sfh[x] :
 				  w[k].kind == W_INET ? ifh[x] :
+				  w[k].kind == W_PTY ? tfh[x] :
 				  psd[k] >= 0 ? psd[k] : inh[x];
 
 			res->watch = k;

@@ -215,6 +215,8 @@ struct cr_rstrt_procs_args {
 	__u32 socks_off;	/* out: byte offset of nsocks cr_rstrt_sock */
 	__u32 ninets;		/* out: TCP and UDP sockets to create */
 	__u32 inets_off;	/* out: byte offset of ninets cr_rstrt_inet */
+	__u32 nptys;		/* out (since 2.4): pseudo-terminals to open */
+	__u32 ptys_off;		/* out: byte offset of nptys cr_rstrt_pty */
 };
 
 /*
@@ -243,8 +245,9 @@ struct cr_rstrt_event {
 /*
  * Register the target with EPOLL_CTL_ADD under fd number tfd: a pipe
  * end (kind 1 read, 2 write, of pipe index), event index (3), the
- * restarter's own fd index (4, 0-2), Unix socket index (5) or TCP/UDP
- * socket index (7).  Kind 6 is an
+ * restarter's own fd index (4, 0-2), Unix socket index (5), TCP/UDP
+ * socket index (7) or pty end index (8: the master of pty index / 2 when
+ * even, else its slave).  Kind 6 is an
  * inotify watch: add the NUL-terminated path at byte offset index with
  * mask events so that it gets wd tfd (an instance's by increasing wd).
  */
@@ -344,6 +347,29 @@ struct cr_rstrt_inet_args {
 };
 
 /*
+ * A pseudo-terminal to open (since 2.4): a new /dev/ptmx master,
+ * unlocked, and its slave, both O_RDWR | O_NOCTTY.  When ctty_sid is not
+ * 0 the slave was the controlling terminal of that session: its leader,
+ * a process of the table, makes a new session (setsid) even without
+ * --restore-sid, and the module makes the slave its terminal again.
+ */
+struct cr_rstrt_pty {
+	__s32 ctty_sid;
+	__u32 pad;
+};
+
+/*
+ * CR_OP_RSTRT_PTYS, after CR_OP_RSTRT_SOCKS: fds holds each pty's
+ * master and slave fd.  The module sets the slave's termios, window size
+ * and modes, refills the master's queue and keeps them.
+ */
+struct cr_rstrt_ptys_args {
+	__u64 fds;		/* user pointer to 2 * nptys __s32 */
+	__u32 nptys;
+	__u32 pad;
+};
+
+/*
  * CR_OP_RSTRT_EVENTS: the restarter made the nevents event files and
  * registered the epolls' watches; fds holds each one's fd.  The module
  * keeps them; the restarter closes its fds (after CR_OP_RSTRT_PIPES).
@@ -411,6 +437,7 @@ struct cr_rstrt_child_args {
  */
 #define CR_OP_RSTRT_SIGNAL	_IO(CR_IOC_MAGIC, 0x1b)
 #define CR_OP_RSTRT_INET	_IOW(CR_IOC_MAGIC, 0x1c, struct cr_rstrt_inet_args)
+#define CR_OP_RSTRT_PTYS	_IOW(CR_IOC_MAGIC, 0x1d, struct cr_rstrt_ptys_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

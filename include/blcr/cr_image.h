@@ -12,7 +12,8 @@
  * line.
  *
  * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PTIMERS, EVENTS,
- * PIPES, SOCKS, INET, PIPEDATA*, SOCKDATA*, INETDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
+ * PIPES, SOCKS, INET, PTYS, PIPEDATA*, SOCKDATA*, INETDATA*, PTYDATA*, then
+ * per live process PROC, CREDS, RLIMITS, SIGHAND,
  * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
  * then END.  An OBJ record and its PAGES come once per checkpoint, right
  * before the first MM, VMA or FILES record that names the object.
@@ -54,6 +55,8 @@ enum cr_rec_type {
 	CR_REC_PTIMERS	= 22,
 	CR_REC_INET	= 23,
 	CR_REC_INETDATA	= 24,
+	CR_REC_PTYS	= 25,
+	CR_REC_PTYDATA	= 26,
 	CR_REC_END	= 255,
 };
 
@@ -397,6 +400,8 @@ enum cr_watch_kind {
 	CR_WATCH_SOCK	= 5,	/* socket "index" of SOCKS */
 	CR_WATCH_INOTIFY = 6,	/* a watch of an inotify instance */
 	CR_WATCH_INET	= 7,	/* socket "index" of INET */
+	CR_WATCH_PTY	= 8,	/* pty "index / 2" of PTYS: its master if */
+				/* index is even, else its slave */
 };
 
 /*
@@ -527,6 +532,57 @@ struct cr_img_inets {
 
 #define CR_MAX_INETS		4096
 
+/*
+ * PTYS: the pseudo-terminals (/dev/ptmx masters) of the checkpoint whose
+ * master is inside it, once for all processes; FILES entries and epoll
+ * watches name an end by index (2 * pty for its master, + 1 for its
+ * slave).  Each comes back as a new pair with the slave's termios, window
+ * size and modes.  Then, per pty in order, a PTYDATA record of out_len
+ * bytes if out_len: what the slave's side wrote that the master's holder
+ * had not read; and one of in_len bytes if in_len: the slave's input not
+ * yet read, each complete line of a canonical slave with its end ('\n',
+ * VEOL, VEOL2, or VEOF for a line ended by end-of-file, the character
+ * n_tty does not return), then the rest, a partial line.  A slave whose
+ * master is outside is CR_FD_INHERIT.
+ */
+#define CR_PTY_NCCS		19	/* the kernel's NCCS */
+
+struct cr_img_pty {
+	__u32 iflag;		/* the slave's termios */
+	__u32 oflag;
+	__u32 cflag;
+	__u32 lflag;
+	__u32 ispeed;
+	__u32 ospeed;
+	__u8  line;		/* line discipline: N_TTY (0) only */
+	__u8  cc[CR_PTY_NCCS];
+	__u16 rows;		/* window size (TIOCGWINSZ) */
+	__u16 cols;
+	__u16 xpixel;
+	__u16 ypixel;
+	__u32 flags;		/* CR_PTYF_* */
+	__u32 pktstatus;	/* packet mode: the status not yet read */
+	__s32 sid;		/* the session it is the controlling */
+	__s32 pgrp;		/* terminal of, and its foreground group; 0 */
+	__u32 out_len;		/* bytes in its first PTYDATA record */
+	__u32 in_len;		/* bytes in its second */
+};
+
+#define CR_PTYF_PACKET		0x1	/* TIOCPKT on the master */
+#define CR_PTYF_LOCKED		0x2	/* TIOCSPTLCK: the slave locked */
+
+struct cr_img_ptys {
+	__u32 nptys;
+	__u32 pad;
+	struct cr_img_pty pty[];
+};
+
+#define CR_MAX_PTYS		1024
+/* The n_tty buffer and the tty's flip buffers, with room to spare. */
+#define CR_PTY_MAX_DATA		(128U << 10)
+/* Input: what n_tty takes at once (a third of it with PARMRK). */
+#define CR_PTY_MAX_INPUT	4095
+
 enum cr_fd_kind {
 	CR_FD_REG	= 1,	/* reopened by path */
 	CR_FD_INHERIT	= 2,	/* the restarter's fd inherit_fd (a tty, or */
@@ -538,6 +594,7 @@ enum cr_fd_kind {
 	CR_FD_CTRL	= 7,	/* /proc/checkpoint/ctrl, reopened by path; */
 				/* pos is its request's CR_CTRL_* state */
 	CR_FD_INET	= 8,	/* socket number "pipe" of INET */
+	CR_FD_PTY	= 9,	/* end "pipe" of PTYS (2 * pty, + 1: slave) */
 };
 
 /*
@@ -568,6 +625,7 @@ struct cr_img_fd {
 	__u32 pipe;		/* CR_FD_PIPE: index in PIPES; */
 				/* CR_FD_SOCK: index in SOCKS; */
 				/* CR_FD_INET: index in INET */
+				/* CR_FD_PTY: end of PTYS */
 	__u32 inherit_fd;	/* CR_FD_INHERIT: 0, 1 or 2 */
 	__u32 obj_id;		/* CR_FD_OBJ */
 	__u32 event;		/* CR_FD_EVENT: index in EVENTS */

@@ -382,6 +382,15 @@ static const struct field f_events[] = {
 	EV(value_ns), EV(interval_ns), EV(sigmask), EV(owner), EV(pad),
 	W(tfd), W(events), W(data), W(kind), W(index),
 };
+/* The ptys, at their stride. */
+#define PY(f) { sizeof(struct cr_img_ptys) + offsetof(struct cr_img_pty, f), \
+		sizeof(((struct cr_img_pty *)0)->f), sizeof(struct cr_img_pty) }
+static const struct field f_ptys[] = {
+	F(cr_img_ptys, nptys), F(cr_img_ptys, pad),
+	PY(iflag), PY(oflag), PY(cflag), PY(lflag), PY(line), PY(cc[2]),
+	PY(rows), PY(flags), PY(pktstatus), PY(sid), PY(pgrp), PY(out_len),
+	PY(in_len),
+};
 /* The POSIX timers, at their stride. */
 #define PT(f) { sizeof(struct cr_img_ptimers) + offsetof(struct cr_img_ptimer, f), \
 		sizeof(((struct cr_img_ptimer *)0)->f), sizeof(struct cr_img_ptimer) }
@@ -429,6 +438,7 @@ static const struct {
 	T(CR_REC_PIPES, f_pipes), T(CR_REC_ZOMBIES, f_zombies),
 	T(CR_REC_OBJ, f_obj), T(CR_REC_EVENTS, f_events),
 	T(CR_REC_SOCKS, f_socks), T(CR_REC_INET, f_inets),
+	T(CR_REC_PTYS, f_ptys),
 	T(CR_REC_PTIMERS, f_ptimers),
 	T(CR_REC_END, f_end),
 };
