@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The kinds of resource a checkpoint's processes share, each in a file of
- * its own: pipes and FIFOs (cr_pipes.c), Unix sockets (cr_socks.c), event
- * files (cr_evfiles.c, with cr_inotify.c), files saved by value
+ * its own: pipes and FIFOs (cr_pipes.c), Unix sockets (cr_socks.c),
+ * netlink sockets (cr_nlsocks.c), event files (cr_evfiles.c, with
+ * cr_inotify.c), files saved by value
  * (cr_objs.c) and POSIX timers (cr_ptimers.c).  Each exports one
  * struct cr_kind_ops; cr_kinds[] lists them, and the generic code
  * (cr_files.c, cr_chkpt.c, cr_rstrt.c) calls their hooks in that order,
@@ -34,6 +35,7 @@ struct file;
 	K(EVENTS, cr_evfile_ops)	\
 	K(PIPES, cr_pipe_ops)		\
 	K(SOCKS, cr_sock_ops)		\
+	K(NLSOCKS, cr_nlsock_ops)	\
 	K(OBJS, cr_obj_ops)
 
 #define CR_KIND_ID(id, ops)	CR_KIND_##id,

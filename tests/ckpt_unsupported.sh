@@ -12,7 +12,7 @@ os.execv(sys.argv[1], sys.argv[1:])
 pid=$!
 # The counter writes once python has made the socket and gone.
 poll 60 - test -s $d/out || fail "the counter did not start"
-ckpt_refused $d/ctx "fd 5: cannot save socket:.* (socket family 2)"
+ckpt_refused $d/ctx "fd 5: cannot save socket:.* (AF_INET SOCK_DGRAM socket, protocol 17)"
 wait $pid
 [ $? -eq 0 ] || fail "the target did not finish normally"
 check_counter $d 30

@@ -29,5 +29,5 @@ start_ready $d "$prog" outside_closed
 ckpt_kill $d/ctx2 --close-outside-sockets
 restart_go $d unix_socks
 refused inflight "fd 11: unix socket with fds in flight"
-refused tcp "fd 10: cannot save socket:\[[0-9]*\] (socket family 2)"
+refused tcp "fd 10: cannot save socket:\[[0-9]*\] (AF_INET SOCK_STREAM socket, protocol 6)"
 echo ok

@@ -331,6 +331,8 @@ static int get_plan(int ctrl, struct cr_plan *plan)
 	plan->npipes = a.npipes;
 	plan->socks = (const struct cr_rstrt_sock *)(buf + a.socks_off);
 	plan->nsocks = a.nsocks;
+	plan->nlsocks = (const struct cr_rstrt_nlsock *)(buf + a.nlsocks_off);
+	plan->nnlsocks = a.nnlsocks;
 	plan->events = (const struct cr_rstrt_event *)(buf + a.events_off);
 	plan->nevents = a.nevents;
 	plan->watches = (const struct cr_rstrt_watch *)&plan->events[a.nevents];
@@ -371,13 +373,15 @@ static int make_shared(const struct cr_plan *plan)
 	h.pipe_fds = new_fds(2 * plan->npipes);
 	h.sock_fds = new_fds(plan->nsocks);
 	h.closed_peers = new_fds(plan->nsocks);
-	if (h.pipe_fds && h.sock_fds && h.closed_peers)
+	h.nlsock_fds = new_fds(plan->nnlsocks);
+	if (h.pipe_fds && h.sock_fds && h.closed_peers && h.nlsock_fds)
 		err = cr_make_pipes(plan, h.pipe_fds) ?: cr_make_socks(plan, &h) ?:
-		      cr_make_events(plan, &h);
+		      cr_make_nlsocks(plan, &h) ?: cr_make_events(plan, &h);
 	else
 		cr_rstrt_error(err, "pipes and sockets");
 	close_fds(h.pipe_fds, 2 * plan->npipes);
 	close_fds(h.sock_fds, plan->nsocks);
+	close_fds(h.nlsock_fds, plan->nnlsocks);
 	close_fds(h.closed_peers, h.nclosed);
 	return err;
 }

@@ -22,6 +22,8 @@ struct cr_plan {
 	unsigned int npipes;
 	const struct cr_rstrt_sock *socks;
 	unsigned int nsocks;
+	const struct cr_rstrt_nlsock *nlsocks;
+	unsigned int nnlsocks;
 	const struct cr_rstrt_event *events;
 	unsigned int nevents;
 	const struct cr_rstrt_watch *watches;	/* after the events */
@@ -40,12 +42,14 @@ int cr_pid_lock_init(struct cr_plan *plan);
 struct cr_handed {
 	int *pipe_fds;		/* read and write end of each pipe */
 	int *sock_fds;
+	int *nlsock_fds;
 	int *closed_peers;	/* the other ends of sockets whose peer was */
 	unsigned int nclosed;	/* closed, to close once handed over */
 };
 
 int cr_make_pipes(const struct cr_plan *plan, int *fds);
 int cr_make_socks(const struct cr_plan *plan, struct cr_handed *h);
+int cr_make_nlsocks(const struct cr_plan *plan, struct cr_handed *h);
 int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h);
 int cr_make_inotify(const struct cr_plan *plan,
 		    const struct cr_rstrt_event *ev,

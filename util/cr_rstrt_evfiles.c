@@ -30,7 +30,8 @@
 #endif
 
 enum { EV_EVENTFD = 1, EV_TIMERFD, EV_SIGNALFD, EV_EPOLL, EV_INOTIFY };
-enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT, W_SOCK, W_INOTIFY };
+enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT, W_SOCK, W_INOTIFY,
+       W_NLSOCK = 9 };
 
 static struct timespec ns_ts(uint64_t ns)
 {
@@ -139,7 +140,7 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 {
 	const struct cr_rstrt_watch *w = plan->watches;
 	unsigned int i, j, nw = 0, k = 0;
-	int hi = 3, *evh, *pfh, *sfh, *psd, inh[3];
+	int hi = 3, *evh, *pfh, *sfh, *nfh, *psd, inh[3];
 
 	for (i = 0; i < plan->nevents; i++)
 		nw += plan->events[i].nwatch;
@@ -149,8 +150,9 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 	evh = calloc(plan->nevents, sizeof(*evh));
 	pfh = calloc(2 * plan->npipes + 1, sizeof(*pfh));
 	sfh = calloc(plan->nsocks + 1, sizeof(*sfh));
+	nfh = calloc(plan->nnlsocks + 1, sizeof(*nfh));
 	psd = calloc(nw + 1, sizeof(*psd));
-	if (!evh || !pfh || !sfh || !psd)
+	if (!evh || !pfh || !sfh || !nfh || !psd)
 		return -ENOMEM;
 	for (i = 0; i < nw; i++)
 		psd[i] = w[i].kind == W_INHERIT ? passed_fd(w[i].tfd, hi) : -1;
@@ -162,6 +164,9 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 			return -errno;
 	for (i = 0; i < plan->nsocks; i++)
 		if ((sfh[i] = move_up(h->sock_fds[i], hi)) < 0)
+			return -errno;
+	for (i = 0; i < plan->nnlsocks; i++)
+		if ((nfh[i] = move_up(h->nlsock_fds[i], hi)) < 0)
 			return -errno;
 	for (i = 0; i < 3; i++)
 		inh[i] = fcntl(i, F_DUPFD_CLOEXEC, hi);
@@ -178,6 +183,7 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 				  w[k].kind == W_PIPE_W ? pfh[2 * x + 1] :
 				  w[k].kind == W_EVENT ? evh[x] :
 				  w[k].kind == W_SOCK ? sfh[x] :
+				  w[k].kind == W_NLSOCK ? nfh[x] :
 				  psd[k] >= 0 ? psd[k] : inh[x];
 
 			res->watch = k;

@@ -16,7 +16,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		3
+#define CR_ABI_MINOR		4
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -208,6 +208,8 @@ struct cr_rstrt_procs_args {
 				/* then of their cr_rstrt_watch entries */
 	__u32 nsocks;		/* out: Unix sockets to create */
 	__u32 socks_off;	/* out: byte offset of nsocks cr_rstrt_sock */
+	__u32 nnlsocks;		/* out (2.4): netlink sockets to create */
+	__u32 nlsocks_off;	/* out: byte offset of nnlsocks cr_rstrt_nlsock */
 };
 
 /*
@@ -236,7 +238,8 @@ struct cr_rstrt_event {
 /*
  * Register the target with EPOLL_CTL_ADD under fd number tfd: a pipe
  * end (kind 1 read, 2 write, of pipe index), event index (3), the
- * restarter's own fd index (4, 0-2) or socket index (5).  Kind 6 is an
+ * restarter's own fd index (4, 0-2), socket index (5) or netlink socket
+ * index (9).  Kind 6 is an
  * inotify watch: add the NUL-terminated path at byte offset index with
  * mask events so that it gets wd tfd (an instance's by increasing wd).
  */
@@ -292,6 +295,40 @@ struct cr_rstrt_sock {
  */
 struct cr_rstrt_socks_args {
 	__u64 fds;		/* user pointer to nsocks __s32 */
+	__u32 nsocks;
+	__u32 pad;
+};
+
+/*
+ * A netlink socket to create (struct cr_img_nlsock of <blcr/cr_image.h>):
+ * socket(AF_NETLINK, type, protocol), its SOL_NETLINK options (bit n of
+ * nlopts: option n set to 1), SO_PASSCRED, buffers and timeouts set,
+ * bound to portid when not 0, a member of its groups, connected when
+ * dst_portid or dst_groups is not 0.
+ */
+struct cr_rstrt_nlsock {
+	__u32 protocol;
+	__u32 type;
+	__u32 portid;
+	__u32 flags;		/* CR_NL_PASSCRED of <blcr/cr_image.h> */
+	__u32 dst_portid;
+	__u32 dst_groups;
+	__u32 nlopts;
+	__u32 sndbuf;
+	__u32 rcvbuf;
+	__u32 rcvtimeo_ms;
+	__u32 sndtimeo_ms;
+	__u32 pad;
+	__u32 groups[32];	/* bit n of word w: group 32 * w + n + 1 */
+};
+
+/*
+ * CR_OP_RSTRT_NLSOCKS (since 2.4), after CR_OP_RSTRT_SOCKS: the
+ * restarter made the nnlsocks netlink sockets; fds holds each one's fd.
+ * The module checks them and keeps them.
+ */
+struct cr_rstrt_nlsocks_args {
+	__u64 fds;		/* user pointer to nnlsocks __s32 */
 	__u32 nsocks;
 	__u32 pad;
 };
@@ -363,6 +400,7 @@ struct cr_rstrt_child_args {
  * returns to user mode (cr_restart --signal, --stop, ...).
  */
 #define CR_OP_RSTRT_SIGNAL	_IO(CR_IOC_MAGIC, 0x1b)
+#define CR_OP_RSTRT_NLSOCKS	_IOW(CR_IOC_MAGIC, 0x1e, struct cr_rstrt_nlsocks_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

@@ -12,7 +12,7 @@
  * line.
  *
  * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PTIMERS, EVENTS,
- * PIPES, SOCKS, PIPEDATA*, SOCKDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
+ * PIPES, SOCKS, NLSOCKS, PIPEDATA*, SOCKDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
  * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
  * then END.  An OBJ record and its PAGES come once per checkpoint, right
  * before the first MM, VMA or FILES record that names the object.
@@ -23,7 +23,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		7
+#define CR_IMG_VERSION		8
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -52,6 +52,7 @@ enum cr_rec_type {
 	CR_REC_SOCKS	= 20,
 	CR_REC_SOCKDATA	= 21,
 	CR_REC_PTIMERS	= 22,
+	CR_REC_NLSOCKS	= 27,
 	CR_REC_END	= 255,
 };
 
@@ -394,6 +395,7 @@ enum cr_watch_kind {
 	CR_WATCH_INHERIT = 4,	/* the restarter's fd "index", 0-2 */
 	CR_WATCH_SOCK	= 5,	/* socket "index" of SOCKS */
 	CR_WATCH_INOTIFY = 6,	/* a watch of an inotify instance */
+	CR_WATCH_NLSOCK	= 9,	/* netlink socket "index" of NLSOCKS */
 };
 
 /*
@@ -461,6 +463,52 @@ struct cr_img_socks {
 #define CR_SOCK_MAX_DATA	(64U << 20)	/* queued in one socket */
 #define CR_SOCK_MAX_MSGS	65536
 
+/*
+ * NLSOCKS: the netlink sockets of the checkpoint, once for all
+ * processes; FILES entries and epoll watches name them by index.  Each
+ * comes back as a new socket of its protocol and type with its options,
+ * bound again to its port id (nl_pid) and groups and connected again;
+ * what its receive queue held is dropped (CR_NL_LOST).
+ */
+#define CR_NL_GROUP_WORDS	32	/* groups 1-1024 */
+
+struct cr_img_nlsock {
+	__u32 protocol;		/* NETLINK_ROUTE, ... (sk_protocol) */
+	__u32 type;		/* SOCK_RAW or SOCK_DGRAM */
+	__u32 portid;		/* its nl_pid once bound, else 0 */
+	__u32 flags;		/* CR_NL_* */
+	__u32 dst_portid;	/* connect()ed to: a port id, */
+	__u32 dst_groups;	/* or a group, as getpeername()'s nl_groups */
+	__u32 nlopts;		/* bit n: SOL_NETLINK option n is on */
+	__u32 sndbuf;		/* SO_SNDBUF and SO_RCVBUF as set by the */
+	__u32 rcvbuf;		/* program, or 0 for the defaults */
+	__u32 rcvtimeo_ms;	/* SO_RCVTIMEO and SO_SNDTIMEO, 0: none */
+	__u32 sndtimeo_ms;
+	__u32 pad;
+	__u32 groups[CR_NL_GROUP_WORDS];	/* bit n of word w: group */
+						/* 32 * w + n + 1 */
+};
+
+#define CR_NL_PASSCRED		0x1	/* SO_PASSCRED */
+#define CR_NL_LOST		0x2	/* messages were queued: dropped */
+
+/*
+ * The SOL_NETLINK options kept, each an int set to 1: NETLINK_PKTINFO,
+ * _BROADCAST_ERROR, _NO_ENOBUFS, _CAP_ACK, _EXT_ACK, _GET_STRICT_CHK.
+ * (NETLINK_LISTEN_ALL_NSID cannot be read back: it is not kept.)
+ */
+#define CR_NL_OPTS	((1U << 3) | (1U << 4) | (1U << 5) | (1U << 10) | \
+			 (1U << 11) | (1U << 12))
+
+struct cr_img_nlsocks {
+	__u32 nsocks;
+	__u32 pad;
+	struct cr_img_nlsock sock[];
+};
+
+#define CR_NL_MAX_PROTOCOL	31	/* MAX_LINKS - 1 */
+#define CR_NL_MAX_TIMEO_MS	(24U * 3600 * 1000)
+
 enum cr_fd_kind {
 	CR_FD_REG	= 1,	/* reopened by path */
 	CR_FD_INHERIT	= 2,	/* the restarter's fd inherit_fd (a tty, or */
@@ -471,6 +519,7 @@ enum cr_fd_kind {
 	CR_FD_SOCK	= 6,	/* socket number "pipe" of SOCKS */
 	CR_FD_CTRL	= 7,	/* /proc/checkpoint/ctrl, reopened by path; */
 				/* pos is its request's CR_CTRL_* state */
+	CR_FD_NLSOCK	= 10,	/* netlink socket number "pipe" of NLSOCKS */
 };
 
 /*
@@ -499,7 +548,8 @@ struct cr_img_fd {
 	__u32 file_id;
 	__u32 path_len;		/* bytes of path after this struct */
 	__u32 pipe;		/* CR_FD_PIPE: index in PIPES; */
-				/* CR_FD_SOCK: index in SOCKS */
+				/* CR_FD_SOCK: index in SOCKS; */
+				/* CR_FD_NLSOCK: index in NLSOCKS */
 	__u32 inherit_fd;	/* CR_FD_INHERIT: 0, 1 or 2 */
 	__u32 obj_id;		/* CR_FD_OBJ */
 	__u32 event;		/* CR_FD_EVENT: index in EVENTS */
