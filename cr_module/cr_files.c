@@ -135,22 +135,24 @@ static void cr_refuse_fd(struct cr_fd_slot *slot, int err,
 	struct socket *sock = sock_from_file(slot->file);
 	char *buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
 	const char *what = "?";
-	char family[16], type[16];
+	char family[16], type[16], proto[24] = "";
 	struct sock *sk;
 	u32 len;
 
 	if (buf && !cr_file_path(slot->file, buf, &len))
 		what = buf;
 	sk = sock ? sock->sk : NULL;
+	/* Some families (AF_PACKET) keep their protocol elsewhere. */
+	if (sk && sk->sk_protocol)
+		snprintf(proto, sizeof(proto), ", protocol %u", sk->sk_protocol);
 	if (sk)
 		cr_fail(st, -EOPNOTSUPP,
-			"pid %d fd %u: cannot save %s (%s %s socket, protocol %u)",
+			"pid %d fd %u: cannot save %s (%s %s socket%s)",
 			task_tgid_vnr(current), slot->fd, what,
 			cr_name_of(cr_family_names, AF_MAX, sk->sk_family,
 				   "family ", family),
 			cr_name_of(cr_type_names, ARRAY_SIZE(cr_type_names),
-				   sk->sk_type, "type ", type),
-			sk->sk_protocol);
+				   sk->sk_type, "type ", type), proto);
 	else
 		cr_fail(st, err, "pid %d fd %u: cannot save %s%s",
 			task_tgid_vnr(current), slot->fd, what,
