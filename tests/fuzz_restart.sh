@@ -2,7 +2,8 @@
 # counter, a multithreaded program, a process tree, a program with many
 # open files, a pair sharing memory and a deleted file, one with zombie
 # children, an epoll watching a pipe, an eventfd and a timerfd, an
-# inotify with its watches, Unix sockets of every kind, and POSIX timers
+# inotify with its watches, Unix sockets of every kind, netlink sockets
+# and POSIX timers
 # (tests/cmd/cr_fuzz.c makes them; most have their sums
 # redone so that they get past the framing) go through cr_restart, as root
 # and as nobody.  Each must end in a clean error or in a restart that ran;
@@ -53,7 +54,7 @@ ready_go() {
 contexts() {
 	local c=$1
 	mkdir $c/counter $c/threads $c/tree $c/files $c/shm $c/zombie $c/ev \
-		$c/socks $c/pt $c/in
+		$c/socks $c/pt $c/in $c/nl
 	[ -z "$as" ] || chown -R 65534:65534 $c
 	# Standard files by path: /dev/null, which nobody may reopen too.
 	exec 3>&1 4>&2 > /dev/null 2>&1 < /dev/null
@@ -73,6 +74,7 @@ contexts() {
 	ready_go $c in evfiles inotify
 	ready_go $c socks unix_socks pairs
 	ready_go $c pt ptimers restart
+	ready_go $c nl nlsocks keep
 	exec 1>&3 2>&4 3>&- 4>&-
 }
 mkdir $d/root $d/nobody
@@ -81,7 +83,7 @@ as=
 contexts $d/root
 as=${nobody[*]}
 contexts $d/nobody
-ctxs=(counter threads tree files shm zombie ev socks pt in)
+ctxs=(counter threads tree files shm zombie ev socks pt in nl)
 
 ref0=$(module_refs)
 fails=0
