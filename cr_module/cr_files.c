@@ -144,7 +144,8 @@ static void cr_refuse_fd(struct cr_fd_slot *slot, int err,
 	sk = sock ? sock->sk : NULL;
 	/* Some families (AF_PACKET) keep their protocol elsewhere. */
 	if (sk && sk->sk_protocol)
-		snprintf(proto, sizeof(proto), ", protocol %u", sk->sk_protocol);
+		snprintf(proto, sizeof(proto), ", protocol %u",
+			 sk->sk_protocol);
 	if (sk)
 		cr_fail(st, -EOPNOTSUPP,
 			"pid %d fd %u: cannot save %s (%s %s socket%s)",

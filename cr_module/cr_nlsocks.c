@@ -132,7 +132,8 @@ static int cr_nl_opts(struct cr_nlsock *cs, struct socket *sock,
 				   &len);
 	vm_munmap(u, PAGE_SIZE);
 	if (err)
-		return cr_nl_refuse(st, cs, err, "whose options cannot be read");
+		return cr_nl_refuse(st, cs, err,
+				    "whose options cannot be read");
 	/* optlen says what all its groups need, even when they do not fit. */
 	if (len > sizeof(cs->img.groups))
 		return cr_nl_refuse(st, cs, -EOPNOTSUPP,

@@ -103,8 +103,10 @@ static int make_nlsock(const struct cr_plan *plan, unsigned int n, int *fd)
 /* Makes the netlink sockets and hands them over, after the Unix ones. */
 int cr_make_nlsocks(const struct cr_plan *plan, struct cr_handed *h)
 {
-	struct cr_rstrt_nlsocks_args a = { .nsocks = plan->nnlsocks,
-					   .fds = (unsigned long)h->nlsock_fds };
+	struct cr_rstrt_nlsocks_args a = {
+		.nsocks = plan->nnlsocks,
+		.fds = (unsigned long)h->nlsock_fds,
+	};
 	unsigned int n;
 	int err = 0;
 

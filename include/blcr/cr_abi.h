@@ -209,7 +209,7 @@ struct cr_rstrt_procs_args {
 	__u32 nsocks;		/* out: Unix sockets to create */
 	__u32 socks_off;	/* out: byte offset of nsocks cr_rstrt_sock */
 	__u32 nnlsocks;		/* out (2.4): netlink sockets to create */
-	__u32 nlsocks_off;	/* out: byte offset of nnlsocks cr_rstrt_nlsock */
+	__u32 nlsocks_off;	/* out: offset of nnlsocks cr_rstrt_nlsock */
 };
 
 /*

@@ -11,10 +11,10 @@
  * or reused; a change to any record bumps CR_IMG_VERSION and gets a NEWS
  * line.
  *
- * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PTIMERS, EVENTS,
- * PIPES, SOCKS, NLSOCKS, PIPEDATA*, SOCKDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
- * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
- * then END.  An OBJ record and its PAGES come once per checkpoint, right
+ * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PTIMERS,
+ * EVENTS, PIPES, SOCKS, NLSOCKS, PIPEDATA*, SOCKDATA*, then per live
+ * process PROC, CREDS, RLIMITS, SIGHAND, SIGQUEUE, MM, (VMA, PAGES*)*,
+ * FILES, (THREAD, SIGQUEUE) per thread; then END.  An OBJ record and its PAGES come once per checkpoint, right
  * before the first MM, VMA or FILES record that names the object.
  * A reader validates every field before use: the file is untrusted.
  */

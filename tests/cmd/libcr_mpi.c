@@ -368,7 +368,7 @@ static uint64_t run_launcher(int id, int go)
 			struct msg end = { .kind = M_END };
 
 			for (k = 0; k < NRANKS; k++)
-				CHECK(send_msg(ctls[k], &end, sizeof(end)) == 0);
+				CHECK(!send_msg(ctls[k], &end, sizeof(end)));
 			done++;
 		}
 		cr_leave_cs(id);
