@@ -29,9 +29,16 @@
 struct cr_nlsock {
 	struct sock *sk;		/* checkpoint: referenced */
 	struct file *file;		/* restart */
-	pid_t pid;			/* checkpoint: the first holder */
-	unsigned int fd;
 	struct cr_img_nlsock img;
+};
+
+/* A socket being read in a process that holds it at fd. */
+struct cr_nl_reading {
+	struct sock *sk;
+	struct socket *sock;
+	unsigned int fd;
+	struct cr_img_nlsock *img;
+	struct cr_status *st;
 };
 
 /* The kind's state. */
@@ -71,11 +78,12 @@ static struct cr_nlsock *cr_find_nlsock(struct cr_nlsocks *ns,
 	return NULL;
 }
 
-static int cr_nl_refuse(struct cr_status *st, struct cr_nlsock *cs, int err,
+static int cr_nl_refuse(const struct cr_nl_reading *r, int err,
 			const char *why)
 {
-	return cr_fail(st, err, "pid %d fd %u: netlink socket (protocol %u) %s",
-		       cs->pid, cs->fd, cs->sk->sk_protocol, why);
+	return cr_fail(r->st, err,
+		       "pid %d fd %u: netlink socket (protocol %u) %s",
+		       task_tgid_vnr(current), r->fd, r->sk->sk_protocol, why);
 }
 
 /*
@@ -101,108 +109,124 @@ static int cr_nl_getopt(struct socket *sock, char __user *u, int opt,
 }
 
 /* Its options and groups: in the holder, whose memory lends a page. */
-static int cr_nl_opts(struct cr_nlsock *cs, struct socket *sock,
-		      struct cr_status *st)
+static int cr_nl_opts(const struct cr_nl_reading *r)
 {
+	struct socket *sock = r->sock;
 	unsigned long u;
 	int opt, val, len, err = 0;
 
 	if (!sock->ops->getsockopt)
-		return cr_nl_refuse(st, cs, -EOPNOTSUPP,
+		return cr_nl_refuse(r, -EOPNOTSUPP,
 				    "whose options cannot be read");
 	u = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	if (IS_ERR_VALUE(u))
-		return cr_nl_refuse(st, cs, (long)u, "options: no memory");
+		return cr_nl_refuse(r, (long)u, "options: no memory");
 	for (opt = 0; !err && opt < 32; opt++) {
 		if (!(CR_NL_OPTS & BIT(opt)))
 			continue;
 		len = sizeof(val);
 		err = cr_nl_getopt(sock, (char __user *)u, opt, &val, &len);
 		if (!err && len == sizeof(val) && val)
-			cs->img.nlopts |= BIT(opt);
+			r->img->nlopts |= BIT(opt);
 		/* An option this kernel does not have is off. */
 		if (err == -ENOPROTOOPT)
 			err = 0;
 	}
-	len = sizeof(cs->img.groups);
+	len = sizeof(r->img->groups);
 	if (!err)
 		err = cr_nl_getopt(sock, (char __user *)u,
-				   NETLINK_LIST_MEMBERSHIPS, cs->img.groups,
+				   NETLINK_LIST_MEMBERSHIPS, r->img->groups,
 				   &len);
 	vm_munmap(u, PAGE_SIZE);
 	if (err)
-		return cr_nl_refuse(st, cs, err,
-				    "whose options cannot be read");
+		return cr_nl_refuse(r, err, "whose options cannot be read");
 	/* optlen says what all its groups need, even when they do not fit. */
-	if (len > sizeof(cs->img.groups))
-		return cr_nl_refuse(st, cs, -EOPNOTSUPP,
+	if (len > sizeof(r->img->groups))
+		return cr_nl_refuse(r, -EOPNOTSUPP,
 				    "in a multicast group above 1024");
 	return 0;
 }
 
-static int cr_nl_timeo(struct cr_nlsock *cs, long t, u32 *ms,
-		       struct cr_status *st)
+static int cr_nl_timeo(const struct cr_nl_reading *r, long t, u32 *ms)
 {
 	if (t == MAX_SCHEDULE_TIMEOUT || !t)
 		return 0;
 	if (t > msecs_to_jiffies(CR_NL_MAX_TIMEO_MS))
-		return cr_nl_refuse(st, cs, -EOPNOTSUPP,
+		return cr_nl_refuse(r, -EOPNOTSUPP,
 				    "with a timeout over a day");
 	*ms = max(jiffies_to_msecs(t), 1U);
 	return 0;
 }
 
-/* Its state, read in its first holder: every process is at the barrier. */
-static int cr_nl_state(struct cr_nlsock *cs, struct file *f,
-		       struct cr_status *st)
+/* Its state, read in a holder: every process is at the barrier. */
+static int cr_nl_state(const struct cr_nl_reading *r)
 {
-	struct socket *sock = sock_from_file(f);
-	struct sock *sk = cs->sk;
+	struct cr_img_nlsock *img = r->img;
+	struct sock *sk = r->sk;
 	struct sockaddr_nl a;
 	int err;
 
 	if (!net_eq(sock_net(sk), current->nsproxy->net_ns))
-		return cr_nl_refuse(st, cs, -EOPNOTSUPP,
+		return cr_nl_refuse(r, -EOPNOTSUPP,
 				    "of another network namespace");
 	if (rcu_access_pointer(sk->sk_filter))
-		return cr_nl_refuse(st, cs, -EOPNOTSUPP,
+		return cr_nl_refuse(r, -EOPNOTSUPP,
 				    "with a socket filter attached");
-	cs->img.protocol = sk->sk_protocol;
-	cs->img.type = sk->sk_type;
-	err = kernel_getsockname(sock, (struct sockaddr *)&a);
+	img->protocol = sk->sk_protocol;
+	img->type = sk->sk_type;
+	err = kernel_getsockname(r->sock, (struct sockaddr *)&a);
 	if (err < 0)
-		return cr_nl_refuse(st, cs, err, "without a name");
-	cs->img.portid = a.nl_pid;
-	err = kernel_getpeername(sock, (struct sockaddr *)&a);
+		return cr_nl_refuse(r, err, "without a name");
+	img->portid = a.nl_pid;
+	err = kernel_getpeername(r->sock, (struct sockaddr *)&a);
 	if (err < 0)
-		return cr_nl_refuse(st, cs, err, "without a peer name");
-	cs->img.dst_portid = a.nl_pid;
-	cs->img.dst_groups = a.nl_groups;
-	if (test_bit(SOCK_PASSCRED, &sock->flags))
-		cs->img.flags |= CR_NL_PASSCRED;
+		return cr_nl_refuse(r, err, "without a peer name");
+	img->dst_portid = a.nl_pid;
+	img->dst_groups = a.nl_groups;
+	if (test_bit(SOCK_PASSCRED, &r->sock->flags))
+		img->flags |= CR_NL_PASSCRED;
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
-		cs->img.sndbuf = READ_ONCE(sk->sk_sndbuf);
+		img->sndbuf = READ_ONCE(sk->sk_sndbuf);
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
-		cs->img.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	return cr_nl_timeo(cs, READ_ONCE(sk->sk_rcvtimeo),
-			   &cs->img.rcvtimeo_ms, st) ?:
-	       cr_nl_timeo(cs, READ_ONCE(sk->sk_sndtimeo),
-			   &cs->img.sndtimeo_ms, st) ?:
-	       cr_nl_opts(cs, sock, st);
+		img->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	return cr_nl_timeo(r, READ_ONCE(sk->sk_rcvtimeo), &img->rcvtimeo_ms) ?:
+	       cr_nl_timeo(r, READ_ONCE(sk->sk_sndtimeo), &img->sndtimeo_ms) ?:
+	       cr_nl_opts(r);
 }
 
-/* Called by each process of a checkpoint for each of its netlink sockets. */
+static bool cr_nlsock_known(struct cr_shared *sh, struct sock *sk)
+{
+	bool known;
+
+	mutex_lock(&sh->lock);
+	known = cr_find_nlsock(cr_nlsocks(sh), sk);
+	mutex_unlock(&sh->lock);
+	return known;
+}
+
+/*
+ * Called by each process of a checkpoint for each of its netlink
+ * sockets.  Read outside sh->lock, which its user memory must not nest
+ * in; a socket two processes share may be read twice, and kept once.
+ */
 static int cr_note_nlsock(struct cr_shared *sh, struct file *f,
 			  unsigned int fd, struct cr_status *st)
 {
+	struct cr_img_nlsock img = { 0 };
+	struct cr_nl_reading r = { .sk = cr_nl_sk(f), .sock = sock_from_file(f),
+				   .fd = fd, .img = &img, .st = st };
 	struct cr_nlsocks *ns = cr_nlsocks(sh);
-	struct sock *sk = cr_nl_sk(f);
 	struct cr_nlsock *cs;
-	int err = 0;
+	int err;
 
+	if (cr_nlsock_known(sh, r.sk))
+		return 0;
+	err = cr_nl_state(&r);
+	if (err)
+		return err;
 	mutex_lock(&sh->lock);
-	if (cr_find_nlsock(ns, sk))
+	if (cr_find_nlsock(ns, r.sk))
 		goto out;
 	cs = cr_grow((void **)&ns->sock, &ns->n, &ns->cap, sizeof(*cs),
 		     CR_MAX_SOCKS);
@@ -211,11 +235,9 @@ static int cr_note_nlsock(struct cr_shared *sh, struct file *f,
 			      task_tgid_vnr(current), fd);
 		goto out;
 	}
-	sock_hold(sk);
-	cs->sk = sk;
-	cs->pid = task_tgid_vnr(current);
-	cs->fd = fd;
-	err = cr_nl_state(cs, f, st);
+	sock_hold(r.sk);
+	cs->sk = r.sk;
+	cs->img = img;
 out:
 	mutex_unlock(&sh->lock);
 	return err;
