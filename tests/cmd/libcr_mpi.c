@@ -15,10 +15,11 @@
  * Every process registers a thread-context callback and a
  * signal-context one.  The launcher's thread-context callback checks
  * who asked (cr_get_checkpoint_info()), tells each rank to quiesce and
- * waits for them; a rank's reads what its ring channel holds into memory
- * (the messages in flight) and acknowledges, then each calls
- * cr_checkpoint().  Ranks enter a critical section for each receive and
- * send step, so no callback runs in the middle of one.  In checkpoint
+ * waits until all have stopped sending, then tells them to drain: each
+ * reads what its ring channel holds into memory (the messages in
+ * flight) and acknowledges; then each calls cr_checkpoint().  Ranks
+ * enter a critical section for each receive and send step, so no
+ * callback runs in the middle of one.  In checkpoint
  * modes a token waits at hop NHOPS / 2 until its rank has checkpointed,
  * so every token is in flight when the job is saved.
  *
@@ -67,7 +68,8 @@ struct rank_report {
 	int32_t drained;
 };
 
-enum { M_TOKEN = 1, M_DONE, M_PROGRESS, M_END, M_QUIESCE, M_ACK, M_REPORT };
+enum { M_TOKEN = 1, M_DONE, M_PROGRESS, M_END, M_QUIESCE, M_DRAIN, M_ACK,
+       M_REPORT };
 
 static const char *mode, *out, *ctx;
 static bool ckpt_mode;
@@ -120,14 +122,28 @@ static int rank_me, ring_in, ring_out, ctl, qch;
 static struct msg pending[NTOKENS];	/* drained from ring_in */
 static int npending;
 
-/* Thread context: quiesce when the launcher says, then checkpoint. */
+/* The launcher's word of kind k, on the quiesce channel. */
+static void wait_word(uint32_t k)
+{
+	struct msg q;
+
+	CHECK(recv_wait(qch, &q, sizeof(q), 60) == 0 && q.kind == k);
+}
+
+/*
+ * Thread context: the main thread waits outside its critical sections,
+ * so this rank sends no more.  It says so; once every rank has, what is
+ * in flight is in the channels for good: it drains its own.  Then it
+ * checkpoints.
+ */
 static int rank_thread_cb(void *arg)
 {
-	struct msg q, ack = { .kind = M_ACK };
+	struct msg ack = { .kind = M_ACK };
 	int rc, n = 0;
 
-	CHECK(recv_wait(qch, &q, sizeof(q), 60) == 0 && q.kind == M_QUIESCE);
-	/* The main thread waits outside its critical sections: drain. */
+	wait_word(M_QUIESCE);
+	CHECK(send_msg(qch, &ack, sizeof(ack)) == 0);
+	wait_word(M_DRAIN);
 	while (npending < NTOKENS &&
 	       recv(ring_in, &pending[npending], sizeof(struct msg),
 		    MSG_DONTWAIT) == sizeof(struct msg)) {
@@ -297,24 +313,38 @@ static int ctls[NRANKS], qs[NRANKS];
 static pid_t requester, proxy;
 static int chkpt_info_ok, ranks_drained;
 
-/* Thread context: quiesce every rank, then checkpoint. */
+/* Says kind k to every rank and adds up their acknowledgements' counts. */
+static int all_ranks(uint32_t k)
+{
+	struct msg word = { .kind = k }, ack;
+	int r, n = 0;
+
+	for (r = 0; r < NRANKS; r++)
+		CHECK(send_msg(qs[r], &word, sizeof(word)) == 0);
+	for (r = 0; r < NRANKS; r++)
+		if (CHECK(recv_wait(qs[r], &ack, sizeof(ack), 60) == 0 &&
+			  ack.kind == M_ACK))
+			n += ack.hop;
+	return n;
+}
+
+/*
+ * Thread context: every rank stops sending, then every rank drains
+ * (draining before all have stopped would miss what a late one sends),
+ * then the launcher checkpoints.
+ */
 static int launcher_thread_cb(void *arg)
 {
 	const struct cr_checkpoint_info *info = cr_get_checkpoint_info();
-	struct msg q = { .kind = M_QUIESCE }, ack;
-	int k, rc;
+	int rc;
 
 	if (info) {
 		requester = info->requester;
 		chkpt_info_ok = info->target == getpid() &&
 				info->scope == CR_SCOPE_TREE;
 	}
-	for (k = 0; k < NRANKS; k++)
-		CHECK(send_msg(qs[k], &q, sizeof(q)) == 0);
-	for (k = 0; k < NRANKS; k++)
-		if (CHECK(recv_wait(qs[k], &ack, sizeof(ack), 60) == 0 &&
-			  ack.kind == M_ACK))
-			drained += ack.hop;
+	all_ranks(M_QUIESCE);
+	drained += all_ranks(M_DRAIN);
 	rc = cr_checkpoint(CR_CHECKPOINT_READY);
 	if (rc > 0) {
 		thread_rstrt++;
