@@ -3,8 +3,8 @@
 # options and an epoll watch, come back alike after a checkpoint that
 # went on and after a restart; an answer that was queued is there after
 # the first and reported lost (ENOBUFS) after the second.  Then an
-# AF_PACKET socket and a raw ICMP socket are refused by name, the
-# program left running.
+# AF_PACKET socket, a raw ICMP socket and a netlink socket with a
+# socket filter are refused by name, the program left running.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -17,11 +17,13 @@ cycle $d -c nlsocks keep
 refused() {
 	step "refused $1"
 	start_ready $d "$CR_TESTS/cmd/nlsocks" $1
-	ckpt_refused $d/ctx "pid $pid fd 10: cannot save socket:\[[0-9]*\] ($2)"
+	ckpt_refused $d/ctx "pid $pid fd 10: $2"
 	touch $d/go
 	wait $pid || fail "the program failed after the refusal"
 	said_ok $d nlsocks
 }
-refused packet "AF_PACKET SOCK_RAW socket"
-refused raw "AF_INET SOCK_RAW socket, protocol 1"
+sock="cannot save socket:\[[0-9]*\]"
+refused packet "$sock (AF_PACKET SOCK_RAW socket)"
+refused raw "$sock (AF_INET SOCK_RAW socket, protocol 1)"
+refused filter "netlink socket (protocol 15) with a socket filter attached"
 echo ok

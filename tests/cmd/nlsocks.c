@@ -21,12 +21,15 @@
  *         DIR/continued or DIR/restarted.
  * packet  fd 10: an AF_PACKET socket: refused (the test checkpoints it).
  * raw     fd 10: a raw ICMP socket: refused.
+ * filter  fd 10: a uevent socket with a socket filter (as libudev's):
+ *         refused, naming the filter.
  *
  * Creates DIR/ready, waits for DIR/go, checks, says "nlsocks: ok".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -346,6 +349,18 @@ static void packet(void)
 	cr_ready_wait_go(dir);
 }
 
+static void filter(void)
+{
+	struct sock_filter accept = BPF_STMT(BPF_RET | BPF_K, 0xffff);
+	struct sock_fprog prog = { .len = 1, .filter = &accept };
+
+	nl_open(10, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT);
+	if (setsockopt(10, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		       sizeof(prog)) < 0)
+		cr_die("SO_ATTACH_FILTER");
+	cr_ready_wait_go(dir);
+}
+
 static void raw(void)
 {
 	at(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), 10);
@@ -356,10 +371,10 @@ int main(int argc, char **argv)
 {
 	static const struct cr_mode modes[] = {
 		{ "keep", keep }, { "packet", packet }, { "raw", raw },
-		{ NULL, NULL }
+		{ "filter", filter }, { NULL, NULL }
 	};
 
-	cr_start(argc, argv, 2, "DIR keep|packet|raw");
+	cr_start(argc, argv, 2, "DIR keep|packet|raw|filter");
 	dir = argv[1];
 	cr_run_mode(argv[2], modes);
 	return cr_result();
