@@ -6,7 +6,8 @@
  * their kinds' (cr_kind.h): pipes are rebuilt (cr_pipes.c), deleted
  * files and memfds come back from their saved contents (cr_objs.c),
  * eventfd, timerfd, signalfd and epoll instances from their state
- * (cr_evfiles.c), Unix sockets with their peers (cr_socks.c).
+ * (cr_evfiles.c), Unix sockets with their peers (cr_socks.c), netlink
+ * sockets (cr_nlsocks.c).
  * Descriptors that shared an open file, in one process or across the
  * checkpoint's processes, share one again.  A terminal or other device,
  * or a socket on 0-2, is replaced by the restarter's descriptor
@@ -88,9 +89,45 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 	return -EOPNOTSUPP;
 }
 
+#define CR_NAME(x)	[x] = #x
+static const char *const cr_family_names[AF_MAX] = {
+	CR_NAME(AF_UNIX), CR_NAME(AF_INET), CR_NAME(AF_AX25),
+	CR_NAME(AF_IPX), CR_NAME(AF_APPLETALK), CR_NAME(AF_NETROM),
+	CR_NAME(AF_BRIDGE), CR_NAME(AF_ATMPVC), CR_NAME(AF_X25),
+	CR_NAME(AF_INET6), CR_NAME(AF_ROSE), CR_NAME(AF_DECnet),
+	CR_NAME(AF_NETBEUI), CR_NAME(AF_SECURITY), CR_NAME(AF_KEY),
+	CR_NAME(AF_NETLINK), CR_NAME(AF_PACKET), CR_NAME(AF_ASH),
+	CR_NAME(AF_ECONET), CR_NAME(AF_ATMSVC), CR_NAME(AF_RDS),
+	CR_NAME(AF_SNA), CR_NAME(AF_IRDA), CR_NAME(AF_PPPOX),
+	CR_NAME(AF_WANPIPE), CR_NAME(AF_LLC), CR_NAME(AF_IB),
+	CR_NAME(AF_MPLS), CR_NAME(AF_CAN), CR_NAME(AF_TIPC),
+	CR_NAME(AF_BLUETOOTH), CR_NAME(AF_IUCV), CR_NAME(AF_RXRPC),
+	CR_NAME(AF_ISDN), CR_NAME(AF_PHONET), CR_NAME(AF_IEEE802154),
+	CR_NAME(AF_CAIF), CR_NAME(AF_ALG), CR_NAME(AF_NFC),
+	CR_NAME(AF_VSOCK), CR_NAME(AF_KCM), CR_NAME(AF_QIPCRTR),
+	CR_NAME(AF_SMC), CR_NAME(AF_XDP), CR_NAME(AF_MCTP),
+};
+
+static const char *const cr_type_names[] = {
+	CR_NAME(SOCK_STREAM), CR_NAME(SOCK_DGRAM), CR_NAME(SOCK_RAW),
+	CR_NAME(SOCK_RDM), CR_NAME(SOCK_SEQPACKET), CR_NAME(SOCK_DCCP),
+	CR_NAME(SOCK_PACKET),
+};
+#undef CR_NAME
+
+/* names[i], else i in buf (of 16 bytes), after prefix. */
+static const char *cr_name_of(const char *const *names, size_t n,
+			      unsigned int i, const char *prefix, char *buf)
+{
+	if (i < n && names[i])
+		return names[i];
+	snprintf(buf, 16, "%s%u", prefix, i);
+	return buf;
+}
+
 /*
  * Names what cannot be saved (err from cr_fd_kind()): its path, or what
- * the kernel calls it.
+ * the kernel calls it; a socket by family, type and protocol.
  */
 static void cr_refuse_fd(struct cr_fd_slot *slot, int err,
 			 struct cr_status *st)
@@ -98,15 +135,25 @@ static void cr_refuse_fd(struct cr_fd_slot *slot, int err,
 	struct socket *sock = sock_from_file(slot->file);
 	char *buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
 	const char *what = "?";
+	char family[16], type[16], proto[24] = "";
+	struct sock *sk;
 	u32 len;
 
 	if (buf && !cr_file_path(slot->file, buf, &len))
 		what = buf;
-	if (sock && sock->sk)
+	sk = sock ? sock->sk : NULL;
+	/* Some families (AF_PACKET) keep their protocol elsewhere. */
+	if (sk && sk->sk_protocol)
+		snprintf(proto, sizeof(proto), ", protocol %u",
+			 sk->sk_protocol);
+	if (sk)
 		cr_fail(st, -EOPNOTSUPP,
-			"pid %d fd %u: cannot save %s (socket family %u)",
+			"pid %d fd %u: cannot save %s (%s %s socket%s)",
 			task_tgid_vnr(current), slot->fd, what,
-			sock->sk->sk_family);
+			cr_name_of(cr_family_names, AF_MAX, sk->sk_family,
+				   "family ", family),
+			cr_name_of(cr_type_names, ARRAY_SIZE(cr_type_names),
+				   sk->sk_type, "type ", type), proto);
 	else
 		cr_fail(st, err, "pid %d fd %u: cannot save %s%s",
 			task_tgid_vnr(current), slot->fd, what,

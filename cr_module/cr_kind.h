@@ -2,9 +2,10 @@
 /*
  * The kinds of resource a checkpoint's processes share, each in a file of
  * its own: pipes and FIFOs (cr_pipes.c), Unix sockets (cr_socks.c), TCP
- * and UDP sockets (cr_inet.c), pseudo-terminals (cr_ptys.c), event files
- * (cr_evfiles.c, with cr_inotify.c), files saved by value (cr_objs.c) and
- * POSIX timers (cr_ptimers.c).  Each exports one
+ * and UDP sockets (cr_inet.c), pseudo-terminals (cr_ptys.c), netlink
+ * sockets (cr_nlsocks.c), event files (cr_evfiles.c, with cr_inotify.c),
+ * files saved by value (cr_objs.c) and POSIX timers (cr_ptimers.c).  Each
+ * exports one
  * struct cr_kind_ops; cr_kinds[] lists them, and the generic code
  * (cr_files.c, cr_chkpt.c, cr_rstrt.c) calls their hooks in that order,
  * skipping the NULL ones.  A kind's state is a struct private to its
@@ -37,6 +38,7 @@ struct file;
 	K(SOCKS, cr_sock_ops)		\
 	K(INET, cr_inet_ops)		\
 	K(PTYS, cr_pty_ops)		\
+	K(NLSOCKS, cr_nlsock_ops)	\
 	K(OBJS, cr_obj_ops)
 
 #define CR_KIND_ID(id, ops)	CR_KIND_##id,
@@ -57,8 +59,8 @@ struct cr_kind_procs {
 };
 
 /*
- * CR_OP_RSTRT_PIPES, _SOCKS, _INET, _PTYS and _EVENTS all take this
- * layout: each kind
+ * CR_OP_RSTRT_PIPES, _SOCKS, _INET, _PTYS, _NLSOCKS and _EVENTS all take
+ * this layout: each kind
  * with a take hook checks its own struct against it (CR_HANDOVER_ARGS).
  */
 struct cr_handover_args {

@@ -89,6 +89,11 @@ int cri_rstrt_ptys(int ctrl, const struct cr_rstrt_ptys_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_PTYS, (void *)args);
 }
 
+int cri_rstrt_nlsocks(int ctrl, const struct cr_rstrt_nlsocks_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_NLSOCKS, (void *)args);
+}
+
 int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_EVENTS, (void *)args);

@@ -5,6 +5,8 @@
 # inotify with its watches, Unix sockets of every kind, TCP and UDP
 # sockets (tests/cmd/inet_socks.c tcp4), POSIX timers, and a pty pair
 # with its session and queues both ways
+# inotify with its watches, Unix sockets of every kind, netlink sockets
+# and POSIX timers
 # (tests/cmd/cr_fuzz.c makes them; most have their sums
 # redone so that they get past the framing) go through cr_restart, as root
 # and as nobody.  Each must end in a clean error or in a restart that ran;
@@ -56,6 +58,7 @@ contexts() {
 	local c=$1
 	mkdir $c/counter $c/threads $c/tree $c/files $c/shm $c/zombie $c/ev \
 		$c/socks $c/pt $c/in $c/inet $c/pty
+		$c/socks $c/pt $c/in $c/nl
 	[ -z "$as" ] || chown -R 65534:65534 $c
 	# Standard files by path: /dev/null, which nobody may reopen too.
 	exec 3>&1 4>&2 > /dev/null 2>&1 < /dev/null
@@ -77,6 +80,7 @@ contexts() {
 	ready_go $c inet inet_socks tcp4
 	ready_go $c pt ptimers restart
 	ready_go $c pty pty_expect 3
+	ready_go $c nl nlsocks keep
 	exec 1>&3 2>&4 3>&- 4>&-
 }
 mkdir $d/root $d/nobody
@@ -86,6 +90,7 @@ contexts $d/root
 as=${nobody[*]}
 contexts $d/nobody
 ctxs=(counter threads tree files shm zombie ev socks pt in inet pty)
+ctxs=(counter threads tree files shm zombie ev socks pt in nl)
 
 ref0=$(module_refs)
 fails=0

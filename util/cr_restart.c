@@ -335,6 +335,8 @@ static int get_plan(int ctrl, struct cr_plan *plan)
 	plan->ninets = a.ninets;
 	plan->ptys = (const struct cr_rstrt_pty *)(buf + a.ptys_off);
 	plan->nptys = a.nptys;
+	plan->nlsocks = (const struct cr_rstrt_nlsock *)(buf + a.nlsocks_off);
+	plan->nnlsocks = a.nnlsocks;
 	plan->events = (const struct cr_rstrt_event *)(buf + a.events_off);
 	plan->nevents = a.nevents;
 	plan->watches = (const struct cr_rstrt_watch *)&plan->events[a.nevents];
@@ -378,15 +380,18 @@ static int make_shared(const struct cr_plan *plan)
 	h.closed_peers = new_fds(plan->nsocks);
 	h.inet_fds = new_fds(plan->ninets);
 	h.pty_fds = new_fds(2 * plan->nptys);
+	h.nlsock_fds = new_fds(plan->nnlsocks);
 	if (h.pipe_fds && h.sock_fds && h.closed_peers && h.inet_fds &&
-	    h.pty_fds)
+	    h.pty_fds && h.nlsock_fds)
 		err = cr_make_pipes(plan, h.pipe_fds) ?: cr_make_socks(plan, &h) ?:
 		      cr_make_inets(plan, h.inet_fds) ?:
-		      cr_make_ptys(plan, h.pty_fds) ?: cr_make_events(plan, &h);
+		      cr_make_ptys(plan, h.pty_fds) ?:
+		      cr_make_nlsocks(plan, &h) ?: cr_make_events(plan, &h);
 	else
 		cr_rstrt_error(err, "pipes, sockets and ptys");
 	close_fds(h.pipe_fds, 2 * plan->npipes);
 	close_fds(h.sock_fds, plan->nsocks);
+	close_fds(h.nlsock_fds, plan->nnlsocks);
 	close_fds(h.closed_peers, h.nclosed);
 	close_fds(h.inet_fds, plan->ninets);
 	close_fds(h.pty_fds, 2 * plan->nptys);

@@ -26,6 +26,8 @@ struct cr_plan {
 	unsigned int ninets;
 	const struct cr_rstrt_pty *ptys;
 	unsigned int nptys;
+	const struct cr_rstrt_nlsock *nlsocks;
+	unsigned int nnlsocks;
 	const struct cr_rstrt_event *events;
 	unsigned int nevents;
 	const struct cr_rstrt_watch *watches;	/* after the events */
@@ -46,6 +48,7 @@ struct cr_handed {
 	int *sock_fds;
 	int *inet_fds;
 	int *pty_fds;		/* master and slave of each pty */
+	int *nlsock_fds;
 	int *closed_peers;	/* the other ends of sockets whose peer was */
 	unsigned int nclosed;	/* closed, to close once handed over */
 };
@@ -55,6 +58,7 @@ int cr_make_socks(const struct cr_plan *plan, struct cr_handed *h);
 int cr_make_inets(const struct cr_plan *plan, int *fds);
 int cr_make_ptys(const struct cr_plan *plan, int *fds);
 bool cr_pty_session(const struct cr_plan *plan, pid_t pid);
+int cr_make_nlsocks(const struct cr_plan *plan, struct cr_handed *h);
 int cr_make_events(const struct cr_plan *plan, const struct cr_handed *h);
 int cr_make_inotify(const struct cr_plan *plan,
 		    const struct cr_rstrt_event *ev,

@@ -31,7 +31,7 @@
 
 enum { EV_EVENTFD = 1, EV_TIMERFD, EV_SIGNALFD, EV_EPOLL, EV_INOTIFY };
 enum { W_PIPE_R = 1, W_PIPE_W, W_EVENT, W_INHERIT, W_SOCK, W_INOTIFY,
-       W_INET, W_PTY };
+       W_INET, W_PTY, W_NLSOCK };
 
 static struct timespec ns_ts(uint64_t ns)
 {
@@ -140,7 +140,7 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 {
 	const struct cr_rstrt_watch *w = plan->watches;
 	unsigned int i, j, nw = 0, k = 0;
-	int hi = 3, *evh, *pfh, *sfh, *ifh, *tfh, *psd, inh[3];
+	int hi = 3, *evh, *pfh, *sfh, *ifh, *tfh, *nfh, *psd, inh[3];
 
 	for (i = 0; i < plan->nevents; i++)
 		nw += plan->events[i].nwatch;
@@ -152,8 +152,9 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 	sfh = calloc(plan->nsocks + 1, sizeof(*sfh));
 	ifh = calloc(plan->ninets + 1, sizeof(*ifh));
 	tfh = calloc(2 * plan->nptys + 1, sizeof(*tfh));
+	nfh = calloc(plan->nnlsocks + 1, sizeof(*nfh));
 	psd = calloc(nw + 1, sizeof(*psd));
-	if (!evh || !pfh || !sfh || !ifh || !tfh || !psd)
+	if (!evh || !pfh || !sfh || !ifh || !tfh || !nfh || !psd)
 		return -ENOMEM;
 	for (i = 0; i < nw; i++)
 		psd[i] = w[i].kind == W_INHERIT ? passed_fd(w[i].tfd, hi) : -1;
@@ -172,6 +173,9 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 	for (i = 0; i < 2 * plan->nptys; i++)
 		if ((tfh[i] = move_up(h->pty_fds[i], hi)) < 0)
 			return -errno;
+	for (i = 0; i < plan->nnlsocks; i++)
+		if ((nfh[i] = move_up(h->nlsock_fds[i], hi)) < 0)
+			return -errno;
 	for (i = 0; i < 3; i++)
 		inh[i] = fcntl(i, F_DUPFD_CLOEXEC, hi);
 	for (i = 0; i < plan->nevents; i++) {
@@ -189,6 +193,7 @@ static int add_watches(const struct cr_plan *plan, const struct cr_handed *h,
 				  w[k].kind == W_SOCK ? sfh[x] :
 				  w[k].kind == W_INET ? ifh[x] :
 				  w[k].kind == W_PTY ? tfh[x] :
+				  w[k].kind == W_NLSOCK ? nfh[x] :
 				  psd[k] >= 0 ? psd[k] : inh[x];
 
 			res->watch = k;

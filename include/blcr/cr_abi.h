@@ -217,6 +217,8 @@ struct cr_rstrt_procs_args {
 	__u32 inets_off;	/* out: byte offset of ninets cr_rstrt_inet */
 	__u32 nptys;		/* out (since 2.4): pseudo-terminals to open */
 	__u32 ptys_off;		/* out: byte offset of nptys cr_rstrt_pty */
+	__u32 nnlsocks;		/* out (2.4): netlink sockets to create */
+	__u32 nlsocks_off;	/* out: offset of nnlsocks cr_rstrt_nlsock */
 };
 
 /*
@@ -246,8 +248,8 @@ struct cr_rstrt_event {
  * Register the target with EPOLL_CTL_ADD under fd number tfd: a pipe
  * end (kind 1 read, 2 write, of pipe index), event index (3), the
  * restarter's own fd index (4, 0-2), Unix socket index (5), TCP/UDP
- * socket index (7) or pty end index (8: the master of pty index / 2 when
- * even, else its slave).  Kind 6 is an
+ * socket index (7), pty end index (8: the master of pty index / 2 when
+ * even, else its slave) or netlink socket index (9).  Kind 6 is an
  * inotify watch: add the NUL-terminated path at byte offset index with
  * mask events so that it gets wd tfd (an instance's by increasing wd).
  */
@@ -370,6 +372,40 @@ struct cr_rstrt_ptys_args {
 };
 
 /*
+ * A netlink socket to create (struct cr_img_nlsock of <blcr/cr_image.h>):
+ * socket(AF_NETLINK, type, protocol), its SOL_NETLINK options (bit n of
+ * nlopts: option n set to 1), SO_PASSCRED, buffers and timeouts set,
+ * bound to portid when not 0, a member of its groups, connected when
+ * dst_portid or dst_groups is not 0.
+ */
+struct cr_rstrt_nlsock {
+	__u32 protocol;
+	__u32 type;
+	__u32 portid;
+	__u32 flags;		/* CR_NL_PASSCRED of <blcr/cr_image.h> */
+	__u32 dst_portid;
+	__u32 dst_groups;
+	__u32 nlopts;
+	__u32 sndbuf;
+	__u32 rcvbuf;
+	__u32 rcvtimeo_ms;
+	__u32 sndtimeo_ms;
+	__u32 pad;
+	__u32 groups[32];	/* bit n of word w: group 32 * w + n + 1 */
+};
+
+/*
+ * CR_OP_RSTRT_NLSOCKS (since 2.4), after CR_OP_RSTRT_SOCKS: the
+ * restarter made the nnlsocks netlink sockets; fds holds each one's fd.
+ * The module checks them and keeps them.
+ */
+struct cr_rstrt_nlsocks_args {
+	__u64 fds;		/* user pointer to nnlsocks __s32 */
+	__u32 nsocks;
+	__u32 pad;
+};
+
+/*
  * CR_OP_RSTRT_EVENTS: the restarter made the nevents event files and
  * registered the epolls' watches; fds holds each one's fd.  The module
  * keeps them; the restarter closes its fds (after CR_OP_RSTRT_PIPES).
@@ -438,6 +474,7 @@ struct cr_rstrt_child_args {
 #define CR_OP_RSTRT_SIGNAL	_IO(CR_IOC_MAGIC, 0x1b)
 #define CR_OP_RSTRT_INET	_IOW(CR_IOC_MAGIC, 0x1c, struct cr_rstrt_inet_args)
 #define CR_OP_RSTRT_PTYS	_IOW(CR_IOC_MAGIC, 0x1d, struct cr_rstrt_ptys_args)
+#define CR_OP_RSTRT_NLSOCKS	_IOW(CR_IOC_MAGIC, 0x1e, struct cr_rstrt_nlsocks_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.

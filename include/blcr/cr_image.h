@@ -11,9 +11,9 @@
  * or reused; a change to any record bumps CR_IMG_VERSION and gets a NEWS
  * line.
  *
- * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PTIMERS, EVENTS,
- * PIPES, SOCKS, INET, PTYS, PIPEDATA*, SOCKDATA*, INETDATA*, PTYDATA*, then
- * per live process PROC, CREDS, RLIMITS, SIGHAND,
+ * Order: HEADER, PROCTAB, ZOMBIES (only if PROCTAB has zombies), PTIMERS,
+ * EVENTS, PIPES, SOCKS, INET, PTYS, NLSOCKS, PIPEDATA*, SOCKDATA*,
+ * INETDATA*, PTYDATA*, then per live process PROC, CREDS, RLIMITS, SIGHAND,
  * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
  * then END.  An OBJ record and its PAGES come once per checkpoint, right
  * before the first MM, VMA or FILES record that names the object.
@@ -57,6 +57,7 @@ enum cr_rec_type {
 	CR_REC_INETDATA	= 24,
 	CR_REC_PTYS	= 25,
 	CR_REC_PTYDATA	= 26,
+	CR_REC_NLSOCKS	= 27,
 	CR_REC_END	= 255,
 };
 
@@ -402,6 +403,7 @@ enum cr_watch_kind {
 	CR_WATCH_INET	= 7,	/* socket "index" of INET */
 	CR_WATCH_PTY	= 8,	/* pty "index / 2" of PTYS: its master if */
 				/* index is even, else its slave */
+	CR_WATCH_NLSOCK	= 9,	/* netlink socket "index" of NLSOCKS */
 };
 
 /*
@@ -583,6 +585,52 @@ struct cr_img_ptys {
 /* Input: what n_tty takes at once (a third of it with PARMRK). */
 #define CR_PTY_MAX_INPUT	4095
 
+/*
+ * NLSOCKS: the netlink sockets of the checkpoint, once for all
+ * processes; FILES entries and epoll watches name them by index.  Each
+ * comes back as a new socket of its protocol and type with its options,
+ * bound again to its port id (nl_pid) and groups and connected again;
+ * what its receive queue held is dropped (CR_NL_LOST).
+ */
+#define CR_NL_GROUP_WORDS	32	/* groups 1-1024 */
+
+struct cr_img_nlsock {
+	__u32 protocol;		/* NETLINK_ROUTE, ... (sk_protocol) */
+	__u32 type;		/* SOCK_RAW or SOCK_DGRAM */
+	__u32 portid;		/* its nl_pid once bound, else 0 */
+	__u32 flags;		/* CR_NL_* */
+	__u32 dst_portid;	/* connect()ed to: a port id, */
+	__u32 dst_groups;	/* or a group, as getpeername()'s nl_groups */
+	__u32 nlopts;		/* bit n: SOL_NETLINK option n is on */
+	__u32 sndbuf;		/* SO_SNDBUF and SO_RCVBUF as set by the */
+	__u32 rcvbuf;		/* program, or 0 for the defaults */
+	__u32 rcvtimeo_ms;	/* SO_RCVTIMEO and SO_SNDTIMEO, 0: none */
+	__u32 sndtimeo_ms;
+	__u32 pad;
+	__u32 groups[CR_NL_GROUP_WORDS];	/* bit n of word w: group */
+						/* 32 * w + n + 1 */
+};
+
+#define CR_NL_PASSCRED		0x1	/* SO_PASSCRED */
+#define CR_NL_LOST		0x2	/* messages were queued: dropped */
+
+/*
+ * The SOL_NETLINK options kept, each an int set to 1: NETLINK_PKTINFO,
+ * _BROADCAST_ERROR, _NO_ENOBUFS, _CAP_ACK, _EXT_ACK, _GET_STRICT_CHK.
+ * (NETLINK_LISTEN_ALL_NSID cannot be read back: it is not kept.)
+ */
+#define CR_NL_OPTS	((1U << 3) | (1U << 4) | (1U << 5) | (1U << 10) | \
+			 (1U << 11) | (1U << 12))
+
+struct cr_img_nlsocks {
+	__u32 nsocks;
+	__u32 pad;
+	struct cr_img_nlsock sock[];
+};
+
+#define CR_NL_MAX_PROTOCOL	31	/* MAX_LINKS - 1 */
+#define CR_NL_MAX_TIMEO_MS	(24U * 3600 * 1000)
+
 enum cr_fd_kind {
 	CR_FD_REG	= 1,	/* reopened by path */
 	CR_FD_INHERIT	= 2,	/* the restarter's fd inherit_fd (a tty, or */
@@ -595,6 +643,7 @@ enum cr_fd_kind {
 				/* pos is its request's CR_CTRL_* state */
 	CR_FD_INET	= 8,	/* socket number "pipe" of INET */
 	CR_FD_PTY	= 9,	/* end "pipe" of PTYS (2 * pty, + 1: slave) */
+	CR_FD_NLSOCK	= 10,	/* netlink socket number "pipe" of NLSOCKS */
 };
 
 /*
@@ -626,6 +675,7 @@ struct cr_img_fd {
 				/* CR_FD_SOCK: index in SOCKS; */
 				/* CR_FD_INET: index in INET */
 				/* CR_FD_PTY: end of PTYS */
+				/* CR_FD_NLSOCK: index in NLSOCKS */
 	__u32 inherit_fd;	/* CR_FD_INHERIT: 0, 1 or 2 */
 	__u32 obj_id;		/* CR_FD_OBJ */
 	__u32 event;		/* CR_FD_EVENT: index in EVENTS */

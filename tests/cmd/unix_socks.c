@@ -28,7 +28,6 @@
  *           10 reads "hello", then end-of-file.
  * inflight  fds 10 and 11: a socketpair, fd 11 with an fd sent to it and
  *           not received: refused.
- * netlink   fd 10: a netlink socket: refused.
  *
  * Creates DIR/ready, waits for DIR/go, checks, says "unix_socks: ok".
  */
@@ -39,7 +38,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/netlink.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -411,18 +409,11 @@ static void run_inflight(void)
 	cr_ready_wait_go(dir);
 }
 
-static void run_netlink(void)
-{
-	at(socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE), 10);
-	cr_ready_wait_go(dir);
-}
-
 static const struct cr_mode modes[] = {
 	{ "pairs", run_pairs },
 	{ "outside", run_outside },
 	{ "outside_closed", run_outside_closed },
 	{ "inflight", run_inflight },
-	{ "netlink", run_netlink },
 	{ NULL }
 };
 
