@@ -6,12 +6,13 @@
  * whose peer was closed comes back as a socketpair whose other end is
  * closed once its data is in.  A listening socket is bound again at its
  * path (a stale socket file is replaced) or abstract name; so is an
- * unconnected one.  What a restart could not rebuild is refused at
+ * unconnected one, and the datagrams it had queued are sent to it again
+ * from an unnamed socket.  What a restart could not rebuild is refused at
  * checkpoint time with the process and fd that hold it: a peer outside
  * the checkpoint (except on fds 0-2, which get the restarter's, or when
  * the user asked for such sockets to come back with their peer closed),
  * fds in flight, urgent data, connections not yet accepted, datagrams
- * queued on an unconnected socket.
+ * queued on a socket neither connected nor bound.
  *
  * As with pipes, cr_restart makes the sockets with its user's rights
  * (binding creates a file) and hands them over with CR_OP_RSTRT_SOCKS;
@@ -240,6 +241,7 @@ static int cr_save_queue(struct cr_sock *cs, struct cr_status *st)
 static int cr_snapshot_sock(struct cr_sock *cs, struct cr_status *st)
 {
 	struct sock *sk = cs->sk;
+	int err;
 
 	cs->img.type = sk->sk_type;
 	cs->img.shutdown = READ_ONCE(sk->sk_shutdown) & SHUTDOWN_MASK;
@@ -261,10 +263,14 @@ static int cr_snapshot_sock(struct cr_sock *cs, struct cr_status *st)
 		return cr_save_queue(cs, st);
 	}
 	cs->img.kind = CR_SOCK_ALONE;
-	if (skb_queue_len(&sk->sk_receive_queue))
+	err = cr_sock_addr(cs, st);
+	if (err || !skb_queue_len(&sk->sk_receive_queue))
+		return err;
+	/* They are sent to its name again at restart. */
+	if (!cs->img.addr_len)
 		return cr_sock_refuse(st, cs, -EOPNOTSUPP,
-				      "not connected, with datagrams queued");
-	return cr_sock_addr(cs, st);
+			"neither connected nor bound, with datagrams queued");
+	return cr_save_queue(cs, st);
 }
 
 /* Pairs it with its peer: inside, closed, or outside the checkpoint. */
@@ -454,7 +460,10 @@ static bool cr_sock_ok(const struct cr_img_socks *h, u32 i, const char *addr)
 		return is->type != SOCK_DGRAM && is->addr_len &&
 		       !is->nmsgs && !is->peer && is->backlog <= U16_MAX;
 	case CR_SOCK_ALONE:
-		return !is->nmsgs && !is->peer && !is->backlog;
+		/* datagrams queued: sent to its name again */
+		return (!is->nmsgs ||
+			(is->type == SOCK_DGRAM && is->addr_len)) &&
+		       !is->peer && !is->backlog;
 	}
 	return false;
 }
@@ -600,17 +609,20 @@ static int cr_check_sock(struct cr_socks *ss, unsigned int i)
 	return ok ? 0 : -EINVAL;
 }
 
-/* Re-sends its queue from its peer, whose send buffer is made room. */
-static int cr_refill_sock(struct cr_stream *s, struct cr_sock *cs)
+/*
+ * Re-sends its queue from the socket from, connected to it, whose send
+ * buffer and its receive queue's length are made room.
+ */
+static int cr_resend(struct cr_stream *s, struct cr_sock *cs,
+		     struct sock *from)
 {
-	struct sock *peer = unix_peer_get(cr_unix_sk(cs->file));
+	struct sock *sk = cr_unix_sk(cs->file);
+	u32 backlog = READ_ONCE(sk->sk_max_ack_backlog);
 	u32 m, left = cs->img.data_len;
-	int sndbuf, err = 0;
+	int sndbuf = READ_ONCE(from->sk_sndbuf), err = 0;
 
-	if (!peer)
-		return -EINVAL;
-	sndbuf = READ_ONCE(peer->sk_sndbuf);
-	WRITE_ONCE(peer->sk_sndbuf, max_t(int, sndbuf, 2 * left + SZ_64K));
+	WRITE_ONCE(from->sk_sndbuf, max_t(int, sndbuf, 2 * left + SZ_64K));
+	WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, cs->img.nmsgs));
 	for (m = 0; !err && m < cs->img.nmsgs; m++) {
 		size_t len;
 		void *data = cr_read_rec(s, CR_REC_SOCKDATA, 0, left, &len);
@@ -620,13 +632,49 @@ static int cr_refill_sock(struct cr_stream *s, struct cr_sock *cs)
 			break;
 		}
 		left -= len;
-		err = peer->sk_socket ? cr_send_all(peer->sk_socket, data, len) :
+		err = from->sk_socket ? cr_send_all(from->sk_socket, data, len) :
 					-EINVAL;
 		kvfree(data);
 	}
-	WRITE_ONCE(peer->sk_sndbuf, sndbuf);
-	sock_put(peer);
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	WRITE_ONCE(from->sk_sndbuf, sndbuf);
 	return err ?: left ? -EBADMSG : 0;
+}
+
+/* An unconnected one's datagrams come from an unnamed socket. */
+static int cr_refill_alone(struct cr_stream *s, struct cr_sock *cs)
+{
+	struct sockaddr_un to = { .sun_family = AF_UNIX };
+	struct socket *from;
+	int err;
+
+	err = sock_create_kern(sock_net(cr_unix_sk(cs->file)), AF_UNIX,
+			       SOCK_DGRAM, 0, &from);
+	if (err)
+		return err;
+	memcpy(to.sun_path, cs->addr, cs->img.addr_len);
+	err = kernel_connect(from, (struct sockaddr *)&to,
+			     offsetof(struct sockaddr_un, sun_path) +
+			     cs->img.addr_len, 0) ?:
+	      cr_resend(s, cs, from->sk);
+	sock_release(from);
+	return err;
+}
+
+/* Re-sends its queue from its peer, or to its name. */
+static int cr_refill_sock(struct cr_stream *s, struct cr_sock *cs)
+{
+	struct sock *peer;
+	int err;
+
+	if (cs->img.kind == CR_SOCK_ALONE)
+		return cr_refill_alone(s, cs);
+	peer = unix_peer_get(cr_unix_sk(cs->file));
+	if (!peer)
+		return -EINVAL;
+	err = cr_resend(s, cs, peer);
+	sock_put(peer);
+	return err;
 }
 
 static int cr_shutdown_sock(struct cr_sock *cs)

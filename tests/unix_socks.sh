@@ -1,8 +1,9 @@
 # Unix sockets (tests/cmd/unix_socks.c): socketpairs of each type with
 # data queued both ways, shutdown state, a closed peer, listeners at a
 # path (whose stale socket file cr_restart replaces) and an abstract name,
-# an epoll watching a socket.  Then what must be refused, naming the
-# process and fd, with the target left running: a peer outside the
+# an epoll watching a socket, bound datagram sockets with datagrams
+# queued.  Then what must be refused, naming the process and fd, with
+# the target left running: a peer outside the
 # checkpoint (which --close-outside-sockets brings back closed), fds in
 # flight.
 . "$CR_TESTS/lib.sh"
@@ -15,6 +16,10 @@ start_ready $d "$prog" pairs
 ckpt_kill $d/ctx --tree
 [ -S $d/srv ] || fail "no stale socket file left to replace"
 restart_go $d unix_socks
+mkdir $d/dgram
+start_ready $d/dgram "$prog" dgram
+ckpt_kill $d/dgram/ctx
+restart_go $d/dgram unix_socks
 
 refused() {
 	start_ready $d "$prog" $1

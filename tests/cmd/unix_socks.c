@@ -28,6 +28,11 @@
  *           10 reads "hello", then end-of-file.
  * inflight  fds 10 and 11: a socketpair, fd 11 with an fd sent to it and
  *           not received: refused.
+ * dgram     Datagram sockets bound but not connected, with datagrams
+ *           queued: fd 10 at DIR/dg (from a socket since closed), fd 11
+ *           at an abstract name (from fd 12, bound at DIR/dg2).  After
+ *           restart each reads its datagrams with their boundaries, and
+ *           fd 10 gets one more sent to DIR/dg.
  *
  * Creates DIR/ready, waits for DIR/go, checks, says "unix_socks: ok".
  */
@@ -409,11 +414,67 @@ static void run_inflight(void)
 	cr_ready_wait_go(dir);
 }
 
+/* A datagram socket bound at DIR/NAME, or at an abstract name. */
+static int bind_dgram(struct sockaddr_un *a, socklen_t *len,
+		      const char *name, int abstract)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path + abstract, sizeof(a->sun_path) - abstract,
+		 "%s/%s", dir, name);
+	*len = offsetof(struct sockaddr_un, sun_path) + abstract +
+	       strlen(a->sun_path + abstract);
+	if (fd < 0 || bind(fd, (struct sockaddr *)a, *len) < 0)
+		die("bind");
+	return fd;
+}
+
+/* The records of send_records, with sendto: the socket stays unconnected. */
+static void send_records_to(int fd, const struct sockaddr_un *a,
+			    socklen_t len, int seed)
+{
+	unsigned char buf[8192];
+	size_t r, i;
+
+	for (r = 0; r < 3; r++) {
+		for (i = 0; i < dgram_lens[r]; i++)
+			buf[i] = pat(seed + r, i);
+		if (sendto(fd, buf, dgram_lens[r], 0,
+			   (const struct sockaddr *)a, len) !=
+		    (ssize_t)dgram_lens[r])
+			die("sendto");
+	}
+}
+
+static void run_dgram(void)
+{
+	struct sockaddr_un a, b, c;
+	socklen_t alen, blen, clen;
+	int from = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	at(bind_dgram(&a, &alen, "dg", 0), 10);
+	at(bind_dgram(&b, &blen, "dg", 1), 11);
+	at(bind_dgram(&c, &clen, "dg2", 0), 12);
+	send_records_to(from, &a, alen, 40);
+	close(from);
+	send_records_to(12, &b, blen, 50);
+	cr_ready_wait_go(dir);
+	check_records(10, dgram_lens, 40, "datagrams to a path");
+	check_records(11, dgram_lens, 50, "datagrams to an abstract name");
+	if (sendto(12, "again", 5, 0, (struct sockaddr *)&a, alen) != 5)
+		cr_bad("sendto DIR/dg after restart: %s", strerror(errno));
+	else
+		expect_text(10, "again", "a datagram after restart");
+}
+
 static const struct cr_mode modes[] = {
 	{ "pairs", run_pairs },
 	{ "outside", run_outside },
 	{ "outside_closed", run_outside_closed },
 	{ "inflight", run_inflight },
+	{ "dgram", run_dgram },
 	{ NULL }
 };
 
