@@ -14,6 +14,14 @@
 # uninterrupted run's, and the launcher must exit with the job's status
 # (the ranks exit 5 after MPI_Finalize).
 #
+# The ranks' shared memory is in files (Open MPI's vader segments in
+# /dev/shm, PMIx's in its session directory): live message queues, saved
+# by value (--save-shared), since a restart must find them as they were at
+# the checkpoint, not as the job or a restart left them.  Open MPI also
+# holds files of its session directory open by path (hwloc.sm, a FIFO),
+# which it removes as it ends: as for any file a job uses by path, the
+# test keeps a copy made at the checkpoint and puts it back for a restart.
+#
 # As root (the guest), Open MPI wants OMPI_ALLOW_RUN_AS_ROOT*; its
 # --oversubscribe lets 4 ranks run on the guest's 2 CPUs.  Nothing else
 # is set: the ranks use Open MPI's defaults (shared memory through vader,
@@ -27,9 +35,11 @@ prog=$CR_TESTS/cmd/mpi_ring_$mpi
 case $mpi in
 openmpi)
 	launch=(mpirun --oversubscribe -np 4)
-	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ;;
+	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+	session=/tmp/ompi.$(hostname).$(id -u) ;;
 mpich)
-	launch=(mpiexec.hydra -n 4) ;;
+	launch=(mpiexec.hydra -n 4)
+	session= ;;
 esac
 command -v ${launch[0]} > /dev/null || skip "no ${launch[0]}"
 
@@ -40,14 +50,34 @@ job=("${launch[@]}" $prog $iters $pause $threads 0 $status)
 
 d=$(mktemp -d)
 pids=
-trap 'kill -KILL $pids 2> /dev/null; pkill -KILL -f "$prog"; rm -rf $d' EXIT
+# what a killed job leaves (Open MPI's session directory and segments)
+trap 'kill -KILL $pids 2> /dev/null; pkill -KILL -f "$prog"
+	rm -rf $d $session /dev/shm/vader_segment.$(hostname).*' EXIT
 
 # run OUT: the job in the background, its stdout a pipe to a reader
-# writing OUT; sets pid (the launcher) and pids.
+# (a coprocess: the guest has no /dev/fd for >(...)) writing OUT; sets pid
+# (the launcher) and pids.  Only the job keeps the pipe's write end.
 run() {
-	"${job[@]}" > >(exec cat > $1) 2> $d/err &
+	local w
+	coproc reader { exec cat > $1; }
+	pids="$pids $reader_PID"
+	exec {w}>&${reader[1]}
+	eval "exec ${reader[1]}>&- ${reader[0]}<&-"
+	"${job[@]}" >&$w 2> $d/err &
 	pid=$!
 	pids="$pids $pid"
+	exec {w}>&-
+}
+
+# keep_session K / put_session K: copies the session directory as it is
+# at checkpoint K / puts that copy back.
+keep_session() {
+	[ -z "$session" ] || cp -a $session $d/session$1 ||
+		fail "cannot copy $session"
+}
+put_session() {
+	[ -z "$session" ] || { rm -rf $session && cp -a $d/session$1 $session; } ||
+		fail "cannot put $session back"
 }
 
 # at_iter N OUT: until the job has printed iteration N.
@@ -88,13 +118,15 @@ kill)
 	step "checkpoint --tree --kill mid-run"
 	run $d/before
 	at_iter 5 $d/before
-	ckpt_kill $d/ctx --tree
-	wait	# the reader has all the job wrote
+	ckpt_kill $d/ctx --tree --save-shared
+	keep_session 1
+	wait	# until the reader has all that the job wrote
 	grep -q "^mpi_ring: result" $d/before &&
 		fail "the job ended before the checkpoint"
 
 	for k in 1 2; do
 		step "restart $k: its output on cr_restart's stdout"
+		put_session 1
 		cr_restart $d/ctx > $d/after$k 2> $d/err
 		job_ok cr_restart $?
 		cat $d/before $d/after$k | cmp -s - $d/ref ||
@@ -105,9 +137,11 @@ cont)
 	step "two checkpoints, running on"
 	run $d/out
 	at_iter 5 $d/out
-	ckpt -f $d/ctx1 --tree $pid
+	ckpt -f $d/ctx1 --tree --save-shared $pid
+	keep_session 1
 	at_iter 15 $d/out
-	ckpt -f $d/ctx2 --tree $pid
+	ckpt -f $d/ctx2 --tree --save-shared $pid
+	keep_session 2
 	wait $pid
 	job_ok "the checkpointed ${launch[0]}" $?
 	wait
@@ -116,6 +150,7 @@ cont)
 
 	for k in 2 1; do
 		step "restart from checkpoint $k"
+		put_session $k
 		cr_restart $d/ctx$k > $d/after$k 2> $d/err
 		job_ok cr_restart $?
 		same_end $d/after$k
