@@ -53,6 +53,18 @@ static inline u32 cr_sum(const void *buf, size_t len)
 void *cr_grow(void **arr, unsigned int *n, unsigned int *cap, size_t size,
 	      unsigned int limit);
 
+/* The first of the n elements of arr whose field is key, or NULL. */
+#define cr_find_by(arr, n, field, key)					\
+({									\
+	typeof(&(arr)[0]) __found = NULL;				\
+	unsigned int __i;						\
+									\
+	for (__i = 0; !__found && __i < (n); __i++)			\
+		if ((arr)[__i].field == (key))				\
+			__found = &(arr)[__i];				\
+	__found;							\
+})
+
 bool cr_path_ok(const char *path, u32 len);
 int cr_file_path_of(const struct path *path, char *buf, u32 *len);
 int cr_file_path(struct file *f, char *buf, u32 *len);

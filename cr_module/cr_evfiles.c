@@ -221,12 +221,9 @@ static int cr_parse_signalfd(const char *buf, struct cr_img_event *ev)
 
 static int cr_find_event(struct cr_events *es, struct file *f)
 {
-	unsigned int i;
+	struct cr_event *e = cr_find_by(es->ev, es->n, file, f);
 
-	for (i = 0; i < es->n; i++)
-		if (es->ev[i].file == f)
-			return i;
-	return -ENOENT;
+	return e ? e - es->ev : -ENOENT;
 }
 
 static struct cr_event *cr_add_event(struct cr_events *es, struct file *f,

@@ -86,12 +86,9 @@ static int cr_inet_kind(struct file *f)
 
 static int cr_find_inet(struct cr_inets *is, struct sock *sk)
 {
-	unsigned int i;
+	struct cr_inet *ci = cr_find_by(is->inet, is->n, sk, sk);
 
-	for (i = 0; i < is->n; i++)
-		if (is->inet[i].sk == sk)
-			return i;
-	return -1;
+	return ci ? ci - is->inet : -1;
 }
 
 /* A new entry for sk, referenced: its index, or -errno. */

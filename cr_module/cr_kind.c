@@ -45,13 +45,15 @@ void cr_kinds_release(struct cr_shared *sh)
 	}
 }
 
-/* The kind of the descriptors of fd_kind (CR_FD_*), or NULL. */
-const struct cr_kind_ops *cr_kind_of_fd(u32 fd_kind, unsigned int *id)
+/* The first kind that match() says has key, and its id; or NULL. */
+static const struct cr_kind_ops *
+cr_kind_find(bool (*match)(const struct cr_kind_ops *k, u32 key), u32 key,
+	     unsigned int *id)
 {
 	unsigned int i;
 
-	for (i = 0; fd_kind && i < CR_NKINDS; i++) {
-		if (cr_kinds[i]->fd_kind == fd_kind) {
+	for (i = 0; i < CR_NKINDS; i++) {
+		if (match(cr_kinds[i], key)) {
 			*id = i;
 			return cr_kinds[i];
 		}
@@ -59,18 +61,31 @@ const struct cr_kind_ops *cr_kind_of_fd(u32 fd_kind, unsigned int *id)
 	return NULL;
 }
 
+static bool cr_has_fd_kind(const struct cr_kind_ops *k, u32 fd_kind)
+{
+	return fd_kind && k->fd_kind == fd_kind;
+}
+
+static bool cr_has_op(const struct cr_kind_ops *k, u32 op)
+{
+	return op && k->handover_op == op;
+}
+
+static bool cr_has_watch(const struct cr_kind_ops *k, u32 watch_kind)
+{
+	return watch_kind < 32 && (k->watch_kinds & BIT(watch_kind));
+}
+
+/* The kind of the descriptors of fd_kind (CR_FD_*), or NULL. */
+const struct cr_kind_ops *cr_kind_of_fd(u32 fd_kind, unsigned int *id)
+{
+	return cr_kind_find(cr_has_fd_kind, fd_kind, id);
+}
+
 /* The kind whose handover is ioctl op, or NULL. */
 const struct cr_kind_ops *cr_kind_of_op(unsigned int op, unsigned int *id)
 {
-	unsigned int i;
-
-	for (i = 0; op && i < CR_NKINDS; i++) {
-		if (cr_kinds[i]->handover_op == op) {
-			*id = i;
-			return cr_kinds[i];
-		}
-	}
-	return NULL;
+	return cr_kind_find(cr_has_op, op, id);
 }
 
 /* f's CR_FD_* if a kind has it, 0 if none, or the kind's refusal. */
@@ -102,15 +117,7 @@ int cr_kind_watch(struct cr_shared *sh, struct file *f,
 static const struct cr_kind_ops *cr_kind_of_watch(u32 watch_kind,
 						  unsigned int *id)
 {
-	unsigned int i;
-
-	for (i = 0; watch_kind < 32 && i < CR_NKINDS; i++) {
-		if (cr_kinds[i]->watch_kinds & BIT(watch_kind)) {
-			*id = i;
-			return cr_kinds[i];
-		}
-	}
-	return NULL;
+	return cr_kind_find(cr_has_watch, watch_kind, id);
 }
 
 /* Whether a watch's kind is a kind's, whose index a table bounds. */

@@ -70,12 +70,7 @@ static int cr_nlsock_kind(struct file *f)
 static struct cr_nlsock *cr_find_nlsock(struct cr_nlsocks *ns,
 					struct sock *sk)
 {
-	unsigned int i;
-
-	for (i = 0; i < ns->n; i++)
-		if (ns->sock[i].sk == sk)
-			return &ns->sock[i];
-	return NULL;
+	return cr_find_by(ns->sock, ns->n, sk, sk);
 }
 
 static int cr_nl_refuse(const struct cr_nl_reading *r, int err,

@@ -56,12 +56,7 @@ static struct pipe_inode_info *cr_pipe_of(struct file *f)
 static struct cr_pipe *cr_find_pipe(struct cr_pipes *ps,
 				    struct pipe_inode_info *pipe)
 {
-	unsigned int i;
-
-	for (i = 0; i < ps->n; i++)
-		if (ps->pipe[i].pipe == pipe)
-			return &ps->pipe[i];
-	return NULL;
+	return cr_find_by(ps->pipe, ps->n, pipe, pipe);
 }
 
 /* A FIFO's path, at p->path, or 0 for a pipe. */

@@ -111,12 +111,7 @@ static int cr_pty_kind(struct file *f)
 
 static struct cr_pty *cr_find_pty(struct cr_ptys *ps, struct tty_struct *m)
 {
-	unsigned int i;
-
-	for (i = 0; i < ps->n; i++)
-		if (ps->pty[i].tty == m)
-			return &ps->pty[i];
-	return NULL;
+	return cr_find_by(ps->pty, ps->n, tty, m);
 }
 
 static struct cr_pty *cr_add_pty(struct cr_ptys *ps, struct tty_struct *m)

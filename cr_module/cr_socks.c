@@ -73,12 +73,7 @@ static int cr_sock_kind(struct file *f)
 
 static struct cr_sock *cr_find_sock(struct cr_socks *ss, struct sock *sk)
 {
-	unsigned int i;
-
-	for (i = 0; i < ss->n; i++)
-		if (ss->sock[i].sk == sk)
-			return &ss->sock[i];
-	return NULL;
+	return cr_find_by(ss->sock, ss->n, sk, sk);
 }
 
 static struct cr_sock *cr_add_sock(struct cr_socks *ss, struct sock *sk)
