@@ -95,6 +95,16 @@ static inline void cr_die(const char *what)
 	exit(2);
 }
 
+/* fd moved to number want (closed where it was): want; exits 2 if not. */
+static inline int cr_at(int fd, int want)
+{
+	if (fd < 0 || (fd != want && dup2(fd, want) != want))
+		cr_die("setup");
+	if (fd != want)
+		close(fd);
+	return want;
+}
+
 /*
  * CR_SLOW=N (a slow kernel, tests/vm/vmrun --debug-kernel): how many times
  * longer a program's own timings should be, so that a test still finds it

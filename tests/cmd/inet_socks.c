@@ -59,15 +59,6 @@ static unsigned char pat(unsigned int seed, size_t i)
 	return (unsigned char)(i % 251 + seed * 37);
 }
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || (fd != want && dup2(fd, want) != want))
-		cr_die("setup");
-	if (fd != want)
-		close(fd);
-	return want;
-}
-
 static socklen_t lo_addr(struct sockaddr_storage *ss, unsigned short port)
 {
 	memset(ss, 0, sizeof(*ss));
@@ -110,7 +101,7 @@ static int bound(int type, unsigned short port, int v6only)
 
 static int listener(int fd)
 {
-	fd = at(bound(SOCK_STREAM, 0, family == AF_INET6), fd);
+	fd = cr_at(bound(SOCK_STREAM, 0, family == AF_INET6), fd);
 	if (listen(fd, 8) < 0)
 		cr_die("listen");
 	return fd;
@@ -124,11 +115,11 @@ static void connection(int l, int c, int a)
 
 	if (getsockname(l, (struct sockaddr *)&s, &len) < 0)
 		cr_die("getsockname");
-	at(socket(family, SOCK_STREAM, 0), c);
+	cr_at(socket(family, SOCK_STREAM, 0), c);
 	if (connect(c, (struct sockaddr *)&s, len) < 0)
 		cr_die("connect");
 	if (a >= 0)
-		at(accept(l, NULL, NULL), a);
+		cr_at(accept(l, NULL, NULL), a);
 }
 
 static void nonblock(int fd)
@@ -408,16 +399,16 @@ static void run_tcp(void)
 	if (write(15, "pending hello", 13) != 13)
 		cr_die("write");
 
-	at(epoll_create1(0), 16);
+	cr_at(epoll_create1(0), 16);
 	ev.data.u64 = 0x1111;
 	epoll_ctl(16, EPOLL_CTL_ADD, 10, &ev);
 	ev.data.u64 = 0x2222;
 	epoll_ctl(16, EPOLL_CTL_ADD, 12, &ev);
 
-	at(bound(SOCK_DGRAM, 0, 0), 17);
+	cr_at(bound(SOCK_DGRAM, 0, 0), 17);
 	set_int(17, SOL_SOCKET, SO_REUSEADDR, 1);
 	set_int(17, SOL_SOCKET, SO_RCVBUF, 50000);
-	at(bound(SOCK_DGRAM, 0, 0), 18);
+	cr_at(bound(SOCK_DGRAM, 0, 0), 18);
 	if (getsockname(17, (struct sockaddr *)&s, &len) < 0 ||
 	    connect(18, (struct sockaddr *)&s, len) < 0 ||
 	    send(18, "dgram1", 6, 0) != 6)

@@ -70,15 +70,6 @@ struct nl_state {
 static const char *dir;
 static uint32_t seq = 1;
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || (fd != want && dup2(fd, want) != want))
-		cr_die("setup");
-	if (fd != want)
-		close(fd);
-	return want;
-}
-
 static ino_t ino_of(int fd)
 {
 	struct stat st;
@@ -88,7 +79,7 @@ static ino_t ino_of(int fd)
 
 static int nl_open(int fd, int type, int protocol)
 {
-	return at(socket(AF_NETLINK, type, protocol), fd);
+	return cr_at(socket(AF_NETLINK, type, protocol), fd);
 }
 
 static void set_int(int fd, int level, int opt, int v)
@@ -307,7 +298,7 @@ static void keep(void)
 		cr_die("SO_RCVTIMEO");
 	sq14 = ask_links(14);
 
-	at(epoll_create1(0), EPFD);
+	cr_at(epoll_create1(0), EPFD);
 	if (epoll_ctl(EPFD, EPOLL_CTL_ADD, 11, &ev) < 0)
 		cr_die("epoll_ctl");
 	for (i = 0; i < NFDS; i++)
@@ -345,7 +336,7 @@ static void keep(void)
 
 static void packet(void)
 {
-	at(socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)), 10);
+	cr_at(socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)), 10);
 	cr_ready_wait_go(dir);
 }
 
@@ -363,7 +354,7 @@ static void filter(void)
 
 static void raw(void)
 {
-	at(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), 10);
+	cr_at(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), 10);
 	cr_ready_wait_go(dir);
 }
 

@@ -63,15 +63,6 @@ static void die(const char *what)
 	_exit(2);
 }
 
-static int at(int fd, int want)
-{
-	if (fd < 0 || (fd != want && dup2(fd, want) != want))
-		die("setup");
-	if (fd != want)
-		close(fd);
-	return want;
-}
-
 static void close_all(const int *fds, int n)
 {
 	while (n--)
@@ -84,8 +75,8 @@ static void pair(int type, int a, int b)
 
 	if (socketpair(AF_UNIX, type, 0, sv) < 0)
 		die("socketpair");
-	at(sv[0], a);
-	at(sv[1], b);
+	cr_at(sv[0], a);
+	cr_at(sv[1], b);
 }
 
 /* Byte i of stream "seed". */
@@ -300,13 +291,13 @@ static void run_pairs(void)
 	if (write(3, "bye", 3) != 3)
 		die("write");
 	close(3);
-	at(epoll_create1(0), 12);
+	cr_at(epoll_create1(0), 12);
 	if (epoll_ctl(12, EPOLL_CTL_ADD, 10, &ev) < 0)
 		die("epoll_ctl");
 	len = srv_addr(&a, 0);
-	at(bind_listen(&a, len), 20);
+	cr_at(bind_listen(&a, len), 20);
 	len = srv_addr(&a, 1);
-	at(bind_listen(&a, len), 21);
+	cr_at(bind_listen(&a, len), 21);
 	kid = fork();
 	if (kid < 0)
 		die("fork");
@@ -454,9 +445,9 @@ static void run_dgram(void)
 	socklen_t alen, blen, clen;
 	int from = socket(AF_UNIX, SOCK_DGRAM, 0);
 
-	at(bind_dgram(&a, &alen, "dg", 0), 10);
-	at(bind_dgram(&b, &blen, "dg", 1), 11);
-	at(bind_dgram(&c, &clen, "dg2", 0), 12);
+	cr_at(bind_dgram(&a, &alen, "dg", 0), 10);
+	cr_at(bind_dgram(&b, &blen, "dg", 1), 11);
+	cr_at(bind_dgram(&c, &clen, "dg2", 0), 12);
 	send_records_to(from, &a, alen, 40);
 	close(from);
 	send_records_to(12, &b, blen, 50);
