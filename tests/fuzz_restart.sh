@@ -3,10 +3,8 @@
 # open files, a pair sharing memory and a deleted file, one with zombie
 # children, an epoll watching a pipe, an eventfd and a timerfd, an
 # inotify with its watches, Unix sockets of every kind, TCP and UDP
-# sockets (tests/cmd/inet_socks.c tcp4), POSIX timers, and a pty pair
-# with its session and queues both ways
-# inotify with its watches, Unix sockets of every kind, netlink sockets
-# and POSIX timers
+# sockets (tests/cmd/inet_socks.c tcp4), netlink sockets, POSIX timers,
+# and a pty pair with its session and queues both ways
 # (tests/cmd/cr_fuzz.c makes them; most have their sums
 # redone so that they get past the framing) go through cr_restart, as root
 # and as nobody.  Each must end in a clean error or in a restart that ran;
@@ -57,8 +55,7 @@ ready_go() {
 contexts() {
 	local c=$1
 	mkdir $c/counter $c/threads $c/tree $c/files $c/shm $c/zombie $c/ev \
-		$c/socks $c/pt $c/in $c/inet $c/pty
-		$c/socks $c/pt $c/in $c/nl
+		$c/socks $c/pt $c/in $c/inet $c/pty $c/nl
 	[ -z "$as" ] || chown -R 65534:65534 $c
 	# Standard files by path: /dev/null, which nobody may reopen too.
 	exec 3>&1 4>&2 > /dev/null 2>&1 < /dev/null
@@ -89,8 +86,7 @@ as=
 contexts $d/root
 as=${nobody[*]}
 contexts $d/nobody
-ctxs=(counter threads tree files shm zombie ev socks pt in inet pty)
-ctxs=(counter threads tree files shm zombie ev socks pt in nl)
+ctxs=(counter threads tree files shm zombie ev socks pt in inet pty nl)
 
 ref0=$(module_refs)
 fails=0
