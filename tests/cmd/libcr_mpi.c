@@ -130,6 +130,20 @@ static void wait_word(uint32_t k)
 	CHECK(recv_wait(qch, &q, sizeof(q), 60) == 0 && q.kind == k);
 }
 
+/* The thread callbacks' checkpoint, counted as a continue or a restart. */
+static void thread_checkpoint(void)
+{
+	int rc = cr_checkpoint(CR_CHECKPOINT_READY);
+
+	if (rc > 0) {
+		thread_rstrt++;
+		rstrt_info_ok += cr_get_restart_info() != NULL;
+	} else {
+		CHECK(rc == 0);
+		thread_cont++;
+	}
+}
+
 /*
  * Thread context: the main thread waits outside its critical sections,
  * so this rank sends no more.  It says so; once every rank has, what is
@@ -139,7 +153,7 @@ static void wait_word(uint32_t k)
 static int rank_thread_cb(void *arg)
 {
 	struct msg ack = { .kind = M_ACK };
-	int rc, n = 0;
+	int n = 0;
 
 	wait_word(M_QUIESCE);
 	CHECK(send_msg(qch, &ack, sizeof(ack)) == 0);
@@ -153,14 +167,7 @@ static int rank_thread_cb(void *arg)
 	drained += n;
 	ack.hop = n;
 	CHECK(send_msg(qch, &ack, sizeof(ack)) == 0);
-	rc = cr_checkpoint(CR_CHECKPOINT_READY);
-	if (rc > 0) {
-		thread_rstrt++;
-		rstrt_info_ok += cr_get_restart_info() != NULL;
-	} else {
-		CHECK(rc == 0);
-		thread_cont++;
-	}
+	thread_checkpoint();
 	return 0;
 }
 
@@ -336,7 +343,6 @@ static int all_ranks(uint32_t k)
 static int launcher_thread_cb(void *arg)
 {
 	const struct cr_checkpoint_info *info = cr_get_checkpoint_info();
-	int rc;
 
 	if (info) {
 		requester = info->requester;
@@ -345,14 +351,7 @@ static int launcher_thread_cb(void *arg)
 	}
 	all_ranks(M_QUIESCE);
 	drained += all_ranks(M_DRAIN);
-	rc = cr_checkpoint(CR_CHECKPOINT_READY);
-	if (rc > 0) {
-		thread_rstrt++;
-		rstrt_info_ok += cr_get_restart_info() != NULL;
-	} else {
-		CHECK(rc == 0);
-		thread_cont++;
-	}
+	thread_checkpoint();
 	return 0;
 }
 
