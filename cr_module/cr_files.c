@@ -6,7 +6,8 @@
  * their kinds' (cr_kind.h): pipes are rebuilt (cr_pipes.c), deleted
  * files and memfds come back from their saved contents (cr_objs.c),
  * eventfd, timerfd, signalfd and epoll instances from their state
- * (cr_evfiles.c), Unix sockets with their peers (cr_socks.c), netlink
+ * (cr_evfiles.c), Unix sockets with their peers (cr_socks.c), TCP and
+ * UDP sockets (cr_inet.c), pseudo-terminals (cr_ptys.c), netlink
  * sockets (cr_nlsocks.c).
  * Descriptors that shared an open file, in one process or across the
  * checkpoint's processes, share one again.  A terminal or other device,

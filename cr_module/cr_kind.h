@@ -5,10 +5,9 @@
  * and UDP sockets (cr_inet.c), pseudo-terminals (cr_ptys.c), netlink
  * sockets (cr_nlsocks.c), event files (cr_evfiles.c, with cr_inotify.c),
  * files saved by value (cr_objs.c) and POSIX timers (cr_ptimers.c).  Each
- * exports one
- * struct cr_kind_ops; cr_kinds[] lists them, and the generic code
- * (cr_files.c, cr_chkpt.c, cr_rstrt.c) calls their hooks in that order,
- * skipping the NULL ones.  A kind's state is a struct private to its
+ * exports one struct cr_kind_ops; cr_kinds[] lists them, and the generic
+ * code (cr_files.c, cr_chkpt.c, cr_rstrt.c) calls their hooks in that
+ * order, skipping the NULL ones.  A kind's state is a struct private to its
  * file, made by its alloc hook, in sh->kind[its CR_KIND_*].
  *
  * Included by cr_internal.h, for struct cr_shared.
