@@ -2,7 +2,8 @@
 # started here in a mount and network namespace of their own; the jobs run
 # as nobody.  Slurm's time limits are minutes: the time-limit warning of
 # "#SBATCH --signal=B:USR1@N" is sent with scancel --batch --signal=USR1,
-# as slurmctld sends it.
+# as slurmctld sends it, and a requeued job, which slurmctld holds for
+# about 2 minutes, is let start at once (scontrol update StartTime=now).
 #   slurm requeue   a counting job runs in three slices: a USR1, then
 #                   cr_slurm_ckpt --vacate, checkpoint and requeue it, and
 #                   each run restarts the newest context; its output must be
@@ -34,6 +35,7 @@ export PATH=$CR_TOP/contrib/slurm:$PATH
 eval "lib_$(declare -f fail)"
 fail() {
 	tail -n 40 $w/job.out $S/log/*.log 2> /dev/null
+	[ -z "${job:-}" ] || scontrol show job $job
 	lib_fail "$@"
 }
 
@@ -104,8 +106,20 @@ job_field() {
 	scontrol show job $job 2> /dev/null | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 job_is() { [ "$(job_field JobState)" = "$1" ]; }
+# pending_again N: the job waits after its Nth requeue.
+pending_again() { job_is PENDING && [ "$(job_field Restarts)" = "$1" ]; }
 # runs_again N: the job runs again after its Nth requeue.
 runs_again() { job_is RUNNING && [ "$(job_field Restarts)" = "$1" ]; }
+
+# requeued N: the job was requeued a Nth time, and runs again.  slurmctld
+# makes a requeued job wait about 2 minutes (its BeginTime): the admin
+# lets it start now.
+requeued() {
+	wait_until 60 "the job was not requeued" pending_again $1
+	scontrol update JobId=$job StartTime=now ||
+		fail "scontrol update StartTime=now failed"
+	wait_until 60 "the requeued job did not start" runs_again $1
+}
 
 # submit LIMIT DELAY_MS OPTS...: nobody submits a counting job run by
 # cr_slurm_run OPTS; sets job.
@@ -141,7 +155,7 @@ done_ok() {
 
 case $mode in
 requeue)
-	submit 150 100
+	submit 400 100
 	d=$spool/$job
 	step "the Prolog made the spool directory"
 	[ "$(stat -c %U:%a $d)" = nobody:700 ] ||
@@ -168,16 +182,16 @@ requeue)
 
 	step "slice 1 ends: the time-limit warning (USR1)"
 	scancel --batch --signal=USR1 $job
-	wait_until 60 "the job was not requeued and restarted" runs_again 1
+	requeued 1
 	n=$(wc -l < $w/count)
 	wait_until 60 "the restarted job did not count" lines_over $((n + 5)) $w/count
 
 	step "slice 2 ends: cr_slurm_ckpt --vacate"
 	cr_slurm_ckpt --vacate $job || fail "cr_slurm_ckpt --vacate failed"
-	wait_until 60 "the job was not requeued and restarted" runs_again 2
+	requeued 2
 
 	step "slice 3 runs to the end"
-	done_ok 150
+	done_ok 400
 	said 2 "checkpointed and requeued" || fail "not requeued twice"
 	said 2 "restarting $d/context" || fail "not restarted twice"
 	;;
@@ -195,6 +209,7 @@ periodic)
 	killed=$(wc -l < $w/count)
 	last=$(tail -n 1 $w/count)
 	scontrol requeue $job || fail "scontrol requeue failed"
+	requeued 1
 	wait_until 90 "the job did not complete" job_is COMPLETED
 	cat $w/job.out
 	# 0..last, then from the newest checkpoint's count to the end.
