@@ -11,6 +11,7 @@
 #                   cannot checkpoint it, read its contexts or write its
 #                   spool directory, and an admin's cr_slurm_ckpt has the
 #                   job's user write a context.
+#   slurm short     the first and last slices only (for make check).
 #   slurm periodic  checkpoints every 2 s; the job is killed (a node crash:
 #                   scancel --signal=KILL) and requeued: it restarts from
 #                   the newest context, losing at most one interval.
@@ -192,20 +193,29 @@ requeue)
 
 	step "slice 3 runs to the end"
 	done_ok 400
-	said 2 "checkpointed and requeued" || fail "not requeued twice"
+	said 2 "checkpointed: requeueing" || fail "not requeued twice"
 	said 2 "restarting $d/context" || fail "not restarted twice"
+	;;
+short)	# make check's part: one slice ends with USR1, the next finishes.
+	submit 150 100
+	step "slice 1 ends: the time-limit warning (USR1)"
+	scancel --batch --signal=USR1 $job
+	requeued 1
+	step "slice 2 runs to the end"
+	done_ok 150
+	said 1 "restarting $spool/$job/context" || fail "not restarted"
 	;;
 periodic)
 	submit 250 100 --interval 2 --keep 2
 	d=$spool/$job
 	step "checkpoints every 2 s, two kept"
 	wait_until 60 "no three checkpoints" said 3 "written in"
-	[ "$(ls $d | grep -c '^context\.')" = 2 ] ||
-		fail "not two context files: $(ls $d)"
 
 	step "the node crashes (SIGKILL), the job is requeued"
 	scancel --signal=KILL $job
 	wait_until 30 "the job did not end" eval '! job_is RUNNING'
+	[ "$(ls $d | grep -c '^context\.')" = 2 ] ||
+		fail "not two context files: $(ls $d)"
 	killed=$(wc -l < $w/count)
 	last=$(tail -n 1 $w/count)
 	scontrol requeue $job || fail "scontrol requeue failed"
