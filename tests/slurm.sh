@@ -156,11 +156,16 @@ done_ok() {
 
 case $mode in
 requeue)
+	# A job Slurm does not know left a directory behind.
+	mkdir -m 0711 $spool
+	mkdir -m 0700 $spool/999
+	chown nobody $spool/999
 	submit 400 100
 	d=$spool/$job
-	step "the Prolog made the spool directory"
+	step "the Prolog made the spool directory, removed the stale one"
 	[ "$(stat -c %U:%a $d)" = nobody:700 ] ||
 		fail "$d is $(stat -c %U:%a $d), not nobody:700"
+	[ ! -e $spool/999 ] || fail "the stale $spool/999 is still there"
 
 	step "another user cannot touch the job"
 	cpid=$(pgrep -u nobody -x cr_counter) || fail "no counter"
@@ -214,8 +219,10 @@ periodic)
 	step "the node crashes (SIGKILL), the job is requeued"
 	scancel --signal=KILL $job
 	wait_until 30 "the job did not end" eval '! job_is RUNNING'
-	[ "$(ls $d | grep -c '^context\.')" = 2 ] ||
-		fail "not two context files: $(ls $d)"
+	# Two kept, and a third if the node died between writing and pruning.
+	n=$(ls $d | grep -c '^context\.')
+	[ $n -ge 2 ] && [ $n -le 3 ] || fail "$n context files: $(ls $d)"
+	newest=$(ls $d | grep '^context\.' | sort -t. -k2 -n | tail -n 1)
 	killed=$(wc -l < $w/count)
 	last=$(tail -n 1 $w/count)
 	scontrol requeue $job || fail "scontrol requeue failed"
@@ -233,7 +240,7 @@ periodic)
 	echo "killed at $last, restarted at $from: $lost counts (100 ms each) lost"
 	# An interval, and the time the checkpoint takes.
 	[ $lost -ge 0 ] && [ $lost -le 40 ] || fail "$lost counts lost"
-	said 1 "restarting $d/context" || fail "not restarted from a context"
+	said 1 "restarting $d/$newest" || fail "not restarted from $newest"
 	;;
 *)	fail "unknown mode $mode" ;;
 esac
