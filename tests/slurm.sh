@@ -19,10 +19,12 @@
 
 command -v slurmctld > /dev/null && command -v munged > /dev/null ||
 	skip "slurm-wlm and munge are not installed"
-# Mounts (/etc/hosts, /etc/slurm...) and lo's second address stay in here.
+# Mounts (/etc/hosts, /etc/slurm...) and lo's second address stay in
+# here, and the daemons die with the test's pid namespace, even on a
+# timeout.
 [ -n "${CR_SLURM_NS:-}" ] ||
-	exec env CR_SLURM_NS=1 unshare -m -n --propagation private \
-		bash "$0" "$@"
+	exec env CR_SLURM_NS=1 unshare -m -n -p -f --mount-proc \
+		--propagation private bash "$0" "$@"
 
 mode=${1:?mode}
 S=/tmp/slurm
@@ -58,10 +60,10 @@ ip link set lo up
 ip addr add 127.0.0.2/32 dev lo
 { cat /etc/hosts; echo "127.0.0.1 $(hostname)"; } > $S/hosts
 mount --bind $S/hosts /etc/hosts
-for m in /etc/munge /var/lib/munge /var/log/munge /etc/slurm; do
+mkdir -p /run/munge
+for m in /etc/munge /var/lib/munge /var/log/munge /run/munge /etc/slurm; do
 	mount -t tmpfs -o mode=0755 tmpfs $m || fail "cannot mount $m"
 done
-mkdir -p /run/munge
 head -c 1024 /dev/urandom > /etc/munge/munge.key
 chmod 400 /etc/munge/munge.key
 chown munge:munge /etc/munge /etc/munge/munge.key /var/lib/munge \
@@ -202,12 +204,12 @@ requeue)
 	said 2 "restarting $d/context" || fail "not restarted twice"
 	;;
 short)	# make check's part: one slice ends with USR1, the next finishes.
-	submit 150 100
+	submit 100 100
 	step "slice 1 ends: the time-limit warning (USR1)"
 	scancel --batch --signal=USR1 $job
 	requeued 1
 	step "slice 2 runs to the end"
-	done_ok 150
+	done_ok 100
 	said 1 "restarting $spool/$job/context" || fail "not restarted"
 	;;
 periodic)
