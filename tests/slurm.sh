@@ -37,6 +37,7 @@ export PATH=$CR_TOP/contrib/slurm:$PATH
 # A failure shows the job's output and the daemons' logs too.
 eval "lib_$(declare -f fail)"
 fail() {
+	head -n 20 $w/job.out
 	tail -n 40 $w/job.out $S/log/*.log 2> /dev/null
 	[ -z "${job:-}" ] || scontrol show job $job
 	lib_fail "$@"
