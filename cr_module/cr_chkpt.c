@@ -619,6 +619,49 @@ static void cr_chkpt_give_up(struct cr_chkpt_req *req, int err,
 	cr_req_finish(&req->r, err, &st);
 }
 
+/* Every checkpointed process has exited: its threads' ids are free. */
+static bool cr_targets_exited(struct cr_chkpt_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nprocs; i++) {
+		struct task_struct *t = req->procs[i]->task;
+
+		if (!READ_ONCE(t->exit_state) || !thread_group_empty(t))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * After a --kill, the requester returns once the targets have exited, so
+ * that a restart right away finds their pids free (their parents reap
+ * them).  Killable, and bounded: a target stuck in its exit (a traced
+ * thread, a hung mount) does not hold the requester forever.
+ */
+static void cr_wait_killed(struct cr_chkpt_req *req)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(CR_KILL_WAIT_MS);
+
+	while (!cr_targets_exited(req) && time_before(jiffies, end)) {
+		schedule_timeout_killable(msecs_to_jiffies(10));
+		if (fatal_signal_pending(current))
+			return;
+	}
+}
+
+/* CR_OP_CHKPT_REAP: the result, once a --kill's targets have gone. */
+int cr_chkpt_reap(struct cr_chkpt_req *req)
+{
+	int ret = cr_req_reap(&req->r);
+
+	if (!ret && req->args.signal == SIGKILL && !req->kill_waited) {
+		cr_wait_killed(req);
+		req->kill_waited = true;
+	}
+	return ret;
+}
+
 /* The requester closed its fd (it was killed, say): nobody takes the file. */
 void cr_chkpt_cancel(struct cr_chkpt_req *req)
 {

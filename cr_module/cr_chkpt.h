@@ -73,6 +73,7 @@ struct cr_chkpt_req {
 	struct task_struct *writer;	/* in cr_write_turn(), under lock */
 	struct callback_head kick;	/* wakes the writer when it ends */
 	char warn[CR_MSG_LEN];		/* lines, for CR_LOG_WARNING */
+	bool kill_waited;		/* its --kill targets have gone */
 };
 
 int cr_claim_task(struct cr_chkpt_req *req, struct task_struct *t);

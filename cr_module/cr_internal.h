@@ -23,6 +23,8 @@
 #include "vmadump.h"
 
 #define CR_DEFAULT_TIMEOUT_MS	10000
+/* How long a --kill's requester waits for its targets to exit. */
+#define CR_KILL_WAIT_MS		30000
 
 /* cr_chkpt.c */
 struct cr_chkpt_req;
@@ -30,6 +32,7 @@ long cr_chkpt_request(struct file *ctrl, void __user *uarg,
 		      struct cr_chkpt_req **reqp, struct cr_req **basep);
 void cr_chkpt_cancel(struct cr_chkpt_req *req);
 const char *cr_chkpt_warnings(struct cr_chkpt_req *req);
+int cr_chkpt_reap(struct cr_chkpt_req *req);
 
 /* cr_rstrt.c */
 struct cr_rstrt_req;

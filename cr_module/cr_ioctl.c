@@ -79,7 +79,7 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 			return -EBUSY;
 		return cr_chkpt_request(file, uarg, &c->chkpt, &c->req);
 	case CR_OP_CHKPT_REAP:
-		return c->chkpt ? cr_req_reap(c->req) : cr_ctrl_reap(c);
+		return c->chkpt ? cr_chkpt_reap(c->chkpt) : cr_ctrl_reap(c);
 	case CR_OP_RSTRT_REQ:
 		if (c->chkpt || c->rstrt || c->saved != CR_CTRL_NONE)
 			return -EBUSY;

@@ -1,7 +1,8 @@
 # A tree of 32 processes of two threads, three levels below its root, with
 # process groups and a session of their own in some subtrees (see
 # tests/cmd/tree_ids.c), is checkpointed with --tree --kill while it
-# counts, and restarted with --restore-pgid --restore-sid: every process
+# counts, and restarted right away with --restore-pgid --restore-sid
+# (--kill returns once the targets have exited): every process
 # must have its pid, parent, group, session and thread ids back, and every
 # thread must finish its count from where it stopped.
 #
@@ -44,10 +45,22 @@ for k in $(seq 1 $((tree_nproc - 1))); do
 	[ "${b[$k.sid]}" = "$s" ] || fail "$k: session ${b[$k.sid]}, not $s"
 done
 
+# exited K: process K has exited (a zombie, or gone).  Pure bash: read
+# at once, before a fork gives the processes time.
+exited() {
+	local st
+	read -r st 2> /dev/null < /proc/${b[$1.pid]}/stat || return 0
+	st=${st##*) }
+	[ "${st%% *}" = Z ]
+}
+
 step "checkpoint --tree --kill"
 ckpt_kill $d/ctx --tree
-sleep 0.5
-pgrep -f "tree_ids $d" && fail "a process survived --kill"
+# cr_checkpoint --kill returns once its targets have exited: the restart
+# may follow at once.
+for k in $tree_ks; do
+	exited $k || fail "process $k had not exited when cr_checkpoint returned"
+done
 for f in $tree_outs; do
 	has_lines $limit $f && fail "${f##*/} finished before the checkpoint"
 done
