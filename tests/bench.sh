@@ -35,8 +35,8 @@ workloads=(
 )
 
 # "mpi RANKS MIB": an Open MPI job (tests/cmd/mpi_ring, RANKS ranks of MIB
-# MiB each, checkpointed whole with --tree --save-shared and restarted
-# with --restore-pgid, as tests/mpi.sh and README say).  It does not speak
+# MiB each, checkpointed whole with --tree --save-shared and restarted,
+# as tests/mpi.sh and README say).  It does not speak
 # bench_work's protocol: it is ready once it iterates, has resumed once
 # it iterates again, and is verified by its result against an
 # uninterrupted run's.  criu is expected to fail on it (the issue's
@@ -211,10 +211,10 @@ verdict() {
 
 # run_ours DIR ARGS: sets r_ckpt r_down r_restart (ms), r_size (bytes), r_ok
 run_ours() {
-	local d=$1 t0 t1 rc scope= ropts= watch=
+	local d=$1 t0 t1 rc scope= watch=
 	shift
 	[ $1 = tree ] && scope=--tree
-	[ $1 = mpi ] && scope="--tree --save-shared" && ropts=--restore-pgid
+	[ $1 = mpi ] && scope="--tree --save-shared"
 	start $d "$@" || return 1
 	prof_start
 	now; t0=$t
@@ -240,7 +240,7 @@ run_ours() {
 	fi
 	prof_start $d
 	now; t0=$t
-	cr_restart $ropts $d/ctx > $d/restart.out 2>&1
+	cr_restart $d/ctx > $d/restart.out 2>&1
 	rc=$?
 	prof_report cr_restart
 	[ $rc = 0 ] || echo "  cr_restart exited $rc: $(tail -n 3 $d/restart.out)"

@@ -22,8 +22,8 @@
 # which it removes as it ends: as for any file a job uses by path, the
 # test keeps a copy made at the checkpoint and puts it back for a restart.
 #
-# The restarts keep the saved process groups (cr_restart --restore-pgid):
-# the launchers put the ranks in groups of their own and signal them.
+# The launchers put the ranks in groups of their own and signal them:
+# cr_restart's default brings back the groups the job made.
 #
 # As root (the guest), Open MPI wants OMPI_ALLOW_RUN_AS_ROOT*; its
 # --oversubscribe lets 4 ranks run on the guest's 2 CPUs.  Nothing else
@@ -152,7 +152,7 @@ kill)
 	for k in 1 2; do
 		step "restart $k: its output on cr_restart's stdout"
 		put_session 1
-		cr_restart --restore-pgid $d/ctx > $d/after$k 2> $d/err
+		cr_restart $d/ctx > $d/after$k 2> $d/err
 		job_ok cr_restart $?
 		strip $d/after$k | cat $d/before - > $d/all$k
 		cmp -s $d/all$k $d/ref || { diff $d/ref $d/all$k; cat $d/err;
@@ -180,7 +180,7 @@ cont)
 		# until then a restart could not bind them again (EADDRINUSE).
 		wait_until 70 "TIME_WAIT did not end" no_time_wait
 		put_session $k
-		cr_restart --restore-pgid $d/ctx$k > $d/after$k 2> $d/err
+		cr_restart $d/ctx$k > $d/after$k 2> $d/err
 		job_ok cr_restart $?
 		same_end $d/after$k
 	done

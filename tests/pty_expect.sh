@@ -23,7 +23,7 @@ mkdir $d/kill
 start_ready $d/kill $prog 3
 ckpt_kill $d/kill/ctx --tree
 touch $d/kill/go
-cr_restart --restore-pgid $d/kill/ctx
+cr_restart $d/kill/ctx
 rc=$?
 echo "--- after restart:"
 cat $d/kill/log

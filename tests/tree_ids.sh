@@ -4,7 +4,13 @@
 # counts, and restarted with --restore-pgid --restore-sid: every process
 # must have its pid, parent, group, session and thread ids back, and every
 # thread must finish its count from where it stopped.
+#
+# tree_ids.sh default: restarted without those options, the processes are
+# in cr_restart's session, and the groups the tree made (led by 1, 2, 5
+# and 8) come back while the rest of the tree is in cr_restart's group.
 . "$CR_TESTS/lib.sh"
+
+mode=${1:-all}
 
 limit=100
 d=$(mktemp -d)
@@ -46,15 +52,39 @@ for f in $tree_outs; do
 	has_lines $limit $f && fail "${f##*/} finished before the checkpoint"
 done
 
-step "restart --restore-pgid --restore-sid"
-cr_restart --restore-pgid --restore-sid $d/ctx
+# made K: the group of process K was made by the tree.
+made() {
+	local k=$1
+	while [ $k -gt 0 ]; do
+		case $k in 1 | 2 | 5 | 8) return 0 ;; esac
+		k=$(((k - 1) / 3))
+	done
+	return 1
+}
+
+if [ $mode = all ]; then
+	step "restart --restore-pgid --restore-sid"
+	cr_restart --restore-pgid --restore-sid $d/ctx
+else
+	step "restart with the default groups and sessions"
+	touch $d/own_ids
+	cr_restart $d/ctx
+fi
 rc=$?
 [ $rc -eq 0 ] || fail "cr_restart exited $rc (a process saw its ids change?)"
 load after
 for k in $tree_ks; do
 	# The root's parent is cr_restart now.
-	fields="pid pgid sid tid"
+	fields="pid tid"
 	[ $k -eq 0 ] || fields+=" ppid"
+	if [ $mode = all ]; then
+		fields+=" pgid sid"
+	else
+		made $k || b[$k.pgid]=$(ps -o pgid= -p $$ | tr -d ' ')
+		fields+=" pgid"
+		[ "${a[$k.sid]}" = "$(ps -o sid= -p $$ | tr -d ' ')" ] ||
+			fail "process $k: session ${a[$k.sid]}, not cr_restart's"
+	fi
 	for f in $fields; do
 		[ "${b[$k.$f]}" = "${a[$k.$f]}" ] ||
 			fail "process $k: $f was ${b[$k.$f]}, is ${a[$k.$f]}"

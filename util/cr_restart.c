@@ -42,7 +42,8 @@ struct opts {
 	int fd;			/* --fd, or -1 */
 	int signal;		/* --signal, --stop etc., or 0 */
 	int report_fd;		/* --report-fd, or -1 */
-	bool restore_pid, restore_pgid, restore_sid;
+	bool restore_pid, restore_sid;
+	enum cr_pgids pgids;
 	enum cr_omit omit;
 	const char *hook[NHOOKS];
 	unsigned int nrelocate;		/* --relocate options given */
@@ -65,8 +66,10 @@ static void usage(FILE *out)
 "                         --dir writes it)\n"
 "      --restore-pid      restore the original pids (default)\n"
 "      --no-restore-pid   give the process new pids\n"
-"      --restore-pgid     restore process groups (default: take ours)\n"
-"      --no-restore-pgid\n"
+"      --restore-pgid     restore every process group\n"
+"      --no-restore-pgid  put every process in ours\n"
+"                         (default: restore the groups the restarted\n"
+"                         processes made, the rest take ours)\n"
 "      --restore-sid      restore sessions (default: take ours)\n"
 "      --no-restore-sid\n"
 "      --omit-maybe       a later checkpoint that covers cr_restart saves\n"
@@ -239,6 +242,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->restore_pid = true;
+	o->pgids = CR_PGIDS_INNER;
 	o->fd = o->report_fd = -1;
 	while ((c = getopt_long(argc, argv, "f:F:d:S:qhv", long_opts,
 				NULL)) != -1) {
@@ -265,7 +269,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_RESTORE_PGID:
 		case OPT_NO_RESTORE_PGID:
-			o->restore_pgid = c == OPT_RESTORE_PGID;
+			o->pgids = c == OPT_RESTORE_PGID ? CR_PGIDS_ALL :
+							   CR_PGIDS_OURS;
 			break;
 		case OPT_RESTORE_SID:
 		case OPT_NO_RESTORE_SID:
@@ -681,8 +686,10 @@ static int restart(struct opts *o, int img, int ctrl)
 	struct cr_rstrt_reloc_args reloc = { .pairs = (unsigned long)o->reloc,
 					     .npairs = o->nreloc };
 	struct cr_plan plan = { .restore_pid = o->restore_pid,
-				.restore_pgid = o->restore_pgid,
-				.restore_sid = o->restore_sid };
+				.restore_sid = o->restore_sid,
+				.pgids = o->pgids,
+				.own_pgid = getpgid(0),
+				.own_sid = getsid(0) };
 	char msg[CR_MSG_MAX];
 	int err;
 

@@ -12,6 +12,13 @@
 
 #include <sys/types.h>
 
+/*
+ * Which saved process groups come back: none (every process in
+ * cr_restart's), the groups the restarted processes made themselves (the
+ * default), or all of them.
+ */
+enum cr_pgids { CR_PGIDS_OURS, CR_PGIDS_INNER, CR_PGIDS_ALL };
+
 /* What the module said to create: CR_OP_RSTRT_PROCS's output. */
 struct cr_plan {
 	int ctrl;
@@ -33,7 +40,9 @@ struct cr_plan {
 	const struct cr_rstrt_watch *watches;	/* after the events */
 	const struct cr_rstrt_ptimer *ptimers;
 	unsigned int nptimers;
-	bool restore_pid, restore_pgid, restore_sid;
+	bool restore_pid, restore_sid;
+	enum cr_pgids pgids;
+	pid_t own_pgid, own_sid;	/* cr_restart's */
 	/* Without CAP_CHECKPOINT_RESTORE: pids through the module, one
 	 * fork at a time among all the restart's processes. */
 	pthread_mutex_t *pid_lock;

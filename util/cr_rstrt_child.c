@@ -414,19 +414,61 @@ static bool new_session(const struct cr_plan *plan,
 }
 
 /*
- * Session and process group, when asked for, before the children are
- * made so that they inherit them.  Without the original pids only a
- * process's own group or session can be made again.
+ * Whether p goes back to its saved group.  By default only a group that
+ * the restarted processes made themselves does: its leader is restarted
+ * and is not a root, whose group stays cr_restart's so that a restarted
+ * job stays in the shell's foreground; or p is in a session made again,
+ * which cr_restart's group is not part of.
+ */
+static bool keeps_group(const struct cr_plan *plan,
+			const struct cr_rstrt_proc *p)
+{
+	unsigned int j;
+
+	if (plan->pgids != CR_PGIDS_INNER)
+		return plan->pgids == CR_PGIDS_ALL;
+	if (!plan->restore_pid)
+		return false;
+	for (j = 0; j < plan->nprocs; j++)
+		if (plan->procs[j].pid == p->pgid)
+			return !cr_is_root(plan, j) ||
+			       getsid(0) != plan->own_sid;
+	return false;
+}
+
+/*
+ * By default a process left out of its saved group is in cr_restart's,
+ * even when its parent went back to one of the restarted groups.
+ */
+static int back_to_ours(const struct cr_plan *plan, pid_t pid)
+{
+	if (plan->pgids != CR_PGIDS_INNER || getsid(0) != plan->own_sid ||
+	    getpgid(pid) == plan->own_pgid)
+		return 0;
+	return setpgid(pid, plan->own_pgid) < 0 ? -errno : 0;
+}
+
+/*
+ * Session and process group, before the children are made so that they
+ * inherit them.  Without the original pids only a process's own group or
+ * session can be made again.
  */
 static int restore_ids(const struct cr_plan *plan,
 		       const struct cr_rstrt_proc *p)
 {
 	pid_t pgid = p->pgid == p->pid ? 0 : p->pgid;
+	int err;
 
 	if (new_session(plan, p) && setsid() < 0)
 		return cr_rstrt_error(-errno, "cannot make pid %d a session "
 				      "leader", p->pid);
-	if (!plan->restore_pgid || getpgid(0) == p->pgid)
+	if (!keeps_group(plan, p)) {
+		err = back_to_ours(plan, 0);
+		return err ? cr_rstrt_error(err, "cannot put pid %d in "
+					    "process group %d", p->pid,
+					    plan->own_pgid) : 0;
+	}
+	if (getpgid(0) == p->pgid)
 		return 0;
 	/* Only the saved pids lead or name the saved group (BLCR: EBUSY). */
 	if (!plan->restore_pid)
@@ -451,9 +493,11 @@ static void cr_set_group(const struct cr_plan *plan, unsigned int index,
 	 * A session leader makes its own group with setsid(), which fails
 	 * if it already leads one.
 	 */
-	if (!plan->restore_pgid || new_session(plan, p))
+	if (new_session(plan, p))
 		return;
-	if (p->pgid == p->pid)
+	if (!keeps_group(plan, p))
+		back_to_ours(plan, pid);
+	else if (p->pgid == p->pid)
 		setpgid(pid, pid);
 	else if (plan->restore_pid)
 		setpgid(pid, p->pgid);

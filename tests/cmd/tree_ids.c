@@ -11,8 +11,9 @@
  * 0..LIMIT-1 into DIR/out.K.T, one number per DELAY_MS.  At the end each
  * process writes its ids as they are then to DIR/after.K, reaps its
  * children, and exits 0 only if its ids are those it started with (the
- * root's parent excepted: after a restart that is cr_restart) and every
- * child exited 0.
+ * root's parent excepted: after a restart that is cr_restart; groups and
+ * sessions too when DIR/own_ids exists, the test then checks them) and
+ * every child exited 0.
  * Usage: tree_ids DIR LIMIT DELAY_MS
  */
 #define _GNU_SOURCE
@@ -52,6 +53,15 @@ static void get_ids(struct ids *id)
 }
 
 /* DIR/NAME.K, written whole under a temporary name and renamed. */
+/* Whether the test checks the groups and sessions after a restart. */
+static int test_checks_ids(void)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/own_ids", dir);
+	return access(path, F_OK) == 0;
+}
+
 static void put_ids(const char *name, const struct ids *id)
 {
 	char tmp[4096], path[4096];
@@ -169,6 +179,10 @@ int main(int argc, char **argv)
 			bad = 1;
 	if (me == 0)
 		after.ppid = before.ppid;
+	if (test_checks_ids()) {
+		after.pgid = before.pgid;
+		after.sid = before.sid;
+	}
 	if (memcmp(&before, &after, sizeof(before))) {
 		fprintf(stderr, "tree_ids: process %d: ids changed\n", me);
 		bad = 1;
