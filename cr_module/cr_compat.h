@@ -8,6 +8,7 @@
 
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/fsnotify_backend.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/rcupdate.h>
@@ -15,6 +16,16 @@
 #ifdef HAVE_LINUX_RSEQ_H
 #include <linux/rseq.h>
 #endif
+
+/* The inode an inode mark's connector is on. */
+static inline struct inode *cr_conn_inode(struct fsnotify_mark_connector *c)
+{
+#ifdef HAVE_FSNOTIFY_CONN_OBJ
+	return c->obj;
+#else
+	return container_of(c->obj, struct inode, i_fsnotify_marks);
+#endif
+}
 
 /* Each POSIX timer of a process (signal_struct). */
 #ifdef HAVE_POSIX_TIMERS_HLIST

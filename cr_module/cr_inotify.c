@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
+#include "cr_compat.h"
 #include "cr_evfiles.h"
 
 #define CR_IN_MASK	(IN_ALL_EVENTS | IN_ONESHOT | IN_EXCL_UNLINK)
@@ -173,8 +174,7 @@ static struct inode *cr_marked_inode(struct fsnotify_group *g,
 	list_for_each_entry(mark, &g->marks_list, g_list) {
 		if (mark->connector->type != FSNOTIFY_OBJ_TYPE_INODE)
 			continue;
-		inode = container_of(mark->connector->obj, struct inode,
-				     i_fsnotify_marks);
+		inode = cr_conn_inode(mark->connector);
 		if (inode->i_ino == ino && inode->i_sb->s_dev == dev) {
 			found = igrab(inode);
 			break;

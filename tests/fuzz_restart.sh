@@ -12,14 +12,15 @@
 # SIGKILL does not remove, a cr_restart failing without saying so, a
 # module reference left behind, or a kernel warning (the runner checks
 # dmesg) fails the test.
-#   CR_FUZZ_N        mutants (default 300; cr_fuzz --run restarts them)
+#   CR_FUZZ_N        mutants (default: the first argument, else 300;
+#                    cr_fuzz --run restarts them)
 #   CR_FUZZ_SEED     seed (default: the time); a failure is reproduced by
 #                    cr_fuzz BASE OUT SEED MUTANT on the same base context
 #   CR_FUZZ_TIMEOUT  seconds for one restart (default 30)
 #   CR_FUZZ_SAVE     directory to copy the base contexts to on a failure
 . "$CR_TESTS/lib.sh"
 
-n=${CR_FUZZ_N:-300}
+n=${CR_FUZZ_N:-${1:-300}}
 seed=${CR_FUZZ_SEED:-$(date +%s)}
 tmo=${CR_FUZZ_TIMEOUT:-30}
 d=$(mktemp -d)
@@ -30,13 +31,14 @@ nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 echo "seed $seed, $n mutants"
 
 # ckpt DIR NAME PID READY: checkpoint PID into DIR/NAME.ctx (as the
-# owner of DIR) once the test READY succeeds, and kill it.  The programs
+# owner of DIR) once the test READY succeeds, and kill it.  Run by
+# contexts, whose stdout and stderr are fds 3 and 4.  The programs
 # are far from their end: a checkpoint must not race with their exit.
 ckpt() {
 	poll 60 $3 eval "$4" || kill -0 $3 2> /dev/null ||
-		fail "$2: the program ended early"
-	$as cr_checkpoint --tree -f $1/$2.ctx --kill $3 ||
-		fail "$1/$2: cr_checkpoint exited $?"
+		fail "$2: the program ended early" >&3
+	$as cr_checkpoint --tree -f $1/$2.ctx --kill $3 2>&4 ||
+		fail "$1/$2: cr_checkpoint exited $?" >&3
 	wait $3 2> /dev/null
 }
 

@@ -19,7 +19,7 @@ skip() {
 }
 
 # The module under test, as the runner loaded it.
-CR_MODULE=$CR_TOP/blcr.ko
+CR_MODULE=${CR_MODULE:-$CR_TOP/blcr.ko}
 
 # start_counter DIR LIMIT DELAY_MS [STATUS|sum]: runs cr_counter writing
 # DIR/out in the background and waits until it has written a line; sets pid.
