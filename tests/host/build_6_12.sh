@@ -1,5 +1,6 @@
 # Configures and builds the module against Debian's 6.12 headers, in a
-# copy of the tree: the probes must carry it across kernel versions.
+# copy of the source tree (writable, also when it is make distcheck's):
+# the probes must carry it across kernel versions.
 set -u
 hdr=$(ls -d /usr/src/linux-headers-6.12*-amd64 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$hdr" ]; then
@@ -8,7 +9,9 @@ if [ -z "$hdr" ]; then
 fi
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-cp -a "$CR_TOP/." "$d/"
+src=$(cd "$(dirname "$0")/../.." && pwd)
+cp -a "$src/." "$d/"
+chmod -R u+w "$d"
 cd "$d" || exit 1
 find . \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) \
 	-delete
