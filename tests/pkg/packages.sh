@@ -26,7 +26,7 @@ no_blcr_installed
 d=$(mktemp -d)
 cleanup() {
 	local p inst=
-	for p in $pkgs; do
+	for p in $pkgs blcr-util-dbgsym libcr0-dbgsym; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 			grep -q 'installed$\|config-files$\|unpacked$' && inst="$inst $p"
 	done
@@ -57,8 +57,12 @@ sed 's/^/   /' "$d/lintian.log"
 grep -q '^E: ' "$d/lintian.log" && die "lintian reports errors"
 
 echo "== installing $pkgs (DKMS builds the module)"
+debs=
+for p in $pkgs; do
+	debs="$debs $(ls "$d/${p}_"*.deb)"
+done
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-	"$d"/*.deb > "$d/install.log" 2>&1 ||
+	$debs > "$d/install.log" 2>&1 ||
 	{ tail -n 40 "$d/install.log"; die "the packages do not install"; }
 grep -E '^(Building|Done|Module build)' "$d/install.log" | sed 's/^/   /'
 
@@ -77,7 +81,7 @@ must test -f /usr/include/libcr.h
 must pkg-config --exists libcr
 printf '#include <libcr.h>\nint main(void) { return cr_init() < 0; }\n' > "$d/t.c"
 must sh -c "cc -o '$d/t' '$d/t.c' \$(pkg-config --cflags --libs libcr)"
-must sh -c "ldd '$d/t' | grep -q 'libcr.so.0 => /usr/lib/'"
+must sh -c "ldd '$d/t' | grep -Eq 'libcr.so.0 => /(usr/)?lib/'"
 f=$(modinfo -k "$gkver" -n blcr 2>/dev/null)
 case $f in */updates/dkms/blcr.ko*) echo "   $gkver: $f" ;;
 *) echo "FAIL: DKMS did not install blcr for $gkver: $f"; bad=1 ;;
