@@ -275,7 +275,7 @@ mpi)	# tests/mpi.sh's Open MPI job: 4 ranks of mpi_ring, which exit 5.
 	echo Y > $param
 	trap 'slurm_down; echo $was > $param' EXIT
 	step "an uninterrupted run, outside Slurm"
-	# nobody's HOME (/nonexistent) is not writable; Open MPI writes there.
+	# nobody's HOME (/nonexistent) does not exist: the job gets a real one.
 	(cd $w && HOME=$w "${nobody[@]}" $mpirun) > $w/ref 2>&1
 	rc=$?
 	grep "$lines" $w/ref > $w/ref.lines
