@@ -16,6 +16,11 @@
 #                   scancel --signal=KILL) and requeued: it restarts from
 #                   the newest context, losing at most one interval (and
 #                   the checkpoint under way when it was killed).
+#   slurm mpi       an Open MPI job (mpirun and 4 ranks, as tests/mpi.sh
+#                   runs it) with CR_SLURM_CKPT_OPTS=--save-shared: a
+#                   USR1, checkpoint and requeue; the restarted job's
+#                   output and exit status are those of an uninterrupted
+#                   run outside Slurm.
 . "$CR_TESTS/lib.sh"
 
 command -v slurmctld > /dev/null && command -v munged > /dev/null ||
@@ -126,20 +131,26 @@ requeued() {
 	wait_until 60 "the requeued job did not start" runs_again $1
 }
 
-# submit LIMIT DELAY_MS OPTS...: nobody submits a counting job run by
-# cr_slurm_run OPTS; sets job.
-submit() {
+# sbatch_job LINES: nobody submits a job whose batch script ends with
+# LINES; sets job.
+sbatch_job() {
 	cat > $w/job.sh <<EOF
 #!/bin/bash
 #SBATCH --signal=B:USR1@60 --requeue --open-mode=append
 #SBATCH --output=$w/job.out --time=10
-exec cr_slurm_run ${*:3} $CR_TESTS/cmd/cr_counter $w/count $1 $2
+$1
 EOF
 	chmod 755 $w/job.sh
 	job=$(cd $w && "${nobody[@]}" sbatch --parsable job.sh) ||
 		fail "sbatch failed"
 	echo "job $job"
 	wait_until 60 "the job did not start" job_is RUNNING
+}
+
+# submit LIMIT DELAY_MS OPTS...: nobody submits a counting job run by
+# cr_slurm_run OPTS; sets job.
+submit() {
+	sbatch_job "exec cr_slurm_run ${*:3} $CR_TESTS/cmd/cr_counter $w/count $1 $2"
 	wait_until 60 "the job did not count" lines_over 5 $w/count
 }
 
@@ -248,6 +259,53 @@ periodic)
 	max=$(( (2 + took + 1) * 10 ))
 	[ $lost -ge 0 ] && [ $lost -le $max ] || fail "$lost counts lost (at most $max)"
 	said 1 "restarting $d/$newest" || fail "not restarted from $newest"
+	;;
+mpi)	# tests/mpi.sh's Open MPI job: 4 ranks of mpi_ring, which exit 5.
+	prog=$CR_TESTS/cmd/mpi_ring_openmpi
+	[ -x $prog ] && command -v mpirun > /dev/null || skip "no $prog or mpirun"
+	mpirun="mpirun --oversubscribe -np 4 $prog 40 $((100 * ${CR_SLOW:-1})) 1 0 5"
+	lines='^iter \|^mpi_ring: '
+	# Open MPI takes lo only when it is the only address: here it has
+	# two (127.0.0.2 above).  sbatch passes this on to the job.
+	export OMPI_MCA_oob_tcp_if_include=lo
+	# mpirun waits for its ranks by pid: as the README says, the site
+	# lets a restart give them back.
+	param=/sys/module/blcr/parameters/allow_unprivileged_pid_restore
+	was=$(cat $param)
+	echo Y > $param
+	trap 'slurm_down; echo $was > $param' EXIT
+	step "an uninterrupted run, outside Slurm"
+	# nobody's HOME (/nonexistent) does not exist: the job gets a real one.
+	(cd $w && HOME=$w "${nobody[@]}" $mpirun) > $w/ref 2>&1
+	rc=$?
+	grep "$lines" $w/ref > $w/ref.lines
+	[ $rc = 5 ] && [ "$(grep -c '^iter ' $w/ref.lines)" = 40 ] &&
+		grep -q '^mpi_ring: result ' $w/ref.lines ||
+		fail "the reference run exited $rc: $(cat $w/ref)"
+	tail -n 1 $w/ref.lines
+
+	step "the job runs under cr_slurm_run, CR_SLURM_CKPT_OPTS=--save-shared"
+	sbatch_job "export HOME=$w CR_SLURM_CKPT_OPTS=--save-shared
+exec cr_slurm_run $mpirun"
+	wait_until 90 "the job did not reach iteration 5" \
+		grep -qs '^iter 5 ' $w/job.out
+	step "the time-limit warning (USR1): checkpoint --tree, requeue"
+	scancel --batch --signal=USR1 $job
+	requeued 1
+	step "the restarted job runs to the end"
+	wait_until 90 "the job did not end" job_is FAILED
+	cat $w/job.out
+	said 1 "restarting $spool/$job/context" || fail "not restarted"
+	[ "$(job_field ExitCode)" = 5:0 ] ||
+		fail "the job's exit code is $(job_field ExitCode), not 5:0"
+	said 1 "mpirun exited with status 5" || fail "the wrapper did not see the end"
+	# Every line once, in order: the first run's, then the restart's.
+	grep "$lines" $w/job.out | cmp -s - $w/ref.lines ||
+		{ diff $w/ref.lines $w/job.out;
+		  fail "the output is not the uninterrupted run's"; }
+	sed -n '/restarting /,$p' $w/job.out | grep -q '^iter ' ||
+		fail "the restarted job did no iteration"
+	ls $spool/$job | grep -q context && fail "contexts were left: $(ls $spool/$job)"
 	;;
 *)	fail "unknown mode $mode" ;;
 esac
