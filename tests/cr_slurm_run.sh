@@ -4,7 +4,8 @@
 # failures, each said in the output: a checkpoint on a full disk (the job
 # goes on), a corrupt context (the job fails, or starts again with
 # --fallback), a requeued job without a context, a spool directory open to
-# others.
+# others, the module not loaded (its ctrl file hidden by a mount in a
+# namespace of the job's own).
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -20,7 +21,7 @@ export CR_SLURM_CONF=/dev/null
 unset SLURM_JOB_ID SLURM_RESTART_COUNT
 
 # nobody's own files for the output: a restart reopens them as nobody.
-for i in 1 2 3 4 5 6 7; do
+for i in 1 2 3 4 5 6 7 8 9; do
 	: > $d/out$i
 	chown nobody $d/out$i
 done
@@ -96,4 +97,27 @@ chmod 755 $sp
 "${run[@]}" --dir $sp true > /dev/null 2>> $d/out7 && fail "it ran"
 cat $d/out7
 says $d/out7 "open to other users"
+step "the module not loaded: said at the start, the checkpoint and a restart"
+chmod 700 $sp
+mkdir $d/none
+# cr_slurm_run where /proc/checkpoint is empty (a command, not a function,
+# so that $! is the wrapper's pid)
+unloaded=(unshare -m sh -c 'mount --bind "$0" /proc/checkpoint && exec "$@"'
+	  $d/none "${run[@]}")
+rm -f $d/count
+"${unloaded[@]}" --dir $sp "${count[@]}" 30 100 > /dev/null 2>> $d/out8 &
+pid=$!
+wait_until 60 "the counter did not start" lines_over 3 $d/count
+kill -USR2 $pid
+wait $pid || fail "the job failed ($?) without the module: $(cat $d/out8)"
+cat $d/out8
+says $d/out8 "the blcr module is not loaded: .* runs without checkpoints"
+says $d/out8 "checkpoint failed: the blcr module is not loaded"
+check_seq $d/count 30 "the counter"
+# any context: the module is missed before it is read
+head -c 4096 /dev/urandom > $sp/context.8
+chown nobody $sp/context.8
+"${unloaded[@]}" --dir $sp true > /dev/null 2>> $d/out9 && fail "it ran"
+cat $d/out9
+says $d/out9 "the blcr module is not loaded"
 echo "cr_slurm_run: ok"
