@@ -65,8 +65,7 @@ pid=$!
 sleep 0.7
 chmod 1777 $d
 ckpt_fails "unprivileged user" "not permitted|not allowed|permission" \
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-	cr_checkpoint -f $d/ctx $pid
+	"${nobody[@]}" cr_checkpoint -f $d/ctx $pid
 chmod 755 $d
 wait $pid
 rc=$?

@@ -13,7 +13,6 @@ chmod 755 $d
 sp=$d/spool
 mkdir -m 700 $sp
 chown nobody $d $sp
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 run=("${nobody[@]}" "$CR_TOP/contrib/slurm/cr_slurm_run")
 count=("$CR_TESTS/cmd/cr_counter" $d/count)
 # The settings of the site where the test runs are not ours.

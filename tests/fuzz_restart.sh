@@ -27,7 +27,6 @@ d=$(mktemp -d)
 chmod 755 $d
 fuzz=$CR_TESTS/cmd/cr_fuzz
 cmd=$CR_TESTS/cmd
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 echo "seed $seed, $n mutants"
 
 # ckpt DIR NAME PID READY: checkpoint PID into DIR/NAME.ctx (as the

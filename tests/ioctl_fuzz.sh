@@ -11,7 +11,6 @@
 
 n=${CR_IOCTL_FUZZ_N:-20000}
 seed=${CR_IOCTL_FUZZ_SEED:-$(date +%s)}
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 d=$(mktemp -d)
 chmod 755 $d
 mkdir $d/v1 $d/v2 $d/ctx

@@ -21,6 +21,12 @@ skip() {
 # The module under test, as the runner loaded it.
 CR_MODULE=${CR_MODULE:-$CR_TOP/blcr.ko}
 
+# "${nobody[@]}" CMD...: CMD as the unprivileged user nobody.
+nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+# The module's switch for pids given back to an unprivileged restart.
+pid_param=/sys/module/blcr/parameters/allow_unprivileged_pid_restore
+
 # start_counter DIR LIMIT DELAY_MS [STATUS|sum]: runs cr_counter writing
 # DIR/out in the background and waits until it has written a line; sets pid.
 # A command in counter_wrap (e.g. "cr_run --omit") runs it; counter_exe

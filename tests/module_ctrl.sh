@@ -12,6 +12,6 @@ $t version || fail "version ioctl"
 $t unknown || fail "unknown ioctls"
 $t efault || fail "bad pointer"
 # An unprivileged user may open it and ask the version too.
-setpriv --reuid=65534 --regid=65534 --clear-groups $t version ||
+"${nobody[@]}" $t version ||
 	fail "version ioctl as nobody"
 echo "control file ok"

@@ -9,12 +9,10 @@ pbs=$CR_TOP/contrib/pbs
 d=$(mktemp -d)
 : > $d/log
 chown nobody $d $d/log
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 limit=120
 # The shell waits for its children by pid: they must come back with them.
-param=/sys/module/blcr/parameters/allow_unprivileged_pid_restore
-was=$(cat $param)
-echo Y > $param
+was=$(cat $pid_param)
+echo Y > $pid_param
 
 step "a job session of three processes"
 "${nobody[@]}" setsid bash -c "
@@ -22,7 +20,7 @@ step "a job session of three processes"
 	$CR_TESTS/cmd/cr_counter $d/b $limit 100 &
 	wait" > $d/log 2>&1 &
 sid=$!
-trap 'pkill -KILL -s $sid; echo $was > $param' EXIT
+trap 'pkill -KILL -s $sid; echo $was > $pid_param' EXIT
 wait_until 60 "the counters did not start" has_lines 5 $d/a $d/b
 
 step "blcr_checkpoint_script with signal 0: the job goes on"

@@ -5,7 +5,6 @@
 . "$CR_TESTS/lib.sh"
 
 prog=$CR_TESTS/cmd/proc_state
-nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 
 # run DIR AS...: starts the program as the given command prefix,
 # checkpoints it with --kill, then lets the caller restart it.
@@ -29,7 +28,7 @@ grep -qx ok $d/result || fail "$(cat $d/result)"
 # A job of nobody's, restarted by root, is nobody's again.
 u=$(mktemp -d)
 chmod 777 $u
-run $u $nobody
+run $u "${nobody[@]}"
 cr_restart $u/ctx || fail "root's restart of nobody's job exited $?: $(cat $u/result)"
 grep -qx ok $u/result || fail "$(cat $u/result)"
 
@@ -38,9 +37,9 @@ grep -qx ok $u/result || fail "$(cat $u/result)"
 # brings it back with the bit.
 s=$(mktemp -d)
 chmod 777 $s
-run $s $nobody --securebits +noroot
+run $s "${nobody[@]}" --securebits +noroot
 chmod 444 $s/ctx
-out=$($nobody cr_restart --no-restore-pid $s/ctx 2>&1)
+out=$("${nobody[@]}" cr_restart --no-restore-pid $s/ctx 2>&1)
 rc=$?
 echo "$out"
 [ $rc -ne 0 ] || fail "nobody restarted a job with a securebit it may not set"
@@ -51,13 +50,13 @@ grep -qx ok $s/result || fail "$(cat $s/result)"
 # root's context file, readable by nobody, is refused to nobody.
 cp $d/ctx $u/rootctx
 chmod 444 $u/rootctx
-out=$($nobody cr_restart $u/rootctx 2>&1)
+out=$("${nobody[@]}" cr_restart $u/rootctx 2>&1)
 rc=$?
 echo "$out"
 [ $rc -ne 0 ] || fail "nobody restarted root's context file"
 echo "$out" | grep -q "needs CAP_CHECKPOINT_RESTORE" ||
 	fail "no clear refusal to restore pids"
-out=$($nobody cr_restart --no-restore-pid $u/rootctx 2>&1)
+out=$("${nobody[@]}" cr_restart --no-restore-pid $u/rootctx 2>&1)
 rc=$?
 echo "$out"
 [ $rc -ne 0 ] || fail "nobody restarted root's context file"

@@ -7,7 +7,6 @@
 # as nobody, not as the file's owner.
 . "$CR_TESTS/lib.sh"
 
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 d=$(mktemp -d)
 trap 'rm -rf $d' EXIT
 chmod 777 $d

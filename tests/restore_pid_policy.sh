@@ -5,10 +5,9 @@
 . "$CR_TESTS/lib.sh"
 
 user=(setpriv --reuid=1000 --regid=1000 --clear-groups)
-param=/sys/module/blcr/parameters/allow_unprivileged_pid_restore
-[ -e $param ] || fail "no $param"
-[ "$(cat $param)" = N ] || fail "allow_unprivileged_pid_restore is on by default"
-trap 'echo 0 > $param' EXIT
+[ -e $pid_param ] || fail "no $pid_param"
+[ "$(cat $pid_param)" = N ] || fail "allow_unprivileged_pid_restore is on by default"
+trap 'echo 0 > $pid_param' EXIT
 d=$(mktemp -d)
 chmod 755 $d
 limit=40
@@ -65,7 +64,7 @@ step "allowed by the module"
 # Long enough to be seen running under its own pid after the restart.
 limit=150
 user_counter b
-echo 1 > $param
+echo 1 > $pid_param
 "${user[@]}" cr_restart $d/b/ctx &
 rpid=$!
 poll 30 - prints 1000 owner_of $pid || fail "no process $pid of uid 1000"

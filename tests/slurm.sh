@@ -36,7 +36,6 @@ mode=${1:?mode}
 S=/tmp/slurm
 spool=$S/cr_spool
 w=/tmp/slurm_job
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 other=(setpriv --reuid=1 --regid=1 --clear-groups)
 export PATH=$CR_TOP/contrib/slurm:$PATH
 
@@ -270,10 +269,9 @@ mpi)	# tests/mpi.sh's Open MPI job: 4 ranks of mpi_ring, which exit 5.
 	export OMPI_MCA_oob_tcp_if_include=lo
 	# mpirun waits for its ranks by pid: as the README says, the site
 	# lets a restart give them back.
-	param=/sys/module/blcr/parameters/allow_unprivileged_pid_restore
-	was=$(cat $param)
-	echo Y > $param
-	trap 'slurm_down; echo $was > $param' EXIT
+	was=$(cat $pid_param)
+	echo Y > $pid_param
+	trap 'slurm_down; echo $was > $pid_param' EXIT
 	step "an uninterrupted run, outside Slurm"
 	# nobody's HOME (/nonexistent) does not exist: the job gets a real one.
 	(cd $w && HOME=$w "${nobody[@]}" $mpirun) > $w/ref 2>&1
