@@ -4,10 +4,13 @@
  * calling none of them.
  */
 #include <linux/file.h>
+#include <linux/namei.h>
 #include <linux/net.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 
 #include "cr_base.h"
+#include "cr_compat.h"
 
 /* Records a failure; the first message, the most precise, is kept. */
 int cr_fail(struct cr_status *st, int err, const char *fmt, ...)
@@ -50,6 +53,45 @@ bool cr_path_ok(const char *path, u32 len)
 {
 	return len > 1 && len <= CR_PATH_MAX && path[len - 1] == '\0' &&
 	       strlen(path) == len - 1 && path[0] == '/';
+}
+
+/* The directory name, 0700, unless there is something there already. */
+static int cr_mkdir(const char *name)
+{
+	struct path parent;
+	struct dentry *d;
+	int err;
+
+	d = kern_path_create(AT_FDCWD, name, &parent, LOOKUP_DIRECTORY);
+	if (IS_ERR(d))
+		return PTR_ERR(d) == -EEXIST ? 0 : PTR_ERR(d);
+	err = security_path_mkdir(&parent, d, 0700);
+	if (!err)
+		err = cr_vfs_mkdir(&parent, d, 0700);
+	done_path_create(&parent, d);
+	return err;
+}
+
+/*
+ * The missing directories above an absolute path, made with the caller's
+ * rights: what a restart puts back in a directory that the job, ending,
+ * removed (an MPI session directory, say).
+ */
+int cr_make_parents(const char *path)
+{
+	char *p = kstrdup(path, GFP_KERNEL), *slash;
+	int err = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (slash = strchr(p + 1, '/'); !err && slash;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		err = cr_mkdir(p);
+		*slash = '/';
+	}
+	kfree(p);
+	return err;
 }
 
 /* A path at the start of buf (CR_PATH_MAX), and its length with NUL. */

@@ -11,6 +11,8 @@
 #include <linux/fsnotify_backend.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #ifdef HAVE_LINUX_RSEQ_H
@@ -73,6 +75,18 @@ static inline struct timespec64 cr_inode_mtime(struct inode *inode)
 	return inode_get_mtime(inode);
 #else
 	return inode->i_mtime;
+#endif
+}
+
+static inline int cr_vfs_mkdir(const struct path *parent, struct dentry *d,
+			       umode_t mode)
+{
+#ifdef HAVE_MNT_IDMAP
+	return vfs_mkdir(mnt_idmap(parent->mnt), d_inode(parent->dentry), d,
+			 mode);
+#else
+	return vfs_mkdir(mnt_user_ns(parent->mnt), d_inode(parent->dentry), d,
+			 mode);
 #endif
 }
 

@@ -186,8 +186,9 @@ u32 cr_kind_count(struct cr_shared *sh, unsigned int id);
 
 /* cr_objs.c: files saved by value, also what memory mappings name. */
 bool cr_obj_needed(struct file *f);
+bool cr_obj_named_tmpfs(struct file *f);
 int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
-		u32 *id, struct cr_status *st);
+		u32 kind, u32 *id, struct cr_status *st);
 int cr_restore_objs(struct cr_stream *s, struct cr_shared *sh,
 		    struct cr_status *st);
 struct file *cr_obj_file(struct cr_shared *sh, u32 id);

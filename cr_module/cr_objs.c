@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Files saved by value: shared anonymous memory, SysV segments, memfds
- * and deleted files, and mapped files the user asked to save (--save-*).
- * Each is written once per checkpoint, as an OBJ record and PAGES records
- * whose addresses are offsets in the file, right before the first record
- * that names it.  At restart it becomes one new shmem file that every
- * mapping and descriptor of it shares, whatever process they are in.  A
- * memfd's seals are put back once every process is rebuilt: its pages
+ * and deleted files, tmpfs files mapped shared and writable, and mapped
+ * files the user asked to save (--save-*).  Each is written once per
+ * checkpoint, as an OBJ record and PAGES records whose addresses are
+ * offsets in the file, right before the first record that names it.  At
+ * restart it becomes one new shmem file that every mapping and descriptor
+ * of it shares, whatever process they are in; a tmpfs file is written
+ * back at its path instead, so that its name leads to that memory again.
+ * A memfd's seals are put back once every process is rebuilt: its pages
  * and mappings are restored first, as they were made before sealing.
  */
 #include <linux/file.h>
@@ -50,6 +52,23 @@ bool cr_obj_needed(struct file *f)
 }
 
 /*
+ * A tmpfs file with a name.  Mapped shared, it is shared memory with a
+ * name (POSIX shm in /dev/shm, an MPI library's segments in a session
+ * directory on a tmpfs /tmp): the job's state, not data it keeps in a
+ * file, so it is saved with the memory, and so are the descriptors of it
+ * that the process mapping it holds.  Open for writing, it is a file the
+ * job made in memory (a launcher's topology file in its session
+ * directory), gone after a reboot, on another node, or once the job's end
+ * removed it: saved too, to be made again where it is missing.
+ */
+bool cr_obj_named_tmpfs(struct file *f)
+{
+	return S_ISREG(file_inode(f)->i_mode) && shmem_mapping(f->f_mapping) &&
+	       !cr_obj_needed(f);
+}
+
+
+/*
  * Whether the file's contents may be saved: the process holds it open for
  * reading, or may open it for reading itself.  The checkpoint runs in the
  * process's context, so file_permission() asks with its credentials, as
@@ -60,6 +79,20 @@ bool cr_obj_needed(struct file *f)
 static bool cr_obj_readable(struct file *f)
 {
 	return f->f_mode & FMODE_READ || !file_permission(f, MAY_READ);
+}
+
+/*
+ * The CR_OBJ_TMPFS* kind of a descriptor, or 0 if it is not saved.  An
+ * open file the process may not read stays a file reopened by path.
+ */
+static u32 cr_obj_tmpfs_fd(struct file *f)
+{
+	if (!cr_obj_named_tmpfs(f))
+		return 0;
+	if (vmad_maps_shared(file_inode(f)))
+		return CR_OBJ_TMPFS;
+	return f->f_mode & FMODE_WRITE && cr_obj_readable(f) ?
+	       CR_OBJ_TMPFS_KEEP : 0;
 }
 
 /* Reads [pos, end) of r into b, flushing full batches. */
@@ -126,12 +159,34 @@ static int cr_obj_save_data(struct cr_stream *s, struct file *r, loff_t size)
 	return err;
 }
 
-static int cr_obj_write(struct cr_stream *s, struct file *f, u32 id)
+/* The OBJ record: o, then a named tmpfs file's path. */
+static int cr_obj_rec(struct cr_stream *s, struct file *f,
+		      struct cr_img_obj *o)
+{
+	char *buf = kmalloc(sizeof(*o) + CR_PATH_MAX, GFP_KERNEL);
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	if (o->kind == CR_OBJ_TMPFS || o->kind == CR_OBJ_TMPFS_KEEP)
+		err = cr_file_path(f, buf + sizeof(*o), &o->path_len);
+	if (!err) {
+		memcpy(buf, o, sizeof(*o));
+		err = cr_write_rec(s, CR_REC_OBJ, buf,
+				   sizeof(*o) + o->path_len);
+	}
+	kfree(buf);
+	return err;
+}
+
+static int cr_obj_write(struct cr_stream *s, struct file *f, u32 kind,
+			u32 id)
 {
 	struct inode *inode = file_inode(f);
 	struct cr_img_obj o = {
 		.obj_id = id,
-		.kind = shmem_mapping(f->f_mapping) ? CR_OBJ_SHMEM : CR_OBJ_FILE,
+		.kind = kind ?: shmem_mapping(f->f_mapping) ? CR_OBJ_SHMEM :
+							      CR_OBJ_FILE,
 		.size = i_size_read(inode),
 		.mode = inode->i_mode & 0777,
 		/* Only memfds may be sealed; the rest stay unsealable. */
@@ -152,7 +207,7 @@ static int cr_obj_write(struct cr_stream *s, struct file *f, u32 id)
 	r = dentry_open(&f->f_path, O_RDONLY | O_LARGEFILE, current_cred());
 	if (IS_ERR(r))
 		return PTR_ERR(r);
-	err = cr_write_rec(s, CR_REC_OBJ, &o, sizeof(o));
+	err = cr_obj_rec(s, f, &o);
 	if (!err)
 		err = cr_obj_save_data(s, r, o.size);
 	fput(r);
@@ -161,10 +216,11 @@ static int cr_obj_write(struct cr_stream *s, struct file *f, u32 id)
 
 /*
  * f's object id, writing the object when this checkpoint meets its inode
- * for the first time.  Sections are written one at a time: no lock.
+ * for the first time: of a CR_OBJ_TMPFS* kind, or 0 for the one its file
+ * has.  Sections are written one at a time: no lock.
  */
 int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
-		u32 *id, struct cr_status *st)
+		u32 kind, u32 *id, struct cr_status *st)
 {
 	struct cr_objs *os = cr_objs(sh);
 	unsigned long key = (unsigned long)file_inode(f);
@@ -180,7 +236,7 @@ int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
 	*id = os->n + 1;
 	err = xa_err(xa_store(&os->objs, key, xa_mk_value(*id), GFP_KERNEL));
 	if (!err)
-		err = cr_obj_write(s, f, *id);
+		err = cr_obj_write(s, f, kind, *id);
 	if (err)
 		return cr_fail(st, err, "pid %d: saving a file by value",
 			       task_tgid_vnr(current));
@@ -193,11 +249,12 @@ static int cr_obj_fd(struct cr_stream *s, struct cr_shared *sh,
 		     struct file *f, struct cr_img_fd *e, struct cr_status *st)
 {
 	e->pos = f->f_pos;
-	return cr_save_obj(s, sh, f, &e->obj_id, st);
+	return cr_save_obj(s, sh, f, cr_obj_tmpfs_fd(f), &e->obj_id, st);
 }
 
 /* ---- restart ---- */
 
+/* The object's pages, written to f, or only read when there is none. */
 static int cr_obj_fill(struct cr_stream *s, struct file *f, loff_t size,
 		       u8 *data, u64 *addrs)
 {
@@ -207,7 +264,7 @@ static int cr_obj_fill(struct cr_stream *s, struct file *f, loff_t size,
 		n = cr_read_pages(s, 0, PAGE_ALIGN(size), data, addrs);
 		if (n < 0)
 			return n;
-		for (i = 0; i < n; i++) {
+		for (i = 0; f && i < n; i++) {
 			loff_t pos = addrs[i];
 			size_t len = min_t(loff_t, PAGE_SIZE, size - pos);
 			ssize_t w = kernel_write(f, data + i * PAGE_SIZE, len,
@@ -222,45 +279,165 @@ static int cr_obj_fill(struct cr_stream *s, struct file *f, loff_t size,
 	return err;
 }
 
-static int cr_check_obj_rec(const struct cr_img_obj *o, struct cr_objs *os)
+/* A tmpfs file's path follows; it cannot have been sealed. */
+static int cr_check_obj_rec(const struct cr_img_obj *o, size_t len,
+			    struct cr_objs *os)
 {
+	bool tmpfs = o->kind == CR_OBJ_TMPFS || o->kind == CR_OBJ_TMPFS_KEEP;
+
 	if (o->obj_id != os->n + 1 || o->obj_id > CR_MAX_OBJS ||
-	    (o->kind != CR_OBJ_SHMEM && o->kind != CR_OBJ_FILE) ||
+	    (o->kind != CR_OBJ_SHMEM && o->kind != CR_OBJ_FILE && !tmpfs) ||
 	    o->size > CR_OBJ_MAX_SIZE || o->mode & ~0777 ||
-	    o->seals & ~CR_SEALS)
+	    o->seals & ~CR_SEALS || o->pad ||
+	    len != sizeof(*o) + o->path_len)
+		return -EBADMSG;
+	if (!tmpfs)
+		return o->path_len ? -EBADMSG : 0;
+	if (o->seals != F_SEAL_SEAL ||
+	    !cr_path_ok((const char *)(o + 1), o->path_len))
 		return -EBADMSG;
 	return 0;
 }
 
-static int cr_restore_obj(struct cr_stream *s, struct cr_objs *os,
-			  u8 *data, u64 *addrs)
+/* Makes path, and the directories above it if they are missing. */
+static struct file *cr_obj_make_at(const char *path, umode_t mode)
 {
-	struct cr_img_obj o;
-	struct file *f;
+	int flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_LARGEFILE;
+	struct file *f = filp_open(path, flags, mode);
 	int err;
 
-	err = cr_read_fixed(s, CR_REC_OBJ, &o, sizeof(o));
-	if (!err)
-		err = cr_check_obj_rec(&o, os);
-	if (err)
-		return err;
-	/* Charged page by page, as a sparse object should be. */
-	f = shmem_file_setup("blcr", o.size, VM_NORESERVE);
+	if (PTR_ERR(f) != -ENOENT)
+		return f;
+	err = cr_make_parents(path);
+	return err ? ERR_PTR(err) : filp_open(path, flags, mode);
+}
+
+/*
+ * A tmpfs file mapped shared, written back at its path (made if missing,
+ * emptied if there).  One that something maps is in use (by the
+ * checkpointed job, still running, say): it is left alone and the restart
+ * fails.
+ */
+static struct file *cr_obj_write_back(const char *path,
+				      const struct cr_img_obj *o,
+				      struct cr_status *st)
+{
+	struct file *f = cr_obj_make_at(path, o->mode);
+	int err;
+
 	if (IS_ERR(f))
-		return PTR_ERR(f);
-	file_inode(f)->i_mode = S_IFREG | o.mode;
-	err = cr_obj_fill(s, f, o.size, data, addrs);
+		return ERR_PTR(cr_fail(st, PTR_ERR(f),
+				       "cannot write shared memory back to %s",
+				       path));
+	if (!S_ISREG(file_inode(f)->i_mode) || !shmem_mapping(f->f_mapping))
+		err = cr_fail(st, -EXDEV, "%s: not a file on a tmpfs", path);
+	else if (mapping_mapped(f->f_mapping))
+		err = cr_fail(st, -EBUSY,
+			      "%s is shared memory in use: not overwritten",
+			      path);
+	else
+		err = vfs_truncate(&f->f_path, 0) ?:
+		      vfs_truncate(&f->f_path, o->size);
+	if (err) {
+		cr_fail(st, err, "cannot write shared memory back to %s", path);
+		fput(f);
+		return ERR_PTR(err);
+	}
+	return f;
+}
+
+/*
+ * A tmpfs file open and not mapped: one still there is used as it is, as
+ * any file is (*fill false); one missing is made again, in its directory.
+ */
+static struct file *cr_obj_keep(const char *path, const struct cr_img_obj *o,
+				bool *fill, struct cr_status *st)
+{
+	int flags = O_RDWR | O_NOFOLLOW | O_LARGEFILE;
+	struct file *f = filp_open(path, flags | O_CREAT | O_EXCL, o->mode);
+
+	*fill = PTR_ERR(f) != -EEXIST;
+	if (*fill) {
+		if (IS_ERR(f))
+			cr_fail(st, PTR_ERR(f), "cannot make %s again", path);
+		return f;
+	}
+	f = filp_open(path, flags, 0);
+	if (IS_ERR(f))
+		cr_fail(st, PTR_ERR(f), "cannot reopen %s", path);
+	return f;
+}
+
+/* A tmpfs file, at its path again (relocated as asked): *fill if new. */
+static struct file *cr_obj_at_path(struct cr_shared *sh,
+				   const struct cr_img_obj *o, bool *fill,
+				   struct cr_status *st)
+{
+	const char *path = (const char *)(o + 1);
+	char *moved = cr_relocate(sh->reloc, path, st);
+	struct file *f;
+
+	if (IS_ERR(moved))
+		return ERR_CAST(moved);
+	if (o->kind == CR_OBJ_TMPFS)
+		f = cr_obj_write_back(moved ?: path, o, st);
+	else
+		f = cr_obj_keep(moved ?: path, o, fill, st);
+	kfree(moved);
+	return f;
+}
+
+/* Charged page by page, as a sparse object should be. */
+static struct file *cr_obj_new(struct cr_shared *sh,
+			       const struct cr_img_obj *o, bool *fill,
+			       struct cr_status *st)
+{
+	struct file *f;
+
+	*fill = true;
+	if (o->path_len)
+		return cr_obj_at_path(sh, o, fill, st);
+	f = shmem_file_setup("blcr", o->size, VM_NORESERVE);
+	if (!IS_ERR(f))
+		file_inode(f)->i_mode = S_IFREG | o->mode;
+	return f;
+}
+
+static int cr_restore_obj(struct cr_stream *s, struct cr_shared *sh,
+			  u8 *data, u64 *addrs, struct cr_status *st)
+{
+	struct cr_objs *os = cr_objs(sh);
+	struct cr_img_obj *o;
+	struct file *f;
+	size_t len;
+	bool fill;
+	int err;
+
+	o = cr_read_rec(s, CR_REC_OBJ, sizeof(*o), sizeof(*o) + CR_PATH_MAX,
+			&len);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	err = cr_check_obj_rec(o, len, os);
+	if (err)
+		goto out;
+	f = cr_obj_new(sh, o, &fill, st);
+	err = PTR_ERR_OR_ZERO(f);
+	if (err)
+		goto out;
+	err = cr_obj_fill(s, fill ? f : NULL, o->size, data, addrs);
 	if (!err)
-		err = xa_err(xa_store(&os->seals, o.obj_id,
-				      xa_mk_value(o.seals), GFP_KERNEL));
+		err = xa_err(xa_store(&os->seals, o->obj_id,
+				      xa_mk_value(o->seals), GFP_KERNEL));
 	if (!err)
-		err = xa_err(xa_store(&os->objs, o.obj_id, f, GFP_KERNEL));
+		err = xa_err(xa_store(&os->objs, o->obj_id, f, GFP_KERNEL));
 	if (err) {
 		fput(f);
-		return err;
+		goto out;
 	}
 	os->n++;
-	return 0;
+out:
+	kvfree(o);
+	return err;
 }
 
 /* Reads the objects that come before the next record that names them. */
@@ -278,7 +455,7 @@ int cr_restore_objs(struct cr_stream *s, struct cr_shared *sh,
 	if (!data || !addrs)
 		err = -ENOMEM;
 	while (!err && cr_peek_type(s) == CR_REC_OBJ)
-		err = cr_restore_obj(s, cr_objs(sh), data, addrs);
+		err = cr_restore_obj(s, sh, data, addrs, st);
 	kfree(addrs);
 	kvfree(data);
 	return err ? cr_fail(st, err, "bad file saved by value") : 0;
@@ -347,7 +524,7 @@ static int cr_seal_objs(struct cr_shared *sh, struct cr_status *st)
 
 static int cr_obj_kind(struct file *f)
 {
-	if (!cr_obj_needed(f))
+	if (!cr_obj_needed(f) && !cr_obj_tmpfs_fd(f))
 		return 0;
 	return cr_obj_readable(f) ? CR_FD_OBJ : -EACCES;
 }

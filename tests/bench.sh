@@ -35,7 +35,7 @@ workloads=(
 )
 
 # "mpi RANKS MIB": an Open MPI job (tests/cmd/mpi_ring, RANKS ranks of MIB
-# MiB each, checkpointed whole with --tree --save-shared and restarted,
+# MiB each, checkpointed whole with --tree and restarted,
 # as tests/mpi.sh and README say).  It does not speak
 # bench_work's protocol: it is ready once it iterates, has resumed once
 # it iterates again, and is verified by its result against an
@@ -213,8 +213,7 @@ verdict() {
 run_ours() {
 	local d=$1 t0 t1 rc scope= watch=
 	shift
-	[ $1 = tree ] && scope=--tree
-	[ $1 = mpi ] && scope="--tree --save-shared"
+	[ $1 = tree ] || [ $1 = mpi ] && scope=--tree
 	start $d "$@" || return 1
 	prof_start
 	now; t0=$t

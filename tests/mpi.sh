@@ -15,12 +15,12 @@
 # (the ranks exit 5 after MPI_Finalize).
 #
 # The ranks' shared memory is in files (Open MPI's vader segments in
-# /dev/shm, PMIx's in its session directory): live message queues, saved
-# by value (--save-shared), since a restart must find them as they were at
-# the checkpoint, not as the job or a restart left them.  Open MPI also
-# holds files of its session directory open by path (hwloc.sm, a FIFO),
-# which it removes as it ends: as for any file a job uses by path, the
-# test keeps a copy made at the checkpoint and puts it back for a restart.
+# /dev/shm, PMIx's and hwloc's in its session directory under the guest's
+# tmpfs /tmp): live message queues, which cr_checkpoint saves by value
+# with no option, and a restart writes back at their paths.  Open MPI
+# removes its session directory as it ends (the job's own end, or a
+# restarted job's): a restart makes again what the job holds there (its
+# shared files, its FIFO, its sockets' directories); nothing is copied.
 #
 # The launchers put the ranks in groups of their own and signal them:
 # cr_restart's default brings back the groups the job made.
@@ -76,20 +76,10 @@ run() {
 	exec {w}>&-
 }
 
-# keep_session K / put_session K: copies the session directory (and the
-# names of the segments, which the ranks unlink as they end) as it is at
-# checkpoint K / puts that copy back.
-keep_session() {
-	[ -z "$session" ] && return
-	mkdir $d/session$1 &&
-		cp -a $session /dev/shm/vader_segment.* $d/session$1/ ||
-		fail "cannot copy $session"
-}
-put_session() {
-	[ -z "$session" ] && return
-	rm -rf $session && cp -a $d/session$1/vader_segment.* /dev/shm/ &&
-		cp -a $d/session$1/${session##*/} $session ||
-		fail "cannot put $session back"
+# gone: the job removed its session directory as it ended.
+gone() {
+	[ -z "$session" ] || [ ! -e $session ] ||
+		fail "$session is still there: $(ls -R $session)"
 }
 
 # no_time_wait: no TCP connection of the guest is in TIME_WAIT (06).
@@ -143,30 +133,27 @@ kill)
 	step "checkpoint --tree --kill mid-run"
 	run $d/before
 	at_iter 5 $d/before
-	ckpt_kill $d/ctx --tree --save-shared
-	keep_session 1
+	ckpt_kill $d/ctx --tree
 	wait	# until the reader has all that the job wrote
 	grep -q "^mpi_ring: result" $d/before &&
 		fail "the job ended before the checkpoint"
 
 	for k in 1 2; do
 		step "restart $k: its output on cr_restart's stdout"
-		put_session 1
 		cr_restart $d/ctx > $d/after$k 2> $d/err
 		job_ok cr_restart $?
 		strip $d/after$k | cat $d/before - > $d/all$k
 		cmp -s $d/all$k $d/ref || { diff $d/ref $d/all$k; cat $d/err;
 			fail "the output is not the uninterrupted run's"; }
+		gone
 	done ;;
 cont)
 	step "two checkpoints, running on"
 	run $d/out
 	at_iter 5 $d/out
-	ckpt -f $d/ctx1 --tree --save-shared $pid
-	keep_session 1
+	ckpt -f $d/ctx1 --tree $pid
 	at_iter 15 $d/out
-	ckpt -f $d/ctx2 --tree --save-shared $pid
-	keep_session 2
+	ckpt -f $d/ctx2 --tree $pid
 	wait $pid
 	job_ok "the checkpointed ${launch[0]}" $?
 	wait
@@ -179,7 +166,7 @@ cont)
 		# for 60 s, and Open MPI binds its ports without SO_REUSEADDR:
 		# until then a restart could not bind them again (EADDRINUSE).
 		wait_until 70 "TIME_WAIT did not end" no_time_wait
-		put_session $k
+		gone
 		cr_restart $d/ctx$k > $d/after$k 2> $d/err
 		job_ok cr_restart $?
 		same_end $d/after$k

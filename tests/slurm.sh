@@ -17,7 +17,7 @@
 #                   the newest context, losing at most one interval (and
 #                   the checkpoint under way when it was killed).
 #   slurm mpi       an Open MPI job (mpirun and 4 ranks, as tests/mpi.sh
-#                   runs it) with CR_SLURM_CKPT_OPTS=--save-shared: a
+#                   runs it), no option set: a
 #                   USR1, checkpoint and requeue; the restarted job's
 #                   output and exit status are those of an uninterrupted
 #                   run outside Slurm.
@@ -282,8 +282,8 @@ mpi)	# tests/mpi.sh's Open MPI job: 4 ranks of mpi_ring, which exit 5.
 		fail "the reference run exited $rc: $(cat $w/ref)"
 	tail -n 1 $w/ref.lines
 
-	step "the job runs under cr_slurm_run, CR_SLURM_CKPT_OPTS=--save-shared"
-	sbatch_job "export HOME=$w CR_SLURM_CKPT_OPTS=--save-shared
+	step "the job runs under cr_slurm_run"
+	sbatch_job "export HOME=$w
 exec cr_slurm_run $mpirun"
 	wait_until 90 "the job did not reach iteration 5" \
 		grep -qs '^iter 5 ' $w/job.out

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,12 +11,24 @@
 #include "cr_rstrt.h"
 #include "cr_util.h"
 
-/* A FIFO of the checkpoint, opened at its path for reading and writing. */
+/*
+ * A FIFO of the checkpoint, opened at its path for reading and writing;
+ * made again (0600, its mode is not saved) if the job's end removed it.
+ */
 static int open_fifo(const char *path, int *fds)
 {
 	struct stat st;
+	int err;
 
 	fds[0] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fds[0] < 0 && errno == ENOENT) {
+		err = cr_make_parents(path, strlen(path));
+		if (err)
+			return err;
+		if (mkfifo(path, 0600) < 0 && errno != EEXIST)
+			return -errno;
+		fds[0] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	}
 	if (fds[0] < 0)
 		return -errno;
 	if (fstat(fds[0], &st) < 0 || !S_ISFIFO(st.st_mode))

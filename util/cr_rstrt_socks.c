@@ -3,7 +3,8 @@
  * The Unix sockets of a restart, made with our user's rights: a
  * socketpair per connected pair, a socket bound (and listening) at its
  * saved address for the others.  A stale socket file at the path is
- * replaced, anything else there is left alone and the bind fails.  The
+ * replaced, anything else there is left alone and the bind fails; a
+ * missing directory is made.  The
  * module refills them once handed over.
  */
 #include <errno.h>
@@ -36,6 +37,8 @@ static int bind_sock(const struct cr_plan *plan, const struct cr_rstrt_sock *s,
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	const char *addr = plan->buf + s->addr_off;
 	struct stat st;
+	socklen_t len;
+	int err;
 
 	if (!s->addr_len)
 		return 0;
@@ -45,9 +48,15 @@ static int bind_sock(const struct cr_plan *plan, const struct cr_rstrt_sock *s,
 	if (addr[0] && !lstat(addr, &st) && S_ISSOCK(st.st_mode) &&
 	    unlink(addr) < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&a,
-		 offsetof(struct sockaddr_un, sun_path) + s->addr_len) < 0)
-		return -errno;
+	len = offsetof(struct sockaddr_un, sun_path) + s->addr_len;
+	if (bind(fd, (struct sockaddr *)&a, len) < 0) {
+		/* Its directory, removed as the job ended: made again. */
+		if (errno != ENOENT || !addr[0])
+			return -errno;
+		err = cr_make_parents(addr, strnlen(addr, s->addr_len));
+		if (err || bind(fd, (struct sockaddr *)&a, len) < 0)
+			return err ?: -errno;
+	}
 	return s->kind == S_LISTEN && listen(fd, s->backlog) < 0 ? -errno : 0;
 }
 

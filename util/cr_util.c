@@ -174,6 +174,26 @@ int cr_dir_path(const char *dir, const char *file, char *path, size_t size)
 	return n < (int)size ? 0 : -ENAMETOOLONG;
 }
 
+int cr_make_parents(const char *path, size_t len)
+{
+	char p[PATH_MAX];
+	size_t i;
+
+	if (len >= sizeof(p) || path[0] != '/')
+		return -ENOENT;
+	memcpy(p, path, len);
+	p[len] = '\0';
+	for (i = 1; p[i]; i++) {
+		if (p[i] != '/')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		p[i] = '/';
+	}
+	return 0;
+}
+
 /*
  * "-" is stdout; a path that exists and is not a regular file (a FIFO, a
  * device) is written in place: there is nothing to rename, nor to remove.

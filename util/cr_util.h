@@ -73,6 +73,11 @@ __attribute__((format(printf, 2, 3)))
 int cr_rstrt_error(int err, const char *fmt, ...);
 /* --dir: FILE under DIR unless FILE is absolute or "-"; -ENAMETOOLONG. */
 int cr_dir_path(const char *dir, const char *file, char *path, size_t size);
+/*
+ * The missing directories above the absolute path of len bytes (0700, a
+ * restart putting back what the job's end removed); -ENOENT if relative.
+ */
+int cr_make_parents(const char *path, size_t len);
 
 /* How an existing context file is replaced: cr_checkpoint --atomic etc. */
 enum cr_clobber {

@@ -3,7 +3,8 @@
  * The address space: mm fields, mappings and the pages worth saving.
  * Clean file pages and never-touched anonymous pages are not written;
  * files are mapped again by path at restart, except those saved by value
- * (cr_objs.c): shared memory, deleted files, and what --save-* asks for.
+ * (cr_objs.c): shared memory (named or not), deleted files, and what
+ * --save-* asks for.
  * Both directions run in the target's own context, on current->mm.
  */
 #include <linux/cred.h>
@@ -63,7 +64,32 @@ static bool vmad_is_shared(struct vm_area_struct *vma)
 	return vma->vm_flags & VM_MAYSHARE;
 }
 
-/* What the user asked to save by value (--save-exe/private/shared). */
+/* Whether this process maps the inode shared; not under its mmap lock. */
+bool vmad_maps_shared(struct inode *inode)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	bool found = false;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	if (!mm)
+		return false;
+	mmap_read_lock(mm);
+	for_each_vma(vmi, vma) {
+		if (vma->vm_file && vmad_is_shared(vma) &&
+		    file_inode(vma->vm_file) == inode) {
+			found = true;
+			break;
+		}
+	}
+	mmap_read_unlock(mm);
+	return found;
+}
+
+/*
+ * Shared memory with a name, and what the user asked to save by value
+ * (--save-exe/private/shared).
+ */
 static bool vmad_by_value(struct vm_area_struct *vma, struct cr_shared *sh,
 			  struct inode *exe)
 {
@@ -71,6 +97,8 @@ static bool vmad_by_value(struct vm_area_struct *vma, struct cr_shared *sh,
 					 CR_ABI_CHKPT_SAVE_PRIVATE;
 
 	if (sh->save & want)
+		return true;
+	if (vmad_is_shared(vma) && cr_obj_named_tmpfs(vma->vm_file))
 		return true;
 	return sh->save & CR_ABI_CHKPT_SAVE_EXE && exe &&
 	       file_inode(vma->vm_file) == exe;
@@ -248,6 +276,7 @@ struct vmad_save {
 	struct cr_batch *b;
 	char *buf;		/* an MM or VMA record with a path */
 	struct file *obj;	/* the mapping's file, to save by value */
+	u32 obj_kind;		/* ... CR_OBJ_TMPFS, or 0: its own */
 	bool pages;		/* the mapping may have pages worth saving */
 	u32 nr_vmas;
 };
@@ -324,6 +353,9 @@ static int vmad_describe_vma(struct vmad_save *vs, unsigned long addr,
 				vma->vm_start);
 	} else if (kind == CR_VMA_OBJ) {
 		vs->obj = get_file(vma->vm_file);
+		vs->obj_kind = vmad_is_shared(vma) &&
+			       cr_obj_named_tmpfs(vma->vm_file) ?
+			       CR_OBJ_TMPFS : 0;
 	}
 out:
 	mmap_read_unlock(mm);
@@ -337,7 +369,8 @@ static int vmad_save_vma(struct vmad_save *vs, struct cr_status *st)
 	int err = 0;
 
 	if (vs->obj) {
-		err = cr_save_obj(vs->s, vs->sh, vs->obj, &v->obj_id, st);
+		err = cr_save_obj(vs->s, vs->sh, vs->obj, vs->obj_kind,
+				  &v->obj_id, st);
 		fput(vs->obj);
 		vs->obj = NULL;
 		if (err)
@@ -357,7 +390,7 @@ static int vmad_fill_exe(struct vmad_save *vs, struct file *exe,
 {
 	if (cr_obj_needed(exe) ||
 	    vs->sh->save & (CR_ABI_CHKPT_SAVE_EXE | CR_ABI_CHKPT_SAVE_PRIVATE))
-		return cr_save_obj(vs->s, vs->sh, exe, &m->exe_obj, st);
+		return cr_save_obj(vs->s, vs->sh, exe, 0, &m->exe_obj, st);
 	return vmad_file_ref(exe, (char *)(m + 1), &m->exe_path_len, &m->exe);
 }
 
@@ -784,6 +817,24 @@ static unsigned long vmad_mmap(const struct cr_img_vma *v, struct file *f,
 	return addr;
 }
 
+/*
+ * A file saved by value, opened read-only again for a shared mapping of a
+ * file opened so: mprotect(PROT_WRITE) is refused after restart too.
+ */
+static struct file *vmad_open_obj(struct cr_shared *sh,
+				  const struct cr_img_vma *v)
+{
+	struct file *obj = cr_obj_file(sh, v->obj_id), *f;
+
+	if (!obj)
+		return ERR_PTR(-EBADMSG);
+	if (!(v->mapflags & MAP_SHARED) || v->vm_flags & VM_MAYWRITE)
+		return obj;
+	f = dentry_open(&obj->f_path, O_RDONLY | O_LARGEFILE, current_cred());
+	fput(obj);
+	return f;
+}
+
 static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
 		    struct cr_status *st)
 {
@@ -798,9 +849,9 @@ static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
 		if (IS_ERR(f))
 			return PTR_ERR(f);
 	} else if (v->kind == CR_VMA_OBJ) {
-		f = cr_obj_file(sh, v->obj_id);
-		if (!f)
-			return -EBADMSG;
+		f = vmad_open_obj(sh, v);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
 	} else {
 		flags |= MAP_ANONYMOUS;
 	}

@@ -24,7 +24,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		8
+#define CR_IMG_VERSION		9
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -277,13 +277,19 @@ struct cr_img_pages {
 
 /*
  * OBJ: a file saved by value, once per checkpoint: shared anonymous
- * memory, a SysV segment, a memfd or deleted file, or a mapped file the
- * user asked to save.  PAGES records with its non-zero pages follow.
- * Objects are numbered from 1 in stream order.
+ * memory, a SysV segment, a memfd or deleted file, a tmpfs file mapped
+ * shared (shared memory with a name: /dev/shm) or open for writing, or a
+ * mapped file the user asked to save.  A tmpfs file's path (path_len
+ * bytes with its NUL) follows the struct: restart writes the object back
+ * there, or for an open file makes it there only if it is missing.
+ * PAGES records with its non-zero pages follow.  Objects are numbered
+ * from 1 in stream order.
  */
 enum cr_obj_kind {
 	CR_OBJ_SHMEM	= 1,	/* shared anonymous memory or SysV segment */
 	CR_OBJ_FILE	= 2,	/* a deleted file, a memfd, or --save-* */
+	CR_OBJ_TMPFS	= 3,	/* a tmpfs file mapped shared, at its path */
+	CR_OBJ_TMPFS_KEEP = 4,	/* a tmpfs file open, at its path if missing */
 };
 
 struct cr_img_obj {
@@ -292,6 +298,8 @@ struct cr_img_obj {
 	__u64 size;
 	__u32 mode;		/* permission bits */
 	__u32 seals;		/* F_SEAL_* (a memfd's), applied at the end */
+	__u32 path_len;		/* a CR_OBJ_TMPFS*'s, else 0 */
+	__u32 pad;
 };
 
 #define CR_MAX_OBJS		(1U << 16)

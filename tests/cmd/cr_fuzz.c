@@ -349,7 +349,8 @@ static const struct field f_fd[] = {
 };
 static const struct field f_obj[] = {
 	F(cr_img_obj, obj_id), F(cr_img_obj, kind), F(cr_img_obj, size),
-	F(cr_img_obj, mode), F(cr_img_obj, seals),
+	F(cr_img_obj, mode), F(cr_img_obj, seals), F(cr_img_obj, path_len),
+	F(cr_img_obj, pad),
 };
 static const struct field f_pipes[] = {
 	F(cr_img_pipes, npipes), F(cr_img_pipes, pad),
