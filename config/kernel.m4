@@ -17,7 +17,7 @@ AC_DEFUN([CR_AC_KERNEL], [
 ])
 
 dnl Pick the kbuild tree: --with-linux, else the running kernel's, else
-dnl the newest installed Debian linux-headers-*-amd64.
+dnl the newest installed Debian linux-headers-*-amd64 (not an RT one).
 AC_DEFUN([CR_AC_KERNEL_FIND], [
 	AC_ARG_WITH([linux],
 		[AS_HELP_STRING([--with-linux=DIR],
@@ -33,8 +33,10 @@ AC_DEFUN([CR_AC_KERNEL_FIND], [
 		LINUX_OBJ="/lib/modules/$(uname -r)/build"
 		cr_linux_how="running kernel"
 	], [
+		dnl A PREEMPT_RT flavour only when it is all there is.
 		LINUX_OBJ=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null |
-			sort -V | tail -n 1)
+			sort -V | awk '!/-rt-amd64$/ { n = $[]0 } { a = $[]0 }
+				END { print n ? n : a }')
 		AS_IF([test -n "$LINUX_OBJ" -a -f "$LINUX_OBJ/Makefile"], [],
 			[AC_MSG_ERROR([no kernel build tree found: the running kernel $(uname -r) has none and no linux-headers-*-amd64 is installed; install one (apt-get install linux-headers-amd64) or give --with-linux=DIR])])
 		cr_linux_how="newest installed headers; the running kernel has none"
