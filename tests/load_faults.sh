@@ -40,7 +40,7 @@ mountpoint -q $cg || mount -t cgroup2 none $cg || skip "no cgroup2"
 echo +memory > $cg/cgroup.subtree_control || skip "no memory controller"
 mkdir $g
 mkdir $disk
-mount -t tmpfs -o size=32m tmpfs $disk
+mount -t tmpfs -o size=64m tmpfs $disk
 
 # in_cgroup CMD...: CMD, in the cgroup.
 in_cgroup() {
@@ -146,7 +146,7 @@ start_hog() {
 	local n=$(($(cat $g/memory.max) - $(cat $g/memory.current) - 4194304))
 	[ $n -gt 0 ] || return 0
 	in_cgroup sh -c 'echo 1000 > /proc/self/oom_score_adj; exec "$@"' \
-		python3 -c 'import sys, time
+		sh python3 -c 'import sys, time
 b = bytearray(b"x") * int(sys.argv[1])
 time.sleep(600)' $n &
 	hog=$!
@@ -166,9 +166,12 @@ revive() {
 for k in $(seq $jobs); do
 	start_job $k
 done
-# A limit a little above what the jobs use: 6 MiB each more.
+# A limit above what the jobs use by room for two contexts each (the last
+# one and the one being written: the tmpfs's pages are charged to the job
+# that writes them); the hog takes that room.
 use=$(cat $g/memory.current)
-echo $((use + jobs * 6 * 1024 * 1024)) > $g/memory.max
+limit=$((use + jobs * 16 * 1024 * 1024))
+echo $limit > $g/memory.max
 echo "memory.max $(($(cat $g/memory.max) / 1048576)) MiB"
 # Everything is charged to the cgroup: the contexts each job writes into
 # the tmpfs too.  Slab is measured once every job has one.
@@ -219,7 +222,7 @@ for r in $(seq $rounds); do
 		revive $k || revive $k || {
 			echo max > $g/memory.max
 			revive $k || fail "job $k cannot be restarted: $(cat $d/j$k/restart.err)"
-			echo $((use + jobs * 6 * 1024 * 1024)) > $g/memory.max
+			echo $limit > $g/memory.max
 		}
 		[ ! -e $d/j$k/bad ] || fail "job $k found: $(cat $d/j$k/bad)"
 	done
