@@ -20,6 +20,14 @@
 
 #include "cr_internal.h"
 
+/*
+ * A tmpfs file open for writing is saved only up to this size: a working
+ * file a launcher keeps in its session directory costs nothing, while a
+ * job's big output file in a tmpfs /tmp stays a file reopened by path
+ * rather than grow every context by its size.
+ */
+#define CR_TMPFS_KEEP_MAX	(1 << 20)
+
 #define CR_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
 			 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
 
@@ -56,8 +64,8 @@ bool cr_obj_needed(struct file *f)
  * name (POSIX shm in /dev/shm, an MPI library's segments in a session
  * directory on a tmpfs /tmp): the job's state, not data it keeps in a
  * file, so it is saved with the memory, and so are the descriptors of it
- * that the process mapping it holds.  Open for writing, it is a file the
- * job made in memory (a launcher's topology file in its session
+ * that the process mapping it holds.  Small and open for writing, it is a
+ * file the job made in memory (a launcher's topology file in its session
  * directory), gone after a reboot, on another node, or once the job's end
  * removed it: saved too, to be made again where it is missing.
  */
@@ -83,7 +91,8 @@ static bool cr_obj_readable(struct file *f)
 
 /*
  * The CR_OBJ_TMPFS* kind of a descriptor, or 0 if it is not saved.  An
- * open file the process may not read stays a file reopened by path.
+ * open file the process may not read, or a big one, stays a file
+ * reopened by path.
  */
 static u32 cr_obj_tmpfs_fd(struct file *f)
 {
@@ -91,7 +100,8 @@ static u32 cr_obj_tmpfs_fd(struct file *f)
 		return 0;
 	if (vmad_maps_shared(file_inode(f)))
 		return CR_OBJ_TMPFS;
-	return f->f_mode & FMODE_WRITE && cr_obj_readable(f) ?
+	return f->f_mode & FMODE_WRITE && cr_obj_readable(f) &&
+	       i_size_read(file_inode(f)) <= CR_TMPFS_KEEP_MAX ?
 	       CR_OBJ_TMPFS_KEEP : 0;
 }
 
