@@ -70,7 +70,8 @@ static void cr_fd_list_free(struct cr_fd_list *l)
 	kvfree(l->slots);
 }
 
-static int cr_fd_kind(struct file *f, unsigned int fd)
+/* out: the context file being written, a named file reopened by path. */
+static int cr_fd_kind(struct file *f, unsigned int fd, struct file *out)
 {
 	struct inode *inode = file_inode(f);
 	umode_t mode = inode->i_mode;
@@ -78,6 +79,8 @@ static int cr_fd_kind(struct file *f, unsigned int fd)
 
 	if (cr_ctrl_state(f, NULL))
 		return CR_FD_CTRL;
+	if (f == out && S_ISREG(mode) && !cr_obj_needed(f))
+		return CR_FD_REG;
 	kind = cr_kind_classify(f);
 	if (kind)
 		return kind;
@@ -163,7 +166,8 @@ static void cr_refuse_fd(struct cr_fd_slot *slot, int err,
 	kfree(buf);
 }
 
-static int cr_collect_fds(struct cr_fd_list *l, struct cr_status *st)
+static int cr_collect_fds(struct cr_fd_list *l, struct file *out,
+			  struct cr_status *st)
 {
 	unsigned int count = 0, i;
 
@@ -180,7 +184,7 @@ static int cr_collect_fds(struct cr_fd_list *l, struct cr_status *st)
 		return cr_fail(st, -EAGAIN, "files opened during the checkpoint");
 	}
 	for (i = 0; i < l->n; i++) {
-		int kind = cr_fd_kind(l->slots[i].file, l->slots[i].fd);
+		int kind = cr_fd_kind(l->slots[i].file, l->slots[i].fd, out);
 
 		if (kind < 0) {
 			cr_refuse_fd(&l->slots[i], kind, st);
@@ -223,14 +227,14 @@ int cr_check_files(struct cr_shared *sh, struct cr_status *st)
 	const struct cr_kind_ops *ops;
 	struct cr_fd_list l;
 	unsigned int i, id;
-	int err = cr_kinds_alloc(sh) ?: cr_collect_fds(&l, st);
+	int err = cr_kinds_alloc(sh) ?: cr_collect_fds(&l, sh->out, st);
 
 	if (err)
 		return err;
 	for (i = 0; !err && i < l.n; i++) {
 		struct file *f = l.slots[i].file;
 		unsigned int fd = l.slots[i].fd;
-		int kind = cr_fd_kind(f, fd);
+		int kind = cr_fd_kind(f, fd, sh->out);
 
 		/* Restarted, it is opened O_PATH: it cannot be refilled. */
 		if (f == sh->out && kind != CR_FD_REG) {
@@ -279,7 +283,7 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 	n = cr_file_id(sh, slot->file, &e->file_id);
 	if (n <= 0)
 		return n ?: sizeof(*e);
-	e->kind = cr_fd_kind(slot->file, slot->fd);
+	e->kind = cr_fd_kind(slot->file, slot->fd, sh->out);
 	e->flags = slot->file->f_flags & CR_FD_FLAGS;
 	/* O_TMPFILE leaves O_DIRECTORY on the regular file it made. */
 	if (!S_ISDIR(file_inode(slot->file)->i_mode))
@@ -314,7 +318,7 @@ int cr_save_files(struct cr_stream *s, struct cr_shared *sh,
 	char *buf;
 	int err;
 
-	err = cr_collect_fds(&l, st);
+	err = cr_collect_fds(&l, sh->out, st);
 	if (err)
 		return err;
 	buf = kvzalloc(sizeof(*h) + l.n * (sizeof(struct cr_img_fd) +

@@ -14,6 +14,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <uapi/linux/fcntl.h>
@@ -90,6 +91,31 @@ static bool cr_obj_readable(struct file *f)
 }
 
 /*
+ * Whether this process maps the inode shared (MAP_SHARED leaves
+ * VM_MAYSHARE even on a file opened read-only); not under its mmap lock.
+ */
+static bool cr_obj_mapped_shared(struct inode *inode)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	bool found = false;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	if (!mm)
+		return false;
+	mmap_read_lock(mm);
+	for_each_vma(vmi, vma) {
+		if (vma->vm_file && vma->vm_flags & VM_MAYSHARE &&
+		    file_inode(vma->vm_file) == inode) {
+			found = true;
+			break;
+		}
+	}
+	mmap_read_unlock(mm);
+	return found;
+}
+
+/*
  * The CR_OBJ_TMPFS* kind of a descriptor, or 0 if it is not saved.  An
  * open file the process may not read, or a big one, stays a file
  * reopened by path.
@@ -98,7 +124,7 @@ static u32 cr_obj_tmpfs_fd(struct file *f)
 {
 	if (!cr_obj_named_tmpfs(f))
 		return 0;
-	if (vmad_maps_shared(file_inode(f)))
+	if (cr_obj_mapped_shared(file_inode(f)))
 		return CR_OBJ_TMPFS;
 	return f->f_mode & FMODE_WRITE && cr_obj_readable(f) &&
 	       i_size_read(file_inode(f)) <= CR_TMPFS_KEEP_MAX ?

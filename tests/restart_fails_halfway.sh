@@ -1,6 +1,7 @@
 # A restart that fails half-way leaves nothing behind.  A tree of four
 # processes whose third (child 2) cannot be rebuilt: a file it had open is
-# gone, or its address-space limit (RLIMIT_AS, lowered while it ran, is
+# now a directory (a small tmpfs file gone would be made again), or its
+# address-space limit (RLIMIT_AS, lowered while it ran, is
 # restored before its memory) is too small for its memory.  Or a 48 MiB
 # program restarted in a memory cgroup limited to 16 MiB, where the OOM
 # killer ends it.  cr_restart fails with a message, and no process is
@@ -41,12 +42,14 @@ start_tree() {
 	wait_until 60 "the tree did not start" has_lines 3 $1/out.{0,1,2,3}
 }
 
-step "a file of the third process is missing"
+step "a file of the third process is now a directory"
 start_tree $d/tree
 ckpt_kill $d/tree/ctx --tree
 mv $d/tree/out.2 $d/tree/saved.2
+mkdir $d/tree/out.2
 restart_fails $d/tree/ctx
 grep -qi "out.2" $d/msg || fail "the message does not name the file"
+rmdir $d/tree/out.2
 mv $d/tree/saved.2 $d/tree/out.2
 cr_restart $d/tree/ctx || fail "with the file back, cr_restart exited $?"
 grep -qx ok $d/tree/result || fail "parent: $(cat $d/tree/result)"

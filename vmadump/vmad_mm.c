@@ -64,28 +64,6 @@ static bool vmad_is_shared(struct vm_area_struct *vma)
 	return vma->vm_flags & VM_MAYSHARE;
 }
 
-/* Whether this process maps the inode shared; not under its mmap lock. */
-bool vmad_maps_shared(struct inode *inode)
-{
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	bool found = false;
-	VMA_ITERATOR(vmi, mm, 0);
-
-	if (!mm)
-		return false;
-	mmap_read_lock(mm);
-	for_each_vma(vmi, vma) {
-		if (vma->vm_file && vmad_is_shared(vma) &&
-		    file_inode(vma->vm_file) == inode) {
-			found = true;
-			break;
-		}
-	}
-	mmap_read_unlock(mm);
-	return found;
-}
-
 /*
  * Shared memory with a name, and what the user asked to save by value
  * (--save-exe/private/shared).

@@ -34,7 +34,6 @@ int vmad_xstate_info(u64 *xfeatures, u32 *size);
 int vmad_check_thread(const struct cr_img_thread *t, u32 xstate_size,
 		      struct cr_status *st);
 int vmad_check_mm(struct cr_shared *sh, struct cr_status *st);
-bool vmad_maps_shared(struct inode *inode);
 void vmad_vdso_range(struct mm_struct *mm, u64 *vdso, u64 *vdso_len,
 		     u64 *vvar, u64 *vvar_len);
 int vmad_save_mm(struct cr_stream *s, struct cr_shared *sh,
