@@ -41,11 +41,11 @@ same_procs() {
 	local pid n
 	json_procs $1 > $d/got
 	cmp -s $2 $d/got ||
-		fail "running: $(cat $2 | tr '\n' ,) cr_info: $(tr '\n' , < $d/got)"
+		fail "running: $(tr '\n' , < $2) cr_info: $(tr '\n' , < $d/got)"
 	cr_info $1 > $d/text || fail "cr_info $1 exited $?"
 	while read -r pid n; do
 		grep -q "^process $pid ([^)]*): .*, $n threads:" $d/text ||
-			fail "no process $pid of $n threads in: $(grep ^process $d/text)"
+			fail "no process $pid of $n threads: $(grep ^pro $d/text)"
 	done < $2
 	grep -q "^$(wc -l < $2) processes (0 zombies)" $d/text ||
 		fail "header: $(sed -n 3p $d/text)"

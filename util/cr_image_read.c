@@ -51,10 +51,7 @@ const char *cr_img_type_name(unsigned int type)
 	return NULL;
 }
 
-static int cr_img_fail(struct cr_img_in *in, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int cr_img_fail(struct cr_img_in *in, const char *fmt, ...)
+int cr_img_fail(struct cr_img_in *in, const char *fmt, ...)
 {
 	va_list ap;
 

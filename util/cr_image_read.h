@@ -40,5 +40,8 @@ struct cr_img_in {
  * the file between records, or -1 with in->why.
  */
 int cr_img_next(struct cr_img_in *in, uint64_t maxlen);
+/* Sets in->why; returns -1. */
+__attribute__((format(printf, 2, 3)))
+int cr_img_fail(struct cr_img_in *in, const char *fmt, ...);
 
 #endif /* CR_IMAGE_READ_H */

@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -149,18 +148,8 @@ static void *xgrow(void *p, size_t n, size_t size)
 	return p;
 }
 
-static int bad(struct info *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int bad(struct info *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->in.why, sizeof(s->in.why), fmt, ap);
-	va_end(ap);
-	return -1;
-}
+/* What is wrong with the current record; returns -1. */
+#define bad(s, ...) cr_img_fail(&(s)->in, __VA_ARGS__)
 
 /* ---- the payload, taken piece by piece ---- */
 
@@ -230,14 +219,18 @@ static int table_head(struct info *s, struct cur *c, uint32_t *n,
 	return 0;
 }
 
-static void *table_entries(struct info *s, struct cur *c, uint32_t n,
-			   size_t size)
+/* A table record: its count and pad, then its entries of size bytes. */
+static void *table(struct info *s, struct cur *c, uint32_t *n, uint32_t max,
+		   size_t size, const char *what)
 {
-	void *t = xzalloc(n * size);
+	void *t;
 
-	if (!take(c, t, n * size)) {
+	if (table_head(s, c, n, NULL, max, what))
+		return NULL;
+	t = xzalloc(*n * size);
+	if (!take(c, t, *n * size)) {
 		free(t);
-		bad(s, "too short for its %u entries", n);
+		bad(s, "too short for its %u %s", *n, what);
 		return NULL;
 	}
 	return t;
@@ -267,7 +260,8 @@ static int rd_header(struct info *s, struct cur *c)
 	struct cr_img_header *h = &s->hdr;
 
 	if (!take(c, h, sizeof(*h)) || exact(s, c, "a header"))
-		return bad(s, "%zu bytes, a header has %zu", c->len, sizeof(*h));
+		return bad(s, "%zu bytes, a header has %zu", c->len,
+			   sizeof(*h));
 	if (memcmp(h->ident, CR_IMG_IDENT, sizeof(CR_IMG_IDENT)))
 		return bad(s, "not a BLCR context file (bad ident)");
 	if (h->version != CR_IMG_VERSION)
@@ -350,7 +344,7 @@ static int rd_proctab(struct info *s, struct cur *c)
 
 static int rd_zombies(struct info *s, struct cur *c)
 {
-	uint32_t i, n;
+	uint32_t i, n = 0;
 
 	if (table_head(s, c, &n, NULL, CR_MAX_PROCS, "zombies"))
 		return -1;
@@ -402,9 +396,9 @@ static int rd_events(struct info *s, struct cur *c)
 	if (s->nwatches > CR_MAX_WATCHES)
 		return bad(s, "%u watches, over the limit of %u", s->nwatches,
 			   CR_MAX_WATCHES);
-	s->event = table_entries(s, c, s->nevents, sizeof(*s->event));
-	if (!s->event)
-		return -1;
+	s->event = xzalloc(s->nevents * sizeof(*s->event));
+	if (!take(c, s->event, s->nevents * sizeof(*s->event)))
+		return bad(s, "too short for its %u event files", s->nevents);
 	for (i = 0; i < s->nevents; i++) {
 		if (s->event[i].kind < CR_EV_EVENTFD ||
 		    s->event[i].kind > CR_EV_INOTIFY)
@@ -432,9 +426,8 @@ static int rd_pipes(struct info *s, struct cur *c)
 	struct cr_img_pipe *p;
 	uint32_t i;
 
-	if (table_head(s, c, &s->npipes, NULL, CR_MAX_PIPES, "pipes"))
-		return -1;
-	s->pipe = table_entries(s, c, s->npipes, sizeof(*s->pipe));
+	s->pipe = table(s, c, &s->npipes, CR_MAX_PIPES, sizeof(*s->pipe),
+			 "pipes");
 	if (!s->pipe)
 		return -1;
 	s->pipe_path = xzalloc(s->npipes * sizeof(char *));
@@ -447,7 +440,8 @@ static int rd_pipes(struct info *s, struct cur *c)
 	}
 	for (i = 0; i < s->npipes; i++) {
 		p = &s->pipe[i];
-		if (p->path_len && !(s->pipe_path[i] = take_path(c, p->path_len)))
+		if (p->path_len &&
+		    !(s->pipe_path[i] = take_path(c, p->path_len)))
 			return bad(s, "FIFO %u: bad path", i);
 		if (p->data_len)
 			want_data(s, CR_REC_PIPEDATA, i, p->data_len);
@@ -460,9 +454,8 @@ static int rd_socks(struct info *s, struct cur *c)
 	struct cr_img_sock *k;
 	uint32_t i;
 
-	if (table_head(s, c, &s->nsocks, NULL, CR_MAX_SOCKS, "sockets"))
-		return -1;
-	s->sock = table_entries(s, c, s->nsocks, sizeof(*s->sock));
+	s->sock = table(s, c, &s->nsocks, CR_MAX_SOCKS, sizeof(*s->sock),
+			 "sockets");
 	if (!s->sock)
 		return -1;
 	for (i = 0; i < s->nsocks; i++) {
@@ -493,9 +486,8 @@ static int rd_inets(struct info *s, struct cur *c)
 	struct cr_img_inet *e;
 	uint32_t i;
 
-	if (table_head(s, c, &s->ninets, NULL, CR_MAX_INETS, "sockets"))
-		return -1;
-	s->inet = table_entries(s, c, s->ninets, sizeof(*s->inet));
+	s->inet = table(s, c, &s->ninets, CR_MAX_INETS, sizeof(*s->inet),
+			 "sockets");
 	if (!s->inet)
 		return -1;
 	for (i = 0; i < s->ninets; i++) {
@@ -516,9 +508,8 @@ static int rd_ptys(struct info *s, struct cur *c)
 	struct cr_img_pty *t;
 	uint32_t i;
 
-	if (table_head(s, c, &s->nptys, NULL, CR_MAX_PTYS, "ptys"))
-		return -1;
-	s->pty = table_entries(s, c, s->nptys, sizeof(*s->pty));
+	s->pty = table(s, c, &s->nptys, CR_MAX_PTYS, sizeof(*s->pty),
+			 "ptys");
 	if (!s->pty)
 		return -1;
 	for (i = 0; i < s->nptys; i++) {
@@ -536,9 +527,8 @@ static int rd_ptys(struct info *s, struct cur *c)
 
 static int rd_nlsocks(struct info *s, struct cur *c)
 {
-	if (table_head(s, c, &s->nnl, NULL, CR_MAX_SOCKS, "sockets"))
-		return -1;
-	s->nl = table_entries(s, c, s->nnl, sizeof(*s->nl));
+	s->nl = table(s, c, &s->nnl, CR_MAX_SOCKS, sizeof(*s->nl),
+			 "sockets");
 	return s->nl ? exact(s, c, "the sockets") : -1;
 }
 
@@ -581,7 +571,8 @@ static int rd_proc(struct info *s, struct cur *c)
 	struct cr_img_proc r;
 
 	if (!take(c, &r, sizeof(r)) || exact(s, c, "a process"))
-		return bad(s, "%zu bytes, a process has %zu", c->len, sizeof(r));
+		return bad(s, "%zu bytes, a process has %zu", c->len,
+			   sizeof(r));
 	if (r.pid != p->ent.pid || r.nthreads != p->ent.nthreads)
 		return bad(s, "process %d of %u threads where the table has "
 			   "%d of %u", r.pid, r.nthreads, p->ent.pid,
@@ -610,7 +601,7 @@ static int rd_fixed(struct info *s, struct cur *c, size_t size)
 
 static int rd_sigqueue(struct info *s, struct cur *c)
 {
-	uint32_t n;
+	uint32_t n = 0;
 
 	if (table_head(s, c, &n, NULL, CR_MAX_SIGQUEUE, "signals"))
 		return -1;
@@ -721,8 +712,8 @@ static int rd_pages(struct info *s, struct cur *c)
 		take(c, &addr, sizeof(addr));
 		if (addr % CR_INFO_PAGE || addr < s->page_next ||
 		    addr >= s->page_end)
-			return bad(s, "page %zu at 0x%llx, not in 0x%llx-0x%llx",
-				   i, (unsigned long long)addr,
+			return bad(s, "page %zu at 0x%llx, outside "
+				   "0x%llx-0x%llx", i, (unsigned long long)addr,
 				   (unsigned long long)s->page_next,
 				   (unsigned long long)s->page_end);
 		s->page_next = addr + CR_INFO_PAGE;
@@ -972,36 +963,30 @@ static void next_phase(struct info *s, unsigned int type)
 	}
 }
 
-static int dispatch(struct info *s, unsigned int type, struct cur *c)
+static int rd_rlimits(struct info *s, struct cur *c)
 {
-	switch (type) {
-	case CR_REC_HEADER: return rd_header(s, c);
-	case CR_REC_PROCTAB: return rd_proctab(s, c);
-	case CR_REC_ZOMBIES: return rd_zombies(s, c);
-	case CR_REC_PTIMERS: return rd_ptimers(s, c);
-	case CR_REC_EVENTS: return rd_events(s, c);
-	case CR_REC_PIPES: return rd_pipes(s, c);
-	case CR_REC_SOCKS: return rd_socks(s, c);
-	case CR_REC_INET: return rd_inets(s, c);
-	case CR_REC_PTYS: return rd_ptys(s, c);
-	case CR_REC_NLSOCKS: return rd_nlsocks(s, c);
-	case CR_REC_PIPEDATA:
-	case CR_REC_SOCKDATA:
-	case CR_REC_INETDATA:
-	case CR_REC_PTYDATA: return rd_data(s, c);
-	case CR_REC_PROC: return rd_proc(s, c);
-	case CR_REC_CREDS: return rd_creds(s, c);
-	case CR_REC_RLIMITS: return rd_fixed(s, c, sizeof(struct cr_img_rlimits));
-	case CR_REC_SIGHAND: return rd_fixed(s, c, sizeof(struct cr_img_sighand));
-	case CR_REC_SIGQUEUE: return rd_sigqueue(s, c);
-	case CR_REC_MM: return rd_mm(s, c);
-	case CR_REC_VMA: return rd_vma(s, c);
-	case CR_REC_FILES: return rd_files(s, c);
-	case CR_REC_THREAD: return rd_thread(s, c);
-	case CR_REC_END: return rd_end(s, c);
-	}
-	return bad(s, "unexpected");
+	return rd_fixed(s, c, sizeof(struct cr_img_rlimits));
 }
+
+static int rd_sighand(struct info *s, struct cur *c)
+{
+	return rd_fixed(s, c, sizeof(struct cr_img_sighand));
+}
+
+static int (*const readers[])(struct info *s, struct cur *c) = {
+	[CR_REC_HEADER] = rd_header, [CR_REC_PROCTAB] = rd_proctab,
+	[CR_REC_ZOMBIES] = rd_zombies, [CR_REC_PTIMERS] = rd_ptimers,
+	[CR_REC_EVENTS] = rd_events, [CR_REC_PIPES] = rd_pipes,
+	[CR_REC_SOCKS] = rd_socks, [CR_REC_INET] = rd_inets,
+	[CR_REC_PTYS] = rd_ptys, [CR_REC_NLSOCKS] = rd_nlsocks,
+	[CR_REC_PIPEDATA] = rd_data, [CR_REC_SOCKDATA] = rd_data,
+	[CR_REC_INETDATA] = rd_data, [CR_REC_PTYDATA] = rd_data,
+	[CR_REC_PROC] = rd_proc, [CR_REC_CREDS] = rd_creds,
+	[CR_REC_RLIMITS] = rd_rlimits, [CR_REC_SIGHAND] = rd_sighand,
+	[CR_REC_SIGQUEUE] = rd_sigqueue, [CR_REC_MM] = rd_mm,
+	[CR_REC_VMA] = rd_vma, [CR_REC_FILES] = rd_files,
+	[CR_REC_THREAD] = rd_thread, [CR_REC_END] = rd_end,
+};
 
 /* OBJ (and its PAGES) may come before each MM, VMA and FILES record. */
 static bool obj_here(const struct info *s)
@@ -1029,8 +1014,8 @@ static int one_record(struct info *s)
 		return rd_obj(s, &c);
 	if (type != want)
 		return bad(s, "out of order: %s expected here",
-			   want ? cr_img_type_name(want) : "the end of the file");
-	if (dispatch(s, type, &c))
+			   cr_img_type_name(want));
+	if (readers[type](s, &c))
 		return -1;
 	next_phase(s, type);
 	return 0;
