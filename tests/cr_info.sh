@@ -45,7 +45,7 @@ same_procs() {
 	cr_info $1 > $d/text || fail "cr_info $1 exited $?"
 	while read -r pid n; do
 		grep -q "^process $pid ([^)]*): .*, $n threads:" $d/text ||
-			fail "no process $pid of $n threads: $(grep ^pro $d/text)"
+			fail "no process $pid, $n threads: $(grep ^pro $d/text)"
 	done < $2
 	grep -q "^$(wc -l < $2) processes (0 zombies)" $d/text ||
 		fail "header: $(sed -n 3p $d/text)"

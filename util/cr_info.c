@@ -864,8 +864,7 @@ static int rd_thread(struct info *s, struct cur *c)
 	if (t.tid != p->tids[s->thread] || t.index != s->thread)
 		return bad(s, "thread %d (%u) where the table has %d (%u)",
 			   t.tid, t.index, p->tids[s->thread], s->thread);
-	if (t.xstate_size != s->hdr.xstate_size ||
-	    c->len - c->off != t.xstate_size)
+	if (c->len - c->off != s->hdr.xstate_size)
 		return bad(s, "thread %d: %zu bytes of xstate, the header says "
 			   "%u", t.tid, c->len - c->off, s->hdr.xstate_size);
 	if (!memchr(t.sched.comm, 0, CR_COMM_LEN))
