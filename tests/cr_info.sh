@@ -78,7 +78,11 @@ step "a tmpfs file mapped shared by two processes"
 mkdir $d/shm
 "$CR_TESTS/cmd/shm_share" $d/shm 1500 &
 pid=$!
-poll 60 $pid test -s $d/shm/step || fail "shm_share did not get going"
+# every channel is set up once tokens go round
+stepped() {
+	[ -s $1 ] && [ "$(cat $1)" -ge 10 ]
+}
+poll 60 $pid stepped $d/shm/step || fail "shm_share did not get going"
 ckpt_kill $d/shm/ctx --tree
 cr_info $d/shm/ctx > $d/shm/text || fail "cr_info exited $?"
 grep -Eq "^  object [0-9]+: tmpfs, [0-9]+ bytes, .*, $d/shm/shared\$" \
