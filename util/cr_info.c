@@ -466,6 +466,7 @@ static int rd_socks(struct info *s, struct cur *c)
 				   k->kind, k->peer);
 		if (k->nmsgs > CR_SOCK_MAX_MSGS ||
 		    k->data_len > CR_SOCK_MAX_DATA ||
+		    (!k->nmsgs && k->data_len) ||
 		    k->addr_len > sizeof(((struct sockaddr_un *)0)->sun_path))
 			return bad(s, "socket %u: %u messages, %u bytes, "
 				   "address of %u", i, k->nmsgs, k->data_len,
