@@ -103,12 +103,12 @@ print("object %d at %s, mapped by %s" % (objs[0], sys.argv[1], mappers))
 step "standard input"
 cr_info - < $d/tree/ctx > $d/stdin || fail "cr_info - exited $?"
 cr_info $d/tree/ctx > $d/file || fail "cr_info exited $?"
+head -1 $d/stdin | grep -q '^-: BLCR context file' ||
+	fail "cr_info -: $(head -1 $d/stdin)"
+head -12 $d/file
 # the same but for the name on the first line (no /dev/fd in the guest)
 sed -i 1d $d/file $d/stdin
 cmp $d/file $d/stdin || fail "cr_info - differs"
-head -12 $d/file
-head -1 $d/stdin | grep -q '^-: BLCR context file' ||
-	fail "cr_info -: $(head -1 $d/stdin)"
 
 step "corrupted copies"
 # refused CTX WHAT: cr_info must fail on CTX, naming an offset, and print
