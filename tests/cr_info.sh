@@ -1,7 +1,7 @@
 # cr_info on real context files: a process tree and a threaded program
 # are reported with exactly the pids and thread counts /proc showed, a
 # shared tmpfs file as an object at its path mapped by both processes,
-# --json parses and agrees, standard input works, and corrupted copies
+# two zombies with their parent and wait statuses, --json parses and agrees, standard input works, and corrupted copies
 # (a flipped byte, half the file, a zeroed header) are refused with the
 # offset of the bad record.
 . "$CR_TESTS/lib.sh"
@@ -99,6 +99,27 @@ mappers = [p["pid"] for p in d["processes"]
 assert len(mappers) == 2, mappers
 print("object %d at %s, mapped by %s" % (objs[0], sys.argv[1], mappers))
 ' $d/shm/shared || fail "the tmpfs object is not right"
+
+step "two zombies"
+mkdir $d/zom
+"$CR_TESTS/cmd/tree_zombie" $d/zom 100000 100 &
+pid=$!
+wait_file $d/zom/out $pid || fail "tree_zombie did not start"
+read exited killed < $d/zom/pids || fail "no pids"
+ckpt_kill $d/zom/ctx --tree
+cr_info --json $d/zom/ctx | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+pid, exited, killed = map(int, sys.argv[1:])
+z = {p["pid"]: (p["ppid"], p["status"]) for p in d["processes"] if p["zombie"]}
+# wait statuses: exit(42), and killed by SIGTERM
+assert z == {exited: (pid, 42 << 8), killed: (pid, 15)}, z
+assert [p["pid"] for p in d["processes"] if not p["zombie"]] == [pid]
+print("zombies", z)
+' $pid $exited $killed || fail "the zombies are not right"
+cr_info $d/zom/ctx > $d/zom/text || fail "cr_info exited $?"
+grep -q "^zombie $exited: ppid $pid, .*status 0x2a00\$" $d/zom/text ||
+	fail "text: $(grep ^zombie $d/zom/text)"
 
 step "standard input"
 cr_info - < $d/tree/ctx > $d/stdin || fail "cr_info - exited $?"
