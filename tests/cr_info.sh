@@ -1,9 +1,10 @@
 # cr_info on real context files: a process tree and a threaded program
 # are reported with exactly the pids and thread counts /proc showed, a
 # shared tmpfs file as an object at its path mapped by both processes,
-# two zombies with their parent and wait statuses, --json parses and agrees, standard input works, and corrupted copies
-# (a flipped byte, half the file, a zeroed header) are refused with the
-# offset of the bad record.
+# two zombies with their parent and wait statuses; --json parses and
+# agrees, standard input works, and corrupted copies (a flipped byte,
+# half the file, a zeroed header) are refused with the offset of the bad
+# record.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
