@@ -22,9 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
-#include <blcr/cr_image.h>
+#include "cr_image_read.h"
 #include "cr_fuzz.h"
 
 #define HDR_LEN		sizeof(struct cr_rec)
@@ -93,17 +92,6 @@ static void say(struct img *m, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A record checksum, as the module makes it: xxh64's low 32 bits. */
-static uint32_t sum(const void *buf, size_t len)
-{
-	return (uint32_t)XXH64(buf, len, 0);
-}
-
-static size_t pad_to(size_t pos, size_t align)
-{
-	return (align - (pos & (align - 1))) & (align - 1);
-}
-
 static uint64_t get_le(const uint8_t *p, int size)
 {
 	uint64_t v = 0;
@@ -111,12 +99,6 @@ static uint64_t get_le(const uint8_t *p, int size)
 	while (size--)
 		v = v << 8 | p[size];
 	return v;
-}
-
-/* A PAGES record's padding before its data at pos (include/blcr/cr_image.h). */
-static size_t data_pad(uint64_t npages, size_t pos)
-{
-	return npages < CR_PAGES_ALIGN_MIN ? 0 : pad_to(pos, CR_PAGE_ALIGN);
 }
 
 static void put_le(uint8_t *p, int size, uint64_t v)
@@ -165,7 +147,7 @@ static void parse_one(struct rec *r, const struct cr_rec *h,
 			   get_le(p, 4) * sizeof(uint64_t);
 		if (r->split > h->len)
 			r->split = h->len;
-		pad = data_pad(get_le(p, 4), pos + r->split);
+		pad = cr_img_data_pad(get_le(p, 4), pos + r->split);
 		if (r->split + pad > h->len)
 			pad = 0;
 		r->len -= pad;
@@ -196,7 +178,7 @@ static void parse(struct img *m, const uint8_t *f, size_t size)
 		parse_one(&m->r[m->n++], &h, f + pos + HDR_LEN,
 			  pos + HDR_LEN);
 		pos += HDR_LEN + h.len;
-		pos += pad_to(pos, CR_REC_ALIGN);
+		pos += cr_img_pad(pos, CR_REC_ALIGN);
 	}
 	if (!m->n) {
 		fprintf(stderr, "cr_fuzz: no records\n");
@@ -479,7 +461,7 @@ static size_t fd_entry(const struct rec *r, size_t idx)
 		next = off + sizeof(struct cr_img_fd) +
 		       get_le(r->buf + off + offsetof(struct cr_img_fd,
 						      path_len), 4);
-		next += pad_to(next, 8);
+		next += cr_img_pad(next, 8);
 		if (next + sizeof(struct cr_img_fd) > r->len)
 			break;
 		off = next;
@@ -638,7 +620,7 @@ static void serialise(struct img *m)
 		fix_end(m, r, i);
 		at = m->outlen;
 		pad = r->type == CR_REC_PAGES && r->split >= 4 ?
-		      data_pad(get_le(r->buf, 4), at + HDR_LEN + r->split) : 0;
+		      cr_img_data_pad(get_le(r->buf, 4), at + HDR_LEN + r->split) : 0;
 		emit(m, NULL, HDR_LEN);
 		emit(m, r->buf, r->split);
 		emit(m, NULL, pad);
@@ -649,11 +631,11 @@ static void serialise(struct img *m)
 			.magic = CR_REC_MAGIC, .type = r->type,
 			.flags = r->flags, .len = m->plen[i],
 			.sum = m->stale ? r->sum :
-			       sum(m->out + at + HDR_LEN, m->plen[i]),
+			       cr_img_sum(m->out + at + HDR_LEN, m->plen[i]),
 		};
-		h.hdr_sum = sum(&h, HDR_LEN);
+		h.hdr_sum = cr_img_sum(&h, HDR_LEN);
 		memcpy(m->out + at, &h, HDR_LEN);
-		emit(m, NULL, pad_to(m->outlen, CR_REC_ALIGN));
+		emit(m, NULL, cr_img_pad(m->outlen, CR_REC_ALIGN));
 	}
 }
 
@@ -703,9 +685,9 @@ static void fix_sums(struct img *m)
 
 	for (i = 0; i < m->n; i++) {
 		memcpy(&h, m->out + m->off[i], HDR_LEN);
-		h.sum = sum(m->out + m->off[i] + HDR_LEN, m->plen[i]);
+		h.sum = cr_img_sum(m->out + m->off[i] + HDR_LEN, m->plen[i]);
 		h.hdr_sum = 0;
-		h.hdr_sum = sum(&h, HDR_LEN);
+		h.hdr_sum = cr_img_sum(&h, HDR_LEN);
 		memcpy(m->out + m->off[i], &h, HDR_LEN);
 	}
 }

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Reading the record framing of a context file; see cr_image_read.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+/* Inline: the tools need no libxxhash at run time. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "cr_image_read.h"
+
+uint32_t cr_img_sum(const void *buf, size_t len)
+{
+	return (uint32_t)XXH64(buf, len, 0);
+}
+
+size_t cr_img_pad(uint64_t pos, size_t align)
+{
+	return (align - (pos & (align - 1))) & (align - 1);
+}
+
+size_t cr_img_data_pad(uint64_t npages, uint64_t pos)
+{
+	return npages < CR_PAGES_ALIGN_MIN ? 0 : cr_img_pad(pos, CR_PAGE_ALIGN);
+}
+
+static const char *const cr_type_names[] = {
+	[CR_REC_HEADER] = "HEADER", [CR_REC_PROCTAB] = "PROCTAB",
+	[CR_REC_PROC] = "PROC", [CR_REC_CREDS] = "CREDS",
+	[CR_REC_FS] = "FS", [CR_REC_RLIMITS] = "RLIMITS",
+	[CR_REC_SIGHAND] = "SIGHAND", [CR_REC_MM] = "MM",
+	[CR_REC_VMA] = "VMA", [CR_REC_PAGES] = "PAGES",
+	[CR_REC_FILES] = "FILES", [CR_REC_THREAD] = "THREAD",
+	[CR_REC_PAGES_PARENT] = "PAGES_PARENT",
+	[CR_REC_SIGQUEUE] = "SIGQUEUE", [CR_REC_PIPES] = "PIPES",
+	[CR_REC_PIPEDATA] = "PIPEDATA", [CR_REC_OBJ] = "OBJ",
+	[CR_REC_ZOMBIES] = "ZOMBIES", [CR_REC_EVENTS] = "EVENTS",
+	[CR_REC_SOCKS] = "SOCKS", [CR_REC_SOCKDATA] = "SOCKDATA",
+	[CR_REC_PTIMERS] = "PTIMERS", [CR_REC_INET] = "INET",
+	[CR_REC_INETDATA] = "INETDATA", [CR_REC_PTYS] = "PTYS",
+	[CR_REC_PTYDATA] = "PTYDATA", [CR_REC_NLSOCKS] = "NLSOCKS",
+};
+
+const char *cr_img_type_name(unsigned int type)
+{
+	if (type == CR_REC_END)
+		return "END";
+	if (type < sizeof(cr_type_names) / sizeof(cr_type_names[0]))
+		return cr_type_names[type];
+	return NULL;
+}
+
+int cr_img_fail(struct cr_img_in *in, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(in->why, sizeof(in->why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* len bytes, or how many there were before the end of the file. */
+static size_t cr_img_read(struct cr_img_in *in, void *buf, size_t len)
+{
+	size_t n = fread(buf, 1, len, in->f);
+
+	in->pos += n;
+	return n;
+}
+
+static int cr_img_short(struct cr_img_in *in, const char *what, size_t got,
+			size_t want)
+{
+	if (ferror(in->f))
+		return cr_img_fail(in, "read error: %s", strerror(errno));
+	return cr_img_fail(in, "truncated: %zu of the %zu bytes of its %s",
+			   got, want, what);
+}
+
+static int cr_img_head(struct cr_img_in *in, uint64_t maxlen)
+{
+	struct cr_rec *h = &in->rec;
+	size_t n = cr_img_read(in, h, sizeof(*h));
+	uint32_t sum;
+
+	if (!n && feof(in->f))
+		return 0;
+	in->nrec++;
+	if (n != sizeof(*h))
+		return cr_img_short(in, "header", n, sizeof(*h));
+	sum = h->hdr_sum;
+	h->hdr_sum = 0;
+	if (h->magic != CR_REC_MAGIC)
+		return cr_img_fail(in, "bad magic 0x%08x (not a context file?)",
+				   h->magic);
+	if (cr_img_sum(h, sizeof(*h)) != sum)
+		return cr_img_fail(in, "header checksum mismatch: 0x%08x, "
+				   "computed 0x%08x", sum,
+				   cr_img_sum(h, sizeof(*h)));
+	h->hdr_sum = sum;
+	if (h->flags & CR_RECF_ZSTD)
+		return cr_img_fail(in, "compressed, which is not supported");
+	if (h->flags)
+		return cr_img_fail(in, "unknown flags 0x%x", h->flags);
+	if (h->len > maxlen)
+		return cr_img_fail(in, "length %llu over the limit, %llu",
+				   (unsigned long long)h->len,
+				   (unsigned long long)maxlen);
+	return 1;
+}
+
+int cr_img_next(struct cr_img_in *in, uint64_t maxlen)
+{
+	uint8_t pad[CR_REC_ALIGN];
+	size_t n, want;
+	uint32_t sum;
+	int ret;
+
+	in->rec_pos = in->pos;
+	ret = cr_img_head(in, maxlen);
+	if (ret <= 0)
+		return ret;
+	if (in->rec.len > in->cap) {
+		free(in->buf);
+		in->cap = in->rec.len;
+		in->buf = malloc(in->cap);
+		if (!in->buf) {
+			in->cap = 0;
+			return cr_img_fail(in, "out of memory");
+		}
+	}
+	n = cr_img_read(in, in->buf, in->rec.len);
+	if (n != in->rec.len)
+		return cr_img_short(in, "payload", n, in->rec.len);
+	sum = cr_img_sum(in->buf, n);
+	if (sum != in->rec.sum)
+		return cr_img_fail(in, "payload checksum mismatch: the header "
+				   "says 0x%08x, computed 0x%08x",
+				   in->rec.sum, sum);
+	want = cr_img_pad(in->pos, CR_REC_ALIGN);
+	n = cr_img_read(in, pad, want);
+	if (n != want)
+		return cr_img_short(in, "padding", n, want);
+	while (n--)
+		if (pad[n])
+			return cr_img_fail(in, "non-zero padding");
+	return 1;
+}

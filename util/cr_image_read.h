@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A context file's record framing (include/blcr/cr_image.h) read in
+ * userspace, as cr_module/cr_io.c writes it: for cr_info and the tests'
+ * fuzzer.
+ */
+#ifndef CR_IMAGE_READ_H
+#define CR_IMAGE_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <blcr/cr_image.h>
+
+/* A record checksum, as the module makes it: xxh64 (seed 0), low 32 bits. */
+uint32_t cr_img_sum(const void *buf, size_t len);
+/* Bytes from pos to the next multiple of align (a power of two). */
+size_t cr_img_pad(uint64_t pos, size_t align);
+/* A PAGES record's zeros before its page data, which would start at pos. */
+size_t cr_img_data_pad(uint64_t npages, uint64_t pos);
+/* "PROCTAB", or NULL for a type that is not in the format. */
+const char *cr_img_type_name(unsigned int type);
+
+/* A context file read record by record, never seeking: it may be a pipe. */
+struct cr_img_in {
+	FILE *f;
+	uint64_t pos;		/* stream bytes read */
+	uint64_t nrec;		/* records begun: the current one is nrec - 1 */
+	uint64_t rec_pos;	/* the current record's offset */
+	struct cr_rec rec;	/* its header */
+	uint8_t *buf;		/* its payload, rec.len bytes */
+	size_t cap;
+	char why[256];		/* what is wrong, when cr_img_next fails */
+};
+
+/*
+ * Reads the next record whole, its header and payload checked against
+ * their checksums and its length against maxlen: 1, or 0 at the end of
+ * the file between records, or -1 with in->why.
+ */
+int cr_img_next(struct cr_img_in *in, uint64_t maxlen);
+/* Sets in->why; returns -1. */
+__attribute__((format(printf, 2, 3)))
+int cr_img_fail(struct cr_img_in *in, const char *fmt, ...);
+
+#endif /* CR_IMAGE_READ_H */
