@@ -15,6 +15,10 @@
 # last complete context in place; a restart that fails leaves no process
 # behind and is tried again, from the same context, once the round is
 # over (and, the third time, with the pressure off): a job is never lost.
+# A job's files are small tmpfs files open for writing, which its context
+# holds: a restart from an older context than its files (it ran on, or was
+# killed mid-checkpoint) finds them removed, and makes them again as they
+# were, which the job checks (its offsets are at each file's end).
 # At the end every job is stopped, exits 0 with its files 0..N-1 and its
 # buffers unchanged, nothing of it is left, and neither the module's
 # reference count nor unreclaimable slab has grown.
@@ -42,9 +46,10 @@ mkdir $g
 mkdir $disk
 mount -t tmpfs -o size=64m tmpfs $disk
 
-# in_cgroup CMD...: CMD, in the cgroup.
+# in_cgroup CMD... &: CMD in the cgroup, in the background, as the very
+# process $! names (exec: not a subshell that runs it).
 in_cgroup() {
-	sh -c 'echo $$ > $0/cgroup.procs && exec "$@"' $g "$@"
+	exec sh -c 'echo $$ > $0/cgroup.procs && exec "$@"' $g "$@"
 }
 
 # unreclaimable_kib: SUnreclaim of /proc/meminfo after dropping caches.
@@ -153,6 +158,12 @@ time.sleep(600)' $n &
 	echo "a memory hog takes $((n / 1048576)) MiB"
 }
 
+# in_use K: the pid job K's last restart found in use, if that failed it.
+in_use() {
+	sed -n 's/.*pid \([0-9]*\) is in use.*/\1/p' $d/j$1/restart.err \
+		2> /dev/null | head -n 1
+}
+
 # revive K: job K runs again, from its last context.
 revive() {
 	local k=$1
@@ -160,6 +171,14 @@ revive() {
 	wait ${waiter[$k]} 2> /dev/null
 	[ ${good[$k]} = 1 ] ||
 		fail "job $k died before any context of it was complete"
+	# Its last context may be older than its files (it ran on, or was
+	# killed mid-checkpoint): they are small tmpfs files the context
+	# holds, which the restart makes again as they were, when missing.
+	rm -f $d/j$k/out.*
+	# A pid of the job (a thread's) is free again once it is reaped.
+	n=$(in_use $k)
+	[ -z "$n" ] || poll 10 - test ! -e /proc/$n ||
+		fail "job $k: pid $n is still in use: $(ps -eLo pid,lwp,ppid,stat,wchan:30,cmd | grep -w $n)"
 	restart $k
 }
 
@@ -221,7 +240,8 @@ for r in $(seq $rounds); do
 	for k in $(seq $jobs); do
 		revive $k || revive $k || {
 			echo max > $g/memory.max
-			revive $k || fail "job $k cannot be restarted: $(cat $d/j$k/restart.err)"
+			revive $k || fail "job $k cannot be restarted: $(cat $d/j$k/restart.err)" \
+				"$(ps -eLo pid,lwp,ppid,stat,wchan:30,cmd | grep -w "$(in_use $k)")"
 			echo $limit > $g/memory.max
 		}
 		[ ! -e $d/j$k/bad ] || fail "job $k found: $(cat $d/j$k/bad)"
