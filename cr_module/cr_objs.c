@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Files saved by value: shared anonymous memory, SysV segments, memfds
- * and deleted files, tmpfs files mapped shared and writable, and mapped
- * files the user asked to save (--save-*).  Each is written once per
- * checkpoint, as an OBJ record and PAGES records whose addresses are
- * offsets in the file, right before the first record that names it.  At
- * restart it becomes one new shmem file that every mapping and descriptor
- * of it shares, whatever process they are in; a tmpfs file is written
- * back at its path instead, so that its name leads to that memory again.
+ * and deleted files, tmpfs files mapped shared (and small ones open for
+ * writing), and mapped files the user asked to save (--save-*).  Each is
+ * written once per checkpoint, as an OBJ record and PAGES records whose
+ * addresses are offsets in the file, right before the first record that
+ * names it.  At restart it becomes one new shmem file that every mapping
+ * and descriptor of it shares, whatever process they are in; a tmpfs file
+ * is written back at its path instead, so that its name leads to that
+ * memory again.
  * A memfd's seals are put back once every process is rebuilt: its pages
  * and mappings are restored first, as they were made before sealing.
  */
@@ -75,7 +76,6 @@ bool cr_obj_named_tmpfs(struct file *f)
 	return S_ISREG(file_inode(f)->i_mode) && shmem_mapping(f->f_mapping) &&
 	       !cr_obj_needed(f);
 }
-
 
 /*
  * Whether the file's contents may be saved: the process holds it open for

@@ -4,8 +4,7 @@
  * socketpair per connected pair, a socket bound (and listening) at its
  * saved address for the others.  A stale socket file at the path is
  * replaced, anything else there is left alone and the bind fails; a
- * missing directory is made.  The
- * module refills them once handed over.
+ * missing directory is made.  The module refills them once handed over.
  */
 #include <errno.h>
 #include <stddef.h>
