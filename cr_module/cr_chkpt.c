@@ -498,20 +498,73 @@ out:
 }
 
 /*
- * A thread that exits will not arrive.  When a whole process goes, the
- * checkpoint cannot be taken: it ends, and the other targets go on.
+ * A thread that exits will not arrive.  When a whole process goes (a
+ * short-lived child of the tree), the checkpoint cannot be taken: it ends
+ * before the others may start writing, and asking again is enough.
  */
 static void cr_drop_out(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
 {
 	struct cr_status st = { 0 };
 
-	atomic_dec(&req->expected);
 	if (atomic_dec_and_test(&ctx->proc->expected)) {
-		cr_fail(&st, -ESRCH, "pid %d exited during the checkpoint",
+		cr_fail(&st, -EAGAIN, "pid %d exited during the checkpoint",
 			task_tgid_nr(ctx->task));
-		cr_req_finish(&req->r, -ESRCH, &st);
+		cr_req_finish(&req->r, -EAGAIN, &st);
 	}
+	atomic_dec(&req->expected);
 	wake_up_all(&req->r.wq);
+}
+
+static void cr_chkpt_work(struct callback_head *cb);
+
+static void cr_queue_thread(struct cr_chkpt_req *req,
+			    struct cr_thread_ctx *ctx)
+{
+	init_task_work(&ctx->cb, cr_chkpt_work);
+	cr_req_get(&req->r);
+	__module_get(THIS_MODULE);
+	if (task_work_add(ctx->task, &ctx->cb, TWA_SIGNAL)) {
+		/* Already exiting: it will not arrive. */
+		module_put(THIS_MODULE);
+		cr_drop_out(req, ctx);
+		cr_req_put(&req->r);
+	}
+}
+
+/* The deferred threads of a running request are stopped again. */
+static void cr_retry_deferred(struct work_struct *w)
+{
+	struct cr_chkpt_req *req = container_of(to_delayed_work(w),
+						struct cr_chkpt_req, retry);
+	unsigned int i, j;
+
+	mutex_lock(&req->scope_lock);
+	for (i = 0; i < req->nall; i++) {
+		struct cr_proc_ctx *pc = req->procs[i];
+
+		for (j = 0; j < pc->nthreads; j++)
+			if (atomic_xchg(&pc->threads[j].deferred, 0) &&
+			    !cr_req_done(&req->r))
+				cr_queue_thread(req, &pc->threads[j]);
+	}
+	mutex_unlock(&req->scope_lock);
+	cr_timer_put(req);
+}
+
+/*
+ * A vfork child before its execve runs in its parent's memory, and the
+ * parent waits for it where no signal wakes it: neither can be saved
+ * until the child has exec'd or exited.  The child goes on, and is asked
+ * to stop again a moment later.
+ */
+static void cr_defer_thread(struct cr_chkpt_req *req, struct cr_thread_ctx *ctx)
+{
+	atomic_set(&ctx->deferred, 1);
+	cr_req_get(&req->r);
+	__module_get(THIS_MODULE);
+	if (!schedule_delayed_work(&req->retry,
+				   msecs_to_jiffies(CR_DEFER_RETRY_MS)))
+		cr_timer_put(req);
 }
 
 static void cr_chkpt_work(struct callback_head *cb)
@@ -520,11 +573,12 @@ static void cr_chkpt_work(struct callback_head *cb)
 	struct cr_chkpt_req *req = ctx->req;
 
 	/* Works also run from exit_task_work(): an exiting thread drops out. */
-	if (current->flags & PF_EXITING) {
+	if (current->flags & PF_EXITING)
 		cr_drop_out(req, ctx);
-	} else {
+	else if (current->vfork_done && !cr_req_done(&req->r))
+		cr_defer_thread(req, ctx);
+	else
 		cr_chkpt_thread(req, ctx);
-	}
 	cr_req_put(&req->r);
 	module_put(THIS_MODULE);
 }
@@ -554,15 +608,7 @@ static void cr_queue_locked(struct cr_chkpt_req *req, struct cr_proc_ctx *pc)
 
 		ctx->req = req;
 		ctx->proc = pc;
-		init_task_work(&ctx->cb, cr_chkpt_work);
-		cr_req_get(&req->r);
-		__module_get(THIS_MODULE);
-		if (task_work_add(ctx->task, &ctx->cb, TWA_SIGNAL)) {
-			/* Already exiting: it will not arrive. */
-			module_put(THIS_MODULE);
-			cr_drop_out(req, ctx);
-			cr_req_put(&req->r);
-		}
+		cr_queue_thread(req, ctx);
 	}
 }
 
@@ -749,6 +795,7 @@ long cr_chkpt_request(struct file *ctrl, void __user *uarg,
 	cr_req_init(&req->r, &cr_chkpt_ops);
 	INIT_LIST_HEAD(&req->busy);
 	INIT_DELAYED_WORK(&req->timer, cr_chkpt_expire);
+	INIT_DELAYED_WORK(&req->retry, cr_retry_deferred);
 	cr_shared_init(&req->sh);
 	mutex_init(&req->scope_lock);
 	req->requester = task_tgid_vnr(current);

@@ -36,6 +36,7 @@ struct cr_thread_ctx {
 	struct cr_proc_ctx *proc;
 	struct task_struct *task;
 	struct cr_thread_image img;
+	atomic_t deferred;		/* a vfork child, asked again later */
 	bool saved;
 };
 
@@ -70,6 +71,7 @@ struct cr_chkpt_req {
 	struct cr_stream s;
 	struct cr_shared sh;
 	struct delayed_work timer;	/* --time: gives the request up */
+	struct delayed_work retry;	/* stops deferred threads again */
 	struct task_struct *writer;	/* in cr_write_turn(), under lock */
 	struct callback_head kick;	/* wakes the writer when it ends */
 	char warn[CR_MSG_LEN];		/* lines, for CR_LOG_WARNING */

@@ -23,6 +23,7 @@
 #include "vmadump.h"
 
 #define CR_DEFAULT_TIMEOUT_MS	10000
+#define CR_DEFER_RETRY_MS	5
 /* How long a --kill's requester waits for its targets to exit. */
 #define CR_KILL_WAIT_MS		30000
 
