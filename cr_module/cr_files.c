@@ -34,6 +34,7 @@
 struct cr_fd_slot {
 	struct file *file;
 	unsigned int fd;
+	int kind;		/* cr_fd_kind()'s, found once: it may walk VMAs */
 	bool cloexec;
 };
 
@@ -184,12 +185,15 @@ static int cr_collect_fds(struct cr_fd_list *l, struct file *out,
 		return cr_fail(st, -EAGAIN, "files opened during the checkpoint");
 	}
 	for (i = 0; i < l->n; i++) {
-		int kind = cr_fd_kind(l->slots[i].file, l->slots[i].fd, out);
+		struct cr_fd_slot *slot = &l->slots[i];
 
-		if (kind < 0) {
-			cr_refuse_fd(&l->slots[i], kind, st);
+		slot->kind = cr_fd_kind(slot->file, slot->fd, out);
+		if (slot->kind < 0) {
+			int err = slot->kind;
+
+			cr_refuse_fd(slot, err, st);
 			cr_fd_list_free(l);
-			return kind;
+			return err;
 		}
 	}
 	return 0;
@@ -234,7 +238,7 @@ int cr_check_files(struct cr_shared *sh, struct cr_status *st)
 	for (i = 0; !err && i < l.n; i++) {
 		struct file *f = l.slots[i].file;
 		unsigned int fd = l.slots[i].fd;
-		int kind = cr_fd_kind(f, fd, sh->out);
+		int kind = l.slots[i].kind;
 
 		/* Restarted, it is opened O_PATH: it cannot be refilled. */
 		if (f == sh->out && kind != CR_FD_REG) {
@@ -283,7 +287,7 @@ static int cr_fill_fd(struct cr_stream *s, struct cr_shared *sh,
 	n = cr_file_id(sh, slot->file, &e->file_id);
 	if (n <= 0)
 		return n ?: sizeof(*e);
-	e->kind = cr_fd_kind(slot->file, slot->fd, sh->out);
+	e->kind = slot->kind;
 	e->flags = slot->file->f_flags & CR_FD_FLAGS;
 	/* O_TMPFILE leaves O_DIRECTORY on the regular file it made. */
 	if (!S_ISDIR(file_inode(slot->file)->i_mode))
