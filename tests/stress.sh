@@ -176,10 +176,18 @@ for p in $progs; do
 	(cd $d/$p.ref.in && prep_$p) > /dev/null 2>&1 ||
 		{ echo "$p: cannot prepare it, left out"; continue; }
 	cp -a $d/$p.ref.in $d/$p.ref
-	t0=$(now_ms)
 	(cd $d/$p.ref && run_$p) > /dev/null 2>&1 ||
 		fail "$p: the reference run failed"
+	# timed warm (the first run loads the program from disk), and a
+	# check that the program's output does not change from run to run
+	cp -a $d/$p.ref.in $d/$p.warm
+	t0=$(now_ms)
+	(cd $d/$p.warm && run_$p) > /dev/null 2>&1 ||
+		fail "$p: the second uninterrupted run failed"
 	ms=$(($(now_ms) - t0))
+	cmp -s $d/$p.warm/out $d/$p.ref/out ||
+		fail "$p: two uninterrupted runs differ"
+	rm -rf $d/$p.warm
 	echo "$p: $ms ms uninterrupted"
 	k=1 missed=0
 	while [ $k -le $n ]; do
