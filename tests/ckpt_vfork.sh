@@ -38,10 +38,4 @@ for k in 1 2 3; do
 done
 
 step "each context restarted"
-for k in 3 2 1; do
-	cr_restart $d/ctx$k || fail "the restart of checkpoint $k exited $?"
-	cmp $d/want $d/out ||
-		{ diff $d/want $d/out | head -5;
-		  fail "the restart of checkpoint $k wrote a different output"; }
-	echo "checkpoint $k: the rest of the run is right"
-done
+restart_each $d/want $d/out 3 2 1

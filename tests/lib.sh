@@ -135,6 +135,21 @@ ckpt_cont() {
 	ckpt -f $1 $pid
 }
 
+# restart_each WANT OUT K...: restarts $d/ctxK for each K in turn, once
+# the run is over; after each, the run's output OUT must be WANT again.
+restart_each() {
+	local want=$1 out=$2 k
+	shift 2
+	for k; do
+		cr_restart $d/ctx$k ||
+			fail "the restart of checkpoint $k exited $?"
+		cmp $want $out ||
+			{ diff $want $out | head -5;
+			  fail "the restart of checkpoint $k wrote a different output"; }
+		echo "checkpoint $k: the rest of the run is right"
+	done
+}
+
 # ckpt ARGS...: cr_checkpoint ARGS..., which must succeed.
 ckpt() {
 	local t0

@@ -37,10 +37,4 @@ wait_until 60 "the run did not reach line 90" has_lines 90 $d/out
 ckpt_kill $d/ctx5 --tree
 
 step "each context restarted"
-for k in 5 4 3 2 1; do
-	cr_restart $d/ctx$k || fail "the restart of checkpoint $k exited $?"
-	cmp $d/want $d/out ||
-		{ diff $d/want $d/out | head -5;
-		  fail "the restart of checkpoint $k wrote a different output"; }
-	echo "checkpoint $k: the rest of the run is right"
-done
+restart_each $d/want $d/out 5 4 3 2 1
