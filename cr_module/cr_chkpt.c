@@ -82,7 +82,7 @@ const char *cr_chkpt_warnings(struct cr_chkpt_req *req)
 	return req->warn;
 }
 
-/* The reference and module count of the timer, or of a kick. */
+/* The reference and module count of the timer, the retry, or a kick. */
 static void cr_timer_put(struct cr_chkpt_req *req)
 {
 	cr_req_put(&req->r);
