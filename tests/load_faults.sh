@@ -164,6 +164,11 @@ in_use() {
 		2> /dev/null | head -n 1
 }
 
+# tasks_of PID: ps's lines of PID's tasks (what holds a pid in use).
+tasks_of() {
+	ps -eLo pid,lwp,ppid,stat,wchan:30,cmd | grep -w "$1"
+}
+
 # revive K: job K runs again, from its last context.
 revive() {
 	local k=$1
@@ -178,7 +183,7 @@ revive() {
 	# A pid of the job (a thread's) is free again once it is reaped.
 	n=$(in_use $k)
 	[ -z "$n" ] || poll 10 - test ! -e /proc/$n ||
-		fail "job $k: pid $n is still in use: $(ps -eLo pid,lwp,ppid,stat,wchan:30,cmd | grep -w $n)"
+		fail "job $k: pid $n is still in use: $(tasks_of $n)"
 	restart $k
 }
 
@@ -241,7 +246,7 @@ for r in $(seq $rounds); do
 		revive $k || revive $k || {
 			echo max > $g/memory.max
 			revive $k || fail "job $k cannot be restarted: $(cat $d/j$k/restart.err)" \
-				"$(ps -eLo pid,lwp,ppid,stat,wchan:30,cmd | grep -w "$(in_use $k)")"
+				"$(tasks_of "$(in_use $k)")"
 			echo $limit > $g/memory.max
 		}
 		[ ! -e $d/j$k/bad ] || fail "job $k found: $(cat $d/j$k/bad)"
