@@ -73,6 +73,7 @@ static void cr_chkpt_release(struct cr_req *r)
 	put_pid(req->requester_pid);
 	if (req->out)
 		fput(req->out);
+	cr_zip_free(req->s.zip);
 	kfree(req->dest);
 	kfree(req);
 }
@@ -228,7 +229,7 @@ static int cr_write_thread(struct cr_stream *s, struct cr_thread_ctx *t)
 	size_t len = sizeof(ti->t) + ti->t.xstate_size;
 	int err;
 
-	err = cr_write_hdr(s, CR_REC_THREAD, len,
+	err = cr_write_hdr(s, CR_REC_THREAD, 0, len,
 			   cr_thread_sum(ti, ti->t.xstate_size));
 	if (!err)
 		err = cr_write_raw(s, &ti->t, sizeof(ti->t));
@@ -736,6 +737,23 @@ static void cr_chkpt_arm(struct cr_chkpt_req *req)
 			      msecs_to_jiffies(req->args.timeout_ms));
 }
 
+/* A compressor for the stream, if asked for: made before any target stops. */
+static int cr_chkpt_zip(struct cr_chkpt_req *req)
+{
+	struct cr_zip *z;
+
+	if (!(req->args.flags & CR_ABI_CHKPT_COMPRESS))
+		return 0;
+	z = cr_zip_new();
+	if (PTR_ERR_OR_ZERO(z) == -EOPNOTSUPP)
+		return cr_fail(&req->r.st, -EOPNOTSUPP,
+			       "this kernel has no zstd compressor");
+	if (IS_ERR(z))
+		return PTR_ERR(z);
+	req->s.zip = z;
+	return 0;
+}
+
 /* The scope is checked with its target, in cr_scope.c. */
 static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 {
@@ -745,7 +763,8 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 			 CR_ABI_CHKPT_PTRACED_ALLOW |
 			 CR_ABI_CHKPT_PTRACED_SKIP | CR_ABI_CHKPT_PTRACER_SKIP |
 			 CR_ABI_CHKPT_PROHIBIT_SELF |
-			 CR_ABI_CHKPT_OMIT_REQUESTER) ||
+			 CR_ABI_CHKPT_OMIT_REQUESTER |
+			 CR_ABI_CHKPT_COMPRESS) ||
 	    (a->flags & CR_ABI_CHKPT_PTRACED_ALLOW &&
 	     a->flags & CR_ABI_CHKPT_PTRACED_SKIP))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
@@ -777,6 +796,9 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 			return cr_fail(&req->r.st, err, "bad destination name");
 		}
 	}
+	err = cr_chkpt_zip(req);
+	if (err)
+		return err;
 	/* The timer first: a process may be stopped once collected. */
 	cr_chkpt_arm(req);
 	return cr_collect_scope(req, cr_target_busy);

@@ -141,11 +141,13 @@ int cr_write_pad(struct cr_stream *s, size_t align)
 	return cr_write_raw(s, cr_zero, cr_pad_len(s->pos, align));
 }
 
-int cr_write_hdr(struct cr_stream *s, u16 type, u64 len, u32 sum)
+int cr_write_hdr(struct cr_stream *s, u16 type, u16 flags, u64 len,
+		 u32 sum)
 {
 	struct cr_rec rec = {
 		.magic = CR_REC_MAGIC,
 		.type = type,
+		.flags = flags,
 		.len = len,
 		.sum = sum,
 	};
@@ -159,7 +161,7 @@ int cr_write_rec(struct cr_stream *s, u16 type, const void *buf, size_t len)
 {
 	int err;
 
-	err = cr_write_hdr(s, type, len, cr_sum(buf, len));
+	err = cr_write_hdr(s, type, 0, len, cr_sum(buf, len));
 	if (!err)
 		err = cr_write_raw(s, buf, len);
 	if (!err)
@@ -230,9 +232,12 @@ int cr_peek_type(struct cr_stream *s)
 	return err ? err : s->peek.type;
 }
 
-/* Consumes a record header, which must be of the given type. */
-int cr_read_hdr(struct cr_stream *s, struct cr_rec *rec, u16 type,
-		u64 maxlen)
+/*
+ * Consumes a record header, which must be of the given type, with no
+ * flag but those of flags_ok.
+ */
+int cr_read_hdr_flags(struct cr_stream *s, struct cr_rec *rec, u16 type,
+		      u16 flags_ok, u64 maxlen)
 {
 	int err = cr_fetch_hdr(s);
 
@@ -240,9 +245,15 @@ int cr_read_hdr(struct cr_stream *s, struct cr_rec *rec, u16 type,
 		return err;
 	*rec = s->peek;
 	s->peeked = false;
-	if (rec->type != type || rec->flags || rec->len > maxlen)
+	if (rec->type != type || rec->flags & ~flags_ok || rec->len > maxlen)
 		return -EBADMSG;
 	return 0;
+}
+
+int cr_read_hdr(struct cr_stream *s, struct cr_rec *rec, u16 type,
+		u64 maxlen)
+{
+	return cr_read_hdr_flags(s, rec, type, 0, maxlen);
 }
 
 /* Reads a whole record of minlen..maxlen bytes into a new buffer. */

@@ -2,7 +2,8 @@
 /*
  * PAGES records (include/cr_image.h): a head with the pages' addresses
  * (or file offsets), zeros up to a CR_PAGE_ALIGN offset for big records,
- * then the pages themselves.
+ * then the pages themselves; or, compressed, the head and then the
+ * compressed data (cr_zip.c).
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -46,32 +47,71 @@ static size_t cr_pages_pad(loff_t payload_pos, unsigned int n)
 	       (CR_PAGE_ALIGN - 1);
 }
 
-int cr_batch_flush(struct cr_stream *s, struct cr_batch *b)
+/* Sums the head of a PAGES record: its count and addresses. */
+static void cr_sum_pages_head(struct xxh64_state *sum,
+			      const struct cr_img_pages *ph, const u64 *addrs)
+{
+	cr_sum_start(sum);
+	cr_sum_add(sum, ph, sizeof(*ph));
+	cr_sum_add(sum, addrs, ph->npages * sizeof(u64));
+}
+
+/* The record's header and head; data_len bytes of data follow. */
+static int cr_write_pages_head(struct cr_stream *s,
+			       const struct cr_img_pages *ph, const u64 *addrs,
+			       u16 flags, size_t data_len, u32 sum)
+{
+	return cr_write_hdr(s, CR_REC_PAGES, flags,
+			    CR_PAGES_HDR(ph->npages) + data_len, sum) ?:
+	       cr_write_raw(s, ph, sizeof(*ph)) ?:
+	       cr_write_raw(s, addrs, ph->npages * sizeof(u64));
+}
+
+static int cr_flush_raw(struct cr_stream *s, struct cr_batch *b)
 {
 	static const u8 zero[CR_PAGE_ALIGN];
 	struct cr_img_pages ph = { .npages = b->n };
 	size_t pad = cr_pages_pad(s->pos + sizeof(struct cr_rec), b->n);
 	struct xxh64_state sum;
 	unsigned int i;
-	int err;
 
-	cr_sum_start(&sum);
-	cr_sum_add(&sum, &ph, sizeof(ph));
-	cr_sum_add(&sum, b->addrs, b->n * sizeof(u64));
+	cr_sum_pages_head(&sum, &ph, b->addrs);
 	cr_sum_add(&sum, zero, pad);
 	for (i = 0; i < b->n; i++)
 		cr_sum_page(&sum, b->pages[i]);
-	err = cr_write_hdr(s, CR_REC_PAGES,
-			   CR_PAGES_HDR(b->n) + pad + b->n * PAGE_SIZE,
-			   cr_sum_end(&sum));
-	if (!err)
-		err = cr_write_raw(s, &ph, sizeof(ph));
-	if (!err)
-		err = cr_write_raw(s, b->addrs, b->n * sizeof(u64));
-	if (!err)
-		err = cr_write_raw(s, zero, pad);
-	if (!err)
-		err = cr_write_pages(s, b->pages, b->n, b->bv);
+	return cr_write_pages_head(s, &ph, b->addrs, 0,
+				   pad + b->n * PAGE_SIZE, cr_sum_end(&sum)) ?:
+	       cr_write_raw(s, zero, pad) ?:
+	       cr_write_pages(s, b->pages, b->n, b->bv);
+}
+
+/* Compressed data is not padded for direct I/O: its length is any. */
+static int cr_flush_zipped(struct cr_stream *s, struct cr_batch *b,
+			   size_t clen)
+{
+	struct cr_img_pages ph = { .npages = b->n };
+	const void *data = cr_zip_data(s->zip);
+	struct xxh64_state sum;
+
+	cr_sum_pages_head(&sum, &ph, b->addrs);
+	cr_sum_add(&sum, data, clen);
+	return cr_write_pages_head(s, &ph, b->addrs, CR_RECF_ZSTD, clen,
+				   cr_sum_end(&sum)) ?:
+	       cr_write_raw(s, data, clen) ?:
+	       cr_write_pad(s, CR_REC_ALIGN);
+}
+
+int cr_batch_flush(struct cr_stream *s, struct cr_batch *b)
+{
+	ssize_t clen = s->zip ? cr_zip_pages(s->zip, b->pages, b->n) : 0;
+	int err;
+
+	if (clen < 0)
+		err = clen;
+	else if (clen)
+		err = cr_flush_zipped(s, b, clen);
+	else
+		err = cr_flush_raw(s, b);
 	cr_batch_release(b);
 	return err;
 }
@@ -91,28 +131,34 @@ static int cr_check_addrs(const u64 *addrs, unsigned int n, u64 lo, u64 hi)
 /*
  * The head of a PAGES record whose addresses must lie in [lo, hi): the
  * addresses into addrs, the padding (zeros) through scratch.  Leaves the
- * stream at the page data; sum covers what was read.  Returns the count.
+ * stream at the page data; in->sum covers what was read.
  */
 int cr_read_pages_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
-		       u8 *scratch, struct cr_rec *rec,
-		       struct xxh64_state *sum)
+		       u8 *scratch, struct cr_pages_in *in)
 {
 	struct cr_img_pages ph;
-	size_t pad;
+	size_t pad = 0, data, len;
 	int err;
 
-	err = cr_read_hdr(s, rec, CR_REC_PAGES, CR_PAGES_HDR(CR_PAGES_MAX) +
-			  CR_PAGE_ALIGN + CR_PAGES_MAX * PAGE_SIZE);
+	err = cr_read_hdr_flags(s, &in->rec, CR_REC_PAGES, CR_RECF_ZSTD,
+				CR_PAGES_HDR(CR_PAGES_MAX) + CR_PAGE_ALIGN +
+				CR_PAGES_MAX * PAGE_SIZE);
 	if (!err)
 		err = cr_read_raw(s, &ph, sizeof(ph));
 	if (err)
 		return err;
 	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
 		return -EBADMSG;
-	pad = cr_pages_pad(s->pos - sizeof(ph), ph.npages);
-	if (rec->len != CR_PAGES_HDR(ph.npages) + pad +
-	    ph.npages * PAGE_SIZE)
+	len = (size_t)ph.npages * PAGE_SIZE;
+	if (!(in->rec.flags & CR_RECF_ZSTD))
+		pad = cr_pages_pad(s->pos - sizeof(ph), ph.npages);
+	if (in->rec.len < CR_PAGES_HDR(ph.npages) + pad)
 		return -EBADMSG;
+	data = in->rec.len - CR_PAGES_HDR(ph.npages) - pad;
+	if (in->rec.flags & CR_RECF_ZSTD ? !data || data >= len : data != len)
+		return -EBADMSG;
+	in->n = ph.npages;
+	in->clen = in->rec.flags & CR_RECF_ZSTD ? data : 0;
 	err = cr_read_raw(s, addrs, ph.npages * sizeof(u64));
 	if (!err)
 		err = cr_check_addrs(addrs, ph.npages, lo, hi);
@@ -122,11 +168,29 @@ int cr_read_pages_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
 		err = -EBADMSG;
 	if (err)
 		return err;
-	cr_sum_start(sum);
-	cr_sum_add(sum, &ph, sizeof(ph));
-	cr_sum_add(sum, addrs, ph.npages * sizeof(u64));
-	cr_sum_add(sum, scratch, pad);
-	return ph.npages;
+	cr_sum_pages_head(&in->sum, &ph, addrs);
+	cr_sum_add(&in->sum, scratch, pad);
+	return 0;
+}
+
+/*
+ * The compressed data of the record whose head in describes, read and
+ * checked; *u holds it for cr_unzip().
+ */
+int cr_read_zipped(struct cr_stream *s, struct cr_pages_in *in,
+		   struct cr_unzip **u)
+{
+	int err;
+
+	*u = cr_unzip_get(&s->unzip);
+	if (!*u)
+		return -ENOMEM;
+	err = cr_read_raw(s, cr_unzip_buf(*u), in->clen) ?:
+	      cr_skip_pad(s, CR_REC_ALIGN);
+	if (err)
+		return err;
+	cr_sum_add(&in->sum, cr_unzip_buf(*u), in->clen);
+	return cr_sum_end(&in->sum) == in->rec.sum ? 0 : -EBADMSG;
 }
 
 /*
@@ -136,15 +200,22 @@ int cr_read_pages_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
 int cr_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
 		  u64 *addrs)
 {
-	struct xxh64_state sum;
-	struct cr_rec rec;
-	int err, n = cr_read_pages_head(s, lo, hi, addrs, data, &rec, &sum);
+	struct cr_pages_in in;
+	struct cr_unzip *u;
+	size_t len;
+	int err = cr_read_pages_head(s, lo, hi, addrs, data, &in);
 
-	if (n < 0)
-		return n;
-	err = cr_read_raw(s, data, n * PAGE_SIZE);
 	if (err)
 		return err;
-	cr_sum_add(&sum, data, n * PAGE_SIZE);
-	return cr_sum_end(&sum) == rec.sum ? n : -EBADMSG;
+	len = (size_t)in.n * PAGE_SIZE;
+	if (in.clen) {
+		err = cr_read_zipped(s, &in, &u) ?:
+		      cr_unzip(u, in.clen, data, len);
+		return err ?: in.n;
+	}
+	err = cr_read_raw(s, data, len);
+	if (err)
+		return err;
+	cr_sum_add(&in.sum, data, len);
+	return cr_sum_end(&in.sum) == in.rec.sum ? in.n : -EBADMSG;
 }

@@ -16,13 +16,22 @@ struct cr_batch {
 	struct bio_vec bv[CR_PAGES_MAX];
 };
 
+/* The head of a PAGES record read, for its data to be read next. */
+struct cr_pages_in {
+	struct cr_rec rec;
+	struct xxh64_state sum;	/* of what was read */
+	unsigned int n;
+	size_t clen;		/* compressed data bytes, or 0: n pages */
+};
+
 bool cr_page_is_zero(struct page *page);
 void cr_sum_page(struct xxh64_state *sum, struct page *page);
 void cr_batch_release(struct cr_batch *b);
 int cr_batch_flush(struct cr_stream *s, struct cr_batch *b);
 int cr_read_pages_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
-		       u8 *scratch, struct cr_rec *rec,
-		       struct xxh64_state *sum);
+		       u8 *scratch, struct cr_pages_in *in);
+int cr_read_zipped(struct cr_stream *s, struct cr_pages_in *in,
+		   struct cr_unzip **u);
 int cr_read_pages(struct cr_stream *s, u64 lo, u64 hi, u8 *data,
 		  u64 *addrs);
 

@@ -101,6 +101,7 @@ static void cr_rstrt_release(struct cr_req *r)
 	cr_shared_release(&req->sh);
 	if (req->s.file)
 		fput(req->s.file);
+	cr_unzip_free(req->s.unzip);
 	kfree(req);
 }
 

@@ -209,7 +209,9 @@ verdict() {
 	[ $r_ok = 1 ] || echo "  BAD: result '${res:-none}', exit $2; log: $(tail -n 3 $1/log | tr '\n' ' ')"
 }
 
-# run_ours DIR ARGS: sets r_ckpt r_down r_restart (ms), r_size (bytes), r_ok
+# run_ours DIR ARGS: sets r_ckpt r_down r_restart (ms), r_size (bytes), r_ok;
+# ckpt_opts go to cr_checkpoint.
+ckpt_opts=
 run_ours() {
 	local d=$1 t0 t1 rc scope= watch=
 	shift
@@ -217,7 +219,7 @@ run_ours() {
 	start $d "$@" || return 1
 	prof_start
 	now; t0=$t
-	cr_checkpoint $scope -f $d/ctx --kill $pid > $d/ckpt.out 2>&1
+	cr_checkpoint $scope $ckpt_opts -f $d/ctx --kill $pid > $d/ckpt.out 2>&1
 	rc=$?
 	now; t1=$t
 	prof_report cr_checkpoint
@@ -380,6 +382,48 @@ for wl in "${workloads[@]}"; do
 	csv="$csv"$'\n'"$line"
 	unset vals
 done
+
+# Compression (cr_checkpoint --compress): ZIP_MIB of random words, of
+# doubles and of text, each checkpointed plain and compressed in turn in
+# this run, and restarted; BENCH_ONLY=zip runs only this.  Printed as
+# ratios: sizes plain/compressed, times compressed/plain.
+zip_mib=256
+zip_ratios() {
+	awk -v k=$1 -v pc=$2 -v zc=$3 -v pr=$4 -v zr=$5 -v ps=$6 -v zs=$7 \
+	    -v m=$zip_mib 'BEGIN {
+		if (pc == "-" || zc == "-") { print k ": no verified run"; exit }
+		printf "zip %s: size plain/compressed %.2f, checkpoint compressed/plain %.2f, restart compressed/plain %.2f; compressed checkpoint %.0f MiB/s of memory, plain %.0f\n",
+		       k, ps / zs, zc / pc, zr / pr, m * 1000 / zc, m * 1000 / pc }'
+}
+if [ -z "$only" ] || [[ " $only " == *" zip "* ]]; then
+	for kind in anon num text; do
+		declare -A z=()
+		for ((i = 1; i <= reps; i++)); do
+			for opt in plain compressed; do
+				ckpt_opts=
+				[ $opt = compressed ] && ckpt_opts=--compress
+				r_ok=0
+				run_ours $w/run $kind $zip_mib || { nbad=$((nbad + 1)); continue; }
+				echo "zip $kind $opt $i: ckpt $r_ckpt ms, restart $r_restart ms, image $(mib $r_size) MiB, $([ $r_ok = 1 ] && echo ok || echo BAD)"
+				if [ $r_ok = 1 ]; then
+					z[$opt.ckpt]+=" $r_ckpt"
+					z[$opt.restart]+=" $r_restart"
+					z[$opt.size]+=" $r_size"
+				else
+					nbad=$((nbad + 1))
+				fi
+				rm -rf $w/run
+			done
+		done
+		zip_ratios $kind $(median ${z[plain.ckpt]:-}) \
+			$(median ${z[compressed.ckpt]:-}) \
+			$(median ${z[plain.restart]:-}) \
+			$(median ${z[compressed.restart]:-}) \
+			$(median ${z[plain.size]:-}) $(median ${z[compressed.size]:-})
+		unset z
+	done
+	ckpt_opts=
+fi
 
 echo bench-csv-begin
 printf '%s\n' "$csv"

@@ -230,6 +230,34 @@ static inline uint64_t cr_xorshift(uint64_t *s)
 	return *s = x;
 }
 
+/*
+ * Word i of n of a buffer of the kind k, from the stream s: 'r' random
+ * (it does not compress), 'n' an array of doubles, 't' text (both
+ * compress), 'm' a third of each.
+ */
+static inline uint64_t cr_test_word(char k, size_t i, size_t n, uint64_t *s)
+{
+	static const char words[][8] = {
+		"alpha   ", "beta    ", "gamma   ", "delta   ",
+		"epsilon ", "zeta    ", "eta     ", "theta   ",
+	};
+	uint64_t r = cr_xorshift(s), w;
+	double d;
+
+	if (k == 'm')
+		k = "rnt"[i * 3 / n];
+	if (k == 'n') {
+		d = 1000.0 + (double)(i % 4096) * 0.125 + (double)(r % 16);
+		memcpy(&w, &d, sizeof(w));
+		return w;
+	}
+	if (k == 't') {
+		memcpy(&w, words[r % 8], sizeof(w));
+		return w;
+	}
+	return r;
+}
+
 /* Checksum of N words: FNV-1a-like, with the index mixed in. */
 static inline uint64_t cr_sum64(const uint64_t *p, size_t n)
 {

@@ -1,13 +1,14 @@
 # Restart of untrusted context files: mutants of valid contexts of a
-# counter, a multithreaded program, a process tree, a program with many
-# open files, a pair sharing memory and a deleted file, one with zombie
-# children, an epoll watching a pipe, an eventfd and a timerfd, an
-# inotify with its watches, Unix sockets of every kind, TCP and UDP
-# sockets (tests/cmd/inet_socks.c tcp4), netlink sockets, POSIX timers,
-# and a pty pair with its session and queues both ways
-# (tests/cmd/cr_fuzz.c makes them; most have their sums
-# redone so that they get past the framing) go through cr_restart, as root
-# and as nobody.  Each must end in a clean error or in a restart that ran;
+# counter, a multithreaded program, a process tree and a pair sharing
+# memory and a deleted file (these two with their pages compressed), a
+# program with many open files, one with zombie children, an epoll
+# watching a pipe, an eventfd and a timerfd, an inotify with its
+# watches, Unix sockets of every kind, TCP and UDP sockets
+# (tests/cmd/inet_socks.c tcp4), netlink sockets, POSIX timers, and a pty
+# pair with its session and queues both ways (tests/cmd/cr_fuzz.c makes
+# them; most have their sums redone so that they get past the framing)
+# go through cr_restart, as root and as nobody.  Each must end in a clean
+# error or in a restart that ran;
 # a restart still inside the module at the timeout, a process that
 # SIGKILL does not remove, a cr_restart failing without saying so, a
 # module reference left behind, or a kernel warning (the runner checks
@@ -30,13 +31,15 @@ cmd=$CR_TESTS/cmd
 echo "seed $seed, $n mutants"
 
 # ckpt DIR NAME PID READY: checkpoint PID into DIR/NAME.ctx (as the
-# owner of DIR) once the test READY succeeds, and kill it.  Run by
-# contexts, whose stdout and stderr are fds 3 and 4.  The programs
-# are far from their end: a checkpoint must not race with their exit.
+# owner of DIR) once the test READY succeeds, and kill it; with $zip
+# (--compress) for some.  Run by contexts, whose stdout and stderr are
+# fds 3 and 4.  The programs are far from their end: a checkpoint must
+# not race with their exit.
+zip=
 ckpt() {
 	poll 60 $3 eval "$4" || kill -0 $3 2> /dev/null ||
 		fail "$2: the program ended early" >&3
-	$as cr_checkpoint --tree -f $1/$2.ctx --kill $3 2>&4 ||
+	$as cr_checkpoint --tree $zip -f $1/$2.ctx --kill $3 2>&4 ||
 		fail "$1/$2: cr_checkpoint exited $?" >&3
 	wait $3 2> /dev/null
 }
@@ -64,12 +67,15 @@ contexts() {
 	ckpt $c counter $! '[ -s $c/counter/out ]'
 	$as "$cmd/threads_mutex" $c/threads/out 1000 3>&- 4>&- &
 	ckpt $c threads $! '[ -e $c/threads/out.ready ]'
+	# Compressed page data: a tree's memory, and shm's objects.
+	! have_zstd || zip=--compress
 	$as "$cmd/tree_counter" $c/tree 2 1000 100 3>&- 4>&- &
 	ckpt $c tree $! '[ -s $c/tree/out.2 ]'
-	# files_state waits for "go", then checks its files and exits.
-	ready_go $c files files_state
 	$as "$cmd/shm_share" $c/shm 1000000 3>&- 4>&- &
 	ckpt $c shm $! '[ -s $c/shm/step ]'
+	zip=
+	# files_state waits for "go", then checks its files and exits.
+	ready_go $c files files_state
 	$as "$cmd/tree_zombie" $c/zombie 1000 100 3>&- 4>&- &
 	ckpt $c zombie $! '[ -s $c/zombie/out ]'
 	ready_go $c ev evfiles epoll

@@ -336,6 +336,20 @@ mem_go() {
 		fail "the target found bad memory after $2: $(cat $1/log)"
 }
 
+# mem_ok DIR: mem_checksum's last check, after a restart, found its memory
+# as it first summed it.
+mem_ok() {
+	local c0
+	c0=$(sed -n 's/.*MiB at .*, checksum \([0-9a-f]*\)$/\1/p' $1/log)
+	[ -n "$c0" ] && grep -q "passes, 0 bad words, final checksum $c0 " \
+		$1/log || fail "the program's log does not show a good final check"
+}
+
+# have_zstd: the kernel has zstd's compressor (debug kernels may not).
+have_zstd() {
+	grep -q '^CONFIG_ZSTD_COMPRESS=[ym]' /boot/config-$(uname -r)
+}
+
 # module_refs: the module's reference count.
 module_refs() {
 	cat /sys/module/blcr/refcnt

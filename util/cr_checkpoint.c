@@ -84,6 +84,8 @@ CR_TOOL_OPTS_USAGE
 "  -t, --time SEC      give up (ETIMEDOUT) if the checkpoint has not ended\n"
 "                      in SEC s: the processes go on, unsignalled\n"
 "      --sync, --nosync  fsync the file (default) or not\n"
+"  -z, --compress      compress memory with zstd where it pays (the\n"
+"                      kernel's; restart inflates it)\n"
 "      --progress      show the bytes written and the rate on stderr\n"
 "  -q, --quiet         print no messages\n"
 "  -v, --verbose       say what was written, how much and how fast\n"
@@ -133,6 +135,7 @@ static const struct option long_opts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "close-outside-sockets", no_argument, NULL, OPT_SOCK_CLOSED },
 	{ "tcp-close", no_argument, NULL, OPT_TCP_CLOSE },
+	{ "compress", no_argument, NULL, 'z' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -185,7 +188,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->args.flags = CR_ABI_CHKPT_OMIT_REQUESTER;
 	o->sync = true;
 	o->fd = -1;
-	while ((c = getopt_long(argc, argv, "Tpgsf:F:cd:S:t:qvh", long_opts,
+	while ((c = getopt_long(argc, argv, "Tpgsf:F:cd:S:t:zqvh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'T':
@@ -250,6 +253,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_TCP_CLOSE:
 			o->args.flags |= CR_ABI_CHKPT_TCP_CLOSE;
+			break;
+		case 'z':
+			o->args.flags |= CR_ABI_CHKPT_COMPRESS;
 			break;
 		case OPT_PROGRESS:
 			o->progress = true;

@@ -100,10 +100,10 @@ static int cr_img_head(struct cr_img_in *in, uint64_t maxlen)
 				   "computed 0x%08x", sum,
 				   cr_img_sum(h, sizeof(*h)));
 	h->hdr_sum = sum;
-	if (h->flags & CR_RECF_ZSTD)
-		return cr_img_fail(in, "compressed, which is not supported");
-	if (h->flags)
-		return cr_img_fail(in, "unknown flags 0x%x", h->flags);
+	if (h->flags & ~CR_RECF_ZSTD ||
+	    (h->flags && h->type != CR_REC_PAGES))
+		return cr_img_fail(in, "flags 0x%x on a record of type %u",
+				   h->flags, h->type);
 	if (h->len > maxlen)
 		return cr_img_fail(in, "length %llu over the limit, %llu",
 				   (unsigned long long)h->len,

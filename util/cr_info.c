@@ -122,6 +122,8 @@ struct info {
 	uint64_t page_next, page_end;
 	uint64_t *pages_count;
 	uint64_t total_pages;
+	uint64_t zip_pages;	/* pages in compressed records */
+	uint64_t zip_bytes;	/* their compressed data */
 };
 
 static bool json;
@@ -696,19 +698,23 @@ static int rd_vma(struct info *s, struct cur *c)
 static int rd_pages(struct info *s, struct cur *c)
 {
 	uint64_t pos = s->in.rec_pos + sizeof(struct cr_rec), addr = 0;
+	bool zipped = s->in.rec.flags & CR_RECF_ZSTD;
 	struct cr_img_pages ph;
-	size_t pad, i;
+	size_t pad = 0, head, raw, i;
 
 	if (!take(c, &ph, sizeof(ph)))
 		return bad(s, "too short for its page count");
 	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
 		return bad(s, "%u pages, not 1 to %u", ph.npages,
 			   CR_PAGES_MAX);
-	pad = cr_img_data_pad(ph.npages, pos + sizeof(ph) +
-			      ph.npages * sizeof(uint64_t));
-	if (c->len != sizeof(ph) + ph.npages * (sizeof(uint64_t) +
-						CR_INFO_PAGE) + pad)
-		return bad(s, "%zu bytes for %u pages", c->len, ph.npages);
+	head = sizeof(ph) + ph.npages * sizeof(uint64_t);
+	raw = (size_t)ph.npages * CR_INFO_PAGE;
+	if (!zipped)
+		pad = cr_img_data_pad(ph.npages, pos + head);
+	if (zipped ? c->len <= head || c->len - head >= raw :
+		     c->len != head + raw + pad)
+		return bad(s, "%zu bytes for %u pages%s", c->len, ph.npages,
+			   zipped ? ", compressed" : "");
 	for (i = 0; i < ph.npages; i++) {
 		take(c, &addr, sizeof(addr));
 		if (addr % CR_INFO_PAGE || addr < s->page_next ||
@@ -724,6 +730,10 @@ static int rd_pages(struct info *s, struct cur *c)
 			return bad(s, "non-zero padding before the page data");
 	*s->pages_count += ph.npages;
 	s->total_pages += ph.npages;
+	if (zipped) {
+		s->zip_pages += ph.npages;
+		s->zip_bytes += c->len - head;
+	}
 	return 0;
 }
 
@@ -1251,7 +1261,13 @@ static void print_text(const struct info *s)
 	       (unsigned long long)s->in.nrec, (unsigned long long)s->in.pos,
 	       (unsigned long long)s->total_pages,
 	       (unsigned long long)(s->total_pages * CR_INFO_PAGE));
-	printf("compression: none; parent image: none\n\n");
+	if (s->zip_pages)
+		printf("compression: zstd, %llu pages in %llu bytes; ",
+		       (unsigned long long)s->zip_pages,
+		       (unsigned long long)s->zip_bytes);
+	else
+		printf("compression: none; ");
+	printf("parent image: none\n\n");
 	for (i = 0; i < s->hdr.nprocs; i++)
 		text_proc(s, &s->proc[i]);
 	putchar('\n');
@@ -1443,7 +1459,9 @@ static void print_json(const struct info *s)
 	jnum(&f, "bytes", s->in.pos);
 	jnum(&f, "pages", s->total_pages);
 	jnum(&f, "page_bytes", s->total_pages * CR_INFO_PAGE);
-	jtext(&f, "compression", "none");
+	jtext(&f, "compression", s->zip_pages ? "zstd" : "none");
+	jnum(&f, "compressed_pages", s->zip_pages);
+	jnum(&f, "compressed_bytes", s->zip_bytes);
 	jtext(&f, "parent", NULL);
 	jkey(&f, "processes");
 	for (i = 0; i < s->hdr.nprocs; i++) {

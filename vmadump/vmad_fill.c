@@ -80,6 +80,15 @@ static int vmad_pin(struct mm_struct *mm, struct cr_batch *b,
 	return got < 0 ? got : -EFAULT;
 }
 
+static void vmad_unpin(struct cr_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++)
+		set_page_dirty_lock(b->pages[i]);
+	cr_batch_release(b);
+}
+
 /*
  * The pages are pinned first and read into straight from the file, then
  * checked.  A bad sum leaves them written, but a failed restart never
@@ -100,9 +109,7 @@ static int vmad_fill_do(struct vmad_fill *f, struct vmad_job *j)
 		cr_sum_page(&j->r.sum, b->pages[i]);
 	if (!err && cr_sum_end(&j->r.sum) != j->r.want)
 		err = -EBADMSG;
-	for (i = 0; i < b->n; i++)
-		set_page_dirty_lock(b->pages[i]);
-	cr_batch_release(b);
+	vmad_unpin(b);
 	return err;
 }
 
@@ -239,6 +246,26 @@ int vmad_fill_run(struct vmad_fill *f, struct vmad_job *j, unsigned int n,
 		queue_work(system_unbound_wq, &j->work);
 	else if (!f->defer || !vmad_fill_defer(f, j))
 		vmad_fill_done(f, j, vmad_fill_do(f, j));
+	return vmad_fill_note(f, st);
+}
+
+/*
+ * Compressed pages, whose head in describes, are inflated at once from
+ * the stream's one buffer: never deferred nor handed to a worker.
+ */
+int vmad_fill_zipped(struct vmad_fill *f, struct vmad_job *j,
+		     struct cr_pages_in *in, struct cr_status *st)
+{
+	struct cr_batch *b = &j->b;
+	struct cr_unzip *u;
+	int err;
+
+	b->n = 0;
+	err = cr_read_zipped(f->s, in, &u) ?:
+	      vmad_pin(f->mm, b, in->n) ?:
+	      cr_unzip_pages(u, in->clen, b->pages, in->n);
+	vmad_unpin(b);
+	vmad_fill_done(f, j, err);
 	return vmad_fill_note(f, st);
 }
 

@@ -852,19 +852,22 @@ static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
 			      struct cr_status *st)
 {
 	struct vmad_job *j = vmad_fill_job(f, v->start, v->end, st);
-	struct cr_rec rec;
-	int n;
+	struct cr_pages_in in;
+	int err;
 
 	if (IS_ERR(j))
 		return PTR_ERR(j);
-	n = cr_read_pages_head(s, v->start, v->end, j->b.addrs, scratch, &rec,
-				&j->r.sum);
-	if (n < 0) {
+	err = cr_read_pages_head(s, v->start, v->end, j->b.addrs, scratch,
+				 &in);
+	if (err) {
 		vmad_fill_drop(f, j);
-		return vmad_fill_fail(st, n, v->start, v->end);
+		return vmad_fill_fail(st, err, v->start, v->end);
 	}
-	j->r.want = rec.sum;
-	return vmad_fill_run(f, j, n, st);
+	if (in.clen)
+		return vmad_fill_zipped(f, j, &in, st);
+	j->r.sum = in.sum;
+	j->r.want = in.rec.sum;
+	return vmad_fill_run(f, j, in.n, st);
 }
 
 static int vmad_restore_vma(struct cr_stream *s, struct cr_shared *sh,

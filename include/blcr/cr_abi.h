@@ -16,7 +16,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		4
+#define CR_ABI_MINOR		5
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -100,6 +100,12 @@ struct cr_chkpt_args {
  * by its peer (ECONNRESET, then end-of-file) instead of failing it.
  */
 #define CR_ABI_CHKPT_TCP_CLOSE		0x80000
+/*
+ * Page data is compressed (zstd, record by record, include/blcr/
+ * cr_image.h), where it pays.  EOPNOTSUPP on a kernel built without
+ * zstd's compressor.
+ */
+#define CR_ABI_CHKPT_COMPRESS		0x100000
 
 /*
  * The requester may be in its own scope: it is stopped and saved like

@@ -24,7 +24,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		9
+#define CR_IMG_VERSION		10
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -61,8 +61,8 @@ enum cr_rec_type {
 	CR_REC_END	= 255,
 };
 
-/* Record flags. */
-#define CR_RECF_ZSTD		0x0001	/* reserved: payload compressed */
+/* Record flags.  Only PAGES records may carry CR_RECF_ZSTD. */
+#define CR_RECF_ZSTD		0x0001	/* page data compressed */
 
 struct cr_rec {
 	__u32 magic;		/* CR_REC_MAGIC */
@@ -266,6 +266,10 @@ struct cr_img_vma {
  * are not padded: a one-page mapping's would be half padding.
  * Addresses are increasing and lie inside the preceding VMA, or, after
  * an OBJ record, are offsets inside the object.
+ * With CR_RECF_ZSTD the addresses are followed, with no padding, by one
+ * zstd frame that inflates to exactly npages pages; it is shorter than
+ * them (a record that would not be is written plain).  The checksum is
+ * of the payload as stored.
  */
 struct cr_img_pages {
 	__u32 npages;

@@ -10,6 +10,7 @@
  *
  * Usage: bench_work DIR MODE ARGS
  *   anon MIB           MIB of anonymous memory, every word pseudo-random
+ *   num MIB, text MIB  the same holding doubles, or words (they compress)
  *   sparse MIB PCT     MIB mapped, PCT% of its pages (evenly spread) written
  *   file PATH          PATH mapped read-only (private), every page read
  *   maps N             N one-page anonymous mappings (they do not merge)
@@ -38,6 +39,7 @@ typedef void (*check_fn)(void);
 
 static const char *dir;
 static char bad[256];
+static char anon_kind = 'r';	/* of cr_test_word() */
 
 /* Fill (check == 0) or count the words that differ from the fill. */
 static size_t pattern(uint64_t *p, size_t bytes, uint64_t seed, int check)
@@ -47,8 +49,8 @@ static size_t pattern(uint64_t *p, size_t bytes, uint64_t seed, int check)
 
 	for (i = 0; i < n; i++) {
 		if (!check)
-			p[i] = cr_xorshift(&s);
-		else if (p[i] != cr_xorshift(&s))
+			p[i] = cr_test_word(anon_kind, i, n, &s);
+		else if (p[i] != cr_test_word(anon_kind, i, n, &s))
 			nbad++;
 	}
 	return nbad;
@@ -126,6 +128,18 @@ static check_fn setup_anon(char **arg)
 	anon_p = map_anon(anon_bytes);
 	pattern(anon_p, anon_bytes, 1, 0);
 	return check_anon;
+}
+
+static check_fn setup_num(char **arg)
+{
+	anon_kind = 'n';
+	return setup_anon(arg);
+}
+
+static check_fn setup_text(char **arg)
+{
+	anon_kind = 't';
+	return setup_anon(arg);
 }
 
 static size_t sparse_step;
@@ -343,6 +357,8 @@ static const struct {
 	check_fn (*setup)(char **arg);
 } modes[] = {
 	{ "anon", 1, setup_anon },
+	{ "num", 1, setup_num },
+	{ "text", 1, setup_text },
 	{ "sparse", 2, setup_sparse },
 	{ "file", 1, setup_file },
 	{ "maps", 1, setup_maps },

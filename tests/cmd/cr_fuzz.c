@@ -6,6 +6,8 @@
  * what was done.
  * Usage: cr_fuzz IN OUT SEED MUTANT
  * (cr_fuzz --run, in fuzz_run.c, also restarts the mutants.)
+ * cr_fuzz --shrink-zipped IN OUT: one mutant made on purpose, a
+ * compressed record whose data inflates to more pages than it declares.
  *
  * The file is parsed into its records (include/blcr/cr_image.h), mutated at
  * three levels -- the record list (drop, duplicate, swap), the payloads
@@ -147,7 +149,8 @@ static void parse_one(struct rec *r, const struct cr_rec *h,
 			   get_le(p, 4) * sizeof(uint64_t);
 		if (r->split > h->len)
 			r->split = h->len;
-		pad = cr_img_data_pad(get_le(p, 4), pos + r->split);
+		if (!(h->flags & CR_RECF_ZSTD))
+			pad = cr_img_data_pad(get_le(p, 4), pos + r->split);
 		if (r->split + pad > h->len)
 			pad = 0;
 		r->len -= pad;
@@ -619,7 +622,8 @@ static void serialise(struct img *m)
 		r = &m->r[i];
 		fix_end(m, r, i);
 		at = m->outlen;
-		pad = r->type == CR_REC_PAGES && r->split >= 4 ?
+		pad = r->type == CR_REC_PAGES && r->split >= 4 &&
+		      !(r->flags & CR_RECF_ZSTD) ?
 		      cr_img_data_pad(get_le(r->buf, 4), at + HDR_LEN + r->split) : 0;
 		emit(m, NULL, HDR_LEN);
 		emit(m, r->buf, r->split);
@@ -774,14 +778,52 @@ void fuzz_write(const char *in_path, const char *out_path,
 	snprintf(desc, desclen, "%s", m.desc);
 }
 
+/*
+ * The first compressed PAGES record of two pages or more loses its last
+ * address: its data then inflates past the pages it declares.
+ */
+static int shrink_zipped(const char *in_path, const char *out_path)
+{
+	struct img m = { 0 };
+	struct rec *r = NULL;
+	uint8_t *in;
+	size_t len, i;
+	uint64_t n = 0;
+
+	in = read_file(in_path, &len);
+	parse(&m, in, len);
+	for (i = 0; i < m.n && n < 2; i++) {
+		r = &m.r[i];
+		n = r->type == CR_REC_PAGES && r->flags & CR_RECF_ZSTD &&
+		    r->split >= 4 ? get_le(r->buf, 4) : 0;
+	}
+	if (n < 2) {
+		fprintf(stderr, "cr_fuzz: no compressed record of 2 pages\n");
+		return 2;
+	}
+	put_le(r->buf, 4, n - 1);
+	r->split -= sizeof(uint64_t);
+	memmove(r->buf + r->split, r->buf + r->split + sizeof(uint64_t),
+		r->len - r->split - sizeof(uint64_t));
+	r->len -= sizeof(uint64_t);
+	serialise(&m);
+	write_file(out_path, m.out, m.outlen);
+	printf("record %zu: %llu pages declared, data of %llu\n", i - 1,
+	       (unsigned long long)n - 1, (unsigned long long)n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char desc[sizeof(((struct img *)0)->desc)];
 
 	if (argc > 1 && !strcmp(argv[1], "--run"))
 		return fuzz_run(argc - 1, argv + 1);
+	if (argc == 4 && !strcmp(argv[1], "--shrink-zipped"))
+		return shrink_zipped(argv[2], argv[3]);
 	if (argc != 5) {
 		fprintf(stderr, "usage: cr_fuzz IN OUT SEED MUTANT\n"
+			"       cr_fuzz --shrink-zipped IN OUT\n"
 			"       cr_fuzz --run ...  (see fuzz_run.c)\n");
 		return 2;
 	}

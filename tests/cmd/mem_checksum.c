@@ -3,8 +3,10 @@
  * Fills MiB mebibytes of malloc'd memory with xorshift64 data, computes a
  * checksum, creates DIR/ready, then re-verifies the buffer in a loop until
  * DIR/go exists; then verifies once more (data regenerated from the seed
- * and checksum) and exits 0 iff everything matches.
- * Usage: mem_checksum DIR [MIB]
+ * and checksum) and exits 0 iff everything matches.  KIND rand (the
+ * default) makes data that does not compress; num an array of doubles
+ * and text words, which do; mixed a third of each.
+ * Usage: mem_checksum DIR [MIB [KIND]]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,9 +30,10 @@ int main(int argc, char **argv)
 	uint64_t *p;
 	long passes = 0;
 	long long tf;
+	char k = 'r';
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: mem_checksum DIR [MIB]\n");
+	if (argc < 2 || (argc > 3 && !strchr("rntm", k = argv[3][0]))) {
+		fprintf(stderr, "usage: mem_checksum DIR [MIB [rand|num|text|mixed]]\n");
 		return 2;
 	}
 	if (argc > 2)
@@ -42,7 +45,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (s = seed, i = 0; i < n; i++)
-		p[i] = cr_xorshift(&s);
+		p[i] = cr_test_word(k, i, n, &s);
 	h0 = cr_sum64(p, n);
 	printf("mem_checksum: %zu MiB at %p, checksum %016llx\n", mib,
 	       (void *)p, (unsigned long long)h0);
@@ -72,7 +75,7 @@ int main(int argc, char **argv)
 	/* Final check: regenerate the data from the seed. */
 	tf = now_ms(CLOCK_MONOTONIC);
 	for (bad = 0, s = seed, i = 0; i < n; i++)
-		if (p[i] != cr_xorshift(&s) && bad++ < 5)
+		if (p[i] != cr_test_word(k, i, n, &s) && bad++ < 5)
 			printf("mem_checksum: word %zu (offset %#zx) differs\n",
 			       i, i * sizeof(*p));
 	h = cr_sum64(p, n);
