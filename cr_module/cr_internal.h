@@ -17,6 +17,7 @@
 #include "cr_abi.h"
 #include "cr_base.h"
 #include "cr_ctrl.h"
+#include "cr_hints.h"
 #include "cr_image.h"
 #include "cr_io.h"
 #include "cr_pageio.h"

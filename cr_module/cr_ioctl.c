@@ -148,6 +148,8 @@ static long cr_ctrl_ioctl(struct file *file, unsigned int cmd,
 		return cr_hand_chkpt(&c->hand, c->restored, arg);
 	case CR_OP_TEST_WARN:
 		return cr_test_ioctl(file, cmd, arg);
+	case CR_OP_HINT:
+		return cr_hint_ioctl(uarg);
 	}
 	mutex_lock(&c->lock);
 	ret = cr_ioctl_locked(c, file, cmd, arg);

@@ -22,6 +22,7 @@ static int __init cr_init(void)
 static void __exit cr_exit(void)
 {
 	cr_ctrl_exit();
+	cr_hints_exit();
 }
 
 module_init(cr_init);

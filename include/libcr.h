@@ -301,6 +301,22 @@ cr_hook_fn_t cr_register_hook(cr_hook_event_t event, cr_hook_fn_t hook_fn);
  */
 int cr_hold_ctrl(int scope, int flags);
 
+/*
+ * Exclusion hints: cr_exclude_memory() asks that the whole pages inside
+ * [addr, addr + len) of the caller's memory not be saved by checkpoints
+ * (buffers whose contents need not survive, e.g. an MPI library's
+ * receive buffers holding no message); after a restart those pages of
+ * anonymous memory read as zeros (a restart callback may refill them),
+ * those of a file mapped private as the file does.  cr_include_memory()
+ * saves every page of the range again.  A hint goes with the memory:
+ * unmapped, it is gone; a child (fork), a new program (exec) and a
+ * restarted process have none.  Shared memory is saved whatever the
+ * hints.  Both return 0, or -1 with errno (ENOSPC past 512 separate
+ * ranges, ENOSYS without the module).  See cr_exclude_memory(3).
+ */
+int cr_exclude_memory(void *addr, size_t len);
+int cr_include_memory(void *addr, size_t len);
+
 /* Keep the thread's libcr data for other TLS destructors; return the
  * previous count, or -1 with ERANGE. */
 int cr_inc_persist(void);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -57,6 +58,22 @@ int cri_rstrt_start(int ctrl, const struct cr_rstrt_args *args)
 int cri_rstrt_relocate(int ctrl, const struct cr_rstrt_reloc_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_RELOCATE, (void *)args);
+}
+
+/* An exclusion hint (CR_HINT_*) on the caller's memory. */
+int cri_hint(unsigned int op, const void *addr, size_t len)
+{
+	struct cr_hint_args a = {
+		.addr = (uintptr_t)addr, .len = len, .op = op,
+	};
+	int fd = cri_ctrl_open();
+	int err;
+
+	if (fd < 0)
+		return fd;
+	err = cri_ioctl(fd, CR_OP_HINT, &a);
+	close(fd);
+	return err;
 }
 
 int cri_rstrt_signal(int ctrl, int sig)

@@ -17,6 +17,7 @@ int cri_chkpt_start(int ctrl, const struct cr_chkpt_args *args);
 int cri_rstrt_start(int ctrl, const struct cr_rstrt_args *args);
 int cri_rstrt_relocate(int ctrl, const struct cr_rstrt_reloc_args *args);
 int cri_rstrt_signal(int ctrl, int sig);
+int cri_hint(unsigned int op, const void *addr, size_t len);
 int cri_rstrt_procs(int ctrl, struct cr_rstrt_procs_args *args);
 int cri_rstrt_pipes(int ctrl, const struct cr_rstrt_pipes_args *args);
 int cri_rstrt_socks(int ctrl, const struct cr_rstrt_socks_args *args);

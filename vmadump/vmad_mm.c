@@ -183,19 +183,23 @@ skip:
 /*
  * Takes up to a batch's room of pages at addr into the batch, keeping
  * those worth saving.  Returns the bytes it covered: empty page tables
- * are skipped whole, and a hole (FOLL_DUMP's -EFAULT) covers one page.
+ * and ranges the process excluded (cr_hints.c) are skipped whole, and a
+ * hole (FOLL_DUMP's -EFAULT) covers one page.
  */
 static unsigned long vmad_take_pages(struct vm_area_struct *vma,
 				     unsigned long addr, struct cr_batch *b)
 {
-	unsigned long next = vmad_next_mapped(vma->vm_mm, addr, vma->vm_end);
-	unsigned long room = min_t(unsigned long, CR_PAGES_MAX - b->n,
-				   (vma->vm_end - addr) >> PAGE_SHIFT);
+	unsigned long stop, next;
+	unsigned long room = CR_PAGES_MAX - b->n;
 	struct page **got = b->pages + b->n;
 	long i, n;
 
+	next = vmad_next_mapped(vma->vm_mm, addr, vma->vm_end);
+	if (next == addr)
+		next = cr_hints_skip(vma->vm_mm, addr, vma->vm_end, &stop);
 	if (next != addr)
 		return next - addr;
+	room = min(room, (stop - addr) >> PAGE_SHIFT);
 
 	n = cr_get_user_pages_remote(vma->vm_mm, addr, room,
 				     CR_FOLL_DUMP | FOLL_FORCE, got);

@@ -540,6 +540,26 @@ struct cr_fwd_args {
 #define CR_OP_HAND_INFO		_IOWR(CR_IOC_MAGIC, 0x22, struct cr_hand_info)
 #define CR_OP_CHKPT_FWD		_IOW(CR_IOC_MAGIC, 0x23, struct cr_fwd_args)
 
+/*
+ * Exclusion hints (since 2.5): CR_HINT_EXCLUDE marks the whole pages
+ * inside [addr, addr + len) of the caller's own address space as not to
+ * be saved; CR_HINT_INCLUDE unmarks every page the range touches.  A
+ * range is forgotten when unmapped, and a new address space (fork,
+ * exec, restart) has none.  ENOSPC past CR_HINTS_MAX separate ranges.
+ */
+struct cr_hint_args {
+	__u64 addr;
+	__u64 len;
+	__u32 op;		/* CR_HINT_* */
+	__u32 pad;
+};
+
+#define CR_HINT_EXCLUDE		1
+#define CR_HINT_INCLUDE		2
+#define CR_HINTS_MAX		512
+
+#define CR_OP_HINT		_IOW(CR_IOC_MAGIC, 0x24, struct cr_hint_args)
+
 /* Only in a module configured with --enable-test-ioctls. */
 #define CR_OP_TEST_WARN	_IO(CR_IOC_MAGIC, 0x7f)
 
