@@ -2,7 +2,8 @@
 # report.sh LOG OUTDIR: on the host, after make bench: takes the CSV that
 # tests/bench.sh printed (found in LOG, vmrun --show's output) and writes
 # OUTDIR/bench.csv, OUTDIR/bench.txt (the table, with ratios; also printed)
-# and OUTDIR/bench.png (with gnuplot, if installed).
+# and OUTDIR/bench.png (with gnuplot, if installed); the compression
+# ratios in OUTDIR/zip.txt, and after the table.
 set -u
 log=$1
 out=$2
@@ -10,7 +11,13 @@ out=$2
 # The first copy: vmrun prints the log again if the test failed.
 awk '/bench-csv-end/ { exit } go { sub(/^ */, ""); print } /bench-csv-begin/ { go = 1 }' \
 	"$log" > "$out/bench.csv"
+# The compression ratios (tests/bench.sh's zip section), once each.
+sed -n 's/^ *\(zip [a-z]*: .*\)/\1/p' "$log" | awk '!seen[$0]++' > "$out/zip.txt"
 if [ $(wc -l < "$out/bench.csv") -lt 2 ]; then
+	if [ -s "$out/zip.txt" ]; then	# BENCH_ONLY=zip
+		cat "$out/zip.txt"
+		exit 0
+	fi
 	echo "report: no results in $log"
 	exit 1
 fi
@@ -73,5 +80,6 @@ if command -v gnuplot > /dev/null; then
 else
 	echo "report: gnuplot not installed (apt-get install gnuplot-nox): no plot"
 fi
+cat "$out/zip.txt" >> "$out/bench.txt"
 cat "$out/bench.txt"
 echo "results: $out/bench.csv $out/bench.txt$([ -f "$out/bench.png" ] && echo " $out/bench.png")"
