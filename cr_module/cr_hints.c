@@ -43,6 +43,8 @@ static void cr_hints_cut(struct cr_hints *h, unsigned long s,
 {
 	unsigned int i, j;
 
+	if (s >= e)
+		return;
 	for (i = 0; i < h->n; i++) {
 		struct cr_range r = h->r[i];
 
