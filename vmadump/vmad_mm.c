@@ -824,6 +824,10 @@ static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
 	unsigned long addr;
 	unsigned long flags = v->mapflags | MAP_FIXED;
 
+	/* A big sparse mapping must not be refused by the overcommit check. */
+	if (v->vm_flags & VM_NORESERVE)
+		flags |= MAP_NORESERVE;
+
 	if (v->kind == CR_VMA_VDSO || v->kind == CR_VMA_VVAR)
 		return vmad_check_special(v, st);
 	if (v->kind == CR_VMA_FILE) {
