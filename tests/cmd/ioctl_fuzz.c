@@ -61,6 +61,7 @@ static const unsigned int known[] = {
 	CR_OP_RSTRT_SOCKS, CR_OP_RSTRT_PTIMERS, CR_OP_RSTRT_SIGNAL,
 	CR_OP_RSTRT_INET, CR_OP_RSTRT_PTYS, CR_OP_RSTRT_NLSOCKS,
 	CR_OP_HAND_WAIT, CR_OP_HAND_CHKPT, CR_OP_HAND_INFO, CR_OP_CHKPT_FWD,
+	CR_OP_HINT,
 };
 #define NKNOWN	(sizeof(known) / sizeof(known[0]))
 
@@ -256,6 +257,19 @@ static void fill_plausible(uint64_t *s, unsigned char *b, unsigned int nr,
 		w[0] = 1 + rnd(s, 4);
 		w[1] = some_pid(s);
 		break;
+	case 0x24: {	/* hints: on our own memory, or at the edges */
+		static const uint64_t edge[] = { 0, 4096, 0x7ffffffff000ULL,
+						 0x800000000000ULL, ~0ULL };
+		struct cr_hint_args *a = (void *)b;
+
+		a->addr = rnd(s, 2) ? (uintptr_t)guard + rnd(s, 8192) :
+				      edge[rnd(s, 5)];
+		a->len = rnd(s, 2) ? rnd(s, 1 << 20) :
+				     (uint64_t)some_word(s) << rnd(s, 33);
+		a->op = rnd(s, 4);
+		a->pad = !rnd(s, 8);
+		break;
+	}
 	default:	/* a buffer and its length first, as most have */
 		q[0] = (uintptr_t)half;
 		w[2] = rnd(s, 2) ? rnd(s, BUF / 2) : some_word(s);
@@ -428,7 +442,7 @@ static void report(int nw, unsigned long respawns, unsigned long stalls)
 			all += sum[e];
 		}
 		/* The module's numbers always, the others summed up. */
-		if (!all || (nr > 0x23 && nr != 0x7f))
+		if (!all || (nr > 0x24 && nr != 0x7f))
 			continue;
 		printf("  nr 0x%02x:", nr);
 		for (e = 0; e < NERR; e++)
