@@ -128,8 +128,9 @@ rc=$?
 [ $rc -eq 2 ] || fail "--dir of no directory exited $rc, wanted ENOENT (2)"
 
 step "a clobbered context restarts"
-start_counter $d/dir 30 100 7
+# The old file first: the counter must still run when the checkpoint comes.
 old $d/dir/ctx
+start_counter $d/dir 30 200 7
 ckpt_kill $d/dir/ctx --clobber
 is_new $d/dir/ctx
 cr_restart $d/dir/ctx
