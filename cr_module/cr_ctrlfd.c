@@ -51,7 +51,11 @@ int cr_ctrl_restore(struct file *f, s64 state)
 	    state > CR_CTRL_DONE + MAX_ERRNO)
 		return -EBADMSG;
 	c = f->private_data;
-	mutex_lock(&c->lock);
+	/*
+	 * Under the restart's stream lock, which a requester's handover
+	 * takes under its own ctrl's lock: this ctrl is another one, new.
+	 */
+	mutex_lock_nested(&c->lock, SINGLE_DEPTH_NESTING);
 	c->saved = state;
 	mutex_unlock(&c->lock);
 	return 0;
