@@ -79,6 +79,15 @@ static void cr_hints_cut(struct cr_hints *h, unsigned long s,
 	h->n = j;
 }
 
+/* Forgets [s, e): unmapped, or included again. */
+static void cr_hints_forget(struct cr_hints *h, unsigned long s,
+			    unsigned long e)
+{
+	spin_lock(&h->lock);
+	cr_hints_cut(h, s, e);
+	spin_unlock(&h->lock);
+}
+
 /* Adds [s, e), merged with the ranges it overlaps or touches. */
 static int cr_hints_add(struct cr_hints *h, unsigned long s,
 			unsigned long e)
@@ -108,11 +117,8 @@ static int cr_hints_invalidate(struct mmu_notifier *mn,
 {
 	struct cr_hints *h = container_of(mn, struct cr_hints, mn);
 
-	if (range->event == MMU_NOTIFY_UNMAP) {
-		spin_lock(&h->lock);
-		cr_hints_cut(h, range->start, range->end);
-		spin_unlock(&h->lock);
-	}
+	if (range->event == MMU_NOTIFY_UNMAP)
+		cr_hints_forget(h, range->start, range->end);
 	return 0;
 }
 
@@ -195,12 +201,9 @@ long cr_hint_ioctl(void __user *uarg)
 		return -EINVAL;
 	if (a.op == CR_HINT_INCLUDE) {
 		h = xa_load(&cr_hints_of_mm, (unsigned long)current->mm);
-		if (h) {
-			spin_lock(&h->lock);
-			cr_hints_cut(h, a.addr & PAGE_MASK,
-				     PAGE_ALIGN(a.addr + a.len));
-			spin_unlock(&h->lock);
-		}
+		if (h)
+			cr_hints_forget(h, a.addr & PAGE_MASK,
+					PAGE_ALIGN(a.addr + a.len));
 		return 0;
 	}
 	/* A page partly outside holds other data: it is saved. */

@@ -138,6 +138,7 @@ int cr_read_pages_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
 {
 	struct cr_img_pages ph;
 	size_t pad = 0, data, len;
+	bool zipped;
 	int err;
 
 	err = cr_read_hdr_flags(s, &in->rec, CR_REC_PAGES, CR_RECF_ZSTD,
@@ -150,15 +151,16 @@ int cr_read_pages_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
 	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
 		return -EBADMSG;
 	len = (size_t)ph.npages * PAGE_SIZE;
-	if (!(in->rec.flags & CR_RECF_ZSTD))
+	zipped = in->rec.flags & CR_RECF_ZSTD;
+	if (!zipped)
 		pad = cr_pages_pad(s->pos - sizeof(ph), ph.npages);
 	if (in->rec.len < CR_PAGES_HDR(ph.npages) + pad)
 		return -EBADMSG;
 	data = in->rec.len - CR_PAGES_HDR(ph.npages) - pad;
-	if (in->rec.flags & CR_RECF_ZSTD ? !data || data >= len : data != len)
+	if (zipped ? !data || data >= len : data != len)
 		return -EBADMSG;
 	in->n = ph.npages;
-	in->clen = in->rec.flags & CR_RECF_ZSTD ? data : 0;
+	in->clen = zipped ? data : 0;
 	err = cr_read_raw(s, addrs, ph.npages * sizeof(u64));
 	if (!err)
 		err = cr_check_addrs(addrs, ph.npages, lo, hi);

@@ -39,7 +39,7 @@ struct cr_zip {
 
 void cr_zip_free(struct cr_zip *z)
 {
-	if (IS_ERR_OR_NULL(z))
+	if (!z)
 		return;
 	kvfree(z->ws);
 	kvfree(z->out);
