@@ -328,6 +328,9 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 	err = cr_check_header(&req->hdr, st);
 	if (err)
 		return err;
+	if (cr_peek_type(&req->s) == CR_REC_PARENT)
+		return cr_fail(st, -EINVAL, "an incremental image: restart it "
+			       "from its file, or merge it (cr_merge)");
 	req->nprocs = req->hdr.nprocs;
 	req->proctab = cr_read_rec(&req->s, CR_REC_PROCTAB, 0,
 				   CR_PROCTAB_MAX_LEN, &req->proctab_len);

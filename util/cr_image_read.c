@@ -40,6 +40,7 @@ static const char *const cr_type_names[] = {
 	[CR_REC_PTIMERS] = "PTIMERS", [CR_REC_INET] = "INET",
 	[CR_REC_INETDATA] = "INETDATA", [CR_REC_PTYS] = "PTYS",
 	[CR_REC_PTYDATA] = "PTYDATA", [CR_REC_NLSOCKS] = "NLSOCKS",
+	[CR_REC_PARENT] = "PARENT",
 };
 
 const char *cr_img_type_name(unsigned int type)
@@ -100,6 +101,7 @@ static int cr_img_head(struct cr_img_in *in, uint64_t maxlen)
 				   "computed 0x%08x", sum,
 				   cr_img_sum(h, sizeof(*h)));
 	h->hdr_sum = sum;
+	in->ident = XXH64(h, sizeof(*h), in->ident);
 	if (h->flags & ~CR_RECF_ZSTD ||
 	    (h->flags && h->type != CR_REC_PAGES))
 		return cr_img_fail(in, "flags 0x%x on a record of type %u",
@@ -147,4 +149,36 @@ int cr_img_next(struct cr_img_in *in, uint64_t maxlen)
 		if (pad[n])
 			return cr_img_fail(in, "non-zero padding");
 	return 1;
+}
+
+/* One record's header, payload and alignment, as cr_io.c writes them. */
+int cr_img_put(struct cr_img_out *out, uint16_t type, uint16_t flags,
+	       const void *payload, size_t len)
+{
+	static const uint8_t zeros[CR_REC_ALIGN];
+	struct cr_rec h = { .magic = CR_REC_MAGIC, .type = type,
+			    .flags = flags, .len = len };
+	size_t pad;
+
+	h.sum = cr_img_sum(payload, len);
+	h.hdr_sum = cr_img_sum(&h, sizeof(h));
+	out->pos += sizeof(h) + len;
+	pad = cr_img_pad(out->pos, CR_REC_ALIGN);
+	out->pos += pad;
+	out->nrec++;
+	if (fwrite(&h, sizeof(h), 1, out->f) != 1 ||
+	    (len && fwrite(payload, len, 1, out->f) != 1) ||
+	    (pad && fwrite(zeros, pad, 1, out->f) != 1))
+		return -1;
+	return 0;
+}
+
+int cr_img_put_end(struct cr_img_out *out)
+{
+	struct cr_img_end end = { .nrecords = out->nrec, .bytes = out->pos };
+
+	if (cr_img_put(out, CR_REC_END, 0, &end, sizeof(end)) ||
+	    fflush(out->f))
+		return -1;
+	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A context file's record framing (include/blcr/cr_image.h) read in
- * userspace, as cr_module/cr_io.c writes it: for cr_info and the tests'
- * fuzzer.
+ * userspace, as cr_module/cr_io.c writes it, and written: for cr_info,
+ * the chain tools and the tests' fuzzer.
  */
 #ifndef CR_IMAGE_READ_H
 #define CR_IMAGE_READ_H
@@ -29,6 +29,7 @@ struct cr_img_in {
 	uint64_t nrec;		/* records begun: the current one is nrec - 1 */
 	uint64_t rec_pos;	/* the current record's offset */
 	struct cr_rec rec;	/* its header */
+	uint64_t ident;		/* the image's identity so far (cr_image.h) */
 	uint8_t *buf;		/* its payload, rec.len bytes */
 	size_t cap;
 	char why[256];		/* what is wrong, when cr_img_next fails */
@@ -43,5 +44,18 @@ int cr_img_next(struct cr_img_in *in, uint64_t maxlen);
 /* Sets in->why; returns -1. */
 __attribute__((format(printf, 2, 3)))
 int cr_img_fail(struct cr_img_in *in, const char *fmt, ...);
+
+/* A context file written record by record. */
+struct cr_img_out {
+	FILE *f;
+	uint64_t pos;		/* stream bytes written */
+	uint64_t nrec;		/* records written */
+};
+
+/* Writes a record with its checksums: 0, or -1 with errno. */
+int cr_img_put(struct cr_img_out *out, uint16_t type, uint16_t flags,
+	       const void *payload, size_t len);
+/* Writes the END record that counts the others, and flushes. */
+int cr_img_put_end(struct cr_img_out *out);
 
 #endif /* CR_IMAGE_READ_H */

@@ -124,6 +124,10 @@ struct info {
 	uint64_t total_pages;
 	uint64_t zip_pages;	/* pages in compressed records */
 	uint64_t zip_bytes;	/* their compressed data */
+	/* an incremental image's PARENT, and the pages it refers to there */
+	struct cr_img_parent parent;
+	char *parent_path;
+	uint64_t parent_pages;
 };
 
 static bool json;
@@ -279,6 +283,20 @@ static int rd_header(struct info *s, struct cur *c)
 	if (h->xstate_size > (1U << 20))
 		return bad(s, "xstate size %u", h->xstate_size);
 	return 0;
+}
+
+static int rd_parent(struct info *s, struct cur *c)
+{
+	struct cr_img_parent *p = &s->parent;
+
+	if (!take(c, p, sizeof(*p)))
+		return bad(s, "too short for a parent");
+	if (!p->depth || p->depth > CR_MAX_CHAIN)
+		return bad(s, "a chain of %u images", p->depth);
+	s->parent_path = take_str(c, p->path_len);
+	if (!s->parent_path || p->path_len < 2)
+		return bad(s, "bad parent path");
+	return exact(s, c, "a parent");
 }
 
 static int rd_proc_ents(struct info *s, struct cur *c)
@@ -699,6 +717,7 @@ static int rd_pages(struct info *s, struct cur *c)
 {
 	uint64_t pos = s->in.rec_pos + sizeof(struct cr_rec), addr = 0;
 	bool zipped = s->in.rec.flags & CR_RECF_ZSTD;
+	bool parent = s->in.rec.type == CR_REC_PAGES_PARENT;
 	struct cr_img_pages ph;
 	size_t pad = 0, head, raw, i;
 
@@ -709,10 +728,10 @@ static int rd_pages(struct info *s, struct cur *c)
 			   CR_PAGES_MAX);
 	head = sizeof(ph) + ph.npages * sizeof(uint64_t);
 	raw = (size_t)ph.npages * CR_INFO_PAGE;
-	if (!zipped)
+	if (!zipped && !parent)
 		pad = cr_img_data_pad(ph.npages, pos + head);
-	if (zipped ? c->len <= head || c->len - head >= raw :
-		     c->len != head + raw + pad)
+	if (parent ? c->len != head : zipped ?
+	    c->len <= head || c->len - head >= raw : c->len != head + raw + pad)
 		return bad(s, "%zu bytes for %u pages%s", c->len, ph.npages,
 			   zipped ? ", compressed" : "");
 	for (i = 0; i < ph.npages; i++) {
@@ -728,6 +747,10 @@ static int rd_pages(struct info *s, struct cur *c)
 	while (pad--)
 		if (c->p[c->off++])
 			return bad(s, "non-zero padding before the page data");
+	if (parent) {
+		s->parent_pages += ph.npages;
+		return 0;
+	}
 	*s->pages_count += ph.npages;
 	s->total_pages += ph.npages;
 	if (zipped) {
@@ -1013,10 +1036,13 @@ static int one_record(struct info *s)
 	s->pages_ok = false;
 	if (!cr_img_type_name(type) || type == CR_REC_FS)
 		return bad(s, "unknown record type %u", type);
-	if (type == CR_REC_PAGES_PARENT)
-		return bad(s, "pages of a parent image: incremental images "
-			   "are not supported");
-	if (type == CR_REC_PAGES && pages_ok) {
+	if (type == CR_REC_PARENT && s->phase == PH_PROCTAB &&
+	    s->in.nrec == 2)
+		return rd_parent(s, &c);
+	if (type == CR_REC_PAGES_PARENT && !s->parent_path)
+		return bad(s, "pages of a parent in a full image");
+	if ((type == CR_REC_PAGES || type == CR_REC_PAGES_PARENT) &&
+	    pages_ok) {
 		s->pages_ok = true;
 		return rd_pages(s, &c);
 	}
@@ -1267,7 +1293,15 @@ static void print_text(const struct info *s)
 		       (unsigned long long)s->zip_bytes);
 	else
 		printf("compression: none; ");
-	printf("parent image: none\n\n");
+	if (s->parent_path)
+		printf("parent image: %s (%u in the chain behind this one, "
+		       "identity %016llx), %llu pages there\n",
+		       s->parent_path, s->parent.depth,
+		       (unsigned long long)s->parent.ident,
+		       (unsigned long long)s->parent_pages);
+	else
+		printf("parent image: none\n");
+	printf("identity %016llx\n\n", (unsigned long long)s->in.ident);
 	for (i = 0; i < s->hdr.nprocs; i++)
 		text_proc(s, &s->proc[i]);
 	putchar('\n');
@@ -1443,6 +1477,7 @@ static void json_tables(const struct info *s)
 
 static void print_json(const struct info *s)
 {
+	char id[17];
 	bool f = true;
 	uint32_t i;
 
@@ -1462,7 +1497,16 @@ static void print_json(const struct info *s)
 	jtext(&f, "compression", s->zip_pages ? "zstd" : "none");
 	jnum(&f, "compressed_pages", s->zip_pages);
 	jnum(&f, "compressed_bytes", s->zip_bytes);
-	jtext(&f, "parent", NULL);
+	snprintf(id, sizeof(id), "%016llx", (unsigned long long)s->in.ident);
+	jtext(&f, "identity", id);
+	jtext(&f, "parent", s->parent_path);
+	if (s->parent_path) {
+		snprintf(id, sizeof(id), "%016llx",
+			 (unsigned long long)s->parent.ident);
+		jtext(&f, "parent_identity", id);
+		jnum(&f, "parent_depth", s->parent.depth);
+		jnum(&f, "parent_pages", s->parent_pages);
+	}
 	jkey(&f, "processes");
 	for (i = 0; i < s->hdr.nprocs; i++) {
 		putchar(i ? ',' : '[');

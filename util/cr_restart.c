@@ -39,6 +39,7 @@ enum hook {
 struct opts {
 	const char *file;
 	const char *dir;	/* --dir, or NULL */
+	const char *parent_dir;	/* --parent-dir, or NULL */
 	int fd;			/* --fd, or -1 */
 	int signal;		/* --signal, --stop etc., or 0 */
 	int report_fd;		/* --report-fd, or -1 */
@@ -64,6 +65,8 @@ static void usage(FILE *out)
 "  -d, --dir DIR          a relative FILE is in DIR; without FILE, the\n"
 "                         one context.ID file in DIR (as cr_checkpoint\n"
 "                         --dir writes it)\n"
+"      --parent-dir DIR   an incremental image's parents are in DIR (by\n"
+"                         name), not at the paths it records\n"
 "      --restore-pid      restore the original pids (default)\n"
 "      --no-restore-pid   give the process new pids\n"
 "      --restore-pgid     restore every process group\n"
@@ -110,7 +113,7 @@ CR_TOOL_OPTS_USAGE
 enum {
 	OPT_RESTORE_PID = 256, OPT_NO_RESTORE_PID, OPT_RESTORE_PGID,
 	OPT_NO_RESTORE_PGID, OPT_RESTORE_SID, OPT_NO_RESTORE_SID,
-	OPT_REPORT_FD, OPT_RELOCATE, OPT_OMIT,
+	OPT_REPORT_FD, OPT_RELOCATE, OPT_PARENT_DIR, OPT_OMIT,
 	OPT_OMIT_LAST = OPT_OMIT + CR_OMIT_NEVER, OPT_HOOK,
 	OPT_RUN_ON_FAILURE = OPT_HOOK + NHOOKS
 };
@@ -119,6 +122,7 @@ static const struct option long_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "fd", required_argument, NULL, 'F' },
 	{ "dir", required_argument, NULL, 'd' },
+	{ "parent-dir", required_argument, NULL, OPT_PARENT_DIR },
 	{ "signal", required_argument, NULL, 'S' },
 	{ "report-fd", required_argument, NULL, OPT_REPORT_FD },
 	{ "restore-pid", no_argument, NULL, OPT_RESTORE_PID },
@@ -255,6 +259,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'd':
 			o->dir = optarg;
+			break;
+		case OPT_PARENT_DIR:
+			o->parent_dir = optarg;
 			break;
 		case 'S':
 			bad |= !parse_int("signal", 1, NSIG - 1, &o->signal);
@@ -827,7 +834,7 @@ static int open_context(struct opts *o, char *path, size_t size, char *why)
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	char path[PATH_MAX], why[WHY_MAX];
+	char path[PATH_MAX], why[WHY_MAX] = "";
 	int rc, img, ctrl;
 
 	rc = parse(argc, argv, &o);
@@ -836,6 +843,9 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	img = open_context(&o, path, sizeof(path), why);
+	if (img >= 0)
+		img = cr_rstrt_chain(img, o.file, o.parent_dir, why,
+				     sizeof(why));
 	if (img < 0)
 		return failed(&o, img, why, false);
 	ctrl = cri_ctrl_open();

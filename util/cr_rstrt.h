@@ -51,6 +51,13 @@ struct cr_plan {
 bool cr_is_root(const struct cr_plan *plan, unsigned int index);
 pid_t cr_spawn(const struct cr_plan *plan, unsigned int index);
 int cr_pid_lock_init(struct cr_plan *plan);
+/*
+ * The descriptor the module reads: img, or for an incremental image a
+ * pipe of its merged stream (file names it, for finding its parents);
+ * -errno with why on failure.
+ */
+int cr_rstrt_chain(int img, const char *file, const char *parent_dir,
+		   char *why, size_t size);
 /* The fds handed over for pipes and sockets, which epolls may watch. */
 struct cr_handed {
 	int *pipe_fds;		/* read and write end of each pipe */

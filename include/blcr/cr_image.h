@@ -17,6 +17,8 @@
  * SIGQUEUE, MM, (VMA, PAGES*)*, FILES, (THREAD, SIGQUEUE) per thread;
  * then END.  An OBJ record and its PAGES come once per checkpoint, right
  * before the first MM, VMA or FILES record that names the object.
+ * An incremental image has a PARENT record right after HEADER, and
+ * PAGES_PARENT records among its PAGES.
  * A reader validates every field before use: the file is untrusted.
  */
 #ifndef CR_IMAGE_H
@@ -24,7 +26,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		10
+#define CR_IMG_VERSION		11
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -42,8 +44,7 @@ enum cr_rec_type {
 	CR_REC_PAGES	= 10,
 	CR_REC_FILES	= 11,
 	CR_REC_THREAD	= 12,
-	/* Reserved for incremental images: pages found in a parent image. */
-	CR_REC_PAGES_PARENT = 13,
+	CR_REC_PAGES_PARENT = 13,	/* pages an incremental image's parent has */
 	CR_REC_SIGQUEUE	= 14,
 	CR_REC_PIPES	= 15,
 	CR_REC_PIPEDATA	= 16,
@@ -58,6 +59,7 @@ enum cr_rec_type {
 	CR_REC_PTYS	= 25,
 	CR_REC_PTYDATA	= 26,
 	CR_REC_NLSOCKS	= 27,
+	CR_REC_PARENT	= 28,
 	CR_REC_END	= 255,
 };
 
@@ -275,6 +277,31 @@ struct cr_img_pages {
 	__u32 npages;
 	__u32 pad;
 };
+
+/*
+ * Incremental images.  PARENT names the image this one is relative to:
+ * its identity, and its path, relative to this image's directory unless
+ * absolute.  An image's identity is id(N), N its number of records with
+ * END, where id(0) = 0 and id(k + 1) is the xxh64 of record k's struct
+ * cr_rec as stored, seeded with id(k): it changes with any byte of the
+ * image, and needs no second pass over the data.
+ * PAGES_PARENT payload: a struct cr_img_pages and npages addresses, no
+ * data: the pages the parent chain holds at the same addresses of the
+ * same process (pid), or offsets of the object with the same obj_id.
+ * In each mapping or object, the addresses of its PAGES and PAGES_PARENT
+ * records together are increasing.  Only cr_restart and cr_merge read
+ * incremental images: they give the module the merged, full stream.
+ */
+struct cr_img_parent {
+	__u64 ident;		/* the parent's identity */
+	__u64 time_ns;		/* its HEADER's */
+	__u32 depth;		/* images behind this one: 1 if the parent */
+				/* is full */
+	__u32 path_len;		/* bytes of path after this struct, NUL */
+				/* included */
+};
+
+#define CR_MAX_CHAIN		1024	/* depth of a chain */
 
 #define CR_PAGES_MAX		256	/* pages in one record */
 #define CR_PAGES_ALIGN_MIN	64	/* pages in a record with aligned data */

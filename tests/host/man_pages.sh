@@ -1,5 +1,5 @@
-# The manual pages: every long option of cr_checkpoint, cr_restart, cr_info (their
-# getopt tables) and cr_run (its --help) is in its page, every page and
+# The manual pages: every long option of cr_checkpoint, cr_restart, cr_info,
+# cr_merge and cr_diff (their getopt tables) and cr_run (its --help) is in its page, every page and
 # .so link renders with man --warnings and no warning, and every page the
 # include.am files install exists.  Needs man-db and groff-base.
 set -u
@@ -34,6 +34,8 @@ check_opts() {
 check_opts "$src/util/cr_checkpoint.1" $(table_opts "$src/util/cr_checkpoint.c")
 check_opts "$src/util/cr_restart.1" $(table_opts "$src/util/cr_restart.c")
 check_opts "$src/util/cr_info.1" $(table_opts "$src/util/cr_info.c")
+check_opts "$src/util/cr_merge.1" $(table_opts "$src/util/cr_chain_tool.c")
+check_opts "$src/util/cr_diff.1" $(table_opts "$src/util/cr_chain_tool.c")
 check_opts "$src/util/cr_run.1" $(sh "$src/util/cr_run.in" --help |
 	grep -o -- '--[a-z][a-z-]*' | sed 's/^--//' | sort -u)
 

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Memory that changes a little at a time, for incremental images: MIB
+ * mebibytes of pages, each filled from its number and the generation that
+ * last wrote it.  Creates DIR/ready, then every few ms starts a new
+ * generation g, which rewrites page g * STRIDE mod npages.  Once DIR/go
+ * exists it checks every page against what g implies (recomputed from g
+ * alone) and exits 0 iff all match.
+ * Usage: mem_dirty DIR [MIB]
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../cr_test_util.h"
+
+#define PAGE_WORDS	(4096 / sizeof(uint64_t))
+#define STRIDE		7919	/* prime: every page in turn */
+#define TICK_MS		5
+
+static void fill(uint64_t *page, size_t no, uint64_t gen)
+{
+	uint64_t s = (no + 1) * 0x9e3779b97f4a7c15ULL ^ gen;
+	size_t i;
+
+	for (i = 0; i < PAGE_WORDS; i++)
+		page[i] = cr_xorshift(&s);
+}
+
+static size_t check(const uint64_t *p, size_t npages, uint64_t gen)
+{
+	uint64_t *last = calloc(npages, sizeof(*last)), want[PAGE_WORDS];
+	size_t no, bad = 0;
+	uint64_t g;
+
+	if (!last)
+		cr_die("calloc");
+	for (g = 1; g <= gen; g++)
+		last[g * STRIDE % npages] = g;
+	for (no = 0; no < npages; no++) {
+		fill(want, no, last[no]);
+		if (memcmp(want, p + no * PAGE_WORDS, sizeof(want)) &&
+		    bad++ < 5)
+			printf("mem_dirty: page %zu differs (generation "
+			       "%llu)\n", no, (unsigned long long)last[no]);
+	}
+	free(last);
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	size_t mib = 8, npages, no, bad;
+	uint64_t *p, gen = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: mem_dirty DIR [MIB]\n");
+		return 2;
+	}
+	if (argc > 2)
+		mib = strtoul(argv[2], NULL, 0);
+	npages = mib * 256;
+	p = malloc(npages * 4096);
+	if (!npages || !p)
+		cr_die("malloc");
+	for (no = 0; no < npages; no++)
+		fill(p + no * PAGE_WORDS, no, 0);
+	printf("mem_dirty: %zu pages\n", npages);
+	fflush(stdout);
+	cr_touch(argv[1], "ready");
+	while (!cr_exists(argv[1], "go")) {
+		gen++;
+		fill(p + gen * STRIDE % npages * PAGE_WORDS,
+		     gen * STRIDE % npages, gen);
+		cr_pause_ms(TICK_MS);
+	}
+	bad = check(p, npages, gen);
+	printf("mem_dirty: %llu generations, %zu bad pages\n",
+	       (unsigned long long)gen, bad);
+	return bad ? 1 : 0;
+}

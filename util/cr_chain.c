@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Chains of incremental images; see cr_chain.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cr_chain.h"
+
+#define PAGE		4096ULL		/* x86_64 */
+#define MAX_REC		(128ULL << 20)	/* as cr_info's */
+#define PAGES_BUF	(sizeof(struct cr_img_pages) + \
+			 CR_PAGES_MAX * (sizeof(uint64_t) + PAGE) + PAGE)
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct cr_chain *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int bad_rec(struct cr_chain *c, const char *path,
+		   const struct cr_img_in *in)
+{
+	return fail(c, "%s: record %llu at offset %llu: %s", path,
+		    (unsigned long long)in->nrec - 1,
+		    (unsigned long long)in->rec_pos, in->why);
+}
+
+/* The next record, which must exist: 0, or -1 with in->why. */
+static int next_rec(struct cr_img_in *in)
+{
+	int ret = cr_img_next(in, MAX_REC);
+
+	if (!ret)
+		return cr_img_fail(in, "truncated: the file ends before END");
+	return ret < 0 ? -1 : 0;
+}
+
+/* ---- where the pages of a record belong ---- */
+
+struct cr_sect {
+	int32_t pid;		/* the process being read */
+	int32_t key_pid;	/* the pages': a process's, or 0 */
+	uint32_t key_obj;	/* or an object's */
+	uint64_t next, end;	/* the next page may lie in [next, end) */
+	bool pages_ok;
+};
+
+struct cr_pages_view {
+	uint32_t n;
+	const uint64_t *addr;
+	const uint8_t *data;	/* plain PAGES: the first page's data */
+	uint64_t data_off;	/* its offset in the stream */
+	bool zipped;
+};
+
+static bool is_pages(uint16_t type)
+{
+	return type == CR_REC_PAGES || type == CR_REC_PAGES_PARENT;
+}
+
+static int sect_window(struct cr_sect *s, struct cr_img_in *in,
+		       uint64_t start, uint64_t end)
+{
+	if (start >= end || start % PAGE || end % PAGE)
+		return cr_img_fail(in, "a window 0x%llx-0x%llx",
+				   (unsigned long long)start,
+				   (unsigned long long)end);
+	s->next = start;
+	s->end = end;
+	s->pages_ok = true;
+	return 0;
+}
+
+/* Follows the records that place PAGES: 0, or -1 with in->why. */
+static int sect_follow(struct cr_sect *s, struct cr_img_in *in)
+{
+	struct cr_img_vma v;
+	struct cr_img_obj o;
+
+	if (is_pages(in->rec.type))
+		return s->pages_ok ? 0 :
+		       cr_img_fail(in, "pages outside a mapping or object");
+	s->pages_ok = false;
+	switch (in->rec.type) {
+	case CR_REC_PROC:
+		if (in->rec.len < sizeof(struct cr_img_proc))
+			return cr_img_fail(in, "too short for a process");
+		memcpy(&s->pid, in->buf, sizeof(s->pid));
+		return s->pid > 0 ? 0 : cr_img_fail(in, "pid %d", s->pid);
+	case CR_REC_VMA:
+		if (in->rec.len < sizeof(v) || !s->pid)
+			return cr_img_fail(in, "a mapping out of place");
+		memcpy(&v, in->buf, sizeof(v));
+		s->key_pid = s->pid;
+		s->key_obj = 0;
+		return sect_window(s, in, v.start, v.end);
+	case CR_REC_OBJ:
+		if (in->rec.len < sizeof(o))
+			return cr_img_fail(in, "too short for an object");
+		memcpy(&o, in->buf, sizeof(o));
+		if (!o.obj_id || o.size > CR_OBJ_MAX_SIZE)
+			return cr_img_fail(in, "object %u of %llu bytes",
+					   o.obj_id,
+					   (unsigned long long)o.size);
+		s->key_pid = 0;
+		s->key_obj = o.obj_id;
+		if (!o.size)
+			return 0;
+		return sect_window(s, in, 0, (o.size + PAGE - 1) & ~(PAGE - 1));
+	}
+	return 0;
+}
+
+/* A PAGES or PAGES_PARENT record checked against its window. */
+static int pages_view(struct cr_sect *s, struct cr_img_in *in,
+		      struct cr_pages_view *v)
+{
+	uint64_t pos = in->rec_pos + sizeof(struct cr_rec);
+	bool parent = in->rec.type == CR_REC_PAGES_PARENT;
+	size_t len = in->rec.len, head, raw, pad = 0, i;
+	struct cr_img_pages ph;
+
+	if (len < sizeof(ph))
+		return cr_img_fail(in, "too short for its page count");
+	memcpy(&ph, in->buf, sizeof(ph));
+	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
+		return cr_img_fail(in, "%u pages, not 1 to %u", ph.npages,
+				   CR_PAGES_MAX);
+	head = sizeof(ph) + ph.npages * sizeof(uint64_t);
+	raw = ph.npages * PAGE;
+	v->zipped = in->rec.flags & CR_RECF_ZSTD;
+	if (!parent && !v->zipped)
+		pad = cr_img_data_pad(ph.npages, pos + head);
+	if (parent ? len != head : v->zipped ?
+	    len <= head || len - head >= raw : len != head + pad + raw)
+		return cr_img_fail(in, "%zu bytes for %u pages", len,
+				   ph.npages);
+	v->n = ph.npages;
+	v->addr = (const uint64_t *)(in->buf + sizeof(ph));
+	for (i = 0; i < v->n; i++) {
+		if (v->addr[i] % PAGE || v->addr[i] < s->next ||
+		    v->addr[i] >= s->end)
+			return cr_img_fail(in, "page 0x%llx outside "
+					   "0x%llx-0x%llx",
+					   (unsigned long long)v->addr[i],
+					   (unsigned long long)s->next,
+					   (unsigned long long)s->end);
+		s->next = v->addr[i] + PAGE;
+	}
+	for (i = 0; i < pad; i++)
+		if (in->buf[head + i])
+			return cr_img_fail(in, "non-zero padding");
+	v->data = in->buf + head + pad;
+	v->data_off = pos + head + pad;
+	return 0;
+}
+
+/* ---- the pages of an image ---- */
+
+static int ent_cmp(const void *a, const void *b)
+{
+	const struct cr_page_ent *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->obj != y->obj)
+		return x->obj < y->obj ? -1 : 1;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return 0;
+}
+
+static const struct cr_page_ent *lookup(const struct cr_chain *c,
+					const struct cr_sect *s, uint64_t addr)
+{
+	struct cr_page_ent key = { .pid = s->key_pid, .obj = s->key_obj,
+				   .addr = addr };
+
+	if (!c->npages)
+		return NULL;
+	return bsearch(&key, c->page, c->npages, sizeof(key), ent_cmp);
+}
+
+struct ent_list {
+	struct cr_page_ent *e;
+	size_t n, cap;
+};
+
+static int ent_add(struct ent_list *l, const struct cr_page_ent *e)
+{
+	struct cr_page_ent *p;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 1024;
+		p = realloc(l->e, l->cap * sizeof(*p));
+		if (!p)
+			return -1;
+		l->e = p;
+	}
+	l->e[l->n++] = *e;
+	return 0;
+}
+
+/* Adds a PAGES or PAGES_PARENT record's pages of image k to l. */
+static int index_pages(struct cr_chain *c, unsigned int k,
+		       struct cr_sect *s, struct cr_img_in *in,
+		       struct ent_list *l)
+{
+	const struct cr_page_ent *from;
+	struct cr_pages_view v;
+	struct cr_page_ent e;
+	uint32_t i;
+
+	if (pages_view(s, in, &v))
+		return bad_rec(c, c->img[k].path, in);
+	for (i = 0; i < v.n; i++) {
+		e = (struct cr_page_ent){ .pid = s->key_pid,
+					  .obj = s->key_obj,
+					  .addr = v.addr[i], .img = k,
+					  .zipped = v.zipped,
+					  .off = v.data_off + i * PAGE };
+		if (in->rec.type == CR_REC_PAGES_PARENT) {
+			if (!k)
+				return fail(c, "%s: pages of a parent in a "
+					    "full image", c->img[k].path);
+			from = lookup(c, s, v.addr[i]);
+			if (!from)
+				return fail(c, "%s: page 0x%llx of %s %d is "
+					    "not in its parent %s",
+					    c->img[k].path,
+					    (unsigned long long)v.addr[i],
+					    s->key_pid ? "process" : "object",
+					    s->key_pid ?: (int)s->key_obj,
+					    c->img[k - 1].path);
+			e = *from;
+			e.addr = v.addr[i];
+		}
+		if (ent_add(l, &e))
+			return fail(c, "out of memory");
+	}
+	return 0;
+}
+
+/* Reads image k whole; its pages replace image k - 1's in c. */
+static int index_image(struct cr_chain *c, unsigned int k, uint64_t want)
+{
+	struct cr_chain_img *im = &c->img[k];
+	struct cr_img_in in = { 0 };
+	struct ent_list l = { 0 };
+	struct cr_sect s = { 0 };
+	int err = -1;
+
+	/* from the start: probe() read the first records */
+	in.f = lseek(im->fd, 0, SEEK_SET) ? NULL : fdopen(dup(im->fd), "r");
+	if (!in.f)
+		return fail(c, "%s: %s", im->path, strerror(errno));
+	do {
+		if (next_rec(&in) || sect_follow(&s, &in)) {
+			bad_rec(c, im->path, &in);
+			goto out;
+		}
+		if (is_pages(in.rec.type) &&
+		    index_pages(c, k, &s, &in, &l))
+			goto out;
+	} while (in.rec.type != CR_REC_END);
+	if (fgetc(in.f) != EOF) {
+		fail(c, "%s: data after the END record", im->path);
+		goto out;
+	}
+	im->ident = in.ident;
+	if (want && in.ident != want) {
+		fail(c, "%s: not the image %s was taken against (identity "
+		     "%016llx, recorded %016llx)", im->path,
+		     k + 1 < c->n ? c->img[k + 1].path : "the child",
+		     (unsigned long long)in.ident, (unsigned long long)want);
+		goto out;
+	}
+	qsort(l.e, l.n, sizeof(*l.e), ent_cmp);
+	free(c->page);
+	c->page = l.e;
+	c->npages = l.n;
+	l.e = NULL;
+	err = 0;
+out:
+	free(l.e);
+	free(in.buf);
+	fclose(in.f);
+	return err;
+}
+
+/* ---- finding the chain ---- */
+
+int cr_chain_parent(struct cr_img_in *in, struct cr_img_header *hdr,
+		    struct cr_img_parent *p, char **ppath)
+{
+	size_t len;
+
+	if (next_rec(in))
+		return -1;
+	if (in->rec.type != CR_REC_HEADER || in->rec.len != sizeof(*hdr))
+		return cr_img_fail(in, "no HEADER record: not a context file");
+	memcpy(hdr, in->buf, sizeof(*hdr));
+	if (memcmp(hdr->ident, CR_IMG_IDENT, sizeof(CR_IMG_IDENT)) ||
+	    hdr->version != CR_IMG_VERSION)
+		return cr_img_fail(in, "format %u, these tools read %u",
+				   hdr->version, CR_IMG_VERSION);
+	if (next_rec(in))
+		return -1;
+	if (in->rec.type != CR_REC_PARENT)
+		return 0;
+	len = in->rec.len;
+	if (len < sizeof(*p))
+		return cr_img_fail(in, "too short for a parent");
+	memcpy(p, in->buf, sizeof(*p));
+	if (!p->depth || p->depth > CR_MAX_CHAIN || p->path_len < 2 ||
+	    p->path_len > PATH_MAX || len != sizeof(*p) + p->path_len ||
+	    in->buf[len - 1] || strlen((char *)in->buf + sizeof(*p)) !=
+	    p->path_len - 1)
+		return cr_img_fail(in, "a bad parent record");
+	*ppath = strdup((char *)in->buf + sizeof(*p));
+	return *ppath ? 1 : cr_img_fail(in, "out of memory");
+}
+
+int cr_chain_incremental(int fd)
+{
+	off_t pos = lseek(fd, 0, SEEK_CUR);
+	struct cr_rec h;
+
+	if (pos < 0 || pread(fd, &h, sizeof(h), pos) != sizeof(h) ||
+	    h.magic != CR_REC_MAGIC || h.type != CR_REC_HEADER ||
+	    h.len > MAX_REC)
+		return 0;
+	pos += sizeof(h) + h.len;
+	pos += cr_img_pad(pos, CR_REC_ALIGN);
+	if (pread(fd, &h, sizeof(h), pos) != sizeof(h))
+		return 0;
+	return h.magic == CR_REC_MAGIC && h.type == CR_REC_PARENT;
+}
+
+char *cr_chain_path(const char *child, const char *name,
+			 const char *parent_dir)
+{
+	char *copy = strdup(child), *path = NULL, *base;
+	const char *dir;
+
+	if (!copy)
+		return NULL;
+	if (parent_dir) {
+		base = strdup(name);
+		if (base && asprintf(&path, "%s/%s", parent_dir,
+				     basename(base)) < 0)
+			path = NULL;
+		free(base);
+	} else if (name[0] == '/') {
+		path = strdup(name);
+	} else {
+		dir = dirname(copy);
+		if (asprintf(&path, "%s/%s", dir, name) < 0)
+			path = NULL;
+	}
+	free(copy);
+	return path;
+}
+
+/* Opens img's file and reads its parent's name and identity. */
+static int probe(struct cr_chain *c, struct cr_chain_img *im,
+		 uint64_t *parent_ident, char **parent_name)
+{
+	struct cr_img_in in = { 0 };
+	struct cr_img_header hdr;
+	struct cr_img_parent p = { 0 };
+	int ret;
+
+	im->fd = open(im->path, O_RDONLY | O_CLOEXEC);
+	if (im->fd < 0) {
+		c->open_err = errno;
+		return fail(c, "%s: %s", im->path, strerror(errno));
+	}
+	in.f = fdopen(dup(im->fd), "r");
+	if (!in.f)
+		return fail(c, "%s: %s", im->path, strerror(errno));
+	ret = cr_chain_parent(&in, &hdr, &p, parent_name);
+	if (ret < 0)
+		bad_rec(c, im->path, &in);
+	im->time_ns = hdr.time_ns;
+	im->depth = ret > 0 ? p.depth : 0;
+	*parent_ident = p.ident;
+	free(in.buf);
+	fclose(in.f);
+	return ret;
+}
+
+/* c->img newest first, as found from path. */
+static int find_chain(struct cr_chain *c, const char *path,
+		      const char *parent_dir, uint64_t *idents)
+{
+	struct cr_chain_img *im;
+	char *name = NULL;
+	int ret;
+
+	c->img = calloc(CR_MAX_CHAIN + 1, sizeof(*c->img));
+	if (!c->img)
+		return fail(c, "out of memory");
+	c->img[0].path = strdup(path);
+	for (;;) {
+		im = &c->img[c->n++];
+		im->fd = -1;
+		if (!im->path)
+			return fail(c, "out of memory");
+		ret = probe(c, im, &idents[c->n - 1], &name);
+		if (ret <= 0)
+			return ret;
+		if (c->n > 1 && im->depth + 1 != c->img[c->n - 2].depth)
+			return fail(c, "%s: a chain of %u images behind it, "
+				    "where its child %s says %u", im->path,
+				    im->depth, c->img[c->n - 2].path,
+				    c->img[c->n - 2].depth - 1);
+		c->img[c->n].path = cr_chain_path(im->path, name, parent_dir);
+		free(name);
+		name = NULL;
+	}
+}
+
+int cr_chain_open(struct cr_chain *c, const char *path, uint64_t want,
+		  const char *parent_dir)
+{
+	uint64_t idents[CR_MAX_CHAIN + 1];
+	struct cr_chain_img t;
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	if (find_chain(c, path, parent_dir, idents))
+		return -1;
+	/* oldest first: each image's pages resolve through its parent's */
+	for (i = 0; i < c->n / 2; i++) {
+		t = c->img[i];
+		c->img[i] = c->img[c->n - 1 - i];
+		c->img[c->n - 1 - i] = t;
+	}
+	for (i = 0; i < c->n; i++)
+		if (index_image(c, i, i + 1 < c->n ?
+				idents[c->n - 2 - i] : want))
+			return -1;
+	return 0;
+}
+
+void cr_chain_close(struct cr_chain *c)
+{
+	unsigned int i;
+
+	for (i = 0; c->img && i <= c->n && i <= CR_MAX_CHAIN; i++) {
+		if (c->img[i].fd >= 0 && i < c->n)
+			close(c->img[i].fd);
+		free(c->img[i].path);
+	}
+	free(c->img);
+	free(c->page);
+	free(c->buf);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- writing ---- */
+
+static int put_fail(struct cr_chain *c)
+{
+	c->write_err = errno;
+	return fail(c, "write: %s", strerror(errno));
+}
+
+/* A plain PAGES record of n pages at addr, data[i] for each. */
+static int put_pages(struct cr_chain *c, struct cr_img_out *out,
+		     uint32_t n, const uint64_t *addr, const uint8_t *data)
+{
+	struct cr_img_pages ph = { .npages = n };
+	size_t head = sizeof(ph) + n * sizeof(uint64_t), pad;
+
+	pad = cr_img_data_pad(n, out->pos + sizeof(struct cr_rec) + head);
+	memcpy(c->buf, &ph, sizeof(ph));
+	memcpy(c->buf + sizeof(ph), addr, n * sizeof(uint64_t));
+	memset(c->buf + head, 0, pad);
+	if (data != c->buf + head + pad)
+		memmove(c->buf + head + pad, data, n * PAGE);
+	if (cr_img_put(out, CR_REC_PAGES, 0, c->buf, head + pad + n * PAGE))
+		return put_fail(c);
+	return 0;
+}
+
+/* Reads a page the chain holds into dst. */
+static int get_page(struct cr_chain *c, const struct cr_page_ent *e,
+		    uint8_t *dst)
+{
+	ssize_t n;
+
+	if (e->zipped)
+		return fail(c, "%s: page 0x%llx is compressed: these tools "
+			    "cannot read it", c->img[e->img].path,
+			    (unsigned long long)e->addr);
+	n = pread(c->img[e->img].fd, dst, PAGE, e->off);
+	if (n != (ssize_t)PAGE)
+		return fail(c, "%s: page data at offset %llu: %s",
+			    c->img[e->img].path, (unsigned long long)e->off,
+			    n < 0 ? strerror(errno) : "truncated");
+	return 0;
+}
+
+static int need_buf(struct cr_chain *c)
+{
+	if (!c->buf)
+		c->buf = malloc(2 * PAGES_BUF);
+	return c->buf ? 0 : fail(c, "out of memory");
+}
+
+/* A PAGES_PARENT record of the child, as PAGES of the parents' data. */
+static int merge_parent(struct cr_chain *c, const struct cr_sect *s,
+			const struct cr_pages_view *v,
+			struct cr_img_out *out)
+{
+	uint8_t *data = c->buf + PAGES_BUF;
+	const struct cr_page_ent *e;
+	uint32_t i;
+
+	for (i = 0; i < v->n; i++) {
+		e = lookup(c, s, v->addr[i]);
+		if (!e)
+			return fail(c, "page 0x%llx of %s %d is not in the "
+				    "parent %s", (unsigned long long)v->addr[i],
+				    s->key_pid ? "process" : "object",
+				    s->key_pid ?: (int)s->key_obj,
+				    c->img[c->n - 1].path);
+		if (get_page(c, e, data + i * PAGE))
+			return -1;
+	}
+	return put_pages(c, out, v->n, v->addr, data);
+}
+
+/* Copies what is not a page record; c->why when it cannot. */
+static int pass(struct cr_chain *c, struct cr_img_in *in,
+		struct cr_img_out *out)
+{
+	if (in->rec.type == CR_REC_END)
+		return cr_img_put_end(out) ? put_fail(c) : 0;
+	if (in->rec.type == CR_REC_HEADER || in->rec.type == CR_REC_PARENT)
+		return fail(c, "record %llu: %s out of place",
+			    (unsigned long long)in->nrec - 1,
+			    cr_img_type_name(in->rec.type));
+	if (cr_img_put(out, in->rec.type, in->rec.flags, in->buf,
+		       in->rec.len))
+		return put_fail(c);
+	return 0;
+}
+
+static int bad_in(struct cr_chain *c, struct cr_img_in *in)
+{
+	return fail(c, "record %llu at offset %llu: %s",
+		    (unsigned long long)in->nrec - 1,
+		    (unsigned long long)in->rec_pos, in->why);
+}
+
+int cr_chain_merge(struct cr_chain *c, struct cr_img_in *in,
+		   const struct cr_img_header *hdr, struct cr_img_out *out)
+{
+	struct cr_pages_view v;
+	struct cr_sect s = { 0 };
+	int err;
+
+	if (need_buf(c))
+		return -1;
+	if (cr_img_put(out, CR_REC_HEADER, 0, hdr, sizeof(*hdr)))
+		return put_fail(c);
+	do {
+		if (next_rec(in) || sect_follow(&s, in) ||
+		    (is_pages(in->rec.type) && pages_view(&s, in, &v)))
+			return bad_in(c, in);
+		if (in->rec.type == CR_REC_PAGES_PARENT)
+			err = merge_parent(c, &s, &v, out);
+		else if (in->rec.type == CR_REC_PAGES && !v.zipped)
+			err = put_pages(c, out, v.n, v.addr, v.data);
+		else
+			err = pass(c, in, out);
+		if (err)
+			return -1;
+	} while (in->rec.type != CR_REC_END);
+	return 0;
+}
+
+/* Whether the chain holds page i of v with the same data. */
+static int same_page(struct cr_chain *c, const struct cr_sect *s,
+		     const struct cr_pages_view *v, uint32_t i, bool *same)
+{
+	const struct cr_page_ent *e = lookup(c, s, v->addr[i]);
+	uint8_t *old = c->buf + PAGES_BUF;
+
+	*same = false;
+	if (!e || e->zipped)
+		return 0;
+	if (get_page(c, e, old))
+		return -1;
+	*same = !memcmp(old, v->data + i * PAGE, PAGE);
+	return 0;
+}
+
+/* Pages [i, j) of v, as data or as references to the parent. */
+static int put_run(struct cr_chain *c, const struct cr_pages_view *v,
+		   uint32_t i, uint32_t j, bool same, struct cr_img_out *out)
+{
+	struct cr_img_pages ph = { .npages = j - i };
+	size_t len = (j - i) * sizeof(uint64_t);
+
+	if (!same) {
+		c->pages_kept += j - i;
+		return put_pages(c, out, j - i, v->addr + i,
+				 v->data + i * PAGE);
+	}
+	c->pages_ref += j - i;
+	memcpy(c->buf, &ph, sizeof(ph));
+	memcpy(c->buf + sizeof(ph), v->addr + i, len);
+	if (cr_img_put(out, CR_REC_PAGES_PARENT, 0, c->buf, sizeof(ph) + len))
+		return put_fail(c);
+	return 0;
+}
+
+static int diff_pages(struct cr_chain *c, const struct cr_sect *s,
+		      const struct cr_pages_view *v, struct cr_img_out *out)
+{
+	bool same, run_same = false;
+	uint32_t i, start = 0;
+
+	for (i = 0; i < v->n; i++) {
+		if (same_page(c, s, v, i, &same))
+			return -1;
+		if (i && same != run_same) {
+			if (put_run(c, v, start, i, run_same, out))
+				return -1;
+			start = i;
+		}
+		run_same = same;
+	}
+	return put_run(c, v, start, v->n, run_same, out);
+}
+
+static int put_parent(struct cr_chain *c, const char *parent_path,
+		      struct cr_img_out *out)
+{
+	const struct cr_chain_img *p = &c->img[c->n - 1];
+	struct cr_img_parent rec = { .ident = p->ident,
+				     .time_ns = p->time_ns,
+				     .depth = c->n,
+				     .path_len = strlen(parent_path) + 1 };
+	size_t len = sizeof(rec) + rec.path_len;
+
+	if (rec.path_len > PATH_MAX)
+		return fail(c, "%s: path too long", parent_path);
+	memcpy(c->buf, &rec, sizeof(rec));
+	memcpy(c->buf + sizeof(rec), parent_path, rec.path_len);
+	if (cr_img_put(out, CR_REC_PARENT, 0, c->buf, len))
+		return put_fail(c);
+	return 0;
+}
+
+int cr_chain_diff(struct cr_chain *c, struct cr_img_in *in,
+		  const struct cr_img_header *hdr, const char *parent_path,
+		  struct cr_img_out *out)
+{
+	struct cr_pages_view v;
+	struct cr_sect s = { 0 };
+	int err;
+
+	if (need_buf(c))
+		return -1;
+	if (cr_img_put(out, CR_REC_HEADER, 0, hdr, sizeof(*hdr)))
+		return put_fail(c);
+	if (put_parent(c, parent_path, out))
+		return -1;
+	/* the record after HEADER is already read */
+	for (;;) {
+		if (sect_follow(&s, in) ||
+		    (is_pages(in->rec.type) && pages_view(&s, in, &v)))
+			return bad_in(c, in);
+		if (in->rec.type == CR_REC_PAGES_PARENT)
+			return fail(c, "an incremental image: merge it first");
+		if (in->rec.type == CR_REC_PAGES && !v.zipped)
+			err = diff_pages(c, &s, &v, out);
+		else
+			err = pass(c, in, out);
+		if (err)
+			return -1;
+		if (in->rec.type == CR_REC_END)
+			return 0;
+		if (next_rec(in))
+			return bad_in(c, in);
+	}
+}

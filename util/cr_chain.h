@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Chains of incremental images (include/blcr/cr_image.h, PARENT): finding
+ * an image's parents, checking them, and resolving the pages they hold;
+ * writing the merged (full) stream and the difference of two images.
+ * Used by cr_restart, cr_merge and cr_diff.
+ */
+#ifndef CR_CHAIN_H
+#define CR_CHAIN_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cr_image_read.h"
+
+/* Where one page of a process (pid) or an object (obj) is kept. */
+struct cr_page_ent {
+	int32_t pid;		/* 0 for an object's page */
+	uint32_t obj;
+	uint64_t addr;		/* or the offset in the object */
+	uint32_t img;		/* the chain's image that holds its data */
+	bool zipped;		/* in a compressed record: not readable here */
+	uint64_t off;		/* the data's offset in that file */
+};
+
+struct cr_chain_img {
+	char *path;
+	int fd;
+	uint64_t ident;		/* as computed */
+	uint64_t time_ns;
+	uint32_t depth;		/* images behind it */
+};
+
+/* The images of a chain, oldest (the full one) first. */
+struct cr_chain {
+	struct cr_chain_img *img;
+	unsigned int n;
+	struct cr_page_ent *page;	/* the newest image's pages, sorted */
+	size_t npages;
+	uint8_t *buf;		/* a record being written, and pages read */
+	uint64_t pages_kept;	/* cr_chain_diff: pages written */
+	uint64_t pages_ref;	/* and pages referred to */
+	int write_err;		/* errno of a failed write */
+	int open_err;		/* errno of a parent that cannot be opened */
+	char why[PATH_MAX + 256];	/* what is wrong, when a call fails */
+};
+
+/*
+ * The image at path and the images behind it, each checked whole (record
+ * checksums, its identity against the one its child recorded) and its
+ * pages resolved.  want is the identity path must have (0: any); a
+ * parent with a relative path is looked for next to its child, or in
+ * parent_dir (by its name) when that is set.  0, or -1 with c->why;
+ * cr_chain_close() after either.
+ */
+int cr_chain_open(struct cr_chain *c, const char *path, uint64_t want,
+		  const char *parent_dir);
+void cr_chain_close(struct cr_chain *c);
+/*
+ * Where the parent that the image at child names name is: relative to
+ * child's directory, or parent_dir/(name's last component) when
+ * parent_dir is set.  malloc'd; NULL when out of memory.
+ */
+char *cr_chain_path(const char *child, const char *name,
+		    const char *parent_dir);
+
+/* 1 if the file at fd (from its offset) is incremental; 0 if not or
+ * if it cannot be read without consuming it (a pipe). */
+int cr_chain_incremental(int fd);
+
+/*
+ * Reads an image's first records up to its PARENT: 1 and *p (and the
+ * path, malloc'd, in *ppath) if it is incremental, 0 if full, -1 with
+ * in->why.  in is left after HEADER and PARENT.
+ */
+int cr_chain_parent(struct cr_img_in *in, struct cr_img_header *hdr,
+		    struct cr_img_parent *p, char **ppath);
+
+/*
+ * Writes to out the full image of the incremental image read from in
+ * (after cr_chain_parent), its parents' pages taken from c.
+ * 0, or -1 with c->why.
+ */
+int cr_chain_merge(struct cr_chain *c, struct cr_img_in *in,
+		   const struct cr_img_header *hdr, struct cr_img_out *out);
+
+/*
+ * Writes to out the image read from in (full, after cr_chain_parent) as
+ * an incremental image whose parent is c's newest image, named
+ * parent_path in its PARENT record: its pages that the parent holds
+ * unchanged become references.  0, or -1 with c->why.
+ */
+int cr_chain_diff(struct cr_chain *c, struct cr_img_in *in,
+		  const struct cr_img_header *hdr, const char *parent_path,
+		  struct cr_img_out *out);
+
+#endif /* CR_CHAIN_H */

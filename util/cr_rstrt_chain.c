@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cr_restart of an incremental image: the module reads only full ones,
+ * so a thread writes the merged stream (cr_chain.c) into a pipe that the
+ * module reads instead of the file.  The parents are checked whole
+ * before the restart begins.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cr_chain.h"
+#include "cr_rstrt.h"
+#include "cr_util.h"
+
+struct merge_job {
+	struct cr_chain c;
+	struct cr_img_in in;
+	struct cr_img_header hdr;
+	struct cr_img_out out;
+};
+
+static void merge_job_free(struct merge_job *j)
+{
+	cr_chain_close(&j->c);
+	free(j->in.buf);
+	if (j->in.f)
+		fclose(j->in.f);
+	if (j->out.f)
+		fclose(j->out.f);
+	free(j);
+}
+
+static void *merge_thread(void *arg)
+{
+	struct merge_job *j = arg;
+	sigset_t all;
+
+	/* signals are cr_restart's to forward; EPIPE ends the write */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	if (cr_chain_merge(&j->c, &j->in, &j->hdr, &j->out) &&
+	    j->c.write_err != EPIPE && !cr_quiet)
+		fprintf(stderr, "cr_restart: %s\n", j->c.why);
+	merge_job_free(j);
+	return NULL;
+}
+
+/* Reads img's HEADER and PARENT, checks the chain, starts the thread. */
+static int start_merge(struct merge_job *j, int img, const char *file,
+		       const char *parent_dir, char *why, size_t size)
+{
+	struct cr_img_parent p;
+	char *name = NULL, *path = NULL;
+	int fds[2], err = -EINVAL;
+	pthread_t t;
+
+	j->in.f = fdopen(dup(img), "rb");
+	if (!j->in.f)
+		return -errno;
+	if (cr_chain_parent(&j->in, &j->hdr, &p, &name) <= 0) {
+		snprintf(why, size, "%s: %s", file, j->in.why);
+		return -EINVAL;
+	}
+	path = cr_chain_path(file, name, parent_dir);
+	free(name);
+	if (!path)
+		return -ENOMEM;
+	if (cr_chain_open(&j->c, path, p.ident, parent_dir)) {
+		snprintf(why, size, "%s", j->c.why);
+		err = j->c.open_err ? -j->c.open_err : -EINVAL;
+		goto out;
+	}
+	if (pipe2(fds, O_CLOEXEC)) {
+		err = -errno;
+		goto out;
+	}
+	j->out.f = fdopen(fds[1], "wb");
+	if (!j->out.f) {
+		err = -ENOMEM;
+		close(fds[0]);
+		close(fds[1]);
+		goto out;
+	}
+	err = -pthread_create(&t, NULL, merge_thread, j);
+	if (err) {
+		close(fds[0]);
+		goto out;
+	}
+	pthread_detach(t);
+	err = fds[0];
+out:
+	free(path);
+	return err;
+}
+
+/* --fd's file by its name, so that its parents are found next to it. */
+static char *fd_path(int fd)
+{
+	char link[64], *path = malloc(PATH_MAX);
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = path ? readlink(link, path, PATH_MAX - 1) : -1;
+	if (n <= 0 || path[0] != '/') {
+		free(path);
+		return strdup("-");
+	}
+	path[n] = '\0';
+	return path;
+}
+
+int cr_rstrt_chain(int img, const char *file, const char *parent_dir,
+		   char *why, size_t size)
+{
+	struct merge_job *j;
+	char *name;
+	int fd;
+
+	if (cr_chain_incremental(img) <= 0)
+		return img;
+	j = calloc(1, sizeof(*j));
+	name = file ? strdup(file) : fd_path(img);
+	if (!j || !name) {
+		free(j);
+		free(name);
+		return -ENOMEM;
+	}
+	fd = start_merge(j, img, name, parent_dir, why, size);
+	free(name);
+	if (fd < 0) {
+		merge_job_free(j);
+		return fd;
+	}
+	close(img);
+	return fd;
+}
