@@ -65,8 +65,10 @@ static void cr_chkpt_release(struct cr_req *r)
 	spin_lock(&cr_busy_lock);
 	list_del(&req->busy);
 	spin_unlock(&cr_busy_lock);
-	for (i = 0; i < req->nall; i++)
+	for (i = 0; i < req->nall; i++) {
 		cr_unclaim_task(req, req->procs[i]->task);
+		cr_track_end(req->procs[i]->track);
+	}
 	cr_release_scope(req);
 	cr_shared_release(&req->sh);
 	put_pid(req->root);
@@ -74,6 +76,8 @@ static void cr_chkpt_release(struct cr_req *r)
 	if (req->out)
 		fput(req->out);
 	cr_zip_free(req->s.zip);
+	kfree(req->parent.path);
+	kfree(req->image.path);
 	kfree(req->dest);
 	kfree(req);
 }
@@ -151,9 +155,46 @@ static int cr_write_header(struct cr_stream *s, struct cr_chkpt_req *req)
 	h.arch = CR_ARCH_X86_64;
 	h.nprocs = req->nprocs + req->nkept;
 	h.time_ns = ktime_get_real_ns();
+	req->image.time_ns = h.time_ns;
 	strscpy(h.release, utsname()->release, sizeof(h.release));
 	err = vmad_xstate_info(&h.xfeatures, &h.xstate_size);
 	return err ? err : cr_write_rec(s, CR_REC_HEADER, &h, sizeof(h));
+}
+
+/*
+ * An incremental image's PARENT, right after HEADER: the first process's
+ * last image, named relative to this one when next to it, so that a
+ * chain moves as a whole.  Without one, the image is full.
+ */
+static int cr_write_parent(struct cr_stream *s, struct cr_chkpt_req *req)
+{
+	const char *name, *dir_end;
+	struct cr_img_parent *p;
+	size_t len;
+	int err;
+
+	err = cr_track_parent(&req->parent);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	name = req->parent.path;
+	dir_end = req->image.path ? strrchr(req->image.path, '/') : NULL;
+	len = dir_end ? dir_end - req->image.path + 1 : 0;
+	if (len && !strncmp(name, req->image.path, len) &&
+	    !strchr(name + len, '/'))
+		name += len;
+	len = strlen(name) + 1;
+	p = kzalloc(sizeof(*p) + len, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->ident = req->parent.ident;
+	p->time_ns = req->parent.time_ns;
+	p->depth = req->parent.depth + 1;
+	p->path_len = len;
+	memcpy(p + 1, name, len);
+	req->image.depth = p->depth;
+	err = cr_write_rec(s, CR_REC_PARENT, p, sizeof(*p) + len);
+	kfree(p);
+	return err;
 }
 
 /* Entries, then every process's thread ids, then every cwd; zombies last. */
@@ -260,8 +301,17 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	err = cr_save_proc(s, pc->stopped, st);
 	if (!err)
 		err = cr_save_signals(s, st);
+	if (!err && req->incremental) {
+		pc->track = cr_track_begin(req->parent.ident);
+		if (IS_ERR(pc->track)) {
+			err = PTR_ERR(pc->track);
+			pc->track = NULL;
+		}
+		req->sh.track = pc->track;
+	}
 	if (!err)
 		err = vmad_save_mm(s, &req->sh, st);
+	req->sh.track = NULL;
 	if (!err)
 		err = cr_save_files(s, &req->sh, st);
 	for (i = 0; !err && i < pc->nthreads; i++)
@@ -359,6 +409,17 @@ static int cr_describe(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	return pc->cwd ? 0 : -ENOMEM;
 }
 
+/* The image is complete: the next incremental one refers to it. */
+static void cr_track_commit_all(struct cr_chkpt_req *req)
+{
+	unsigned int i;
+
+	req->image.ident = req->s.ident;
+	for (i = 0; i < req->nprocs; i++)
+		if (req->procs[i]->track)
+			cr_track_commit(req->procs[i]->track, &req->image);
+}
+
 /* This process's turn on the stream: the file's head first, its end last. */
 static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 			 struct cr_status *st)
@@ -372,6 +433,8 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_kinds_call(snapshot, &req->sh, st) ?:
 		      cr_write_header(&req->s, req);
 	}
+	if (first && !err && req->incremental)
+		err = cr_write_parent(&req->s, req);
 	if (first && !err)
 		err = cr_write_proctab(&req->s, req);
 	if (first && !err)
@@ -384,6 +447,8 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_write_end(&req->s);
 	if (last && !err && (req->args.flags & CR_ABI_CHKPT_SYNC))
 		err = vfs_fsync(req->out, 0);
+	if (last && !err && req->incremental)
+		cr_track_commit_all(req);
 	return err;
 }
 
@@ -764,11 +829,43 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 			 CR_ABI_CHKPT_PTRACED_SKIP | CR_ABI_CHKPT_PTRACER_SKIP |
 			 CR_ABI_CHKPT_PROHIBIT_SELF |
 			 CR_ABI_CHKPT_OMIT_REQUESTER |
-			 CR_ABI_CHKPT_COMPRESS) ||
+			 CR_ABI_CHKPT_COMPRESS | CR_ABI_CHKPT_INCREMENTAL) ||
 	    (a->flags & CR_ABI_CHKPT_PTRACED_ALLOW &&
 	     a->flags & CR_ABI_CHKPT_PTRACED_SKIP))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
+	if (a->flags & CR_ABI_CHKPT_INCREMENTAL &&
+	    a->flags & CR_ABI_CHKPT_COMPRESS)
+		return cr_fail(st, -EINVAL,
+			       "incremental images are not compressed");
 	return 0;
+}
+
+/*
+ * Where an incremental image goes, for the next one to name it: the
+ * tool's final name, or the file's; none for a pipe or socket.
+ */
+static int cr_image_path(struct cr_chkpt_req *req)
+{
+	char *buf;
+	u32 len;
+	int err;
+
+	req->incremental = true;
+	if (req->dest) {
+		req->image.path = kstrdup(req->dest, GFP_KERNEL);
+		return req->image.path ? 0 : -ENOMEM;
+	}
+	if (!S_ISREG(file_inode(req->out)->i_mode))
+		return 0;
+	buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	err = cr_file_path(req->out, buf, &len);
+	if (err)
+		kfree(buf);
+	else
+		req->image.path = buf;
+	return err == -ENAMETOOLONG ? 0 : err;
 }
 
 static int cr_chkpt_start(struct cr_chkpt_req *req)
@@ -797,6 +894,8 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 		}
 	}
 	err = cr_chkpt_zip(req);
+	if (!err && req->args.flags & CR_ABI_CHKPT_INCREMENTAL)
+		err = cr_image_path(req);
 	if (err)
 		return err;
 	/* The timer first: a process may be stopped once collected. */

@@ -28,6 +28,7 @@ struct cr_proc_ctx {
 	bool queued;			/* its threads are being stopped */
 	bool omitted;			/* by its callbacks */
 	bool released;			/* its signal sent: threads may go */
+	struct cr_track_next *track;	/* --incremental: its pages' hashes */
 };
 
 struct cr_thread_ctx {
@@ -57,6 +58,9 @@ struct cr_chkpt_req {
 	struct pid *requester_pid;
 	struct file *out;
 	char *dest;			/* args.dest's string, or NULL */
+	bool incremental;		/* CR_ABI_CHKPT_INCREMENTAL */
+	struct cr_track_image parent;	/* its parent (ident 0: none) */
+	struct cr_track_image image;	/* and itself */
 	struct pid *root;
 	struct mutex scope_lock;	/* adding, omitting, stopping */
 	struct cr_proc_ctx **procs;	/* the table, then the omitted */

@@ -21,6 +21,7 @@
 #include "cr_image.h"
 #include "cr_io.h"
 #include "cr_pageio.h"
+#include "cr_track.h"
 #include "vmadump.h"
 
 #define CR_DEFAULT_TIMEOUT_MS	10000
@@ -93,6 +94,8 @@ struct cr_shared {
 	bool outside_closed;	/* checkpoint: CR_ABI_CHKPT_SOCK_CLOSED */
 	bool tcp_close;		/* checkpoint: CR_ABI_CHKPT_TCP_CLOSE */
 	struct file *out;	/* checkpoint: the context file */
+	struct cr_track_next *track;	/* checkpoint, incremental: the */
+					/* section's, while it is written */
 	struct cr_reloc *reloc;	/* restart: --relocate, or NULL */
 };
 

@@ -154,6 +154,7 @@ int cr_write_hdr(struct cr_stream *s, u16 type, u16 flags, u64 len,
 
 	rec.hdr_sum = cr_sum(&rec, sizeof(rec));
 	s->nrecords++;
+	s->ident = xxh64(&rec, sizeof(rec), s->ident);
 	return cr_write_raw(s, &rec, sizeof(rec));
 }
 

@@ -13,6 +13,7 @@ struct cr_stream {
 	struct file *file;
 	loff_t pos;
 	u64 nrecords;
+	u64 ident;		/* checkpoint: the image's identity so far */
 	struct cr_rec peek;	/* read ahead by cr_peek_type() */
 	bool peeked;
 	bool stop;		/* the request ended: write no more */

@@ -57,61 +57,80 @@ static void cr_sum_pages_head(struct xxh64_state *sum,
 }
 
 /* The record's header and head; data_len bytes of data follow. */
-static int cr_write_pages_head(struct cr_stream *s,
+static int cr_write_pages_head(struct cr_stream *s, u16 type,
 			       const struct cr_img_pages *ph, const u64 *addrs,
 			       u16 flags, size_t data_len, u32 sum)
 {
-	return cr_write_hdr(s, CR_REC_PAGES, flags,
+	return cr_write_hdr(s, type, flags,
 			    CR_PAGES_HDR(ph->npages) + data_len, sum) ?:
 	       cr_write_raw(s, ph, sizeof(*ph)) ?:
 	       cr_write_raw(s, addrs, ph->npages * sizeof(u64));
 }
 
-static int cr_flush_raw(struct cr_stream *s, struct cr_batch *b)
+static int cr_flush_raw(struct cr_stream *s, const u64 *addrs,
+			struct page **pages, struct bio_vec *bv, unsigned int n)
 {
 	static const u8 zero[CR_PAGE_ALIGN];
-	struct cr_img_pages ph = { .npages = b->n };
-	size_t pad = cr_pages_pad(s->pos + sizeof(struct cr_rec), b->n);
+	struct cr_img_pages ph = { .npages = n };
+	size_t pad = cr_pages_pad(s->pos + sizeof(struct cr_rec), n);
 	struct xxh64_state sum;
 	unsigned int i;
 
-	cr_sum_pages_head(&sum, &ph, b->addrs);
+	cr_sum_pages_head(&sum, &ph, addrs);
 	cr_sum_add(&sum, zero, pad);
-	for (i = 0; i < b->n; i++)
-		cr_sum_page(&sum, b->pages[i]);
-	return cr_write_pages_head(s, &ph, b->addrs, 0,
-				   pad + b->n * PAGE_SIZE, cr_sum_end(&sum)) ?:
+	for (i = 0; i < n; i++)
+		cr_sum_page(&sum, pages[i]);
+	return cr_write_pages_head(s, CR_REC_PAGES, &ph, addrs, 0,
+				   pad + n * PAGE_SIZE, cr_sum_end(&sum)) ?:
 	       cr_write_raw(s, zero, pad) ?:
-	       cr_write_pages(s, b->pages, b->n, b->bv);
+	       cr_write_pages(s, pages, n, bv);
 }
 
 /* Compressed data is not padded for direct I/O: its length is any. */
-static int cr_flush_zipped(struct cr_stream *s, struct cr_batch *b,
-			   size_t clen)
+static int cr_flush_zipped(struct cr_stream *s, const u64 *addrs,
+			   unsigned int n, size_t clen)
 {
-	struct cr_img_pages ph = { .npages = b->n };
+	struct cr_img_pages ph = { .npages = n };
 	const void *data = cr_zip_data(s->zip);
 	struct xxh64_state sum;
 
-	cr_sum_pages_head(&sum, &ph, b->addrs);
+	cr_sum_pages_head(&sum, &ph, addrs);
 	cr_sum_add(&sum, data, clen);
-	return cr_write_pages_head(s, &ph, b->addrs, CR_RECF_ZSTD, clen,
-				   cr_sum_end(&sum)) ?:
+	return cr_write_pages_head(s, CR_REC_PAGES, &ph, addrs, CR_RECF_ZSTD,
+				   clen, cr_sum_end(&sum)) ?:
 	       cr_write_raw(s, data, clen) ?:
+	       cr_write_pad(s, CR_REC_ALIGN);
+}
+
+/* A PAGES record of n pages (bv: room for n), compressed where it pays. */
+int cr_pages_write(struct cr_stream *s, const u64 *addrs,
+		   struct page **pages, struct bio_vec *bv, unsigned int n)
+{
+	ssize_t clen = s->zip ? cr_zip_pages(s->zip, pages, n) : 0;
+
+	if (clen < 0)
+		return clen;
+	if (clen)
+		return cr_flush_zipped(s, addrs, n, clen);
+	return cr_flush_raw(s, addrs, pages, bv, n);
+}
+
+/* A PAGES_PARENT record: n pages the parent image holds. */
+int cr_pages_ref_write(struct cr_stream *s, const u64 *addrs, unsigned int n)
+{
+	struct cr_img_pages ph = { .npages = n };
+	struct xxh64_state sum;
+
+	cr_sum_pages_head(&sum, &ph, addrs);
+	return cr_write_pages_head(s, CR_REC_PAGES_PARENT, &ph, addrs, 0, 0,
+				   cr_sum_end(&sum)) ?:
 	       cr_write_pad(s, CR_REC_ALIGN);
 }
 
 int cr_batch_flush(struct cr_stream *s, struct cr_batch *b)
 {
-	ssize_t clen = s->zip ? cr_zip_pages(s->zip, b->pages, b->n) : 0;
-	int err;
+	int err = cr_pages_write(s, b->addrs, b->pages, b->bv, b->n);
 
-	if (clen < 0)
-		err = clen;
-	else if (clen)
-		err = cr_flush_zipped(s, b, clen);
-	else
-		err = cr_flush_raw(s, b);
 	cr_batch_release(b);
 	return err;
 }

@@ -27,6 +27,9 @@ struct cr_pages_in {
 bool cr_page_is_zero(struct page *page);
 void cr_sum_page(struct xxh64_state *sum, struct page *page);
 void cr_batch_release(struct cr_batch *b);
+int cr_pages_write(struct cr_stream *s, const u64 *addrs,
+		   struct page **pages, struct bio_vec *bv, unsigned int n);
+int cr_pages_ref_write(struct cr_stream *s, const u64 *addrs, unsigned int n);
 int cr_batch_flush(struct cr_stream *s, struct cr_batch *b);
 int cr_read_pages_head(struct cr_stream *s, u64 lo, u64 hi, u64 *addrs,
 		       u8 *scratch, struct cr_pages_in *in);

@@ -86,6 +86,10 @@ CR_TOOL_OPTS_USAGE
 "      --sync, --nosync  fsync the file (default) or not\n"
 "  -z, --compress      compress memory with zstd where it pays (the\n"
 "                      kernel's; restart inflates it)\n"
+"      --incremental   write only the memory pages that changed since\n"
+"                      the processes' last --incremental checkpoint,\n"
+"                      referring to that file for the rest (the first\n"
+"                      one is full); not with --compress\n"
 "      --progress      show the bytes written and the rate on stderr\n"
 "  -q, --quiet         print no messages\n"
 "  -v, --verbose       say what was written, how much and how fast\n"
@@ -97,7 +101,7 @@ enum {
 	OPT_SYNC = 256, OPT_NOSYNC, OPT_VERSION, OPT_SAVE_EXE, OPT_SAVE_PRIVATE,
 	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE, OPT_PROGRESS,
 	OPT_ATOMIC, OPT_BACKUP, OPT_CLOBBER, OPT_NOCLOBBER, OPT_SOCK_CLOSED,
-	OPT_TCP_CLOSE,
+	OPT_TCP_CLOSE, OPT_INCREMENTAL,
 	OPT_PTRACED_ERROR, OPT_PTRACED_SKIP, OPT_PTRACED_ALLOW,
 	OPT_PTRACER_ERROR, OPT_PTRACER_SKIP
 };
@@ -136,6 +140,7 @@ static const struct option long_opts[] = {
 	{ "close-outside-sockets", no_argument, NULL, OPT_SOCK_CLOSED },
 	{ "tcp-close", no_argument, NULL, OPT_TCP_CLOSE },
 	{ "compress", no_argument, NULL, 'z' },
+	{ "incremental", no_argument, NULL, OPT_INCREMENTAL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -256,6 +261,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'z':
 			o->args.flags |= CR_ABI_CHKPT_COMPRESS;
+			break;
+		case OPT_INCREMENTAL:
+			o->args.flags |= CR_ABI_CHKPT_INCREMENTAL;
 			break;
 		case OPT_PROGRESS:
 			o->progress = true;

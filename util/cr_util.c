@@ -239,6 +239,7 @@ static int open_in_place(struct cr_outfile *f)
 int cr_outfile_fd(struct cr_outfile *f, int fd)
 {
 	f->direct = true;
+	f->dest[0] = '\0';
 	f->fd = dup(fd);
 	return f->fd < 0 ? -errno : 0;
 }

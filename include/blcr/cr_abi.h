@@ -16,7 +16,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		5
+#define CR_ABI_MINOR		6
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -106,6 +106,13 @@ struct cr_chkpt_args {
  * zstd's compressor.
  */
 #define CR_ABI_CHKPT_COMPRESS		0x100000
+/*
+ * (2.6) Memory pages unchanged since the targets' last incremental
+ * checkpoint are referred to (PAGES_PARENT), that image named in a PARENT
+ * record; a process the module has no such image of is saved whole.
+ * Not with COMPRESS (EINVAL).
+ */
+#define CR_ABI_CHKPT_INCREMENTAL	0x200000
 
 /*
  * The requester may be in its own scope: it is stopped and saved like

@@ -1,0 +1,88 @@
+# cr_checkpoint --incremental: the module remembers what each process's
+# last incremental image held, and the next one writes only the pages
+# that changed.  A chain of 20 of a program that rewrites a few pages at a
+# time restarts from its last image with every page right; so does a tree
+# of two such programs under a shell; an image written to a pipe names
+# its parent file by its full path, and one after it is full again (a
+# pipe has no name to refer to).
+. "$CR_TESTS/lib.sh"
+
+d=$(mktemp -d)
+trap 'rm -rf $d' EXIT
+ready_secs=120
+n=20
+
+# restarts $d/$1 ($2: the programs' directories) and checks every page:
+# the programs write their verdicts to $d/log, their output (emptied:
+# each writes at the offset it had)
+restart_check() {
+	local dir
+	for dir in ${2:-$d}; do
+		rm -f $dir/go
+		touch $dir/go
+	done
+	: > $d/log
+	cr_restart $d/$1 || fail "restart of $1 exited $?"
+	tr -d '\0' < $d/log
+	[ "$(grep -a -c ' 0 bad pages' $d/log)" = "$(echo ${2:-$d} | wc -w)" ] ||
+		fail "bad pages after the restart of $1"
+}
+
+parent_of() {
+	cr_info $d/$1 | grep -o 'parent image: [^ ]*' | cut -d' ' -f3
+}
+
+step "a chain of $n images"
+start_ready $d "$CR_TESTS/cmd/mem_dirty" 8
+ckpt --incremental -f $d/k.0 $pid
+[ "$(parent_of k.0)" = none ] || fail "the first image is not full"
+for i in $(seq 1 $n); do
+	sleep 0.2
+	if [ $i -lt $n ]; then
+		cr_checkpoint --incremental -f $d/k.$i $pid || fail "checkpoint $i"
+	else
+		ckpt_kill $d/k.$i --incremental
+	fi
+	[ "$(parent_of k.$i)" = k.$((i - 1)) ] ||
+		fail "image $i names $(parent_of k.$i)"
+done
+full=$(stat -c %s $d/k.0)
+inc=$(stat -c %s $d/k.$n)
+echo "first image $full bytes, last $inc"
+[ $inc -lt $((full / 4)) ] || fail "the incremental image is not smaller"
+restart_check k.$n
+
+step "pipes: the parent named by its full path, then a full image"
+start_ready $d "$CR_TESTS/cmd/mem_dirty" 8
+ckpt --incremental -f $d/p.0 $pid
+cr_checkpoint --incremental -F 1 $pid | cat > $d/p.1 || fail "to a pipe"
+[ "$(parent_of p.1)" = $d/p.0 ] || fail "p.1 names $(parent_of p.1)"
+cr_checkpoint --incremental -F 1 $pid | cat > $d/p.2 || fail "to a pipe"
+[ "$(parent_of p.2)" = none ] || fail "p.2 names $(parent_of p.2)"
+cr_checkpoint --incremental -f $d/p.3 $pid || fail "after the pipes"
+[ "$(parent_of p.3)" = none ] || fail "p.3 names $(parent_of p.3)"
+ckpt_kill $d/p.4 --incremental
+[ "$(parent_of p.4)" = p.3 ] || fail "p.4 names $(parent_of p.4)"
+restart_check p.4
+restart_check p.1
+out=$(cr_checkpoint --incremental --compress -f $d/z $$ 2>&1) &&
+	fail "--incremental --compress worked"
+echo "$out"
+
+step "a tree: two programs under a shell"
+mkdir $d/a $d/b
+sh -c "\"$CR_TESTS/cmd/mem_dirty\" $d/a 4 & \"$CR_TESTS/cmd/mem_dirty\" $d/b 4 & wait" \
+	> $d/log 2>&1 &
+pid=$!
+wait_file $d/a/ready $pid $ready_secs && wait_file $d/b/ready $pid $ready_secs ||
+	fail "the tree did not get ready"
+ckpt --incremental --tree -f $d/t.0 $pid
+for i in 1 2 3 4 5; do
+	sleep 0.2
+	cr_checkpoint --incremental --tree -f $d/t.$i $pid || fail "tree $i"
+done
+ckpt_kill $d/t.6 --incremental --tree
+[ "$(parent_of t.6)" = t.5 ] || fail "t.6 names $(parent_of t.6)"
+cr_info $d/t.6 | grep 'parent image'
+restart_check t.6 "$d/a $d/b"
+echo "ok"
