@@ -298,22 +298,23 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	unsigned int i;
 	int err;
 
-	err = cr_save_proc(s, pc->stopped, st);
-	if (!err)
-		err = cr_save_signals(s, st);
-	if (!err && req->incremental) {
+	if (req->incremental) {
 		pc->track = cr_track_begin(req->parent.ident);
 		if (IS_ERR(pc->track)) {
 			err = PTR_ERR(pc->track);
 			pc->track = NULL;
+			return err;
 		}
 		req->sh.track = pc->track;
 	}
+	err = cr_save_proc(s, pc->stopped, st);
+	if (!err)
+		err = cr_save_signals(s, st);
 	if (!err)
 		err = vmad_save_mm(s, &req->sh, st);
-	req->sh.track = NULL;
 	if (!err)
 		err = cr_save_files(s, &req->sh, st);
+	req->sh.track = NULL;
 	for (i = 0; !err && i < pc->nthreads; i++)
 		if (pc->threads[i].saved)
 			err = cr_write_thread(s, &pc->threads[i]);

@@ -131,9 +131,19 @@ static u32 cr_obj_tmpfs_fd(struct file *f)
 	       CR_OBJ_TMPFS_KEEP : 0;
 }
 
+/* Writes b's pages of object id (incremental: those that changed). */
+static int cr_obj_flush(struct cr_stream *s, struct cr_shared *sh, u32 id,
+			struct cr_batch *b)
+{
+	if (sh->track)
+		return cr_track_flush(sh->track, s, b, CR_TRACK_OBJ(id));
+	return cr_batch_flush(s, b);
+}
+
 /* Reads [pos, end) of r into b, flushing full batches. */
-static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
-			     loff_t end, struct cr_batch *b)
+static int cr_obj_save_range(struct cr_stream *s, struct cr_shared *sh,
+			     u32 id, struct file *r, loff_t pos, loff_t end,
+			     struct cr_batch *b)
 {
 	int err = 0;
 
@@ -159,14 +169,15 @@ static int cr_obj_save_range(struct cr_stream *s, struct file *r, loff_t pos,
 		b->addrs[b->n] = at;
 		b->pages[b->n++] = page;
 		if (b->n == CR_PAGES_MAX)
-			err = cr_batch_flush(s, b);
+			err = cr_obj_flush(s, sh, id, b);
 		cond_resched();
 	}
 	return err;
 }
 
 /* Every data extent of the file, found with SEEK_DATA and SEEK_HOLE. */
-static int cr_obj_save_data(struct cr_stream *s, struct file *r, loff_t size)
+static int cr_obj_save_data(struct cr_stream *s, struct cr_shared *sh,
+			    u32 id, struct file *r, loff_t size)
 {
 	struct cr_batch *b = kzalloc(sizeof(*b), GFP_KERNEL);
 	loff_t pos = 0, end, done = 0;
@@ -185,11 +196,11 @@ static int cr_obj_save_data(struct cr_stream *s, struct file *r, loff_t size)
 		}
 		/* Extents need not be page-aligned: no page twice. */
 		pos = max(round_down(pos, PAGE_SIZE), done);
-		err = cr_obj_save_range(s, r, pos, min(end, size), b);
+		err = cr_obj_save_range(s, sh, id, r, pos, min(end, size), b);
 		done = pos = round_up(end, PAGE_SIZE);
 	}
 	if (!err && b->n)
-		err = cr_batch_flush(s, b);
+		err = cr_obj_flush(s, sh, id, b);
 	cr_batch_release(b);
 	kfree(b);
 	return err;
@@ -215,8 +226,8 @@ static int cr_obj_rec(struct cr_stream *s, struct file *f,
 	return err;
 }
 
-static int cr_obj_write(struct cr_stream *s, struct file *f, u32 kind,
-			u32 id)
+static int cr_obj_write(struct cr_stream *s, struct cr_shared *sh,
+			struct file *f, u32 kind, u32 id)
 {
 	struct inode *inode = file_inode(f);
 	struct cr_img_obj o = {
@@ -245,7 +256,7 @@ static int cr_obj_write(struct cr_stream *s, struct file *f, u32 kind,
 		return PTR_ERR(r);
 	err = cr_obj_rec(s, f, &o);
 	if (!err)
-		err = cr_obj_save_data(s, r, o.size);
+		err = cr_obj_save_data(s, sh, id, r, o.size);
 	fput(r);
 	return err;
 }
@@ -272,7 +283,7 @@ int cr_save_obj(struct cr_stream *s, struct cr_shared *sh, struct file *f,
 	*id = os->n + 1;
 	err = xa_err(xa_store(&os->objs, key, xa_mk_value(*id), GFP_KERNEL));
 	if (!err)
-		err = cr_obj_write(s, f, kind, *id);
+		err = cr_obj_write(s, sh, f, kind, *id);
 	if (err)
 		return cr_fail(st, err, "pid %d: saving a file by value",
 			       task_tgid_vnr(current));

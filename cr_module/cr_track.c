@@ -180,12 +180,11 @@ static void *cr_page_hash(struct page *page)
 	return xa_mk_value(h >> 1);
 }
 
-/* Whether the parent holds the page at addr as it is; notes its hash. */
-static int cr_track_same(struct cr_track_next *n, u64 addr,
+/* Whether the parent holds the page at key as it is; notes its hash. */
+static int cr_track_same(struct cr_track_next *n, unsigned long idx,
 			 struct page *page, bool *same)
 {
 	void *h = cr_page_hash(page);
-	unsigned long idx = addr >> PAGE_SHIFT;
 
 	*same = n->old && xa_load(n->old, idx) == h;
 	return xa_err(xa_store(n->hashes, idx, h, GFP_KERNEL_ACCOUNT));
@@ -201,16 +200,21 @@ static int cr_track_run(struct cr_stream *s, struct cr_batch *b,
 			      j - i);
 }
 
-/* cr_batch_flush() of an incremental checkpoint's mapping pages. */
+/*
+ * cr_batch_flush() of an incremental checkpoint: the pages of a mapping
+ * (key 0) or of object id (CR_TRACK_OBJ(id)), each page known by key +
+ * its page number.
+ */
 int cr_track_flush(struct cr_track_next *n, struct cr_stream *s,
-		   struct cr_batch *b)
+		   struct cr_batch *b, unsigned long key)
 {
 	unsigned int i, start = 0;
 	bool same, run = false;
 	int err = 0;
 
 	for (i = 0; !err && i < b->n; i++) {
-		err = cr_track_same(n, b->addrs[i], b->pages[i], &same);
+		err = cr_track_same(n, key + (b->addrs[i] >> PAGE_SHIFT),
+				    b->pages[i], &same);
 		if (!err && i && same != run) {
 			err = cr_track_run(s, b, start, i, run);
 			start = i;

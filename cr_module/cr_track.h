@@ -24,8 +24,14 @@ struct cr_track_image {
 
 int cr_track_parent(struct cr_track_image *p);
 struct cr_track_next *cr_track_begin(u64 parent);
+/*
+ * Objects' pages are known by their id and offset: ids below 2^16,
+ * offsets below 2^44 (cr_image.h), addresses below 2^47.
+ */
+#define CR_TRACK_OBJ(id)	((1UL << 63) | ((unsigned long)(id) << 32))
+
 int cr_track_flush(struct cr_track_next *n, struct cr_stream *s,
-		   struct cr_batch *b);
+		   struct cr_batch *b, unsigned long key);
 void cr_track_commit(struct cr_track_next *n,
 		     const struct cr_track_image *img);
 void cr_track_end(struct cr_track_next *n);

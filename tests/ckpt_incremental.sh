@@ -2,7 +2,10 @@
 # last incremental image held, and the next one writes only the pages
 # that changed.  A chain of 20 of a program that rewrites a few pages at a
 # time restarts from its last image with every page right; so does a tree
-# of two such programs under a shell; an image written to a pipe names
+# of two such programs under a shell, one whose memory is shared (an
+# object saved by value, its unchanged pages referred to) and one whose
+# memory moves (mremap) between checkpoints; an image
+# written to a pipe names
 # its parent file by its full path, and one after it is full again (a
 # pipe has no name to refer to).
 . "$CR_TESTS/lib.sh"
@@ -68,6 +71,29 @@ restart_check p.1
 out=$(cr_checkpoint --incremental --compress -f $d/z $$ 2>&1) &&
 	fail "--incremental --compress worked"
 echo "$out"
+
+step "shared memory: an object's unchanged pages referred to"
+start_ready $d "$CR_TESTS/cmd/mem_dirty" 8 shared
+ckpt --incremental -f $d/s.0 $pid
+sleep 0.2
+ckpt_kill $d/s.1 --incremental
+cr_info $d/s.1 | grep 'objects saved by value' -A1
+full=$(stat -c %s $d/s.0)
+inc=$(stat -c %s $d/s.1)
+echo "first image $full bytes, second $inc"
+[ $inc -lt $((full / 4)) ] || fail "the object was written whole again"
+restart_check s.1
+
+step "memory that moves between checkpoints"
+start_ready $d "$CR_TESTS/cmd/mem_dirty" 4 move
+ckpt --incremental -f $d/m.0 $pid
+for i in 1 2 3 4 5; do
+	sleep 0.3
+	cr_checkpoint --incremental -f $d/m.$i $pid || fail "checkpoint $i"
+done
+ckpt_kill $d/m.6 --incremental
+[ "$(parent_of m.6)" = m.5 ] || fail "m.6 names $(parent_of m.6)"
+restart_check m.6
 
 step "a tree: two programs under a shell"
 mkdir $d/a $d/b

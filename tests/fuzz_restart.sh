@@ -5,7 +5,9 @@
 # watching a pipe, an eventfd and a timerfd, an inotify with its
 # watches, Unix sockets of every kind, TCP and UDP sockets
 # (tests/cmd/inet_socks.c tcp4), netlink sockets, POSIX timers, and a pty
-# pair with its session and queues both ways (tests/cmd/cr_fuzz.c makes
+# pair with its session and queues both ways, and an incremental image
+# whose parent stays next to it, so that cr_restart's merge reads the
+# mutants first (tests/cmd/cr_fuzz.c makes
 # them; most have their sums redone so that they get past the framing)
 # go through cr_restart, as root and as nobody.  Each must end in a clean
 # error or in a restart that ran;
@@ -31,15 +33,15 @@ cmd=$CR_TESTS/cmd
 echo "seed $seed, $n mutants"
 
 # ckpt DIR NAME PID READY: checkpoint PID into DIR/NAME.ctx (as the
-# owner of DIR) once the test READY succeeds, and kill it; with $zip
-# (--compress) for some.  Run by contexts, whose stdout and stderr are
+# owner of DIR) once the test READY succeeds, and kill it; with $opts
+# (--compress, --incremental) for some.  Run by contexts, whose stdout and stderr are
 # fds 3 and 4.  The programs are far from their end: a checkpoint must
 # not race with their exit.
-zip=
+opts=
 ckpt() {
 	poll 60 $3 eval "$4" || kill -0 $3 2> /dev/null ||
 		fail "$2: the program ended early" >&3
-	$as cr_checkpoint --tree $zip -f $1/$2.ctx --kill $3 2>&4 ||
+	$as cr_checkpoint --tree $opts -f $1/$2.ctx --kill $3 2>&4 ||
 		fail "$1/$2: cr_checkpoint exited $?" >&3
 	wait $3 2> /dev/null
 }
@@ -59,7 +61,7 @@ ready_go() {
 contexts() {
 	local c=$1
 	mkdir $c/counter $c/threads $c/tree $c/files $c/shm $c/zombie $c/ev \
-		$c/socks $c/pt $c/in $c/inet $c/pty $c/nl
+		$c/socks $c/pt $c/in $c/inet $c/pty $c/nl $c/inc
 	[ -z "$as" ] || chown -R 65534:65534 $c
 	# Standard files by path: /dev/null, which nobody may reopen too.
 	exec 3>&1 4>&2 > /dev/null 2>&1 < /dev/null
@@ -68,12 +70,12 @@ contexts() {
 	$as "$cmd/threads_mutex" $c/threads/out 1000 3>&- 4>&- &
 	ckpt $c threads $! '[ -e $c/threads/out.ready ]'
 	# Compressed page data: a tree's memory, and shm's objects.
-	! have_zstd || zip=--compress
+	! have_zstd || opts=--compress
 	$as "$cmd/tree_counter" $c/tree 2 1000 100 3>&- 4>&- &
 	ckpt $c tree $! '[ -s $c/tree/out.2 ]'
 	$as "$cmd/shm_share" $c/shm 1000000 3>&- 4>&- &
 	ckpt $c shm $! '[ -s $c/shm/step ]'
-	zip=
+	opts=
 	# files_state waits for "go", then checks its files and exits.
 	ready_go $c files files_state
 	$as "$cmd/tree_zombie" $c/zombie 1000 100 3>&- 4>&- &
@@ -85,6 +87,14 @@ contexts() {
 	ready_go $c pt ptimers restart
 	ready_go $c pty pty_expect 3
 	ready_go $c nl nlsocks keep
+	$as "$cmd/mem_dirty" $c/inc 2 3>&- 4>&- &
+	poll 60 $! eval "[ -e $c/inc/ready ]" || fail "mem_dirty did not start" >&3
+	$as cr_checkpoint --incremental -f $c/inc.0 $! 2>&4 ||
+		fail "$c/inc.0: cr_checkpoint exited $?" >&3
+	opts=--incremental
+	ckpt $c inc $! true
+	opts=
+	$as touch $c/inc/go
 	exec 1>&3 2>&4 3>&- 4>&-
 }
 mkdir $d/root $d/nobody
@@ -93,7 +103,7 @@ as=
 contexts $d/root
 as=${nobody[*]}
 contexts $d/nobody
-ctxs=(counter threads tree files shm zombie ev socks pt in inet pty nl)
+ctxs=(counter threads tree files shm zombie ev socks pt in inet pty nl inc)
 
 ref0=$(module_refs)
 fails=0

@@ -496,7 +496,7 @@ static int put_pages(struct cr_chain *c, struct cr_img_out *out,
 	return 0;
 }
 
-/* Reads a page the chain holds into dst. */
+/* Reads a page the chain holds into dst (NULL: checks it can). */
 static int get_page(struct cr_chain *c, const struct cr_page_ent *e,
 		    uint8_t *dst)
 {
@@ -506,6 +506,8 @@ static int get_page(struct cr_chain *c, const struct cr_page_ent *e,
 		return fail(c, "%s: page 0x%llx is compressed: these tools "
 			    "cannot read it", c->img[e->img].path,
 			    (unsigned long long)e->addr);
+	if (!dst)
+		return 0;
 	n = pread(c->img[e->img].fd, dst, PAGE, e->off);
 	if (n != (ssize_t)PAGE)
 		return fail(c, "%s: page data at offset %llu: %s",
@@ -538,7 +540,7 @@ static int merge_parent(struct cr_chain *c, const struct cr_sect *s,
 				    s->key_pid ? "process" : "object",
 				    s->key_pid ?: (int)s->key_obj,
 				    c->img[c->n - 1].path);
-		if (get_page(c, e, data + i * PAGE))
+		if (get_page(c, e, out->f ? data + i * PAGE : NULL))
 			return -1;
 	}
 	return put_pages(c, out, v->n, v->addr, data);

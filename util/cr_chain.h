@@ -79,8 +79,8 @@ int cr_chain_parent(struct cr_img_in *in, struct cr_img_header *hdr,
 
 /*
  * Writes to out the full image of the incremental image read from in
- * (after cr_chain_parent), its parents' pages taken from c.
- * 0, or -1 with c->why.
+ * (after cr_chain_parent), its parents' pages taken from c; with out->f
+ * NULL, only checks that it can.  0, or -1 with c->why.
  */
 int cr_chain_merge(struct cr_chain *c, struct cr_img_in *in,
 		   const struct cr_img_header *hdr, struct cr_img_out *out);

@@ -47,7 +47,7 @@ int cr_img_fail(struct cr_img_in *in, const char *fmt, ...);
 
 /* A context file written record by record. */
 struct cr_img_out {
-	FILE *f;
+	FILE *f;		/* NULL: only counted */
 	uint64_t pos;		/* stream bytes written */
 	uint64_t nrec;		/* records written */
 };

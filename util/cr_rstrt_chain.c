@@ -2,8 +2,9 @@
 /*
  * cr_restart of an incremental image: the module reads only full ones,
  * so a thread writes the merged stream (cr_chain.c) into a pipe that the
- * module reads instead of the file.  The parents are checked whole
- * before the restart begins.
+ * module reads instead of the file.  The image and its parents are
+ * checked whole before the restart begins: the merge cannot then fail
+ * half way on what they hold, leaving the module a truncated stream.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,31 +54,56 @@ static void *merge_thread(void *arg)
 	return NULL;
 }
 
-/* Reads img's HEADER and PARENT, checks the chain, starts the thread. */
-static int start_merge(struct merge_job *j, int img, const char *file,
-		       const char *parent_dir, char *why, size_t size)
+/* img's HEADER and PARENT read from start into j: 0, or -errno. */
+static int read_head(struct merge_job *j, int img, off_t start,
+		     struct cr_img_parent *p, char **name)
 {
-	struct cr_img_parent p;
-	char *name = NULL, *path = NULL;
-	int fds[2], err = -EINVAL;
-	pthread_t t;
-
+	if (j->in.f)
+		fclose(j->in.f);
+	memset(&j->in, 0, sizeof(j->in));
+	if (lseek(img, start, SEEK_SET) != start)
+		return -errno;
 	j->in.f = fdopen(dup(img), "rb");
 	if (!j->in.f)
 		return -errno;
-	if (cr_chain_parent(&j->in, &j->hdr, &p, &name) <= 0) {
+	return cr_chain_parent(&j->in, &j->hdr, p, name) > 0 ? 0 : -EINVAL;
+}
+
+/* Checks img and its chain, then starts the thread. */
+static int start_merge(struct merge_job *j, int img, const char *file,
+		       const char *parent_dir, char *why, size_t size)
+{
+	off_t start = lseek(img, 0, SEEK_CUR);
+	struct cr_img_out check = { 0 };
+	struct cr_img_parent p;
+	char *name = NULL, *path = NULL;
+	int fds[2], err;
+	pthread_t t;
+
+	err = read_head(j, img, start, &p, &name);
+	if (err) {
 		snprintf(why, size, "%s: %s", file, j->in.why);
-		return -EINVAL;
+		return err;
 	}
 	path = cr_chain_path(file, name, parent_dir);
 	free(name);
 	if (!path)
 		return -ENOMEM;
+	err = -EINVAL;
 	if (cr_chain_open(&j->c, path, p.ident, parent_dir)) {
 		snprintf(why, size, "%s", j->c.why);
 		err = j->c.open_err ? -j->c.open_err : -EINVAL;
 		goto out;
 	}
+	if (cr_chain_merge(&j->c, &j->in, &j->hdr, &check)) {
+		snprintf(why, size, "%s: %s", file, j->c.why);
+		goto out;
+	}
+	name = NULL;
+	err = read_head(j, img, start, &p, &name);
+	free(name);
+	if (err)
+		goto out;
 	if (pipe2(fds, O_CLOEXEC)) {
 		err = -errno;
 		goto out;

@@ -283,7 +283,7 @@ static int vmad_save_pages(struct vmad_save *vs, const struct cr_img_vma *v)
 		mmap_read_unlock(mm);
 		if (!err && vs->b->n)
 			err = vs->sh->track ?
-			      cr_track_flush(vs->sh->track, vs->s, vs->b) :
+			      cr_track_flush(vs->sh->track, vs->s, vs->b, 0) :
 			      cr_batch_flush(vs->s, vs->b);
 	}
 	cr_batch_release(vs->b);

@@ -5,18 +5,24 @@
  * last wrote it.  Creates DIR/ready, then every few ms starts a new
  * generation g, which rewrites page g * STRIDE mod npages.  Once DIR/go
  * exists it checks every page against what g implies (recomputed from g
- * alone) and exits 0 iff all match.
- * Usage: mem_dirty DIR [MIB]
+ * alone) and exits 0 iff all match.  With "shared" the pages are shared
+ * anonymous memory (saved as an object) rather than malloc'd; with
+ * "move" they move (mremap) to the other of two places every MOVE_GENS
+ * generations.
+ * Usage: mem_dirty DIR [MIB [shared|move]]
  */
+#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "../cr_test_util.h"
 
 #define PAGE_WORDS	(4096 / sizeof(uint64_t))
 #define STRIDE		7919	/* prime: every page in turn */
 #define TICK_MS		5
+#define MOVE_GENS	64
 
 static void fill(uint64_t *page, size_t no, uint64_t gen)
 {
@@ -51,18 +57,24 @@ static size_t check(const uint64_t *p, size_t npages, uint64_t gen)
 int main(int argc, char **argv)
 {
 	size_t mib = 8, npages, no, bad;
-	uint64_t *p, gen = 0;
+	uint64_t *p, *other = NULL, *q, gen = 0;
+	const char *mode = argc > 3 ? argv[3] : "";
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: mem_dirty DIR [MIB]\n");
+		fprintf(stderr, "usage: mem_dirty DIR [MIB [shared]]\n");
 		return 2;
 	}
 	if (argc > 2)
 		mib = strtoul(argv[2], NULL, 0);
 	npages = mib * 256;
-	p = malloc(npages * 4096);
-	if (!npages || !p)
-		cr_die("malloc");
+	p = mmap(NULL, npages * 4096, PROT_READ | PROT_WRITE,
+		 (strcmp(mode, "shared") ? MAP_PRIVATE : MAP_SHARED) |
+		 MAP_ANONYMOUS, -1, 0);
+	if (!strcmp(mode, "move"))
+		other = mmap(NULL, npages * 4096, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!npages || p == MAP_FAILED || other == MAP_FAILED)
+		cr_die("mmap");
 	for (no = 0; no < npages; no++)
 		fill(p + no * PAGE_WORDS, no, 0);
 	printf("mem_dirty: %zu pages\n", npages);
@@ -72,6 +84,14 @@ int main(int argc, char **argv)
 		gen++;
 		fill(p + gen * STRIDE % npages * PAGE_WORDS,
 		     gen * STRIDE % npages, gen);
+		if (other && gen % MOVE_GENS == 0) {
+			q = mremap(p, npages * 4096, npages * 4096,
+				   MREMAP_MAYMOVE | MREMAP_FIXED, other);
+			if (q == MAP_FAILED)
+				cr_die("mremap");
+			other = p;
+			p = q;
+		}
 		cr_pause_ms(TICK_MS);
 	}
 	bad = check(p, npages, gen);
