@@ -569,6 +569,27 @@ static int bad_in(struct cr_chain *c, struct cr_img_in *in)
 		    (unsigned long long)in->rec_pos, in->why);
 }
 
+/* The output's HEADER, the image's own. */
+static int put_header(struct cr_chain *c, const struct cr_img_header *hdr,
+		      struct cr_img_out *out)
+{
+	if (need_buf(c))
+		return -1;
+	if (cr_img_put(out, CR_REC_HEADER, 0, hdr, sizeof(*hdr)))
+		return put_fail(c);
+	return 0;
+}
+
+/* Where the record just read belongs, and its pages if it has some. */
+static int view(struct cr_chain *c, struct cr_sect *s, struct cr_img_in *in,
+		struct cr_pages_view *v)
+{
+	if (sect_follow(s, in) ||
+	    (is_pages(in->rec.type) && pages_view(s, in, v)))
+		return bad_in(c, in);
+	return 0;
+}
+
 int cr_chain_merge(struct cr_chain *c, struct cr_img_in *in,
 		   const struct cr_img_header *hdr, struct cr_img_out *out)
 {
@@ -576,14 +597,13 @@ int cr_chain_merge(struct cr_chain *c, struct cr_img_in *in,
 	struct cr_sect s = { 0 };
 	int err;
 
-	if (need_buf(c))
+	if (put_header(c, hdr, out))
 		return -1;
-	if (cr_img_put(out, CR_REC_HEADER, 0, hdr, sizeof(*hdr)))
-		return put_fail(c);
 	do {
-		if (next_rec(in) || sect_follow(&s, in) ||
-		    (is_pages(in->rec.type) && pages_view(&s, in, &v)))
+		if (next_rec(in))
 			return bad_in(c, in);
+		if (view(c, &s, in, &v))
+			return -1;
 		if (in->rec.type == CR_REC_PAGES_PARENT)
 			err = merge_parent(c, &s, &v, out);
 		else if (in->rec.type == CR_REC_PAGES && !v.zipped)
@@ -678,17 +698,12 @@ int cr_chain_diff(struct cr_chain *c, struct cr_img_in *in,
 	struct cr_sect s = { 0 };
 	int err;
 
-	if (need_buf(c))
-		return -1;
-	if (cr_img_put(out, CR_REC_HEADER, 0, hdr, sizeof(*hdr)))
-		return put_fail(c);
-	if (put_parent(c, parent_path, out))
+	if (put_header(c, hdr, out) || put_parent(c, parent_path, out))
 		return -1;
 	/* the record after HEADER is already read */
 	for (;;) {
-		if (sect_follow(&s, in) ||
-		    (is_pages(in->rec.type) && pages_view(&s, in, &v)))
-			return bad_in(c, in);
+		if (view(c, &s, in, &v))
+			return -1;
 		if (in->rec.type == CR_REC_PAGES_PARENT)
 			return fail(c, "an incremental image: merge it first");
 		if (in->rec.type == CR_REC_PAGES && !v.zipped)
