@@ -425,6 +425,58 @@ if [ -z "$only" ] || [[ " $only " == *" zip "* ]]; then
 	ckpt_opts=
 fi
 
+# Incremental checkpoints (cr_checkpoint --incremental): INC_MIB of
+# memory of which a few pages change between checkpoints (tests/cmd/
+# mem_dirty, about 200 pages a second), checkpointed full and then as a
+# chain, one a second; the chain's last image restarted, and the full
+# image cr_merge makes of it, each verified.  BENCH_ONLY=inc runs only
+# this.  Printed as ratios: size full/incremental, checkpoint time
+# incremental/full, restart of the chain/of the merged image.
+inc_mib=256
+inc_run() {
+	local t0=$(now_ms)
+
+	"$@" > $w/inc/out 2>&1 || { cat $w/inc/out; fail "$* exited $?"; }
+	echo $(($(now_ms) - t0))
+}
+if [ -z "$only" ] || [[ " $only " == *" inc "* ]]; then
+	mkdir -p $w/inc
+	"$CR_TESTS/cmd/mem_dirty" $w/inc $inc_mib > $w/inc/log 2>&1 &
+	pid=$!
+	wait_file $w/inc/ready $pid 600 || fail "mem_dirty did not start"
+	declare -A v=()
+	for ((i = 1; i <= reps; i++)); do
+		v[full.ckpt]+=" $(inc_run cr_checkpoint -f $w/inc/full $pid)"
+		v[full.size]+=" $(stat -c %s $w/inc/full)"
+		rm -f $w/inc/full
+	done
+	inc_run cr_checkpoint --incremental -f $w/inc/k.0 $pid > /dev/null
+	for ((i = 1; i <= reps; i++)); do
+		sleep 1
+		[ $i = $reps ] && kill=--kill || kill=
+		v[inc.ckpt]+=" $(inc_run cr_checkpoint --incremental $kill \
+				 -f $w/inc/k.$i $pid)"
+		v[inc.size]+=" $(stat -c %s $w/inc/k.$i)"
+	done
+	wait $pid
+	touch $w/inc/go
+	inc_run cr_merge -o $w/inc/merged $w/inc/k.$reps > /dev/null
+	for r in chain.k.$reps merged.merged; do
+		: > $w/inc/log
+		v[${r%%.*}.restart]=$(inc_run cr_restart $w/inc/${r#*.})
+		grep -a -q ' 0 bad pages' $w/inc/log ||
+			{ cat $w/inc/log; nbad=$((nbad + 1)); }
+	done
+	echo "inc runs: ${v[*]}"
+	awk -v fc=$(median ${v[full.ckpt]}) -v ic=$(median ${v[inc.ckpt]}) \
+	    -v fs=$(median ${v[full.size]}) -v is=$(median ${v[inc.size]}) \
+	    -v cr=${v[chain.restart]} -v mr=${v[merged.restart]} 'BEGIN {
+		printf "inc: size full/incremental %.1f, checkpoint incremental/full %.2f, restart chain/merged %.2f (%d MiB, full %d ms, incremental %d ms)\n",
+		       fs / is, ic / fc, cr / mr, fs / 1048576, fc, ic }'
+	unset v
+	rm -rf $w/inc
+fi
+
 echo bench-csv-begin
 printf '%s\n' "$csv"
 echo bench-csv-end

@@ -496,11 +496,14 @@ static int put_pages(struct cr_chain *c, struct cr_img_out *out,
 	return 0;
 }
 
-/* Reads a page the chain holds into dst (NULL: checks it can). */
-static int get_page(struct cr_chain *c, const struct cr_page_ent *e,
-		    uint8_t *dst)
+/*
+ * Reads n pages the chain holds, contiguous in one file, into dst (NULL:
+ * checks that it can).
+ */
+static int get_pages(struct cr_chain *c, const struct cr_page_ent *e,
+		     uint32_t n, uint8_t *dst)
 {
-	ssize_t n;
+	ssize_t got;
 
 	if (e->zipped)
 		return fail(c, "%s: page 0x%llx is compressed: these tools "
@@ -508,11 +511,11 @@ static int get_page(struct cr_chain *c, const struct cr_page_ent *e,
 			    (unsigned long long)e->addr);
 	if (!dst)
 		return 0;
-	n = pread(c->img[e->img].fd, dst, PAGE, e->off);
-	if (n != (ssize_t)PAGE)
+	got = pread(c->img[e->img].fd, dst, n * PAGE, e->off);
+	if (got != (ssize_t)(n * PAGE))
 		return fail(c, "%s: page data at offset %llu: %s",
 			    c->img[e->img].path, (unsigned long long)e->off,
-			    n < 0 ? strerror(errno) : "truncated");
+			    got < 0 ? strerror(errno) : "truncated");
 	return 0;
 }
 
@@ -523,24 +526,47 @@ static int need_buf(struct cr_chain *c)
 	return c->buf ? 0 : fail(c, "out of memory");
 }
 
-/* A PAGES_PARENT record of the child, as PAGES of the parents' data. */
+/* Page i of v in the chain. */
+static const struct cr_page_ent *parent_page(struct cr_chain *c,
+					     const struct cr_sect *s,
+					     const struct cr_pages_view *v,
+					     uint32_t i)
+{
+	const struct cr_page_ent *e = lookup(c, s, v->addr[i]);
+
+	if (!e)
+		fail(c, "page 0x%llx of %s %d is not in the parent %s",
+		     (unsigned long long)v->addr[i],
+		     s->key_pid ? "process" : "object",
+		     s->key_pid ?: (int)s->key_obj, c->img[c->n - 1].path);
+	return e;
+}
+
+/*
+ * A PAGES_PARENT record of the child, as PAGES of the parents' data,
+ * read a run of pages contiguous in one file at a time.
+ */
 static int merge_parent(struct cr_chain *c, const struct cr_sect *s,
 			const struct cr_pages_view *v,
 			struct cr_img_out *out)
 {
 	uint8_t *data = c->buf + PAGES_BUF;
-	const struct cr_page_ent *e;
-	uint32_t i;
+	const struct cr_page_ent *e, *next;
+	uint32_t i, j;
 
-	for (i = 0; i < v->n; i++) {
-		e = lookup(c, s, v->addr[i]);
+	for (i = 0; i < v->n; i = j) {
+		e = parent_page(c, s, v, i);
 		if (!e)
-			return fail(c, "page 0x%llx of %s %d is not in the "
-				    "parent %s", (unsigned long long)v->addr[i],
-				    s->key_pid ? "process" : "object",
-				    s->key_pid ?: (int)s->key_obj,
-				    c->img[c->n - 1].path);
-		if (get_page(c, e, out->f ? data + i * PAGE : NULL))
+			return -1;
+		for (j = i + 1; j < v->n; j++) {
+			next = parent_page(c, s, v, j);
+			if (!next)
+				return -1;
+			if (next->img != e->img || next->zipped ||
+			    next->off != e->off + (j - i) * PAGE)
+				break;
+		}
+		if (get_pages(c, e, j - i, out->f ? data + i * PAGE : NULL))
 			return -1;
 	}
 	return put_pages(c, out, v->n, v->addr, data);
@@ -626,7 +652,7 @@ static int same_page(struct cr_chain *c, const struct cr_sect *s,
 	*same = false;
 	if (!e || e->zipped)
 		return 0;
-	if (get_page(c, e, old))
+	if (get_pages(c, e, 1, old))
 		return -1;
 	*same = !memcmp(old, v->data + i * PAGE, PAGE);
 	return 0;
