@@ -834,10 +834,6 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 	    (a->flags & CR_ABI_CHKPT_PTRACED_ALLOW &&
 	     a->flags & CR_ABI_CHKPT_PTRACED_SKIP))
 		return cr_fail(st, -EINVAL, "bad checkpoint arguments");
-	if (a->flags & CR_ABI_CHKPT_INCREMENTAL &&
-	    a->flags & CR_ABI_CHKPT_COMPRESS)
-		return cr_fail(st, -EINVAL,
-			       "incremental images are not compressed");
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "cr_chain.h"
 
@@ -62,6 +63,7 @@ struct cr_pages_view {
 	const uint8_t *data;	/* plain PAGES: the first page's data */
 	uint64_t data_off;	/* its offset in the stream */
 	bool zipped;
+	uint32_t zlen;		/* compressed: the frame's bytes */
 };
 
 static bool is_pages(uint16_t type)
@@ -163,6 +165,7 @@ static int pages_view(struct cr_sect *s, struct cr_img_in *in,
 			return cr_img_fail(in, "non-zero padding");
 	v->data = in->buf + head + pad;
 	v->data_off = pos + head + pad;
+	v->zlen = v->zipped ? len - head : 0;
 	return 0;
 }
 
@@ -229,7 +232,10 @@ static int index_pages(struct cr_chain *c, unsigned int k,
 					  .obj = s->key_obj,
 					  .addr = v.addr[i], .img = k,
 					  .zipped = v.zipped,
-					  .off = v.data_off + i * PAGE };
+					  .zpages = v.n, .zindex = i,
+					  .zlen = v.zlen,
+					  .off = v.zipped ? v.data_off :
+					  v.data_off + i * PAGE };
 		if (in->rec.type == CR_REC_PAGES_PARENT) {
 			if (!k)
 				return fail(c, "%s: pages of a parent in a "
@@ -467,6 +473,8 @@ void cr_chain_close(struct cr_chain *c)
 	free(c->img);
 	free(c->page);
 	free(c->buf);
+	free(c->zin);
+	free(c->zout);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -496,19 +504,53 @@ static int put_pages(struct cr_chain *c, struct cr_img_out *out,
 	return 0;
 }
 
+/* Inflates the compressed record that holds e, unless it is at hand. */
+static int inflate(struct cr_chain *c, const struct cr_page_ent *e)
+{
+	size_t raw = e->zpages * PAGE, n;
+	ssize_t got;
+
+	if (c->zout && c->zimg == e->img && c->zoff == e->off)
+		return 0;
+	if (!c->zout) {
+		c->zin = malloc(CR_PAGES_MAX * PAGE);
+		c->zout = malloc(CR_PAGES_MAX * PAGE);
+		if (!c->zin || !c->zout)
+			return fail(c, "out of memory");
+	}
+	c->zoff = UINT64_MAX;
+	got = pread(c->img[e->img].fd, c->zin, e->zlen, e->off);
+	if (got != (ssize_t)e->zlen)
+		return fail(c, "%s: compressed data at offset %llu: %s",
+			    c->img[e->img].path, (unsigned long long)e->off,
+			    got < 0 ? strerror(errno) : "truncated");
+	n = ZSTD_decompress(c->zout, raw, c->zin, e->zlen);
+	if (n != raw)
+		return fail(c, "%s: compressed data at offset %llu: %s",
+			    c->img[e->img].path, (unsigned long long)e->off,
+			    ZSTD_isError(n) ? ZSTD_getErrorName(n) :
+			    "not its pages");
+	c->zimg = e->img;
+	c->zoff = e->off;
+	return 0;
+}
+
 /*
- * Reads n pages the chain holds, contiguous in one file, into dst (NULL:
- * checks that it can).
+ * Reads n pages the chain holds, contiguous in one file (a compressed
+ * one alone), into dst (NULL: checks that it can).
  */
 static int get_pages(struct cr_chain *c, const struct cr_page_ent *e,
 		     uint32_t n, uint8_t *dst)
 {
 	ssize_t got;
 
-	if (e->zipped)
-		return fail(c, "%s: page 0x%llx is compressed: these tools "
-			    "cannot read it", c->img[e->img].path,
-			    (unsigned long long)e->addr);
+	if (e->zipped) {
+		if (inflate(c, e))
+			return -1;
+		if (dst)
+			memcpy(dst, c->zout + e->zindex * PAGE, PAGE);
+		return 0;
+	}
 	if (!dst)
 		return 0;
 	got = pread(c->img[e->img].fd, dst, n * PAGE, e->off);
@@ -562,7 +604,7 @@ static int merge_parent(struct cr_chain *c, const struct cr_sect *s,
 			next = parent_page(c, s, v, j);
 			if (!next)
 				return -1;
-			if (next->img != e->img || next->zipped ||
+			if (e->zipped || next->zipped || next->img != e->img ||
 			    next->off != e->off + (j - i) * PAGE)
 				break;
 		}
@@ -650,7 +692,7 @@ static int same_page(struct cr_chain *c, const struct cr_sect *s,
 	uint8_t *old = c->buf + PAGES_BUF;
 
 	*same = false;
-	if (!e || e->zipped)
+	if (!e)
 		return 0;
 	if (get_pages(c, e, 1, old))
 		return -1;

@@ -20,7 +20,10 @@ struct cr_page_ent {
 	uint32_t obj;
 	uint64_t addr;		/* or the offset in the object */
 	uint32_t img;		/* the chain's image that holds its data */
-	bool zipped;		/* in a compressed record: not readable here */
+	bool zipped;		/* in a compressed record: */
+	uint16_t zpages;	/* of zpages pages, its page zindex, */
+	uint16_t zindex;
+	uint32_t zlen;		/* its zstd frame zlen bytes at off */
 	uint64_t off;		/* the data's offset in that file */
 };
 
@@ -39,6 +42,9 @@ struct cr_chain {
 	struct cr_page_ent *page;	/* the newest image's pages, sorted */
 	size_t npages;
 	uint8_t *buf;		/* a record being written, and pages read */
+	uint8_t *zin, *zout;	/* a compressed record read, inflated */
+	uint32_t zimg;		/* which: zout holds image zimg's at zoff */
+	uint64_t zoff;
 	uint64_t pages_kept;	/* cr_chain_diff: pages written */
 	uint64_t pages_ref;	/* and pages referred to */
 	int write_err;		/* errno of a failed write */

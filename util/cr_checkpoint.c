@@ -89,7 +89,7 @@ CR_TOOL_OPTS_USAGE
 "      --incremental   write only the memory pages that changed since\n"
 "                      the processes' last --incremental checkpoint,\n"
 "                      referring to that file for the rest (the first\n"
-"                      one is full); not with --compress\n"
+"                      one is full)\n"
 "      --progress      show the bytes written and the rate on stderr\n"
 "  -q, --quiet         print no messages\n"
 "  -v, --verbose       say what was written, how much and how fast\n"

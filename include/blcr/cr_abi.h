@@ -110,7 +110,6 @@ struct cr_chkpt_args {
  * (2.6) Memory pages unchanged since the targets' last incremental
  * checkpoint are referred to (PAGES_PARENT), that image named in a PARENT
  * record; a process the module has no such image of is saved whole.
- * Not with COMPRESS (EINVAL).
  */
 #define CR_ABI_CHKPT_INCREMENTAL	0x200000
 
