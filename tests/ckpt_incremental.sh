@@ -1,19 +1,22 @@
 # cr_checkpoint --incremental: the module remembers what each process's
 # last incremental image held, and the next one writes only the pages
 # that changed.  A chain of 20 of a program that rewrites a few pages at a
-# time restarts from its last image with every page right; so does a tree
-# of two such programs under a shell, one whose memory is shared (an
-# object saved by value, its unchanged pages referred to) and one whose
-# memory moves (mremap) between checkpoints; an image
-# written to a pipe names
+# time restarts from its last image with every page right; so do a
+# compressed chain (its parents' pages inflated by cr_restart), a program
+# whose memory is shared (an object saved by value, its unchanged pages
+# referred to), one whose memory moves (mremap) between checkpoints, and
+# a tree of two such programs under a shell checkpointed by tree, group,
+# session and the shell alone in turn.  An image written to a pipe names
 # its parent file by its full path, and one after it is full again (a
-# pipe has no name to refer to).
+# pipe has no name to refer to).  What the module kept of each process
+# goes when it exits (each held the module: its count comes back).
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
 trap 'rm -rf $d' EXIT
 ready_secs=120
 n=20
+ref0=$(module_refs)
 
 # restarts $d/$1 ($2: the programs' directories) and checks every page:
 # the programs write their verdicts to $d/log, their output (emptied:
@@ -107,20 +110,30 @@ ckpt_kill $d/m.6 --incremental
 [ "$(parent_of m.6)" = m.5 ] || fail "m.6 names $(parent_of m.6)"
 restart_check m.6
 
-step "a tree: two programs under a shell"
+step "a tree: two programs under a shell, every scope"
 mkdir $d/a $d/b
-sh -c "\"$CR_TESTS/cmd/mem_dirty\" $d/a 4 & \"$CR_TESTS/cmd/mem_dirty\" $d/b 4 & wait" \
+setsid sh -c "\"$CR_TESTS/cmd/mem_dirty\" $d/a 4 & \"$CR_TESTS/cmd/mem_dirty\" $d/b 4 & wait" \
 	> $d/log 2>&1 &
 pid=$!
 wait_file $d/a/ready $pid $ready_secs && wait_file $d/b/ready $pid $ready_secs ||
 	fail "the tree did not get ready"
+[ "$(awk '{ print $6 }' /proc/$pid/stat)" = $pid ] ||
+	fail "the shell leads no session"
 ckpt --incremental --tree -f $d/t.0 $pid
-for i in 1 2 3 4 5; do
+# the same three processes by group and by session; then the shell
+# alone, after which the programs' last image is not the parent: whole
+i=1
+for scope in --pgid --sid --tree --pid --tree; do
 	sleep 0.2
-	cr_checkpoint --incremental --tree -f $d/t.$i $pid || fail "tree $i"
+	cr_checkpoint --incremental $scope -f $d/t.$i $pid ||
+		fail "$scope $i"
+	[ "$(parent_of t.$i)" = t.$((i - 1)) ] ||
+		fail "t.$i ($scope) names $(parent_of t.$i)"
+	i=$((i + 1))
 done
 ckpt_kill $d/t.6 --incremental --tree
 [ "$(parent_of t.6)" = t.5 ] || fail "t.6 names $(parent_of t.6)"
 cr_info $d/t.6 | grep 'parent image'
 restart_check t.6 "$d/a $d/b"
+refs_back $ref0
 echo "ok"

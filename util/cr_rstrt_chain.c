@@ -15,11 +15,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cr_chain.h"
 #include "cr_rstrt.h"
 #include "cr_util.h"
+
+/*
+ * The pipe's write end, which the restarted processes must not hold, and
+ * the pipe's inode: the thread may have closed it, and the number been
+ * reused, by the time one forks.
+ */
+static int merge_wfd = -1;
+static struct stat merge_pipe;
 
 struct merge_job {
 	struct cr_chain c;
@@ -108,6 +117,8 @@ static int start_merge(struct merge_job *j, int img, const char *file,
 		err = -errno;
 		goto out;
 	}
+	merge_wfd = fds[1];
+	fstat(fds[1], &merge_pipe);
 	j->out.f = fdopen(fds[1], "wb");
 	if (!j->out.f) {
 		err = -ENOMEM;
@@ -115,6 +126,11 @@ static int start_merge(struct merge_job *j, int img, const char *file,
 		close(fds[1]);
 		goto out;
 	}
+	/*
+	 * Unbuffered: when the module stops reading, exit() must find
+	 * nothing of ours to flush into the full pipe, or it waits there.
+	 */
+	setvbuf(j->out.f, NULL, _IONBF, 0);
 	err = -pthread_create(&t, NULL, merge_thread, j);
 	if (err) {
 		close(fds[0]);
@@ -141,6 +157,19 @@ static char *fd_path(int fd)
 	}
 	path[n] = '\0';
 	return path;
+}
+
+/*
+ * In a process forked to be restarted: without the write end, the module
+ * sees the stream end if the thread stops early, instead of waiting.
+ */
+void cr_rstrt_chain_forget(void)
+{
+	struct stat st;
+
+	if (merge_wfd >= 0 && !fstat(merge_wfd, &st) &&
+	    st.st_dev == merge_pipe.st_dev && st.st_ino == merge_pipe.st_ino)
+		close(merge_wfd);
 }
 
 int cr_rstrt_chain(int img, const char *file, const char *parent_dir,

@@ -643,8 +643,10 @@ pid_t cr_spawn(const struct cr_plan *plan, unsigned int index)
 	pid_t want = plan->procs[index].pid;
 	pid_t pid = cr_fork_with_pid(plan, want);
 
-	if (pid == 0)
+	if (pid == 0) {
+		cr_rstrt_chain_forget();
 		_exit(-cr_rstrt_child_run(plan, index) & 0xff);
+	}
 	if (pid > 0) {
 		cr_set_group(plan, index, pid);
 		return pid;

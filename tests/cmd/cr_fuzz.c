@@ -813,6 +813,39 @@ static int shrink_zipped(const char *in_path, const char *out_path)
 	return 0;
 }
 
+/*
+ * The first record of the given type grows by 48 bytes, its sums redone:
+ * a context the module refuses there, after the tools let it through.
+ */
+static int grow_first(const char *type, const char *in_path,
+		      const char *out_path)
+{
+	unsigned long t = strtoul(type, NULL, 0);
+	struct img m = { 0 };
+	struct rec *r;
+	uint8_t *in, *buf;
+	size_t len, i;
+
+	in = read_file(in_path, &len);
+	parse(&m, in, len);
+	for (i = 0; i < m.n && m.r[i].type != t; i++)
+		;
+	if (i == m.n) {
+		fprintf(stderr, "cr_fuzz: no record of type %lu\n", t);
+		return 2;
+	}
+	r = &m.r[i];
+	buf = xalloc(r->len + 48);
+	memcpy(buf, r->buf, r->len);
+	memset(buf + r->len, 0x41, 48);
+	free(r->buf);
+	r->buf = buf;
+	r->len += 48;
+	serialise(&m);
+	write_file(out_path, m.out, m.outlen);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char desc[sizeof(((struct img *)0)->desc)];
@@ -821,9 +854,12 @@ int main(int argc, char **argv)
 		return fuzz_run(argc - 1, argv + 1);
 	if (argc == 4 && !strcmp(argv[1], "--shrink-zipped"))
 		return shrink_zipped(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "--grow-first"))
+		return grow_first(argv[2], argv[3], argv[4]);
 	if (argc != 5) {
 		fprintf(stderr, "usage: cr_fuzz IN OUT SEED MUTANT\n"
 			"       cr_fuzz --shrink-zipped IN OUT\n"
+			"       cr_fuzz --grow-first TYPE IN OUT\n"
 			"       cr_fuzz --run ...  (see fuzz_run.c)\n");
 		return 2;
 	}
