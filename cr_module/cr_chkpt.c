@@ -56,6 +56,11 @@ void cr_unclaim_task(struct cr_chkpt_req *req, struct task_struct *t)
 	xa_unlock(&cr_busy_tasks);
 }
 
+static bool cr_incremental(const struct cr_chkpt_req *req)
+{
+	return req->args.flags & CR_ABI_CHKPT_INCREMENTAL;
+}
+
 static void cr_chkpt_release(struct cr_req *r)
 {
 	struct cr_chkpt_req *req = container_of(r, struct cr_chkpt_req, r);
@@ -298,7 +303,7 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	unsigned int i;
 	int err;
 
-	if (req->incremental) {
+	if (cr_incremental(req)) {
 		pc->track = cr_track_begin(req->parent.ident);
 		if (IS_ERR(pc->track)) {
 			err = PTR_ERR(pc->track);
@@ -434,7 +439,7 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_kinds_call(snapshot, &req->sh, st) ?:
 		      cr_write_header(&req->s, req);
 	}
-	if (first && !err && req->incremental)
+	if (first && !err && cr_incremental(req))
 		err = cr_write_parent(&req->s, req);
 	if (first && !err)
 		err = cr_write_proctab(&req->s, req);
@@ -448,7 +453,7 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_write_end(&req->s);
 	if (last && !err && (req->args.flags & CR_ABI_CHKPT_SYNC))
 		err = vfs_fsync(req->out, 0);
-	if (last && !err && req->incremental)
+	if (last && !err && cr_incremental(req))
 		cr_track_commit_all(req);
 	return err;
 }
@@ -838,31 +843,42 @@ static int cr_check_args(struct cr_chkpt_args *a, struct cr_status *st)
 }
 
 /*
- * Where an incremental image goes, for the next one to name it: the
- * tool's final name, or the file's; none for a pipe or socket.
+ * The context file's name, kmalloc'd: the one the requester gave it (the
+ * final name of a temporary file), else its path.
  */
-static int cr_image_path(struct cr_chkpt_req *req)
+char *cr_chkpt_file_name(struct cr_chkpt_req *req)
 {
 	char *buf;
 	u32 len;
 	int err;
 
-	req->incremental = true;
-	if (req->dest) {
-		req->image.path = kstrdup(req->dest, GFP_KERNEL);
-		return req->image.path ? 0 : -ENOMEM;
-	}
-	if (!S_ISREG(file_inode(req->out)->i_mode))
-		return 0;
+	if (req->dest)
+		return kstrdup(req->dest, GFP_KERNEL) ?: ERR_PTR(-ENOMEM);
 	buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
 	if (!buf)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	err = cr_file_path(req->out, buf, &len);
-	if (err)
-		kfree(buf);
-	else
-		req->image.path = buf;
-	return err == -ENAMETOOLONG ? 0 : err;
+	if (!err)
+		return buf;
+	kfree(buf);
+	return ERR_PTR(err);
+}
+
+/*
+ * Where an incremental image goes, for the next one to name it; none
+ * for a pipe or socket, or a name too long.
+ */
+static int cr_image_path(struct cr_chkpt_req *req)
+{
+	char *path;
+
+	if (!req->dest && !S_ISREG(file_inode(req->out)->i_mode))
+		return 0;
+	path = cr_chkpt_file_name(req);
+	if (IS_ERR(path))
+		return PTR_ERR(path) == -ENAMETOOLONG ? 0 : PTR_ERR(path);
+	req->image.path = path;
+	return 0;
 }
 
 static int cr_chkpt_start(struct cr_chkpt_req *req)
@@ -891,7 +907,7 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 		}
 	}
 	err = cr_chkpt_zip(req);
-	if (!err && req->args.flags & CR_ABI_CHKPT_INCREMENTAL)
+	if (!err && cr_incremental(req))
 		err = cr_image_path(req);
 	if (err)
 		return err;

@@ -58,7 +58,6 @@ struct cr_chkpt_req {
 	struct pid *requester_pid;
 	struct file *out;
 	char *dest;			/* args.dest's string, or NULL */
-	bool incremental;		/* CR_ABI_CHKPT_INCREMENTAL */
 	struct cr_track_image parent;	/* its parent (ident 0: none) */
 	struct cr_track_image image;	/* and itself */
 	struct pid *root;
@@ -88,6 +87,7 @@ void cr_queue_proc_works(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);
 void cr_start_procs(struct cr_chkpt_req *req, struct cr_proc_ctx **pcs,
 		    unsigned int n);
 void cr_chkpt_abort(struct cr_chkpt_req *req, int err, const char *why);
+char *cr_chkpt_file_name(struct cr_chkpt_req *req);
 
 /* cr_hand.c */
 bool cr_hand_claim(struct cr_chkpt_req *req, struct cr_proc_ctx *pc);

@@ -235,24 +235,17 @@ long cr_hand_forward(struct cr_hand *h, void __user *uarg)
  */
 static int cr_hand_dest(struct cr_chkpt_req *req, struct cr_hand_info *info)
 {
-	const char *path = req->dest;
-	char *buf = NULL;
+	char *path = cr_chkpt_file_name(req);
 	u32 len;
 	int err = 0;
 
-	if (path) {
-		len = strlen(path) + 1;
-	} else {
-		buf = kmalloc(CR_PATH_MAX, GFP_KERNEL);
-		if (!buf)
-			return -ENOMEM;
-		err = cr_file_path(req->out, buf, &len);
-		path = buf;
-	}
-	if (!err && len <= info->dest_len &&
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	len = strlen(path) + 1;
+	if (len <= info->dest_len &&
 	    copy_to_user(u64_to_user_ptr(info->dest), path, len))
 		err = -EFAULT;
-	kfree(buf);
+	kfree(path);
 	if (!err)
 		info->dest_len = len;
 	return err;
