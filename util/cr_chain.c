@@ -129,27 +129,12 @@ static int pages_view(struct cr_sect *s, struct cr_img_in *in,
 		      struct cr_pages_view *v)
 {
 	uint64_t pos = in->rec_pos + sizeof(struct cr_rec);
-	bool parent = in->rec.type == CR_REC_PAGES_PARENT;
-	size_t len = in->rec.len, head, raw, pad = 0, i;
-	struct cr_img_pages ph;
+	size_t head, pad, i;
 
-	if (len < sizeof(ph))
-		return cr_img_fail(in, "too short for its page count");
-	memcpy(&ph, in->buf, sizeof(ph));
-	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
-		return cr_img_fail(in, "%u pages, not 1 to %u", ph.npages,
-				   CR_PAGES_MAX);
-	head = sizeof(ph) + ph.npages * sizeof(uint64_t);
-	raw = ph.npages * PAGE;
+	if (cr_img_pages_head(in, &v->n, &head, &pad))
+		return -1;
 	v->zipped = in->rec.flags & CR_RECF_ZSTD;
-	if (!parent && !v->zipped)
-		pad = cr_img_data_pad(ph.npages, pos + head);
-	if (parent ? len != head : v->zipped ?
-	    len <= head || len - head >= raw : len != head + pad + raw)
-		return cr_img_fail(in, "%zu bytes for %u pages", len,
-				   ph.npages);
-	v->n = ph.npages;
-	v->addr = (const uint64_t *)(in->buf + sizeof(ph));
+	v->addr = (const uint64_t *)(in->buf + sizeof(struct cr_img_pages));
 	for (i = 0; i < v->n; i++) {
 		if (v->addr[i] % PAGE || v->addr[i] < s->next ||
 		    v->addr[i] >= s->end)
@@ -160,12 +145,9 @@ static int pages_view(struct cr_sect *s, struct cr_img_in *in,
 					   (unsigned long long)s->end);
 		s->next = v->addr[i] + PAGE;
 	}
-	for (i = 0; i < pad; i++)
-		if (in->buf[head + i])
-			return cr_img_fail(in, "non-zero padding");
 	v->data = in->buf + head + pad;
 	v->data_off = pos + head + pad;
-	v->zlen = v->zipped ? len - head : 0;
+	v->zlen = v->zipped ? in->rec.len - head : 0;
 	return 0;
 }
 
@@ -486,16 +468,23 @@ static int put_fail(struct cr_chain *c)
 	return fail(c, "write: %s", strerror(errno));
 }
 
+/* A page record's count and n addresses into c->buf; their length. */
+static size_t put_head(struct cr_chain *c, uint32_t n, const uint64_t *addr)
+{
+	struct cr_img_pages ph = { .npages = n };
+
+	memcpy(c->buf, &ph, sizeof(ph));
+	memcpy(c->buf + sizeof(ph), addr, n * sizeof(uint64_t));
+	return sizeof(ph) + n * sizeof(uint64_t);
+}
+
 /* A plain PAGES record of n pages at addr, data[i] for each. */
 static int put_pages(struct cr_chain *c, struct cr_img_out *out,
 		     uint32_t n, const uint64_t *addr, const uint8_t *data)
 {
-	struct cr_img_pages ph = { .npages = n };
-	size_t head = sizeof(ph) + n * sizeof(uint64_t), pad;
+	size_t head = put_head(c, n, addr), pad;
 
 	pad = cr_img_data_pad(n, out->pos + sizeof(struct cr_rec) + head);
-	memcpy(c->buf, &ph, sizeof(ph));
-	memcpy(c->buf + sizeof(ph), addr, n * sizeof(uint64_t));
 	memset(c->buf + head, 0, pad);
 	if (data != c->buf + head + pad)
 		memmove(c->buf + head + pad, data, n * PAGE);
@@ -704,8 +693,7 @@ static int same_page(struct cr_chain *c, const struct cr_sect *s,
 static int put_run(struct cr_chain *c, const struct cr_pages_view *v,
 		   uint32_t i, uint32_t j, bool same, struct cr_img_out *out)
 {
-	struct cr_img_pages ph = { .npages = j - i };
-	size_t len = (j - i) * sizeof(uint64_t);
+	size_t len;
 
 	if (!same) {
 		c->pages_kept += j - i;
@@ -713,9 +701,8 @@ static int put_run(struct cr_chain *c, const struct cr_pages_view *v,
 				 v->data + i * PAGE);
 	}
 	c->pages_ref += j - i;
-	memcpy(c->buf, &ph, sizeof(ph));
-	memcpy(c->buf + sizeof(ph), v->addr + i, len);
-	if (cr_img_put(out, CR_REC_PAGES_PARENT, 0, c->buf, sizeof(ph) + len))
+	len = put_head(c, j - i, v->addr + i);
+	if (cr_img_put(out, CR_REC_PAGES_PARENT, 0, c->buf, len))
 		return put_fail(c);
 	return 0;
 }

@@ -2,6 +2,7 @@
 /* Reading the record framing of a context file; see cr_image_read.h. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 /* Inline: the tools need no libxxhash at run time. */
@@ -9,6 +10,8 @@
 #include <xxhash.h>
 
 #include "cr_image_read.h"
+
+#define CR_IMG_PAGE	4096ULL		/* x86_64 */
 
 uint32_t cr_img_sum(const void *buf, size_t len)
 {
@@ -50,6 +53,36 @@ const char *cr_img_type_name(unsigned int type)
 	if (type < sizeof(cr_type_names) / sizeof(cr_type_names[0]))
 		return cr_type_names[type];
 	return NULL;
+}
+
+int cr_img_pages_head(struct cr_img_in *in, uint32_t *npages, size_t *head,
+		      size_t *pad)
+{
+	bool zipped = in->rec.flags & CR_RECF_ZSTD;
+	bool parent = in->rec.type == CR_REC_PAGES_PARENT;
+	size_t len = in->rec.len, raw, i;
+	struct cr_img_pages ph;
+
+	if (len < sizeof(ph))
+		return cr_img_fail(in, "too short for its page count");
+	memcpy(&ph, in->buf, sizeof(ph));
+	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
+		return cr_img_fail(in, "%u pages, not 1 to %u", ph.npages,
+				   CR_PAGES_MAX);
+	*head = sizeof(ph) + ph.npages * sizeof(uint64_t);
+	raw = ph.npages * CR_IMG_PAGE;
+	*pad = zipped || parent ? 0 : cr_img_data_pad(ph.npages,
+			in->rec_pos + sizeof(struct cr_rec) + *head);
+	if (parent ? len != *head : zipped ?
+	    len <= *head || len - *head >= raw : len != *head + raw + *pad)
+		return cr_img_fail(in, "%zu bytes for %u pages%s", len,
+				   ph.npages, zipped ? ", compressed" : "");
+	for (i = 0; i < *pad; i++)
+		if (in->buf[*head + i])
+			return cr_img_fail(in, "non-zero padding before the "
+					   "page data");
+	*npages = ph.npages;
+	return 0;
 }
 
 int cr_img_fail(struct cr_img_in *in, const char *fmt, ...)

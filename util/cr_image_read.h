@@ -41,6 +41,14 @@ struct cr_img_in {
  * the file between records, or -1 with in->why.
  */
 int cr_img_next(struct cr_img_in *in, uint64_t maxlen);
+/*
+ * The head of the PAGES or PAGES_PARENT record just read: its page count,
+ * the bytes of count and addresses, and the zeros after them (plain data
+ * only), its length checked against them (cr_image.h).  0, or -1 with
+ * in->why.
+ */
+int cr_img_pages_head(struct cr_img_in *in, uint32_t *npages, size_t *head,
+		      size_t *pad);
 /* Sets in->why; returns -1. */
 __attribute__((format(printf, 2, 3)))
 int cr_img_fail(struct cr_img_in *in, const char *fmt, ...);

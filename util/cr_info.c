@@ -715,26 +715,16 @@ static int rd_vma(struct info *s, struct cur *c)
 /* Addresses (or object offsets) increasing, inside the window. */
 static int rd_pages(struct info *s, struct cur *c)
 {
-	uint64_t pos = s->in.rec_pos + sizeof(struct cr_rec), addr = 0;
 	bool zipped = s->in.rec.flags & CR_RECF_ZSTD;
 	bool parent = s->in.rec.type == CR_REC_PAGES_PARENT;
-	struct cr_img_pages ph;
-	size_t pad = 0, head, raw, i;
+	size_t pad, head, i;
+	uint64_t addr = 0;
+	uint32_t n;
 
-	if (!take(c, &ph, sizeof(ph)))
-		return bad(s, "too short for its page count");
-	if (!ph.npages || ph.npages > CR_PAGES_MAX || ph.pad)
-		return bad(s, "%u pages, not 1 to %u", ph.npages,
-			   CR_PAGES_MAX);
-	head = sizeof(ph) + ph.npages * sizeof(uint64_t);
-	raw = (size_t)ph.npages * CR_INFO_PAGE;
-	if (!zipped && !parent)
-		pad = cr_img_data_pad(ph.npages, pos + head);
-	if (parent ? c->len != head : zipped ?
-	    c->len <= head || c->len - head >= raw : c->len != head + raw + pad)
-		return bad(s, "%zu bytes for %u pages%s", c->len, ph.npages,
-			   zipped ? ", compressed" : "");
-	for (i = 0; i < ph.npages; i++) {
+	if (cr_img_pages_head(&s->in, &n, &head, &pad))
+		return -1;
+	c->off = sizeof(struct cr_img_pages);
+	for (i = 0; i < n; i++) {
 		take(c, &addr, sizeof(addr));
 		if (addr % CR_INFO_PAGE || addr < s->page_next ||
 		    addr >= s->page_end)
@@ -744,17 +734,14 @@ static int rd_pages(struct info *s, struct cur *c)
 				   (unsigned long long)s->page_end);
 		s->page_next = addr + CR_INFO_PAGE;
 	}
-	while (pad--)
-		if (c->p[c->off++])
-			return bad(s, "non-zero padding before the page data");
 	if (parent) {
-		s->parent_pages += ph.npages;
+		s->parent_pages += n;
 		return 0;
 	}
-	*s->pages_count += ph.npages;
-	s->total_pages += ph.npages;
+	*s->pages_count += n;
+	s->total_pages += n;
 	if (zipped) {
-		s->zip_pages += ph.npages;
+		s->zip_pages += n;
 		s->zip_bytes += c->len - head;
 	}
 	return 0;
