@@ -47,6 +47,8 @@ long cr_rstrt_abort(struct cr_rstrt_req *req, int err);
 long cr_rstrt_relocate(struct cr_rstrt_req *req, void __user *uarg);
 long cr_rstrt_next_pid(struct cr_rstrt_req *req, unsigned long pid);
 long cr_rstrt_signal(struct cr_rstrt_req *req, unsigned long sig);
+long cr_rstrt_lazy(struct cr_rstrt_req *req, void __user *uarg);
+void cr_rstrt_abandon(struct cr_rstrt_req *req);
 long cr_rstrt_handover(struct cr_rstrt_req *req, unsigned int op,
 		       void __user *uarg);
 
@@ -97,6 +99,7 @@ struct cr_shared {
 	struct cr_track_next *track;	/* checkpoint, incremental: the */
 					/* section's, while it is written */
 	struct cr_reloc *reloc;	/* restart: --relocate, or NULL */
+	bool lazy;		/* restart: CR_ABI_RSTRT_LAZY */
 };
 
 /* cr_reloc.c */

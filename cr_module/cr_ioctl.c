@@ -109,8 +109,12 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 	return c->rstrt ? cr_rstrt_handover(c->rstrt, cmd, uarg) : -EINVAL;
 }
 
-/* Blocks until the process is rebuilt: must not hold the ctrl lock. */
-static long cr_ioctl_child(struct cr_ctrl *c, void __user *uarg)
+/*
+ * A restart's call that blocks (until the process is rebuilt, or all of
+ * them): made with the request held, not the ctrl lock.
+ */
+static long cr_ioctl_rstrt(struct cr_ctrl *c, void __user *uarg,
+			   long (*fn)(struct cr_rstrt_req *, void __user *))
 {
 	struct cr_rstrt_req *req;
 	struct cr_req *base;
@@ -124,7 +128,7 @@ static long cr_ioctl_child(struct cr_ctrl *c, void __user *uarg)
 	mutex_unlock(&c->lock);
 	if (!req)
 		return -EINVAL;
-	ret = cr_rstrt_child(req, uarg);
+	ret = fn(req, uarg);
 	cr_req_put(base);
 	return ret;
 }
@@ -140,7 +144,9 @@ static long cr_ctrl_ioctl(struct file *file, unsigned int cmd,
 	case CR_OP_VERSION:
 		return cr_ioctl_version(uarg);
 	case CR_OP_RSTRT_CHILD:
-		return cr_ioctl_child(c, uarg);
+		return cr_ioctl_rstrt(c, uarg, cr_rstrt_child);
+	case CR_OP_RSTRT_LAZY:
+		return cr_ioctl_rstrt(c, uarg, cr_rstrt_lazy);
 	/* The handler calls block, and only their caller uses the token. */
 	case CR_OP_HAND_WAIT:
 		return cr_hand_wait(&c->hand);
@@ -195,6 +201,8 @@ static int cr_ctrl_release(struct inode *inode, struct file *file)
 	cr_ctrl_file_del(file);
 	if (c->chkpt)
 		cr_chkpt_cancel(c->chkpt);
+	if (c->rstrt)
+		cr_rstrt_abandon(c->rstrt);
 	if (c->req)
 		cr_req_put(c->req);
 	cr_hand_release(c->hand);

@@ -56,6 +56,10 @@ struct cr_rstrt_req {
 	atomic_t filling;		/* processes filling after their turn */
 	unsigned int nthreads;
 	int signal;			/* CR_OP_RSTRT_SIGNAL's, or 0 */
+	bool rebuilt;			/* lazy: every thread waits for GO */
+	bool filled;			/* lazy: CR_RSTRT_LAZY_DONE */
+	struct file **uffds;		/* lazy: the processes' userfaultfds */
+	unsigned int nuffds;
 };
 
 /*
@@ -97,6 +101,9 @@ static void cr_rstrt_release(struct cr_req *r)
 		put_pid(rp->pid);
 	}
 	kfree(req->procs);
+	for (i = 0; i < req->nuffds; i++)
+		fput(req->uffds[i]);
+	kfree(req->uffds);
 	kvfree(req->proctab);
 	cr_shared_release(&req->sh);
 	if (req->s.file)
@@ -315,12 +322,16 @@ static int cr_rstrt_start(struct cr_rstrt_req *req)
 	struct cr_status *st = &req->r.st;
 	int err;
 
-	if (req->args.flags & ~CR_ABI_RSTRT_RESTORE_PID)
+	if (req->args.flags & ~(CR_ABI_RSTRT_RESTORE_PID | CR_ABI_RSTRT_LAZY))
 		return cr_fail(st, -EINVAL, "bad restart flags");
 	req->s.file = fget(req->args.fd);
 	if (!req->s.file || !(req->s.file->f_mode & FMODE_READ))
 		return cr_fail(st, -EBADF, "fd %d is not open for reading",
 			       req->args.fd);
+	req->sh.lazy = req->args.flags & CR_ABI_RSTRT_LAZY;
+	if (req->sh.lazy && !S_ISREG(file_inode(req->s.file)->i_mode))
+		return cr_fail(st, -EINVAL, "a lazy restart reads its context "
+			       "file at offsets: not from a pipe or socket");
 	err = cr_read_fixed(&req->s, CR_REC_HEADER, &req->hdr,
 			    sizeof(req->hdr));
 	if (err)
@@ -803,6 +814,131 @@ static void cr_rstrt_succeed(struct cr_rstrt_req *req)
 	cr_req_finish(&req->r, 0, NULL);
 }
 
+/* The last thread is rebuilt: a lazy restart waits for the restarter. */
+static void cr_rstrt_rebuilt(struct cr_rstrt_req *req)
+{
+	if (!req->sh.lazy) {
+		cr_rstrt_succeed(req);
+		return;
+	}
+	spin_lock(&req->r.lock);
+	req->rebuilt = true;
+	spin_unlock(&req->r.lock);
+	wake_up_all(&req->r.wq);
+}
+
+/* Only a userfaultfd is kept: its release would let missing pages in. */
+static struct file *cr_lazy_uffd(int fd)
+{
+	struct file *f = fget(fd);
+
+	if (f && (!(f->f_mode & FMODE_READ) ||
+		  strcmp(f->f_path.dentry->d_name.name, "[userfaultfd]"))) {
+		fput(f);
+		f = NULL;
+	}
+	return f;
+}
+
+/* The userfaultfds at fds kept, once. */
+static long cr_lazy_keep(struct cr_rstrt_req *req, const s32 *fds,
+			 unsigned int n)
+{
+	unsigned int i;
+
+	if (req->uffds)
+		return -EINVAL;
+	req->uffds = kcalloc(n, sizeof(*req->uffds), GFP_KERNEL);
+	if (!req->uffds)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		req->uffds[i] = cr_lazy_uffd(fds[i]);
+		if (!req->uffds[i])
+			return -EBADF;
+		req->nuffds++;
+	}
+	return 0;
+}
+
+/* CR_RSTRT_LAZY_GO: the userfaultfds kept, the processes let go. */
+static long cr_lazy_go(struct cr_rstrt_req *req,
+		       const struct cr_rstrt_lazy_args *a)
+{
+	long err;
+	s32 *fds;
+
+	if (!READ_ONCE(req->rebuilt) || cr_req_done(&req->r) ||
+	    !a->nfds || a->nfds > req->nlive)
+		return -EINVAL;
+	fds = cr_copy_fds(a->fds, a->nfds);
+	if (IS_ERR(fds))
+		return PTR_ERR(fds);
+	mutex_lock(&req->stream_lock);
+	err = cr_lazy_keep(req, fds, a->nfds);
+	mutex_unlock(&req->stream_lock);
+	kvfree(fds);
+	if (!err)
+		cr_rstrt_succeed(req);
+	return err;
+}
+
+/*
+ * CR_OP_RSTRT_LAZY: the restarter waits for every process to be rebuilt,
+ * registers their memory with their userfaultfds, lets them run, and
+ * says when it filled every page.
+ */
+long cr_rstrt_lazy(struct cr_rstrt_req *req, void __user *uarg)
+{
+	struct cr_rstrt_lazy_args a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (!req->sh.lazy)
+		return -EINVAL;
+	switch (a.op) {
+	case CR_RSTRT_LAZY_WAIT:
+		if (wait_event_killable(req->r.wq, READ_ONCE(req->rebuilt) ||
+					cr_req_done(&req->r)))
+			return -EINTR;
+		return cr_req_done(&req->r) ?
+		       cr_req_reap(&req->r) ?: -ECANCELED : 0;
+	case CR_RSTRT_LAZY_GO:
+		return cr_lazy_go(req, &a);
+	case CR_RSTRT_LAZY_DONE:
+		if (!req->nuffds)
+			return -EINVAL;
+		WRITE_ONCE(req->filled, true);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * The restarter is gone.  Processes it was to fill must not run on
+ * missing pages: they are killed before their userfaultfds are let go.
+ */
+void cr_rstrt_abandon(struct cr_rstrt_req *req)
+{
+	struct cr_status st = { 0 };
+	unsigned int i;
+
+	if (!req->sh.lazy || READ_ONCE(req->filled))
+		return;
+	if (!cr_req_done(&req->r)) {
+		cr_fail(&st, -ECANCELED, "the restarter exited before the "
+			"restart was complete");
+		cr_req_finish(&req->r, -ECANCELED, &st);
+		return;
+	}
+	mutex_lock(&req->stream_lock);
+	for (i = 0; i < req->nlive; i++)
+		if (req->procs[i].pid)
+			kill_pid(req->procs[i].pid, SIGKILL, 1);
+	mutex_unlock(&req->stream_lock);
+	pr_warn("blcr: a lazy restart's filler exited before its pages "
+		"were all in: its processes were killed\n");
+}
+
 static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 			    unsigned int i)
 {
@@ -815,7 +951,7 @@ static long cr_rstrt_become(struct cr_rstrt_req *req, struct cr_rproc *rp,
 	if (err)
 		return cr_rstrt_fail(req, rp, err, &st);
 	if (atomic_inc_return(&req->loaded) == req->nthreads)
-		cr_rstrt_succeed(req);
+		cr_rstrt_rebuilt(req);
 	/*
 	 * All or nothing: no thread runs its program before every process
 	 * is rebuilt, so a restart failing in a later process has not let

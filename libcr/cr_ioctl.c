@@ -111,6 +111,11 @@ int cri_rstrt_nlsocks(int ctrl, const struct cr_rstrt_nlsocks_args *args)
 	return cri_ioctl(ctrl, CR_OP_RSTRT_NLSOCKS, (void *)args);
 }
 
+int cri_rstrt_lazy(int ctrl, const struct cr_rstrt_lazy_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_RSTRT_LAZY, (void *)args);
+}
+
 int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_EVENTS, (void *)args);

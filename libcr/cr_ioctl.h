@@ -24,6 +24,7 @@ int cri_rstrt_socks(int ctrl, const struct cr_rstrt_socks_args *args);
 int cri_rstrt_inet(int ctrl, const struct cr_rstrt_inet_args *args);
 int cri_rstrt_ptys(int ctrl, const struct cr_rstrt_ptys_args *args);
 int cri_rstrt_nlsocks(int ctrl, const struct cr_rstrt_nlsocks_args *args);
+int cri_rstrt_lazy(int ctrl, const struct cr_rstrt_lazy_args *args);
 int cri_rstrt_events(int ctrl, const struct cr_rstrt_events_args *args);
 int cri_rstrt_ptimers(int ctrl, struct cr_rstrt_ptimers_args *args);
 int cri_rstrt_next_pid(int ctrl, pid_t pid);

@@ -37,8 +37,7 @@ static int bad_rec(struct cr_chain *c, const char *path,
 		    (unsigned long long)in->rec_pos, in->why);
 }
 
-/* The next record, which must exist: 0, or -1 with in->why. */
-static int next_rec(struct cr_img_in *in)
+int cr_chain_next(struct cr_img_in *in)
 {
 	int ret = cr_img_next(in, MAX_REC);
 
@@ -48,23 +47,6 @@ static int next_rec(struct cr_img_in *in)
 }
 
 /* ---- where the pages of a record belong ---- */
-
-struct cr_sect {
-	int32_t pid;		/* the process being read */
-	int32_t key_pid;	/* the pages': a process's, or 0 */
-	uint32_t key_obj;	/* or an object's */
-	uint64_t next, end;	/* the next page may lie in [next, end) */
-	bool pages_ok;
-};
-
-struct cr_pages_view {
-	uint32_t n;
-	const uint64_t *addr;
-	const uint8_t *data;	/* plain PAGES: the first page's data */
-	uint64_t data_off;	/* its offset in the stream */
-	bool zipped;
-	uint32_t zlen;		/* compressed: the frame's bytes */
-};
 
 static bool is_pages(uint16_t type)
 {
@@ -78,14 +60,14 @@ static int sect_window(struct cr_sect *s, struct cr_img_in *in,
 		return cr_img_fail(in, "a window 0x%llx-0x%llx",
 				   (unsigned long long)start,
 				   (unsigned long long)end);
+	s->start = start;
 	s->next = start;
 	s->end = end;
 	s->pages_ok = true;
 	return 0;
 }
 
-/* Follows the records that place PAGES: 0, or -1 with in->why. */
-static int sect_follow(struct cr_sect *s, struct cr_img_in *in)
+int cr_sect_follow(struct cr_sect *s, struct cr_img_in *in)
 {
 	struct cr_img_vma v;
 	struct cr_img_obj o;
@@ -106,6 +88,7 @@ static int sect_follow(struct cr_sect *s, struct cr_img_in *in)
 		memcpy(&v, in->buf, sizeof(v));
 		s->key_pid = s->pid;
 		s->key_obj = 0;
+		s->kind = v.kind;
 		return sect_window(s, in, v.start, v.end);
 	case CR_REC_OBJ:
 		if (in->rec.len < sizeof(o))
@@ -117,6 +100,7 @@ static int sect_follow(struct cr_sect *s, struct cr_img_in *in)
 					   (unsigned long long)o.size);
 		s->key_pid = 0;
 		s->key_obj = o.obj_id;
+		s->kind = 0;
 		if (!o.size)
 			return 0;
 		return sect_window(s, in, 0, (o.size + PAGE - 1) & ~(PAGE - 1));
@@ -124,9 +108,8 @@ static int sect_follow(struct cr_sect *s, struct cr_img_in *in)
 	return 0;
 }
 
-/* A PAGES or PAGES_PARENT record checked against its window. */
-static int pages_view(struct cr_sect *s, struct cr_img_in *in,
-		      struct cr_pages_view *v)
+int cr_sect_pages(struct cr_sect *s, struct cr_img_in *in,
+		  struct cr_pages_view *v)
 {
 	uint64_t pos = in->rec_pos + sizeof(struct cr_rec);
 	size_t head, pad, i;
@@ -207,7 +190,7 @@ static int index_pages(struct cr_chain *c, unsigned int k,
 	struct cr_page_ent e;
 	uint32_t i;
 
-	if (pages_view(s, in, &v))
+	if (cr_sect_pages(s, in, &v))
 		return bad_rec(c, c->img[k].path, in);
 	for (i = 0; i < v.n; i++) {
 		e = (struct cr_page_ent){ .pid = s->key_pid,
@@ -254,7 +237,7 @@ static int index_image(struct cr_chain *c, unsigned int k, uint64_t want)
 	if (!in.f)
 		return fail(c, "%s: %s", im->path, strerror(errno));
 	do {
-		if (next_rec(&in) || sect_follow(&s, &in)) {
+		if (cr_chain_next(&in) || cr_sect_follow(&s, &in)) {
 			bad_rec(c, im->path, &in);
 			goto out;
 		}
@@ -294,7 +277,7 @@ int cr_chain_parent(struct cr_img_in *in, struct cr_img_header *hdr,
 {
 	size_t len;
 
-	if (next_rec(in))
+	if (cr_chain_next(in))
 		return -1;
 	if (in->rec.type != CR_REC_HEADER || in->rec.len != sizeof(*hdr))
 		return cr_img_fail(in, "no HEADER record: not a context file");
@@ -303,7 +286,7 @@ int cr_chain_parent(struct cr_img_in *in, struct cr_img_header *hdr,
 	    hdr->version != CR_IMG_VERSION)
 		return cr_img_fail(in, "format %u, these tools read %u",
 				   hdr->version, CR_IMG_VERSION);
-	if (next_rec(in))
+	if (cr_chain_next(in))
 		return -1;
 	if (in->rec.type != CR_REC_PARENT)
 		return 0;
@@ -493,10 +476,20 @@ static int put_pages(struct cr_chain *c, struct cr_img_out *out,
 	return 0;
 }
 
+const char *cr_pages_inflate(void *dst, uint32_t npages, const void *src,
+			     size_t zlen)
+{
+	size_t raw = npages * PAGE, n = ZSTD_decompress(dst, raw, src, zlen);
+
+	if (n == raw)
+		return NULL;
+	return ZSTD_isError(n) ? ZSTD_getErrorName(n) : "not its pages";
+}
+
 /* Inflates the compressed record that holds e, unless it is at hand. */
 static int inflate(struct cr_chain *c, const struct cr_page_ent *e)
 {
-	size_t raw = e->zpages * PAGE, n;
+	const char *why;
 	ssize_t got;
 
 	if (c->zout && c->zimg == e->img && c->zoff == e->off)
@@ -513,12 +506,11 @@ static int inflate(struct cr_chain *c, const struct cr_page_ent *e)
 		return fail(c, "%s: compressed data at offset %llu: %s",
 			    c->img[e->img].path, (unsigned long long)e->off,
 			    got < 0 ? strerror(errno) : "truncated");
-	n = ZSTD_decompress(c->zout, raw, c->zin, e->zlen);
-	if (n != raw)
+	why = cr_pages_inflate(c->zout, e->zpages, c->zin, e->zlen);
+	if (why)
 		return fail(c, "%s: compressed data at offset %llu: %s",
 			    c->img[e->img].path, (unsigned long long)e->off,
-			    ZSTD_isError(n) ? ZSTD_getErrorName(n) :
-			    "not its pages");
+			    why);
 	c->zimg = e->img;
 	c->zoff = e->off;
 	return 0;
@@ -641,8 +633,8 @@ static int put_header(struct cr_chain *c, const struct cr_img_header *hdr,
 static int view(struct cr_chain *c, struct cr_sect *s, struct cr_img_in *in,
 		struct cr_pages_view *v)
 {
-	if (sect_follow(s, in) ||
-	    (is_pages(in->rec.type) && pages_view(s, in, v)))
+	if (cr_sect_follow(s, in) ||
+	    (is_pages(in->rec.type) && cr_sect_pages(s, in, v)))
 		return bad_in(c, in);
 	return 0;
 }
@@ -657,7 +649,7 @@ int cr_chain_merge(struct cr_chain *c, struct cr_img_in *in,
 	if (put_header(c, hdr, out))
 		return -1;
 	do {
-		if (next_rec(in))
+		if (cr_chain_next(in))
 			return bad_in(c, in);
 		if (view(c, &s, in, &v))
 			return -1;
@@ -769,7 +761,7 @@ int cr_chain_diff(struct cr_chain *c, struct cr_img_in *in,
 			return -1;
 		if (in->rec.type == CR_REC_END)
 			return 0;
-		if (next_rec(in))
+		if (cr_chain_next(in))
 			return bad_in(c, in);
 	}
 }

@@ -35,6 +35,49 @@ struct cr_chain_img {
 	uint32_t depth;		/* images behind it */
 };
 
+/* Where the pages of the records of an image being read belong. */
+struct cr_sect {
+	int32_t pid;		/* the process being read */
+	int32_t key_pid;	/* the pages': a process's, or 0 */
+	uint32_t key_obj;	/* or an object's */
+	uint32_t kind;		/* a mapping's enum cr_vma_kind, or 0 */
+	uint64_t start;		/* the mapping or object: [start, end) */
+	uint64_t next, end;	/* the next page may lie in [next, end) */
+	bool pages_ok;
+};
+
+/* A PAGES or PAGES_PARENT record, as read in its cr_img_in. */
+struct cr_pages_view {
+	uint32_t n;
+	const uint64_t *addr;
+	const uint8_t *data;	/* plain PAGES: the first page's data */
+	uint64_t data_off;	/* its offset in the stream */
+	bool zipped;
+	uint32_t zlen;		/* compressed: the frame's bytes */
+};
+
+/* The next record, which must exist: 0, or -1 with in->why. */
+int cr_chain_next(struct cr_img_in *in);
+/*
+ * Follows the record just read (s zeroed before the first): the process,
+ * mapping or object its pages, if it is a page record, belong to.  0, or
+ * -1 with in->why.
+ */
+int cr_sect_follow(struct cr_sect *s, struct cr_img_in *in);
+/*
+ * The page record just read (after cr_sect_follow), its addresses
+ * checked against its mapping or object and the records before.  0, or
+ * -1 with in->why.
+ */
+int cr_sect_pages(struct cr_sect *s, struct cr_img_in *in,
+		  struct cr_pages_view *v);
+/*
+ * Inflates a compressed record's zstd frame of zlen bytes into its
+ * npages pages at dst: NULL, or what is wrong with it.
+ */
+const char *cr_pages_inflate(void *dst, uint32_t npages, const void *src,
+			     size_t zlen);
+
 /* The images of a chain, oldest (the full one) first. */
 struct cr_chain {
 	struct cr_chain_img *img;

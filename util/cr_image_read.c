@@ -146,6 +146,54 @@ static int cr_img_head(struct cr_img_in *in, uint64_t maxlen)
 	return 1;
 }
 
+/* in->buf holds at least len bytes. */
+static int cr_img_room(struct cr_img_in *in, size_t len)
+{
+	if (len <= in->cap)
+		return 0;
+	free(in->buf);
+	in->cap = len;
+	in->buf = malloc(in->cap);
+	if (in->buf)
+		return 0;
+	in->cap = 0;
+	return cr_img_fail(in, "out of memory");
+}
+
+/*
+ * A PAGES record's payload up to its page data, which is skipped (and
+ * so not checked: whoever reads it later checks the record's sum).
+ */
+static int cr_img_skim(struct cr_img_in *in)
+{
+	struct cr_img_pages ph;
+	uint64_t keep, n;
+
+	if (in->rec.len < sizeof(ph))
+		return cr_img_fail(in, "too short for its page count");
+	n = cr_img_read(in, &ph, sizeof(ph));
+	if (n != sizeof(ph))
+		return cr_img_short(in, "payload", n, in->rec.len);
+	keep = sizeof(ph) + (uint64_t)(ph.npages > CR_PAGES_MAX ?
+				       0 : ph.npages) * sizeof(uint64_t);
+	if (!(in->rec.flags & CR_RECF_ZSTD))
+		keep += cr_img_data_pad(ph.npages, in->rec_pos +
+					sizeof(struct cr_rec) + keep);
+	keep = keep < in->rec.len ? keep : in->rec.len;
+	if (cr_img_room(in, keep))
+		return -1;
+	memcpy(in->buf, &ph, sizeof(ph));
+	n = cr_img_read(in, in->buf + sizeof(ph), keep - sizeof(ph));
+	if (n != keep - sizeof(ph))
+		return cr_img_short(in, "payload", n + sizeof(ph),
+				    in->rec.len);
+	if (fseeko(in->f, in->rec.len - keep, SEEK_CUR) < 0)
+		return cr_img_fail(in, "cannot skip page data: %s",
+				   strerror(errno));
+	in->pos += in->rec.len - keep;
+	return 0;
+}
+
 int cr_img_next(struct cr_img_in *in, uint64_t maxlen)
 {
 	uint8_t pad[CR_REC_ALIGN];
@@ -157,15 +205,13 @@ int cr_img_next(struct cr_img_in *in, uint64_t maxlen)
 	ret = cr_img_head(in, maxlen);
 	if (ret <= 0)
 		return ret;
-	if (in->rec.len > in->cap) {
-		free(in->buf);
-		in->cap = in->rec.len;
-		in->buf = malloc(in->cap);
-		if (!in->buf) {
-			in->cap = 0;
-			return cr_img_fail(in, "out of memory");
-		}
+	if (in->skim && in->rec.type == CR_REC_PAGES) {
+		if (cr_img_skim(in))
+			return -1;
+		goto pad;
 	}
+	if (cr_img_room(in, in->rec.len))
+		return -1;
 	n = cr_img_read(in, in->buf, in->rec.len);
 	if (n != in->rec.len)
 		return cr_img_short(in, "payload", n, in->rec.len);
@@ -174,6 +220,7 @@ int cr_img_next(struct cr_img_in *in, uint64_t maxlen)
 		return cr_img_fail(in, "payload checksum mismatch: the header "
 				   "says 0x%08x, computed 0x%08x",
 				   in->rec.sum, sum);
+pad:
 	want = cr_img_pad(in->pos, CR_REC_ALIGN);
 	n = cr_img_read(in, pad, want);
 	if (n != want)

@@ -7,6 +7,7 @@
 #ifndef CR_IMAGE_READ_H
 #define CR_IMAGE_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,13 +33,15 @@ struct cr_img_in {
 	uint64_t ident;		/* the image's identity so far (cr_image.h) */
 	uint8_t *buf;		/* its payload, rec.len bytes */
 	size_t cap;
+	bool skim;		/* a PAGES record's data skipped (a file) */
 	char why[256];		/* what is wrong, when cr_img_next fails */
 };
 
 /*
  * Reads the next record whole, its header and payload checked against
  * their checksums and its length against maxlen: 1, or 0 at the end of
- * the file between records, or -1 with in->why.
+ * the file between records, or -1 with in->why.  With in->skim, a PAGES
+ * record's payload is read only up to its page data, unchecked.
  */
 int cr_img_next(struct cr_img_in *in, uint64_t maxlen);
 /*

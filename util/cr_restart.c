@@ -21,12 +21,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cr_ioctl.h"
 #include "cr_rstrt.h"
+#include "cr_rstrt_lazy.h"
 #include "cr_util.h"
 
 #define CHILD_POLL_MS	100
@@ -40,6 +42,7 @@ struct opts {
 	const char *file;
 	const char *dir;	/* --dir, or NULL */
 	const char *parent_dir;	/* --parent-dir, or NULL */
+	bool lazy;		/* --lazy */
 	int fd;			/* --fd, or -1 */
 	int signal;		/* --signal, --stop etc., or 0 */
 	int report_fd;		/* --report-fd, or -1 */
@@ -67,6 +70,12 @@ static void usage(FILE *out)
 "                         --dir writes it)\n"
 "      --parent-dir DIR   an incremental image's parents are in DIR (by\n"
 "                         name), not at the paths it records\n"
+"      --lazy             let the program run before its memory is read:\n"
+"                         private anonymous memory is read from FILE on\n"
+"                         first touch and in the background; cr_restart\n"
+"                         stays until all is in, and FILE must stay as it\n"
+"                         is until then (needs userfaultfd: root, or\n"
+"                         vm.unprivileged_userfaultfd=1)\n"
 "      --restore-pid      restore the original pids (default)\n"
 "      --no-restore-pid   give the process new pids\n"
 "      --restore-pgid     restore every process group\n"
@@ -113,7 +122,7 @@ CR_TOOL_OPTS_USAGE
 enum {
 	OPT_RESTORE_PID = 256, OPT_NO_RESTORE_PID, OPT_RESTORE_PGID,
 	OPT_NO_RESTORE_PGID, OPT_RESTORE_SID, OPT_NO_RESTORE_SID,
-	OPT_REPORT_FD, OPT_RELOCATE, OPT_PARENT_DIR, OPT_OMIT,
+	OPT_REPORT_FD, OPT_RELOCATE, OPT_PARENT_DIR, OPT_LAZY, OPT_OMIT,
 	OPT_OMIT_LAST = OPT_OMIT + CR_OMIT_NEVER, OPT_HOOK,
 	OPT_RUN_ON_FAILURE = OPT_HOOK + NHOOKS
 };
@@ -123,6 +132,7 @@ static const struct option long_opts[] = {
 	{ "fd", required_argument, NULL, 'F' },
 	{ "dir", required_argument, NULL, 'd' },
 	{ "parent-dir", required_argument, NULL, OPT_PARENT_DIR },
+	{ "lazy", no_argument, NULL, OPT_LAZY },
 	{ "signal", required_argument, NULL, 'S' },
 	{ "report-fd", required_argument, NULL, OPT_REPORT_FD },
 	{ "restore-pid", no_argument, NULL, OPT_RESTORE_PID },
@@ -262,6 +272,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_PARENT_DIR:
 			o->parent_dir = optarg;
+			break;
+		case OPT_LAZY:
+			o->lazy = true;
 			break;
 		case 'S':
 			bad |= !parse_int("signal", 1, NSIG - 1, &o->signal);
@@ -687,6 +700,83 @@ static int failed(struct opts *o, int err, const char *detail, bool said)
 	return cr_report("Restart failed", err, detail);
 }
 
+/* --lazy: the image indexed, the processes' socket made. */
+static int lazy_open(struct opts *o, int img, struct cr_plan *plan,
+		     struct cr_lazy **lz)
+{
+	struct stat st;
+	int err;
+
+	if (fstat(img, &st) < 0 || !S_ISREG(st.st_mode))
+		return cr_rstrt_error(-EINVAL, "--lazy reads the context "
+				      "file at offsets: it must be a regular "
+				      "file (merge an incremental image first, "
+				      "with cr_merge)");
+	*lz = cr_lazy_open(img, o->file ? o->file : "the context file");
+	if (!*lz)
+		return -EINVAL;
+	err = cr_uffd_open(plan);
+	if (err) {
+		cr_lazy_abort(*lz);
+		*lz = NULL;
+	}
+	return err;
+}
+
+/*
+ * --lazy, once every root is made: each process's userfaultfd taken,
+ * its anonymous memory registered once the module rebuilt it, the
+ * module given the userfaultfds and told to let the processes run, and
+ * the filling started.
+ */
+static int lazy_go(struct cr_plan *plan, int ctrl, struct cr_lazy *lz)
+{
+	struct cr_rstrt_lazy_args a = { .op = CR_RSTRT_LAZY_WAIT };
+	struct cr_uffds u = { 0 };
+	unsigned int i;
+	int err, *fds;
+
+	err = cr_uffd_collect(plan, &u);
+	if (err)
+		goto out;
+	fds = malloc(u.size * sizeof(*fds));
+	err = fds ? cri_rstrt_lazy(ctrl, &a) : -ENOMEM;
+	for (i = 0; !err && i < u.size; i++) {
+		if (u.fd[i] < 0)
+			continue;
+		err = cr_lazy_add(lz, plan->procs[i].pid, u.pid[i], u.fd[i]);
+		fds[a.nfds++] = u.fd[i];
+		u.fd[i] = -1;	/* lz's now */
+	}
+	a.op = CR_RSTRT_LAZY_GO;
+	a.fds = (unsigned long)fds;
+	if (!err)
+		err = cri_rstrt_lazy(ctrl, &a) ?: cr_lazy_start(lz);
+	if (!err && !cr_quiet)
+		fprintf(stderr, "cr_restart: the program runs while its memory "
+			"is read from the context file: leave the file as it "
+			"is until cr_restart is done with it\n");
+	free(fds);
+out:
+	cr_uffd_free(&u);
+	return err;
+}
+
+/*
+ * --lazy, once the program runs: waits until all its memory is in, then
+ * tells the module (which kills the processes if we die before).
+ */
+static int lazy_end(struct cr_lazy *lz, int ctrl)
+{
+	struct cr_rstrt_lazy_args a = { .op = CR_RSTRT_LAZY_DONE };
+	int err = cr_lazy_finish(lz);
+
+	if (!err)
+		err = cri_rstrt_lazy(ctrl, &a);
+	close(ctrl);
+	return err;
+}
+
 static int restart(struct opts *o, int img, int ctrl)
 {
 	struct cr_rstrt_args args = { .fd = img };
@@ -696,12 +786,20 @@ static int restart(struct opts *o, int img, int ctrl)
 				.restore_sid = o->restore_sid,
 				.pgids = o->pgids,
 				.own_pgid = getpgid(0),
-				.own_sid = getsid(0) };
+				.own_sid = getsid(0),
+				.uffd_sock = { -1, -1 } };
+	struct cr_lazy *lz = NULL;
 	char msg[CR_MSG_MAX];
 	int err;
 
 	if (o->restore_pid)
 		args.flags |= CR_ABI_RSTRT_RESTORE_PID;
+	if (o->lazy) {
+		err = lazy_open(o, img, &plan, &lz);
+		if (err)
+			return failed(o, err, NULL, true);
+		args.flags |= CR_ABI_RSTRT_LAZY;
+	}
 	err = cri_rstrt_start(ctrl, &args);
 	if (!err && o->nreloc)
 		err = cri_rstrt_relocate(ctrl, &reloc);
@@ -726,8 +824,16 @@ static int restart(struct opts *o, int img, int ctrl)
 		return failed(o, err, NULL, true);
 	}
 	forward_signals();
-	close(img);
-	err = wait_restored(ctrl);
+	if (lz)
+		err = lazy_go(&plan, ctrl, lz);
+	else
+		close(img);
+	if (!err)
+		err = wait_restored(ctrl);
+	if (err && lz) {
+		cri_rstrt_abort(ctrl, err < 0 ? -err : err);
+		cr_lazy_abort(lz);
+	}
 	if (err)
 		reap_roots();
 	/* a process that gave up said why; its exit code is the errno */
@@ -735,13 +841,22 @@ static int restart(struct opts *o, int img, int ctrl)
 		return failed(o, -err, NULL, true);
 	if (err)
 		goto out_log;
-	close(ctrl);
+	if (!lz)
+		close(ctrl);
 	cr_rstrt_omit_start(o->omit);
 	/* the eldest of our children; with none, the first went to init */
 	report(o, "pid %d\n", nroots ? roots[0] :
 	       o->restore_pid ? plan.procs[0].pid : 0);
 	/* the hook runs while the program does; its failure is ours */
 	err = run_hook(o->hook[HOOK_SUCCESS]);
+	if (lz) {
+		int filled = lazy_end(lz, ctrl);
+
+		if (filled) {
+			reap_roots();
+			return failed(o, filled, NULL, true);
+		}
+	}
 	if (err)
 		return err;
 	if (handed_over(o))

@@ -46,7 +46,21 @@ struct cr_plan {
 	/* Without CAP_CHECKPOINT_RESTORE: pids through the module, one
 	 * fork at a time among all the restart's processes. */
 	pthread_mutex_t *pid_lock;
+	/* --lazy: each process sends its userfaultfd on sock[1] (or -1). */
+	int uffd_sock[2];
 };
+
+/* cr_rstrt_uffd.c: the processes' userfaultfds, for --lazy. */
+struct cr_uffds {
+	unsigned int n;		/* processes that sent theirs */
+	unsigned int size;	/* the table's */
+	int *fd;		/* by table index, -1 for none */
+	pid_t *pid;		/* the process's pid now */
+};
+int cr_uffd_open(struct cr_plan *plan);
+int cr_uffd_send(const struct cr_plan *plan, unsigned int index);
+int cr_uffd_collect(struct cr_plan *plan, struct cr_uffds *u);
+void cr_uffd_free(struct cr_uffds *u);
 
 bool cr_is_root(const struct cr_plan *plan, unsigned int index);
 pid_t cr_spawn(const struct cr_plan *plan, unsigned int index);

@@ -631,6 +631,8 @@ static int cr_rstrt_child_run(const struct cr_plan *plan, unsigned int index)
 		return err;
 	}
 	err = prepare(plan, index);
+	if (!err && plan->uffd_sock[1] >= 0)
+		err = cr_uffd_send(plan, index);
 	if (!err)
 		err = cri_rstrt_child(plan->ctrl, &leader);
 	cri_rstrt_abort(plan->ctrl, err ? -err : EINVAL);

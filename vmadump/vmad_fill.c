@@ -250,6 +250,24 @@ int vmad_fill_run(struct vmad_fill *f, struct vmad_job *j, unsigned int n,
 }
 
 /*
+ * Moves the stream past len bytes of page data that the restarter fills
+ * (cr_restart --lazy), which must all be in the file; gives back j.
+ */
+int vmad_fill_skip(struct vmad_fill *f, struct vmad_job *j, loff_t len,
+		   struct cr_status *st)
+{
+	struct file *file = f->s->file;
+	u64 lo = j->r.lo, hi = j->r.hi;
+
+	vmad_fill_drop(f, j);
+	if (file->f_pos + len > i_size_read(file_inode(file)))
+		return vmad_fill_fail(st, -EIO, lo, hi);
+	file->f_pos += len;
+	f->s->pos += len;
+	return vmad_fill_note(f, st);
+}
+
+/*
  * Compressed pages, whose head in describes, are inflated at once from
  * the stream's one buffer: never deferred nor handed to a worker.
  */

@@ -87,6 +87,11 @@ static int vmad_vma_kind(struct vm_area_struct *vma, struct cr_shared *sh,
 {
 	struct file *f = vma->vm_file;
 
+	/* Its missing pages are someone else's to give: they cannot be read. */
+	if (vma->vm_flags & (VM_UFFD_MISSING | VM_UFFD_MINOR))
+		return cr_fail(st, -EBUSY, "mapping at %lx is registered with "
+			       "a userfaultfd (a lazy restart still filling "
+			       "it?)", vma->vm_start);
 	if (vmad_is_special(vma, "[vdso]"))
 		return CR_VMA_VDSO;
 	if (vmad_is_special(vma, "[vvar]"))
@@ -856,9 +861,12 @@ static int vmad_map(const struct cr_img_vma *v, struct cr_shared *sh,
 	return 0;
 }
 
-/* A PAGES record of the mapping v: its head here, its pages by a job. */
+/*
+ * A PAGES record of the mapping v: its head here, its pages by a job, or
+ * by the restarter when lazy (it reads and checks them itself).
+ */
 static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
-			      struct vmad_fill *f, u8 *scratch,
+			      struct vmad_fill *f, u8 *scratch, bool lazy,
 			      struct cr_status *st)
 {
 	struct vmad_job *j = vmad_fill_job(f, v->start, v->end, st);
@@ -873,6 +881,9 @@ static int vmad_restore_pages(struct cr_stream *s, const struct cr_img_vma *v,
 		vmad_fill_drop(f, j);
 		return vmad_fill_fail(st, err, v->start, v->end);
 	}
+	if (lazy)
+		return vmad_fill_skip(f, j, in.clen ?: (loff_t)in.n << PAGE_SHIFT,
+				      st);
 	if (in.clen)
 		return vmad_fill_zipped(f, j, &in, st);
 	j->r.sum = in.sum;
@@ -902,7 +913,8 @@ static int vmad_restore_vma(struct cr_stream *s, struct cr_shared *sh,
 	}
 	err = vmad_map(v, sh, st);
 	while (!err && cr_peek_type(s) == CR_REC_PAGES)
-		err = vmad_restore_pages(s, v, f, scratch, st);
+		err = vmad_restore_pages(s, v, f, scratch,
+					 sh->lazy && v->kind == CR_VMA_ANON, st);
 out:
 	kvfree(v);
 	return err;

@@ -63,6 +63,8 @@ struct vmad_job *vmad_fill_job(struct vmad_fill *f, u64 lo, u64 hi,
 void vmad_fill_drop(struct vmad_fill *f, struct vmad_job *j);
 int vmad_fill_run(struct vmad_fill *f, struct vmad_job *j, unsigned int n,
 		  struct cr_status *st);
+int vmad_fill_skip(struct vmad_fill *f, struct vmad_job *j, loff_t len,
+		   struct cr_status *st);
 int vmad_fill_zipped(struct vmad_fill *f, struct vmad_job *j,
 		     struct cr_pages_in *in, struct cr_status *st);
 int vmad_fill_end(struct vmad_fill *f, struct cr_status *st);

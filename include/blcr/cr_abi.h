@@ -16,7 +16,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		6
+#define CR_ABI_MINOR		7
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -166,6 +166,14 @@ struct cr_rstrt_args {
 };
 
 #define CR_ABI_RSTRT_RESTORE_PID	0x1
+/*
+ * Since 2.7 (cr_restart --lazy): the pages of private anonymous mappings
+ * (CR_VMA_ANON) are left for the restarter to fill (it registers them
+ * with each process's userfaultfd), and the processes, once rebuilt,
+ * wait for CR_OP_RSTRT_LAZY's CR_RSTRT_LAZY_GO.  Only from a regular
+ * file, read again at offsets.
+ */
+#define CR_ABI_RSTRT_LAZY		0x2
 
 /*
  * CR_OP_RSTRT_RELOCATE (cr_restart --relocate), once, after
@@ -487,6 +495,24 @@ struct cr_rstrt_child_args {
 #define CR_OP_RSTRT_INET	_IOW(CR_IOC_MAGIC, 0x1c, struct cr_rstrt_inet_args)
 #define CR_OP_RSTRT_PTYS	_IOW(CR_IOC_MAGIC, 0x1d, struct cr_rstrt_ptys_args)
 #define CR_OP_RSTRT_NLSOCKS	_IOW(CR_IOC_MAGIC, 0x1e, struct cr_rstrt_nlsocks_args)
+/*
+ * With CR_ABI_RSTRT_LAZY, in this order: CR_RSTRT_LAZY_WAIT blocks until
+ * every process is rebuilt (0) or the restart failed (its error);
+ * CR_RSTRT_LAZY_GO hands the module the nfds userfaultfds at fds, which
+ * it keeps, and lets the processes run; CR_RSTRT_LAZY_DONE says every
+ * page is in.  A restarter that closes its ctrl fd before DONE fails the
+ * restart: the processes are killed, before their userfaultfds go.
+ */
+struct cr_rstrt_lazy_args {
+	__u32 op;		/* CR_RSTRT_LAZY_* */
+	__u32 nfds;		/* GO: at most the processes restarted */
+	__u64 fds;		/* GO: user pointer to nfds __s32 */
+};
+
+#define CR_RSTRT_LAZY_WAIT	0
+#define CR_RSTRT_LAZY_GO	1
+#define CR_RSTRT_LAZY_DONE	2
+#define CR_OP_RSTRT_LAZY	_IOW(CR_IOC_MAGIC, 0x1f, struct cr_rstrt_lazy_args)
 
 /*
  * The handler side, for libcr in a program that registered callbacks.
