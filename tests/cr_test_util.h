@@ -126,6 +126,15 @@ static inline int cr_exists(const char *dir, const char *name)
 	return access(path, F_OK) == 0;
 }
 
+/*
+ * Whether the kernel has transparent huge pages (PREEMPT_RT kernels do
+ * not: MADV_NOHUGEPAGE is then EINVAL, and smaps shows no "nh").
+ */
+static inline int cr_have_thp(void)
+{
+	return cr_exists("/sys/kernel/mm", "transparent_hugepage");
+}
+
 /* Opens DIR/NAME with FLAGS (mode 0644 if created); exits 2 if it cannot. */
 static inline int cr_open_in(const char *dir, const char *name, int flags)
 {

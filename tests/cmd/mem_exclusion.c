@@ -103,7 +103,7 @@ static int do_anon(int thp)
 		return 2;
 	}
 	/* page granularity: no transparent huge pages (see anon_thp) */
-	if (!thp && madvise(m, len, MADV_NOHUGEPAGE)) {
+	if (!thp && cr_have_thp() && madvise(m, len, MADV_NOHUGEPAGE)) {
 		perror("madvise");
 		return 2;
 	}
