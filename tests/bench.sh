@@ -210,8 +210,9 @@ verdict() {
 }
 
 # run_ours DIR ARGS: sets r_ckpt r_down r_restart (ms), r_size (bytes), r_ok;
-# ckpt_opts go to cr_checkpoint.
+# ckpt_opts go to cr_checkpoint; with lazy_too, r_lazy too (run_lazy).
 ckpt_opts=
+lazy_too=1
 run_ours() {
 	local d=$1 t0 t1 rc scope= watch=
 	shift
@@ -252,7 +253,24 @@ run_ours() {
 	fi
 	verdict $d $rc
 	r_restart=$(ms $t0 $(last_resumed $d $t0))
+	r_lazy=-
+	[ $1 = mpi ] || [ -z "$lazy_too" ] || run_lazy $d
 	rm -f $d/ctx
+}
+
+# run_lazy DIR: sets r_lazy (ms until the program runs again, "-" if it
+# did not verify its state) from a second restart of DIR/ctx, --lazy.
+run_lazy() {
+	local d=$1 t0 rc ok=$r_ok
+	rm -f $d/resumed* $d/result
+	now; t0=$t
+	cr_restart --lazy $d/ctx > $d/lazy.out 2>&1
+	rc=$?
+	[ $rc = 0 ] || echo "  cr_restart --lazy exited $rc: $(tail -n 3 $d/lazy.out)"
+	verdict $d $rc
+	r_lazy=-
+	[ $r_ok = 1 ] && r_lazy=$(ms $t0 $(last_resumed $d $t0))
+	r_ok=$((ok && r_ok))
 }
 
 # run_criu DIR ARGS: the same with criu dump / criu restore -d
@@ -315,6 +333,7 @@ csv="workload,args,limit_mib,limit_write_ms,limit_read_ms"
 for tool in ours criu; do
 	csv="$csv,${tool}_ckpt_ms,${tool}_down_ms,${tool}_restart_ms,${tool}_image_mib,${tool}_ok"
 done
+csv="$csv,ours_lazy_ms"
 nbad=0
 for wl in "${workloads[@]}"; do
 	read -r name lim args <<< "$wl"
@@ -358,13 +377,14 @@ for wl in "${workloads[@]}"; do
 					nbad=$((nbad + 1))
 				continue
 			fi
-			echo "$name $tool $i: ckpt $r_ckpt ms, down ${r_down:--} ms, restart $r_restart ms, image $(mib $r_size) MiB, $([ $r_ok = 1 ] && echo ok || echo BAD)"
+			echo "$name $tool $i: ckpt $r_ckpt ms, down ${r_down:--} ms, restart $r_restart ms$([ $tool = ours ] && echo ", --lazy ${r_lazy:--} ms"), image $(mib $r_size) MiB, $([ $r_ok = 1 ] && echo ok || echo BAD)"
 			if [ $r_ok = 1 ]; then
 				vals[$tool.ok]=$((vals[$tool.ok] + 1))
 				vals[$tool.ckpt]+=" $r_ckpt"
 				vals[$tool.down]+=" $r_down"
 				vals[$tool.restart]+=" $r_restart"
 				vals[$tool.size]+=" $r_size"
+				[ $tool = criu ] || vals[lazy]+=" $r_lazy"
 			else
 				nbad=$((nbad + 1))
 			fi
@@ -379,6 +399,7 @@ for wl in "${workloads[@]}"; do
 		line="$line,$(median ${vals[$tool.ckpt]:-}),$(median ${vals[$tool.down]:-}),$(median ${vals[$tool.restart]:-}),$size,${vals[$tool.ok]}/$reps"
 	done
 	[ $have_criu = 1 ] || line="${line%,*},-"
+	line="$line,$(median $(echo ${vals[lazy]:-} | tr -d -))"
 	csv="$csv"$'\n'"$line"
 	unset vals
 done
@@ -396,6 +417,7 @@ zip_ratios() {
 		       k, ps / zs, zc / pc, zr / pr, m * 1000 / zc, m * 1000 / pc }'
 }
 if [ -z "$only" ] || [[ " $only " == *" zip "* ]]; then
+	lazy_too=
 	for kind in anon num text; do
 		declare -A z=()
 		for ((i = 1; i <= reps; i++)); do

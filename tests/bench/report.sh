@@ -27,25 +27,25 @@ awk -F, '
 	function r(a, b) { return a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/ && b > 0 ? sprintf("%.2f", a / b) : "-" }
 	NR == 1 { next }
 	NR == 2 {
-		printf "%-9s %5s | %-11s | %-30s | %-37s | %s\n", "", "", "copy floor",
+		printf "%-9s %5s | %-11s | %-37s | %-37s | %s\n", "", "", "copy floor",
 			"ours (cr_checkpoint/cr_restart)", "criu", "ratios"
-		printf "%-9s %5s | %5s %5s | %6s %7s %7s %3s | %6s %6s %7s %7s %3s | %6s %6s %6s %6s %6s\n",
-			"workload", "MiB", "write", "read", "ckpt", "restart", "image", "ok",
+		printf "%-9s %5s | %5s %5s | %6s %7s %6s %7s %3s | %6s %6s %7s %7s %3s | %6s %6s %6s %6s %6s %6s\n",
+			"workload", "MiB", "write", "read", "ckpt", "restart", "lazy", "image", "ok",
 			"ckpt", "frozen", "restart", "image", "ok",
-			"ck/flr", "rs/flr", "ck/cr", "dn/cr", "rs/cr"
+			"ck/flr", "rs/flr", "ck/cr", "dn/cr", "rs/cr", "lz/cr"
 	}
 	{
-		printf "%-9s %5s | %5s %5s | %6s %7s %7s %3s | %6s %6s %7s %7s %3s | %6s %6s %6s %6s %6s\n",
-			$1, $3 ? $3 : "-", $4, $5, $6, $8, $9, $10, $11, $12, $13, $14, $15,
-			r($6, $4), r($8, $5), r($6, $11), r($7, $12), r($8, $13)
+		printf "%-9s %5s | %5s %5s | %6s %7s %6s %7s %3s | %6s %6s %7s %7s %3s | %6s %6s %6s %6s %6s %6s\n",
+			$1, $3 ? $3 : "-", $4, $5, $6, $8, $16, $9, $10, $11, $12, $13, $14, $15,
+			r($6, $4), r($8, $5), r($6, $11), r($7, $12), r($8, $13), r($16, $13)
 	}
 	END {
 		print ""
 		print "Times in ms, medians; image sizes in MiB; ok: runs whose restored program verified its state."
 		print "MiB: the data a checkpoint must save, copied by the floor program (write(2) to tmpfs, read(2) back)."
 		print "ours: downtime = ckpt (stop the world); criu frozen: its stats-dump frozen_time."
-		print "restart: from the restart command until the program runs again."
-		print "ratios ours/floor (ckpt/write, restart/read) and ours/criu (ckpt, downtime/frozen, restart)."
+		print "restart: from the restart command until the program runs again; lazy: cr_restart --lazy (memory read on touch and in the background)."
+		print "ratios ours/floor (ckpt/write, restart/read) and ours/criu (ckpt, downtime/frozen, restart, lazy restart)."
 	}' "$out/bench.csv" > "$out/bench.txt"
 
 if command -v gnuplot > /dev/null; then
@@ -74,6 +74,7 @@ if command -v gnuplot > /dev/null; then
 		set title "restart until the program runs (median)"
 		plot "$out/bench.csv" using 5:xtic(1) title "copy floor: read", \
 			"" using 8 title "ours: cr_restart", \
+			"" using 16 title "ours: cr_restart --lazy", \
 			"" using 13 title "criu: restore"
 		unset multiplot
 	EOF
