@@ -42,7 +42,7 @@ struct opts {
 	const char *file;
 	const char *dir;	/* --dir, or NULL */
 	const char *parent_dir;	/* --parent-dir, or NULL */
-	bool lazy;		/* --lazy */
+	bool lazy;		/* --lazy, or CR_RESTART_LAZY where it can */
 	int fd;			/* --fd, or -1 */
 	int signal;		/* --signal, --stop etc., or 0 */
 	int report_fd;		/* --report-fd, or -1 */
@@ -700,6 +700,27 @@ static int failed(struct opts *o, int err, const char *detail, bool said)
 	return cr_report("Restart failed", err, detail);
 }
 
+/*
+ * CR_RESTART_LAZY=1 in the environment (vmrun --lazy: the whole suite
+ * restarts lazily) is --lazy wherever it can be: from a regular file,
+ * with userfaultfd allowed.
+ */
+static bool lazy_by_default(int img)
+{
+	const char *e = getenv("CR_RESTART_LAZY");
+	struct stat st;
+	int ufd;
+
+	if (!e || strcmp(e, "1") || fstat(img, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return false;
+	ufd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (ufd < 0)
+		return false;
+	close(ufd);
+	return true;
+}
+
 /* --lazy: the image indexed, the processes' socket made. */
 static int lazy_open(struct opts *o, int img, struct cr_plan *plan,
 		     struct cr_lazy **lz)
@@ -794,7 +815,7 @@ static int restart(struct opts *o, int img, int ctrl)
 
 	if (o->restore_pid)
 		args.flags |= CR_ABI_RSTRT_RESTORE_PID;
-	if (o->lazy) {
+	if (o->lazy || lazy_by_default(img)) {
 		err = lazy_open(o, img, &plan, &lz);
 		if (err)
 			return failed(o, err, NULL, true);

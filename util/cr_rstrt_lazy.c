@@ -23,6 +23,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cr_chain.h"
@@ -38,6 +39,7 @@
 			 UFFD_FEATURE_EVENT_REMOVE | UFFD_FEATURE_EVENT_UNMAP)
 #define UFFD_FILLS	(1ULL << _UFFDIO_COPY | 1ULL << _UFFDIO_ZEROPAGE)
 #define STALL_MS	1	/* before a changing address space is retried */
+#define QUIET_MS	20	/* with no fault, before the background fills */
 
 /* A PAGES record of a private anonymous mapping. */
 struct lz_rec {
@@ -101,6 +103,7 @@ struct cr_lazy {
 	pthread_t thread;
 	bool started;
 	bool said;		/* the failure was reported */
+	struct timespec fault;	/* when the last fault was served */
 	int err;
 };
 
@@ -712,6 +715,7 @@ static int serve(struct cr_lazy *lz, struct lz_ctx *c)
 
 	while (c->head < c->nfault && !c->stalled && !c->finished) {
 		ret = fault(lz, c, c->fault[c->head]);
+		clock_gettime(CLOCK_MONOTONIC, &lz->fault);
 		if (!ret)
 			c->head++;
 		else if (settle(c, ret))
@@ -848,7 +852,23 @@ static bool reap(struct cr_lazy *lz)
 	return filling;
 }
 
-/* How long poll() may wait: not at all while there is filling to do. */
+/*
+ * How long poll() may wait while there is filling to do: until the
+ * faults have been quiet for QUIET_MS, so that a program starting up
+ * (or many processes at once) is not kept waiting behind whole records
+ * filled in the background.
+ */
+static int quiet_left(const struct cr_lazy *lz)
+{
+	struct timespec now;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - lz->fault.tv_sec) * 1000 +
+	     (now.tv_nsec - lz->fault.tv_nsec) / 1000000;
+	return ms < QUIET_MS ? QUIET_MS - ms : 0;
+}
+
 static int poll_timeout(const struct cr_lazy *lz)
 {
 	int timeout = -1;
@@ -858,7 +878,7 @@ static int poll_timeout(const struct cr_lazy *lz)
 		if (lz->ctx[i]->stalled)
 			timeout = STALL_MS;
 		else if (lz->ctx[i]->left)
-			return 0;
+			return quiet_left(lz);
 	}
 	return timeout;
 }
@@ -1014,6 +1034,8 @@ int cr_lazy_start(struct cr_lazy *lz)
 	lz->stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (lz->stop < 0)
 		return cr_rstrt_error(-errno, "--lazy: eventfd");
+	/* the program starts up first */
+	clock_gettime(CLOCK_MONOTONIC, &lz->fault);
 	err = pthread_create(&lz->thread, NULL, lz_thread, lz);
 	if (err)
 		return cr_rstrt_error(-err, "--lazy: pthread_create");

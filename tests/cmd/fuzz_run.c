@@ -27,6 +27,7 @@
 #include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,15 @@ struct fuzz {
 	char msg[512];
 };
 
+/*
+ * Every other mutant root restarts lazily, so that cr_restart's own
+ * reading of the pages (cr_rstrt_lazy.c) meets them too.
+ */
+static bool lazy(const struct fuzz *f)
+{
+	return strcmp(f->who, "nobody") && f->i % 2;
+}
+
 static void bad(struct fuzz *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -71,7 +81,8 @@ static void bad(struct fuzz *f, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n    %s\n    reproduce: cr_fuzz %s/%s.ctx m %llu %ld; "
-	       "cr_restart m\n", f->desc, f->who, f->k, f->seed, f->i);
+	       "cr_restart%s m\n", f->desc, f->who, f->k, f->seed, f->i,
+	       lazy(f) ? " --lazy" : "");
 	fflush(stdout);
 	f->fails++;
 }
@@ -154,7 +165,10 @@ static pid_t start_restart(struct fuzz *f, const char *path)
 		_exit(126);
 	close(fd);
 	become(f->who);
-	if (strcmp(f->who, "nobody"))
+	if (lazy(f))
+		execlp("cr_restart", "cr_restart", "--lazy", path,
+		       (char *)NULL);
+	else if (strcmp(f->who, "nobody"))
 		execlp("cr_restart", "cr_restart", path, (char *)NULL);
 	else
 		execlp("cr_restart", "cr_restart", "--no-restore-pid", path,
