@@ -7,7 +7,8 @@
 # tree (a userfaultfd per process).  A page damaged in the file is found
 # by cr_restart, not by the module (proof that the module left the pages
 # to it): the processes are killed with a message, and none is left.
-# Lazy restart needs a regular file: a pipe is refused.
+# Lazy restart needs a regular file: a pipe is refused.  cr_restart says
+# nothing on a file (its notice goes to a terminal only).
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -28,8 +29,7 @@ lazy() {
 	cat $1/err
 	tr -d '\0' < $1/log
 	[ $rc -eq 0 ] || fail "cr_restart --lazy exited $rc"
-	grep -q "leave the file as it is" \
-		$1/err || fail "cr_restart did not say the file must stay"
+	[ ! -s $1/err ] || fail "cr_restart said something"
 	grep -a -q ' 0 bad pages' $1/log || fail "bad pages after the restart"
 }
 

@@ -773,7 +773,8 @@ static int lazy_go(struct cr_plan *plan, int ctrl, struct cr_lazy *lz)
 	a.fds = (unsigned long)fds;
 	if (!err)
 		err = cri_rstrt_lazy(ctrl, &a) ?: cr_lazy_start(lz);
-	if (!err && !cr_quiet)
+	/* a script would take it for an error: said to a person only */
+	if (!err && !cr_quiet && isatty(STDERR_FILENO))
 		fprintf(stderr, "cr_restart: the program runs while its memory "
 			"is read from the context file: leave the file as it "
 			"is until cr_restart is done with it\n");

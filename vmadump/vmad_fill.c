@@ -264,6 +264,9 @@ int vmad_fill_skip(struct vmad_fill *f, struct vmad_job *j, loff_t len,
 		return vmad_fill_fail(st, -EIO, lo, hi);
 	file->f_pos += len;
 	f->s->pos += len;
+	/* a compressed record's end is aligned */
+	if (cr_skip_pad(f->s, CR_REC_ALIGN))
+		return vmad_fill_fail(st, -EIO, lo, hi);
 	return vmad_fill_note(f, st);
 }
 

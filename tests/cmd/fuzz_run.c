@@ -61,8 +61,9 @@ struct fuzz {
 };
 
 /*
- * Every other mutant root restarts lazily, so that cr_restart's own
- * reading of the pages (cr_rstrt_lazy.c) meets them too.
+ * Every other mutant root restarts lazily where it can (CR_RESTART_LAZY:
+ * not an incremental image), so that cr_restart's own reading of the
+ * pages (cr_rstrt_lazy.c) meets them too.
  */
 static bool lazy(const struct fuzz *f)
 {
@@ -81,8 +82,8 @@ static void bad(struct fuzz *f, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n    %s\n    reproduce: cr_fuzz %s/%s.ctx m %llu %ld; "
-	       "cr_restart%s m\n", f->desc, f->who, f->k, f->seed, f->i,
-	       lazy(f) ? " --lazy" : "");
+	       "%scr_restart m\n", f->desc, f->who, f->k, f->seed, f->i,
+	       lazy(f) ? "CR_RESTART_LAZY=1 " : "");
 	fflush(stdout);
 	f->fails++;
 }
@@ -166,9 +167,8 @@ static pid_t start_restart(struct fuzz *f, const char *path)
 	close(fd);
 	become(f->who);
 	if (lazy(f))
-		execlp("cr_restart", "cr_restart", "--lazy", path,
-		       (char *)NULL);
-	else if (strcmp(f->who, "nobody"))
+		setenv("CR_RESTART_LAZY", "1", 1);
+	if (strcmp(f->who, "nobody"))
 		execlp("cr_restart", "cr_restart", path, (char *)NULL);
 	else
 		execlp("cr_restart", "cr_restart", "--no-restore-pid", path,
