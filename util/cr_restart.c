@@ -725,14 +725,8 @@ static bool lazy_by_default(int img)
 static int lazy_open(struct opts *o, int img, struct cr_plan *plan,
 		     struct cr_lazy **lz)
 {
-	struct stat st;
 	int err;
 
-	if (fstat(img, &st) < 0 || !S_ISREG(st.st_mode))
-		return cr_rstrt_error(-EINVAL, "--lazy reads the context "
-				      "file at offsets: it must be a regular "
-				      "file (merge an incremental image first, "
-				      "with cr_merge)");
 	*lz = cr_lazy_open(img, o->file ? o->file : "the context file");
 	if (!*lz)
 		return -EINVAL;

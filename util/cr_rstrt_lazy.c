@@ -289,17 +289,22 @@ static void lz_free(struct cr_lazy *lz)
 /* img read through a file description of its own, from img's offset. */
 static int open_image(struct cr_lazy *lz, int img)
 {
-	off_t start = lseek(img, 0, SEEK_CUR);
 	char self[64];
 	struct stat st;
+	off_t start;
 	FILE *f;
 	int err;
 
-	if (start < 0 || fstat(img, &st))
+	if (fstat(img, &st))
 		return cr_rstrt_error(-errno, "%s", lz->path);
 	if (!S_ISREG(st.st_mode))
-		return cr_rstrt_error(-EINVAL, "%s: --lazy reads a regular "
-				      "file", lz->path);
+		return cr_rstrt_error(-EINVAL, "%s: --lazy reads the context "
+				      "file at offsets: it must be a regular "
+				      "file (merge an incremental image first, "
+				      "with cr_merge)", lz->path);
+	start = lseek(img, 0, SEEK_CUR);
+	if (start < 0)
+		return cr_rstrt_error(-errno, "%s", lz->path);
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", img);
 	lz->fd = open(self, O_RDONLY | O_CLOEXEC);
 	f = lz->fd < 0 ? NULL : fopen(self, "re");
