@@ -83,6 +83,7 @@ static void cr_chkpt_release(struct cr_req *r)
 	cr_zip_free(req->s.zip);
 	kfree(req->parent.path);
 	kfree(req->image.path);
+	cr_live_free(req->live);
 	kfree(req->dest);
 	kfree(req);
 }
@@ -178,6 +179,13 @@ static int cr_write_parent(struct cr_stream *s, struct cr_chkpt_req *req)
 	size_t len;
 	int err;
 
+	if (req->live) {
+		/* the pre-copy, just before in the stream: no name */
+		req->parent.ident = req->live->ident;
+		req->parent.time_ns = req->live->time_ns;
+		name = "";
+		goto write;
+	}
 	err = cr_track_parent(&req->parent);
 	if (err)
 		return err == -ENOENT ? 0 : err;
@@ -187,6 +195,7 @@ static int cr_write_parent(struct cr_stream *s, struct cr_chkpt_req *req)
 	if (len && !strncmp(name, req->image.path, len) &&
 	    !strchr(name + len, '/'))
 		name += len;
+write:
 	len = strlen(name) + 1;
 	p = kzalloc(sizeof(*p) + len, GFP_KERNEL);
 	if (!p)
@@ -312,6 +321,7 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		}
 		req->sh.track = pc->track;
 	}
+	req->sh.live = req->live && cr_live_covers(req->live, current);
 	err = cr_save_proc(s, pc->stopped, st);
 	if (!err)
 		err = cr_save_signals(s, st);
@@ -320,6 +330,7 @@ static int cr_write_section(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 	if (!err)
 		err = cr_save_files(s, &req->sh, st);
 	req->sh.track = NULL;
+	req->sh.live = false;
 	for (i = 0; !err && i < pc->nthreads; i++)
 		if (pc->threads[i].saved)
 			err = cr_write_thread(s, &pc->threads[i]);
@@ -439,7 +450,7 @@ static int cr_write_turn(struct cr_chkpt_req *req, struct cr_proc_ctx *pc,
 		err = cr_kinds_call(snapshot, &req->sh, st) ?:
 		      cr_write_header(&req->s, req);
 	}
-	if (first && !err && cr_incremental(req))
+	if (first && !err && (cr_incremental(req) || req->live))
 		err = cr_write_parent(&req->s, req);
 	if (first && !err)
 		err = cr_write_proctab(&req->s, req);
@@ -916,8 +927,28 @@ static int cr_chkpt_start(struct cr_chkpt_req *req)
 	return cr_collect_scope(req, cr_target_busy);
 }
 
-/* CR_OP_CHKPT_REQ: the new request, and its base, through reqp and basep. */
-long cr_chkpt_request(struct file *ctrl, void __user *uarg,
+/* CR_OP_CHKPT_LIVE's pre-copy, after its request's arguments. */
+static int cr_chkpt_live(struct cr_chkpt_req *req, void __user *uarg)
+{
+	struct cr_chkpt_live_args a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	req->live = cr_live_copy(&a, &req->r.st);
+	if (IS_ERR(req->live)) {
+		int err = PTR_ERR(req->live);
+
+		req->live = NULL;
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * CR_OP_CHKPT_REQ, or CR_OP_CHKPT_LIVE (live): the new request, and its
+ * base, through reqp and basep.
+ */
+long cr_chkpt_request(struct file *ctrl, void __user *uarg, bool live,
 		      struct cr_chkpt_req **reqp, struct cr_req **basep)
 {
 	struct cr_chkpt_req *req;
@@ -938,7 +969,9 @@ long cr_chkpt_request(struct file *ctrl, void __user *uarg,
 		cr_req_put(&req->r);
 		return -EFAULT;
 	}
-	err = cr_chkpt_start(req);
+	err = live ? cr_chkpt_live(req, uarg) : 0;
+	if (!err)
+		err = cr_chkpt_start(req);
 	if (err) {
 		/* Keep the message for CR_OP_LOG; the request is over. */
 		cr_req_finish(&req->r, err, NULL);

@@ -60,6 +60,7 @@ struct cr_chkpt_req {
 	char *dest;			/* args.dest's string, or NULL */
 	struct cr_track_image parent;	/* its parent (ident 0: none) */
 	struct cr_track_image image;	/* and itself */
+	struct cr_live *live;		/* a live checkpoint's pre-copy */
 	struct pid *root;
 	struct mutex scope_lock;	/* adding, omitting, stopping */
 	struct cr_proc_ctx **procs;	/* the table, then the omitted */

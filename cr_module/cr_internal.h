@@ -22,6 +22,7 @@
 #include "cr_io.h"
 #include "cr_pageio.h"
 #include "cr_track.h"
+#include "cr_live.h"
 #include "vmadump.h"
 
 #define CR_DEFAULT_TIMEOUT_MS	10000
@@ -31,7 +32,7 @@
 
 /* cr_chkpt.c */
 struct cr_chkpt_req;
-long cr_chkpt_request(struct file *ctrl, void __user *uarg,
+long cr_chkpt_request(struct file *ctrl, void __user *uarg, bool live,
 		      struct cr_chkpt_req **reqp, struct cr_req **basep);
 void cr_chkpt_cancel(struct cr_chkpt_req *req);
 const char *cr_chkpt_warnings(struct cr_chkpt_req *req);
@@ -98,6 +99,8 @@ struct cr_shared {
 	struct file *out;	/* checkpoint: the context file */
 	struct cr_track_next *track;	/* checkpoint, incremental: the */
 					/* section's, while it is written */
+	bool live;		/* checkpoint: the section's process is */
+				/* the pre-copy's (cr_live.c) */
 	struct cr_reloc *reloc;	/* restart: --relocate, or NULL */
 	bool lazy;		/* restart: CR_ABI_RSTRT_LAZY */
 };

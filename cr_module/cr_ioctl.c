@@ -75,9 +75,11 @@ static long cr_ioctl_locked(struct cr_ctrl *c, struct file *file,
 
 	switch (cmd) {
 	case CR_OP_CHKPT_REQ:
+	case CR_OP_CHKPT_LIVE:
 		if (c->chkpt || c->rstrt || c->saved != CR_CTRL_NONE)
 			return -EBUSY;
-		return cr_chkpt_request(file, uarg, &c->chkpt, &c->req);
+		return cr_chkpt_request(file, uarg, cmd == CR_OP_CHKPT_LIVE,
+					&c->chkpt, &c->req);
 	case CR_OP_CHKPT_REAP:
 		return c->chkpt ? cr_chkpt_reap(c->chkpt) : cr_ctrl_reap(c);
 	case CR_OP_RSTRT_REQ:

@@ -5,6 +5,7 @@
  * then the pages themselves; or, compressed, the head and then the
  * compressed data (cr_zip.c).
  */
+#include <linux/bitmap.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 
@@ -26,6 +27,7 @@ void cr_batch_release(struct cr_batch *b)
 {
 	while (b->n)
 		put_page(b->pages[--b->n]);
+	bitmap_zero(b->ref, CR_PAGES_MAX);
 }
 
 void cr_sum_page(struct xxh64_state *sum, struct page *page)
@@ -127,10 +129,23 @@ int cr_pages_ref_write(struct cr_stream *s, const u64 *addrs, unsigned int n)
 	       cr_write_pad(s, CR_REC_ALIGN);
 }
 
+/* Each run of pages referred to, or not, as one record. */
 int cr_batch_flush(struct cr_stream *s, struct cr_batch *b)
 {
-	int err = cr_pages_write(s, b->addrs, b->pages, b->bv, b->n);
+	unsigned int i = 0, j;
+	int err = 0;
 
+	while (!err && i < b->n) {
+		if (test_bit(i, b->ref)) {
+			j = find_next_zero_bit(b->ref, b->n, i);
+			err = cr_pages_ref_write(s, b->addrs + i, j - i);
+		} else {
+			j = find_next_bit(b->ref, b->n, i);
+			err = cr_pages_write(s, b->addrs + i, b->pages + i,
+					     b->bv + i, j - i);
+		}
+		i = j;
+	}
 	cr_batch_release(b);
 	return err;
 }

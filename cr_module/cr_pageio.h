@@ -8,12 +8,17 @@
 
 #include "cr_io.h"
 
-/* Pages on their way to a PAGES record, with their addresses or offsets. */
+/*
+ * Pages on their way to a PAGES record, with their addresses or offsets;
+ * those marked in ref go to a PAGES_PARENT record instead (the parent
+ * image holds them).
+ */
 struct cr_batch {
 	unsigned int n;
 	u64 addrs[CR_PAGES_MAX];
 	struct page *pages[CR_PAGES_MAX];
 	struct bio_vec bv[CR_PAGES_MAX];
+	DECLARE_BITMAP(ref, CR_PAGES_MAX);
 };
 
 /* The head of a PAGES record read, for its data to be read next. */

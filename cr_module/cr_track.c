@@ -190,16 +190,6 @@ static int cr_track_same(struct cr_track_next *n, unsigned long idx,
 	return xa_err(xa_store(n->hashes, idx, h, GFP_KERNEL_ACCOUNT));
 }
 
-/* Pages [i, j) of b: referred to if same, else written. */
-static int cr_track_run(struct cr_stream *s, struct cr_batch *b,
-			unsigned int i, unsigned int j, bool same)
-{
-	if (same)
-		return cr_pages_ref_write(s, b->addrs + i, j - i);
-	return cr_pages_write(s, b->addrs + i, b->pages + i, b->bv + i,
-			      j - i);
-}
-
 /*
  * cr_batch_flush() of an incremental checkpoint: the pages of a mapping
  * (key 0) or of object id (CR_TRACK_OBJ(id)), each page known by key +
@@ -208,23 +198,20 @@ static int cr_track_run(struct cr_stream *s, struct cr_batch *b,
 int cr_track_flush(struct cr_track_next *n, struct cr_stream *s,
 		   struct cr_batch *b, unsigned long key)
 {
-	unsigned int i, start = 0;
-	bool same, run = false;
-	int err = 0;
+	unsigned int i;
+	bool same;
+	int err;
 
-	for (i = 0; !err && i < b->n; i++) {
+	for (i = 0; i < b->n; i++) {
 		err = cr_track_same(n, key + (b->addrs[i] >> PAGE_SHIFT),
 				    b->pages[i], &same);
-		if (!err && i && same != run) {
-			err = cr_track_run(s, b, start, i, run);
-			start = i;
+		if (err) {
+			cr_batch_release(b);
+			return err;
 		}
-		run = same;
+		__assign_bit(i, b->ref, same);
 	}
-	if (!err && b->n)
-		err = cr_track_run(s, b, start, b->n, run);
-	cr_batch_release(b);
-	return err;
+	return cr_batch_flush(s, b);
 }
 
 /*

@@ -50,6 +50,11 @@ int cri_chkpt_start(int ctrl, const struct cr_chkpt_args *args)
 	return cri_ioctl(ctrl, CR_OP_CHKPT_REQ, (void *)args);
 }
 
+int cri_chkpt_live(int ctrl, const struct cr_chkpt_live_args *args)
+{
+	return cri_ioctl(ctrl, CR_OP_CHKPT_LIVE, (void *)args);
+}
+
 int cri_rstrt_start(int ctrl, const struct cr_rstrt_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_REQ, (void *)args);

@@ -3,7 +3,9 @@
 # and of criu, for a set of workloads, next to the time a plain write(2)
 # and read(2) of the same data take in the same tmpfs (the copy floor).
 # Every restart is verified: the restored workload checks all its state
-# and reports ok or BAD.  Prints one line per run, then the medians as CSV
+# and reports ok or BAD.  Then checkpoints that leave the workload running
+# (ours stop-the-world, ours --live, criu dump --leave-running), their
+# downtime measured from inside the workload (run_cont).  Prints one line per run, then the medians as CSV
 # between "bench-csv-begin" and "bench-csv-end" lines for the host
 # (tests/bench/report.sh).  Settings (vmrun --env): BENCH_REPS (runs per
 # workload and tool, default 3), BENCH_ONLY (workload names to run),
@@ -47,13 +49,35 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mpi_job() { echo mpirun --oversubscribe -np $1 $mpi_prog $mpi_iters 100 1 $2 0; }
 
 # A python3 process with a heap of about MIB MiB (a million small objects
-# and MIB MiB of bytes), speaking bench_work's ready/go/resumed/result.
+# and MIB MiB of bytes), speaking bench_work's ready/go/resumed/result and,
+# with BENCH_GAP=1, its gap.arm/gap.get (the thread sleeps 1 ms between
+# readings too; it allocates a few small objects, in the measured heap).
 cat > $w/heap.py <<'EOF'
-import hashlib, os, sys, time
+import hashlib, os, sys, threading, time
 d, mib = sys.argv[1], int(sys.argv[2])
 objs = [(i, str(i)) for i in range(1000000)]
 blob = os.urandom(mib << 20)
 want = (sum(i for i, _ in objs), hashlib.sha1(blob).hexdigest())
+def gap_main():
+	while True:
+		while not os.path.exists(d + "/gap.arm"):
+			time.sleep(0.005)
+		os.unlink(d + "/gap.arm")
+		gap, last = 0, time.monotonic_ns()
+		open(d + "/gap.armed", "w").close()
+		while True:
+			t = time.monotonic_ns()
+			gap, last = max(gap, t - last), t
+			if os.path.exists(d + "/gap.get"):
+				break
+			time.sleep(0.001)
+		os.unlink(d + "/gap.get")
+		os.unlink(d + "/gap.armed")
+		with open(d + "/gap.tmp", "w") as f:
+			f.write("%d\n" % (gap // 1000))
+		os.rename(d + "/gap.tmp", d + "/gap")
+if os.environ.get("BENCH_GAP") == "1":
+	threading.Thread(target=gap_main, daemon=True).start()
 open(d + "/ready", "w").close()
 while not os.path.exists(d + "/go"):
 	time.sleep(0.005)
@@ -64,6 +88,13 @@ with open(d + "/result", "w") as f:
 	f.write("ok\n" if ok else "BAD: the heap changed\n")
 sys.exit(0 if ok else 1)
 EOF
+
+# Whether cr_checkpoint has --live (else its columns are "-").
+have_live=1
+if ! cr_checkpoint --help 2>&1 | grep -q -e '--live'; then
+	have_live=0
+	echo "note: cr_checkpoint has no --live: its columns are -"
+fi
 
 mem_mib=$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)
 have_criu=0
@@ -158,6 +189,7 @@ now() { t=${EPOCHREALTIME/./}; }
 # last_resumed DIR T0: when the last process of the workload ran again (us)
 last_resumed() { cat $1/resumed* 2> /dev/null | sort -n | tail -n 1 | grep . || echo $2; }
 ms() { echo $((($2 - $1) / 1000)); }
+okbad() { case $1 in 1) echo ok ;; 0) echo BAD ;; *) echo - ;; esac; }
 mib() { awk -v b=$1 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
 # prof_start: with BENCH_PROFILE, perf samples the whole guest from now
@@ -317,6 +349,117 @@ run_criu() {
 	rm -rf $d/img
 }
 
+# gap_arm DIR: the workload's gap thread (bench_work.c, BENCH_GAP=1)
+# starts a new longest gap; false if it does not answer.
+gap_arm() {
+	rm -f $1/gap $1/gap.armed
+	touch $1/gap.arm
+	wait_file $1/gap.armed 60 && return 0
+	echo "  the workload's gap thread did not answer"
+	return 1
+}
+
+# gap_get DIR: prints the longest gap the workload saw since gap_arm, in
+# ms, rounded ("-" if it does not answer).
+gap_get() {
+	touch $1/gap.get
+	if wait_file $1/gap 60; then
+		echo $((($(cat $1/gap) + 500) / 1000))
+	else
+		echo -
+	fi
+}
+
+# cont_one DIR OUT CMD...: runs CMD, a checkpoint that leaves the workload
+# running, with its output in OUT, between gap_arm and gap_get: the gap
+# covers the whole command.  Sets k_ms (its time) and k_down (the longest
+# gap), ms; both "-" if it failed.
+cont_one() {
+	local d=$1 out=$2 t0 rc
+	shift 2
+	k_ms=- k_down=-
+	gap_arm $d || return 1
+	now; t0=$t
+	"$@" > $out 2>&1
+	rc=$?
+	now
+	k_down=$(gap_get $d)
+	if [ $rc != 0 ]; then
+		echo "  $* exited $rc: $(tail -n 3 $out | tr '\n' ' ')"
+		k_down=-
+		return 1
+	fi
+	k_ms=$(ms $t0 $t)
+}
+
+# criu_lr PID IMG: criu dump --leave-running, its errors on stdout
+criu_lr() {
+	criu dump -t $1 -D $2 -o $2/dump.log --leave-running && return 0
+	local rc=$?
+	grep -m3 Error $2/dump.log
+	return $rc
+}
+
+# run_cont DIR ARGS: checkpoints that leave the workload running, in turn
+# on one started workload (BENCH_GAP=1): ours stop-the-world, criu dump
+# --leave-running, ours --live; each one's downtime is the longest gap the
+# workload saw during it.  Then the workload verifies its state, and the
+# --live image is restarted and verified.  Sets (ms, "-" if not measured)
+# c_idle (the longest gap in 1 s without a checkpoint: the floor),
+# c_stw c_stw_down (ours stop-the-world), c_lr_down c_lr_frozen (criu's
+# gap, and its own frozen_time), c_live c_live_down c_live_restart (ours
+# --live), and c_ok (1: the workload verified), c_live_ok (1 or 0: the
+# --live image restarted and verified, "-" if there is none).
+run_cont() {
+	local d=$1 t0 rc scope=
+	shift
+	c_idle=- c_stw=- c_stw_down=- c_lr_down=- c_lr_frozen=-
+	c_live=- c_live_down=- c_live_restart=- c_ok=0 c_live_ok=-
+	[ $1 = tree ] && scope=--tree
+	BENCH_GAP=1 start $d "$@" || return 1
+	if gap_arm $d; then
+		sleep 1
+		c_idle=$(gap_get $d)
+	fi
+	cont_one $d $d/stw.out cr_checkpoint $scope -f $d/stw.ctx $pid
+	c_stw=$k_ms c_stw_down=$k_down
+	rm -f $d/stw.ctx
+	if [ $have_criu = 1 ]; then
+		mkdir $d/img
+		cont_one $d $d/lr.out criu_lr $pid $d/img
+		c_lr_down=$k_down
+		c_lr_frozen=$(crit show $d/img/stats-dump 2> /dev/null |
+			      sed -n 's/.*"frozen_time": \([0-9]*\).*/\1/p')
+		c_lr_frozen=${c_lr_frozen:+$((c_lr_frozen / 1000))}
+		c_lr_frozen=${c_lr_frozen:--}
+		rm -rf $d/img
+	fi
+	if [ $have_live = 1 ]; then
+		cont_one $d $d/live.out \
+			cr_checkpoint --live $scope -f $d/live.ctx $pid
+		c_live=$k_ms c_live_down=$k_down
+	fi
+	touch $d/go
+	if ! wait_file $d/result 600; then
+		echo "  the workload did not verify its state after the checkpoints"
+		kill -KILL -- -$pid
+	fi
+	# the restart needs its pids (a tree's root reaps its children)
+	reap $pid
+	verdict $d 0
+	c_ok=$r_ok
+	[ $c_live = - ] && return 0
+	rm -f $d/resumed* $d/result $d/gap*
+	now; t0=$t
+	cr_restart $d/live.ctx > $d/live_restart.out 2>&1
+	rc=$?
+	[ $rc = 0 ] || echo "  cr_restart of the --live image exited $rc: $(tail -n 3 $d/live_restart.out)"
+	verdict $d $rc
+	c_live_ok=$r_ok
+	c_live_restart=$(ms $t0 $(last_resumed $d $t0))
+	rm -f $d/live.ctx
+}
+
 # median of the arguments ("-" if none)
 median() {
 	[ $# -gt 0 ] || { echo -; return; }
@@ -334,6 +477,9 @@ for tool in ours criu; do
 	csv="$csv,${tool}_ckpt_ms,${tool}_down_ms,${tool}_restart_ms,${tool}_image_mib,${tool}_ok"
 done
 csv="$csv,ours_lazy_ms"
+# run_cont's, appended: the columns above keep their places (report.sh)
+csv="$csv,ours_live_ms,ours_stw_down_ms,ours_live_down_ms,criu_lr_down_ms"
+csv="$csv,ours_cont_ms,ours_live_ok,cont_ok,idle_gap_ms"
 nbad=0
 for wl in "${workloads[@]}"; do
 	read -r name lim args <<< "$wl"
@@ -359,9 +505,10 @@ for wl in "${workloads[@]}"; do
 		echo "$name: an uninterrupted run says '$mpi_want'"
 	fi
 	declare -A vals=()
-	for tool in limit ours criu; do
+	for tool in limit ours criu cont live; do
 		vals[$tool.ok]=0
 	done
+	nlive=0
 	for ((i = 1; i <= reps; i++)); do
 		if [ $lim -gt 0 ]; then
 			read -r _ lw _ lr <<< "$($limit $w/limit.dat $lim)"
@@ -390,6 +537,34 @@ for wl in "${workloads[@]}"; do
 			fi
 		done
 		rm -rf $w/run
+		# mpi_ring has no gap thread
+		[ $1 = mpi ] && continue
+		if ! run_cont $w/run "$@"; then
+			nbad=$((nbad + 1))
+			rm -rf $w/run
+			continue
+		fi
+		echo "$name cont $i: idle gap $c_idle ms; ours ckpt $c_stw ms, down $c_stw_down ms; --live ckpt $c_live ms, down $c_live_down ms, restart $c_live_restart ms, $(okbad $c_live_ok); criu --leave-running down $c_lr_down ms, frozen $c_lr_frozen ms; continued $(okbad $c_ok)"
+		rm -rf $w/run
+		if [ $c_ok = 1 ]; then
+			vals[cont.ok]=$((vals[cont.ok] + 1))
+			vals[cont.idle]+=" ${c_idle/-/}"
+			vals[cont.stw]+=" ${c_stw/-/}"
+			vals[cont.stw_down]+=" ${c_stw_down/-/}"
+			vals[cont.lr_down]+=" ${c_lr_down/-/}"
+		else
+			nbad=$((nbad + 1))
+		fi
+		# A failed --live checkpoint (no feature yet) is "-", not bad.
+		[ $c_live_ok = - ] && continue
+		nlive=$((nlive + 1))
+		if [ $c_live_ok = 1 ] && [ $c_ok = 1 ]; then
+			vals[live.ok]=$((vals[live.ok] + 1))
+			vals[live.ckpt]+=" $c_live"
+			vals[live.down]+=" ${c_live_down/-/}"
+		elif [ $c_live_ok = 0 ]; then
+			nbad=$((nbad + 1))
+		fi
 	done
 	rm -f $w/data
 	line="$name,$args,$lim,$(median ${vals[limit.write]:-}),$(median ${vals[limit.read]:-})"
@@ -400,6 +575,12 @@ for wl in "${workloads[@]}"; do
 	done
 	[ $have_criu = 1 ] || line="${line%,*},-"
 	line="$line,$(median $(echo ${vals[lazy]:-} | tr -d -))"
+	line="$line,$(median ${vals[live.ckpt]:-}),$(median ${vals[cont.stw_down]:-})"
+	line="$line,$(median ${vals[live.down]:-}),$(median ${vals[cont.lr_down]:-})"
+	line="$line,$(median ${vals[cont.stw]:-})"
+	line="$line,$([ $nlive -gt 0 ] && echo ${vals[live.ok]}/$reps || echo -)"
+	line="$line,$([ $1 = mpi ] && echo - || echo ${vals[cont.ok]}/$reps)"
+	line="$line,$(median ${vals[cont.idle]:-})"
 	csv="$csv"$'\n'"$line"
 	unset vals
 done

@@ -5,9 +5,9 @@
 # watching a pipe, an eventfd and a timerfd, an inotify with its
 # watches, Unix sockets of every kind, TCP and UDP sockets
 # (tests/cmd/inet_socks.c tcp4), netlink sockets, POSIX timers, and a pty
-# pair with its session and queues both ways, and an incremental image
-# whose parent stays next to it, so that cr_restart's merge reads the
-# mutants first (tests/cmd/cr_fuzz.c makes
+# pair with its session and queues both ways, an incremental image
+# whose parent stays next to it, and a live checkpoint (its pre-copy in
+# the same file), so that cr_restart's merge reads the mutants first (tests/cmd/cr_fuzz.c makes
 # them; most have their sums redone so that they get past the framing)
 # go through cr_restart, as root and as nobody.  Each must end in a clean
 # error or in a restart that ran;
@@ -61,7 +61,7 @@ ready_go() {
 contexts() {
 	local c=$1
 	mkdir $c/counter $c/threads $c/tree $c/files $c/shm $c/zombie $c/ev \
-		$c/socks $c/pt $c/in $c/inet $c/pty $c/nl $c/inc
+		$c/socks $c/pt $c/in $c/inet $c/pty $c/nl $c/inc $c/live
 	[ -z "$as" ] || chown -R 65534:65534 $c
 	# Standard files by path: /dev/null, which nobody may reopen too.
 	exec 3>&1 4>&2 > /dev/null 2>&1 < /dev/null
@@ -95,6 +95,11 @@ contexts() {
 	ckpt $c inc $! true
 	opts=
 	$as touch $c/inc/go
+	$as "$cmd/mem_dirty" $c/live 2 3>&- 4>&- &
+	opts=--live
+	ckpt $c live $! "[ -e $c/live/ready ]"
+	opts=
+	$as touch $c/live/go
 	exec 1>&3 2>&4 3>&- 4>&-
 }
 mkdir $d/root $d/nobody
@@ -103,7 +108,8 @@ as=
 contexts $d/root
 as=${nobody[*]}
 contexts $d/nobody
-ctxs=(counter threads tree files shm zombie ev socks pt in inet pty nl inc)
+ctxs=(counter threads tree files shm zombie ev socks pt in inet pty nl inc
+      live)
 
 ref0=$(module_refs)
 fails=0

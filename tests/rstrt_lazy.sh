@@ -96,8 +96,9 @@ PY
 touch $d/a/go
 out=$(cr_restart --lazy $d/bad 2>&1) && fail "a damaged image ran to the end"
 echo "$out"
-[[ $out == *damaged* ]] || fail "cr_restart did not name the damage"
-[[ $out != *"bad page data"* ]] || fail "the module read the page itself"
+[[ $out == *"bad page data at offset"*damaged* ]] ||
+	fail "cr_restart did not name the damage"
+[[ $out != *"bad page data for"* ]] || fail "the module read the page itself"
 sleep 0.5
 pgrep -f "mem_dirty $d/a" && fail "a process is left"
 

@@ -245,7 +245,8 @@ static int index_image(struct cr_chain *c, unsigned int k, uint64_t want)
 		    index_pages(c, k, &s, &in, &l))
 			goto out;
 	} while (in.rec.type != CR_REC_END);
-	if (fgetc(in.f) != EOF) {
+	/* a pre-copy's file goes on with the image that refers to it */
+	if (!im->precopy && fgetc(in.f) != EOF) {
 		fail(c, "%s: data after the END record", im->path);
 		goto out;
 	}
@@ -272,11 +273,8 @@ out:
 
 /* ---- finding the chain ---- */
 
-int cr_chain_parent(struct cr_img_in *in, struct cr_img_header *hdr,
-		    struct cr_img_parent *p, char **ppath)
+static int read_header(struct cr_img_in *in, struct cr_img_header *hdr)
 {
-	size_t len;
-
 	if (cr_chain_next(in))
 		return -1;
 	if (in->rec.type != CR_REC_HEADER || in->rec.len != sizeof(*hdr))
@@ -286,21 +284,84 @@ int cr_chain_parent(struct cr_img_in *in, struct cr_img_header *hdr,
 	    hdr->version != CR_IMG_VERSION)
 		return cr_img_fail(in, "format %u, these tools read %u",
 				   hdr->version, CR_IMG_VERSION);
+	return 0;
+}
+
+/*
+ * The record after HEADER: 1 and *p, *ppath for a PARENT (its path may
+ * be empty), 2 for a pre-copy's PRECOPY, 0 for anything else, -1.
+ */
+static int read_parent(struct cr_img_in *in, struct cr_img_parent *p,
+		       char **ppath)
+{
+	size_t len;
+
 	if (cr_chain_next(in))
 		return -1;
+	if (in->rec.type == CR_REC_PRECOPY)
+		return 2;
 	if (in->rec.type != CR_REC_PARENT)
 		return 0;
 	len = in->rec.len;
 	if (len < sizeof(*p))
 		return cr_img_fail(in, "too short for a parent");
 	memcpy(p, in->buf, sizeof(*p));
-	if (!p->depth || p->depth > CR_MAX_CHAIN || p->path_len < 2 ||
+	if (!p->depth || p->depth > CR_MAX_CHAIN || !p->path_len ||
 	    p->path_len > PATH_MAX || len != sizeof(*p) + p->path_len ||
 	    in->buf[len - 1] || strlen((char *)in->buf + sizeof(*p)) !=
 	    p->path_len - 1)
 		return cr_img_fail(in, "a bad parent record");
 	*ppath = strdup((char *)in->buf + sizeof(*p));
 	return *ppath ? 1 : cr_img_fail(in, "out of memory");
+}
+
+/*
+ * Past a live checkpoint's pre-copy, whose PRECOPY was just read, and the
+ * zeros after its END: in begins again with the image that follows, as a
+ * stream of its own.  Page data is skipped where the file can seek.
+ */
+static int skip_precopy(struct cr_img_in *in)
+{
+	bool skim = in->skim;
+	int err = 0;
+
+	in->skim = fseeko(in->f, 0, SEEK_CUR) == 0;
+	while (!err && in->rec.type != CR_REC_END)
+		err = cr_chain_next(in);
+	in->skim = skim;
+	return err ? -1 : cr_img_after_precopy(in);
+}
+
+/* An empty parent name is only for the image after a pre-copy. */
+static int unnamed(struct cr_img_in *in, char **ppath)
+{
+	free(*ppath);
+	*ppath = NULL;
+	return cr_img_fail(in, "a parent with no name, and no pre-copy "
+			   "before it");
+}
+
+int cr_chain_parent(struct cr_img_in *in, struct cr_img_header *hdr,
+		    struct cr_img_parent *p, char **ppath)
+{
+	int ret;
+
+	if (read_header(in, hdr))
+		return -1;
+	ret = read_parent(in, p, ppath);
+	if (ret != 2)
+		return ret == 1 && !**ppath ? unnamed(in, ppath) : ret;
+	if (skip_precopy(in) || read_header(in, hdr))
+		return -1;
+	ret = read_parent(in, p, ppath);
+	if (ret == 1 && !**ppath)
+		return 1;
+	if (ret == 1) {
+		free(*ppath);
+		*ppath = NULL;
+	}
+	return ret < 0 ? -1 : cr_img_fail(in, "the pre-copy is not followed "
+					  "by the image that refers to it");
 }
 
 int cr_chain_incremental(int fd)
@@ -316,7 +377,8 @@ int cr_chain_incremental(int fd)
 	pos += cr_img_pad(pos, CR_REC_ALIGN);
 	if (pread(fd, &h, sizeof(h), pos) != sizeof(h))
 		return 0;
-	return h.magic == CR_REC_MAGIC && h.type == CR_REC_PARENT;
+	return h.magic == CR_REC_MAGIC &&
+	       (h.type == CR_REC_PARENT || h.type == CR_REC_PRECOPY);
 }
 
 char *cr_chain_path(const char *child, const char *name,
@@ -327,7 +389,10 @@ char *cr_chain_path(const char *child, const char *name,
 
 	if (!copy)
 		return NULL;
-	if (parent_dir) {
+	if (!*name) {		/* the pre-copy before child, in its file */
+		path = copy;
+		copy = NULL;
+	} else if (parent_dir) {
 		base = strdup(name);
 		if (base && asprintf(&path, "%s/%s", parent_dir,
 				     basename(base)) < 0)
@@ -361,7 +426,13 @@ static int probe(struct cr_chain *c, struct cr_chain_img *im,
 	in.f = fdopen(dup(im->fd), "r");
 	if (!in.f)
 		return fail(c, "%s: %s", im->path, strerror(errno));
-	ret = cr_chain_parent(&in, &hdr, &p, parent_name);
+	/* a pre-copy is a parent in the chain: not skipped */
+	ret = read_header(&in, &hdr) ? -1 : read_parent(&in, &p, parent_name);
+	im->precopy = ret == 2;
+	if (ret == 2)
+		ret = 0;
+	if (ret > 0 && !**parent_name)
+		ret = unnamed(&in, parent_name);
 	if (ret < 0)
 		bad_rec(c, im->path, &in);
 	im->time_ns = hdr.time_ns;

@@ -33,6 +33,7 @@ struct cr_chain_img {
 	uint64_t ident;		/* as computed */
 	uint64_t time_ns;
 	uint32_t depth;		/* images behind it */
+	bool precopy;		/* a live checkpoint's pre-copy */
 };
 
 /* Where the pages of the records of an image being read belong. */
@@ -109,19 +110,22 @@ void cr_chain_close(struct cr_chain *c);
 /*
  * Where the parent that the image at child names name is: relative to
  * child's directory, or parent_dir/(name's last component) when
- * parent_dir is set.  malloc'd; NULL when out of memory.
+ * parent_dir is set; child itself for "" (a live checkpoint's pre-copy).
+ * malloc'd; NULL when out of memory.
  */
 char *cr_chain_path(const char *child, const char *name,
 		    const char *parent_dir);
 
-/* 1 if the file at fd (from its offset) is incremental; 0 if not or
- * if it cannot be read without consuming it (a pipe). */
+/* 1 if the file at fd (from its offset) is incremental or live; 0 if
+ * not or if it cannot be read without consuming it (a pipe). */
 int cr_chain_incremental(int fd);
 
 /*
  * Reads an image's first records up to its PARENT: 1 and *p (and the
  * path, malloc'd, in *ppath) if it is incremental, 0 if full, -1 with
- * in->why.  in is left after HEADER and PARENT.
+ * in->why.  in is left after HEADER and PARENT.  A live checkpoint's
+ * pre-copy is read past: in then begins at the image after it, whose
+ * parent's path is "" (cr_chain_path() makes it the same file).
  */
 int cr_chain_parent(struct cr_img_in *in, struct cr_img_header *hdr,
 		    struct cr_img_parent *p, char **ppath);

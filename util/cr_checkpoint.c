@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cr_ioctl.h"
+#include "cr_live.h"
 #include "cr_util.h"
 
 struct opts {
@@ -30,6 +32,7 @@ struct opts {
 	int verbose;
 	bool sync;
 	bool progress;
+	bool live;
 };
 
 #define PROGRESS_MS	500
@@ -90,6 +93,9 @@ CR_TOOL_OPTS_USAGE
 "                      the processes' last --incremental checkpoint,\n"
 "                      referring to that file for the rest (the first\n"
 "                      one is full)\n"
+"      --live          write the memory with the processes running, then\n"
+"                      stop them only for the rest and the pages they\n"
+"                      wrote meanwhile (the same instant is saved)\n"
 "      --progress      show the bytes written and the rate on stderr\n"
 "  -q, --quiet         print no messages\n"
 "  -v, --verbose       say what was written, how much and how fast\n"
@@ -101,7 +107,7 @@ enum {
 	OPT_SYNC = 256, OPT_NOSYNC, OPT_VERSION, OPT_SAVE_EXE, OPT_SAVE_PRIVATE,
 	OPT_SAVE_SHARED, OPT_SAVE_ALL, OPT_SAVE_NONE, OPT_PROGRESS,
 	OPT_ATOMIC, OPT_BACKUP, OPT_CLOBBER, OPT_NOCLOBBER, OPT_SOCK_CLOSED,
-	OPT_TCP_CLOSE, OPT_INCREMENTAL,
+	OPT_TCP_CLOSE, OPT_INCREMENTAL, OPT_LIVE,
 	OPT_PTRACED_ERROR, OPT_PTRACED_SKIP, OPT_PTRACED_ALLOW,
 	OPT_PTRACER_ERROR, OPT_PTRACER_SKIP
 };
@@ -141,6 +147,7 @@ static const struct option long_opts[] = {
 	{ "tcp-close", no_argument, NULL, OPT_TCP_CLOSE },
 	{ "compress", no_argument, NULL, 'z' },
 	{ "incremental", no_argument, NULL, OPT_INCREMENTAL },
+	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -265,6 +272,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		case OPT_INCREMENTAL:
 			o->args.flags |= CR_ABI_CHKPT_INCREMENTAL;
 			break;
+		case OPT_LIVE:
+			o->live = true;
+			break;
 		case OPT_PROGRESS:
 			o->progress = true;
 			break;
@@ -293,6 +303,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			return 255;
 		}
 	}
+	if (o->live && o->args.flags & CR_ABI_CHKPT_INCREMENTAL)
+		return cr_usage_error("--live and --incremental exclude each "
+				      "other");
 	if (optind != argc - 1)
 		return cr_usage_error("one process ID expected");
 	if (cr_parse_long(argv[optind], 1, INT_MAX, &v))
@@ -349,18 +362,92 @@ static int wait_done(int ctrl, int out, bool progress)
 #define EAGAIN_TRIES	10
 #define EAGAIN_WAIT_US	20000
 
+/*
+ * --live: the targets' pre-copy written to out while they run, and the
+ * request that stops them then (*a).  --time counts the pre-copy.  0, or
+ * -errno with why.
+ */
+static int precopy(struct opts *o, int out, struct cr_chkpt_live_args *a,
+		   char *why, size_t size)
+{
+	struct cr_live_proc *procs;
+	unsigned int n;
+	struct timespec t0;
+	uint64_t ident, time_ns, bytes;
+	double secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (cr_live_scope(o->args.scope, o->args.target, &procs, &n, why,
+			  size))
+		return -ESRCH;
+	if (cr_live_precopy(out, procs, &n, &ident, &time_ns, &bytes, why,
+			    size)) {
+		free(procs);
+		return -ESRCH;
+	}
+	a->req = o->args;
+	a->ident = ident;
+	a->time_ns = time_ns;
+	a->procs = (uintptr_t)procs;
+	a->nprocs = n;
+	secs = since(&t0);
+	if (o->verbose)
+		fprintf(stderr, "cr_checkpoint: pre-copy of %u processes, "
+			"%.1f MiB in %.2f s\n", n, bytes / 1048576.0, secs);
+	if (o->args.timeout_ms && secs * 1000 >= o->args.timeout_ms) {
+		snprintf(why, size, "the pre-copy took all of --time");
+		return -ETIMEDOUT;
+	}
+	if (o->args.timeout_ms)
+		a->req.timeout_ms -= secs * 1000;
+	return 0;
+}
+
+/*
+ * CR_CHECKPOINT_LIVE=1 (vmrun --live): live where it can be, that is to
+ * a regular file (cr_restart reads a live image by offset), not
+ * incremental.  A pre-copy that fails then falls back quietly.
+ */
+static bool live_by_default(const struct opts *o, int out)
+{
+	const char *e = getenv("CR_CHECKPOINT_LIVE");
+	struct stat st;
+
+	return e && !strcmp(e, "1") && !o->live &&
+	       !(o->args.flags & CR_ABI_CHKPT_INCREMENTAL) &&
+	       !fstat(out, &st) && S_ISREG(st.st_mode);
+}
+
 static int checkpoint(struct opts *o, int out)
 {
+	struct cr_chkpt_live_args live = { 0 };
+	bool by_default = live_by_default(o, out);
+	off_t start = lseek(out, 0, SEEK_CUR);
 	char msg[CR_MSG_MAX];
 	int ctrl, err, tries = EAGAIN_TRIES;
 
 	o->args.fd = out;
+	if (o->live || by_default) {
+		err = precopy(o, out, &live, msg, sizeof(msg));
+		if (err) {
+			free((void *)(uintptr_t)live.procs);
+			live.procs = 0;
+		}
+		if (err && by_default && start >= 0 &&
+		    lseek(out, start, SEEK_SET) == start &&
+		    !ftruncate(out, start))
+			err = 0;
+		else if (err)
+			return cr_report("Checkpoint failed", err, msg);
+		o->live = live.procs;
+	}
 	for (;;) {
 		/* A control fd serves one request. */
 		ctrl = cri_ctrl_open();
 		if (ctrl < 0)
-			return cr_report("Checkpoint failed", ctrl, NULL);
-		err = cri_chkpt_start(ctrl, &o->args);
+			break;
+		err = o->live ? cri_chkpt_live(ctrl, &live) :
+		      cri_chkpt_start(ctrl, &o->args);
 		if (!err)
 			err = wait_done(ctrl, out, o->progress) < 0 ? -EIO :
 			      cri_reap(ctrl, 0);
@@ -369,6 +456,9 @@ static int checkpoint(struct opts *o, int out)
 		close(ctrl);
 		usleep(EAGAIN_WAIT_US);
 	}
+	free((void *)(uintptr_t)live.procs);
+	if (ctrl < 0)
+		return cr_report("Checkpoint failed", ctrl, NULL);
 	cr_kmsg_get(ctrl, err, msg, sizeof(msg));
 	close(ctrl);
 	if (err)

@@ -44,6 +44,7 @@ static const char *const cr_type_names[] = {
 	[CR_REC_INETDATA] = "INETDATA", [CR_REC_PTYS] = "PTYS",
 	[CR_REC_PTYDATA] = "PTYDATA", [CR_REC_NLSOCKS] = "NLSOCKS",
 	[CR_REC_PARENT] = "PARENT",
+	[CR_REC_PRECOPY] = "PRECOPY",
 };
 
 const char *cr_img_type_name(unsigned int type)
@@ -248,10 +249,28 @@ int cr_img_put(struct cr_img_out *out, uint16_t type, uint16_t flags,
 		return 0;
 	h.sum = cr_img_sum(payload, len);
 	h.hdr_sum = cr_img_sum(&h, sizeof(h));
+	out->ident = XXH64(&h, sizeof(h), out->ident);
 	if (fwrite(&h, sizeof(h), 1, out->f) != 1 ||
 	    (len && fwrite(payload, len, 1, out->f) != 1) ||
 	    (pad && fwrite(zeros, pad, 1, out->f) != 1))
 		return -1;
+	return 0;
+}
+
+int cr_img_after_precopy(struct cr_img_in *in)
+{
+	size_t pad;
+	int c;
+
+	for (pad = cr_img_pad(in->pos, CR_PAGE_ALIGN); pad; pad--) {
+		c = fgetc(in->f);
+		if (c == EOF)
+			return cr_img_fail(in, "truncated: the file ends "
+					   "after the pre-copy");
+		if (c)
+			return cr_img_fail(in, "no zeros after the pre-copy");
+	}
+	in->pos = in->nrec = in->rec_pos = in->ident = 0;
 	return 0;
 }
 

@@ -52,6 +52,12 @@ int cr_img_next(struct cr_img_in *in, uint64_t maxlen);
  */
 int cr_img_pages_head(struct cr_img_in *in, uint32_t *npages, size_t *head,
 		      size_t *pad);
+/*
+ * After a live checkpoint's pre-copy, its END just read: reads the zeros
+ * up to the next CR_PAGE_ALIGN offset, and in begins again, as a stream
+ * of its own, with the image that follows.  0, or -1 with in->why.
+ */
+int cr_img_after_precopy(struct cr_img_in *in);
 /* Sets in->why; returns -1. */
 __attribute__((format(printf, 2, 3)))
 int cr_img_fail(struct cr_img_in *in, const char *fmt, ...);
@@ -61,6 +67,7 @@ struct cr_img_out {
 	FILE *f;		/* NULL: only counted */
 	uint64_t pos;		/* stream bytes written */
 	uint64_t nrec;		/* records written */
+	uint64_t ident;		/* the image's identity so far (cr_image.h) */
 };
 
 /* Writes a record with its checksums: 0, or -1 with errno. */

@@ -128,6 +128,10 @@ struct info {
 	struct cr_img_parent parent;
 	char *parent_path;
 	uint64_t parent_pages;
+	/* a live checkpoint's pre-copy before the image: its size */
+	bool precopy;
+	uint32_t pre_procs;
+	uint64_t pre_pages, pre_bytes;
 };
 
 static bool json;
@@ -294,9 +298,49 @@ static int rd_parent(struct info *s, struct cur *c)
 	if (!p->depth || p->depth > CR_MAX_CHAIN)
 		return bad(s, "a chain of %u images", p->depth);
 	s->parent_path = take_str(c, p->path_len);
-	if (!s->parent_path || p->path_len < 2)
+	if (!s->parent_path || (p->path_len < 2) != s->precopy)
 		return bad(s, "bad parent path");
 	return exact(s, c, "a parent");
+}
+
+/*
+ * A live checkpoint's pre-copy: its pages counted and its records
+ * checked, then the image after it is read as the file's.
+ */
+static int rd_precopy(struct info *s, struct cur *c)
+{
+	struct cr_img_precopy pc;
+	uint32_t n;
+	size_t head, pad;
+
+	int ret;
+
+	if (!take(c, &pc, sizeof(pc)))
+		return bad(s, "too short for a pre-copy");
+	if (exact(s, c, "a pre-copy"))
+		return -1;
+	s->precopy = true;
+	s->pre_procs = pc.nprocs;
+	do {
+		ret = cr_img_next(&s->in, CR_INFO_MAX_REC);
+		if (ret <= 0)
+			return ret ? -1 : bad(s, "truncated: the file ends "
+					      "in the pre-copy");
+		if (s->in.rec.type == CR_REC_PAGES) {
+			if (cr_img_pages_head(&s->in, &n, &head, &pad))
+				return -1;
+			s->pre_pages += n;
+		} else if (s->in.rec.type != CR_REC_PROC &&
+			   s->in.rec.type != CR_REC_VMA &&
+			   s->in.rec.type != CR_REC_END) {
+			return bad(s, "a record out of place in a pre-copy");
+		}
+	} while (s->in.rec.type != CR_REC_END);
+	s->pre_bytes = s->in.pos + cr_img_pad(s->in.pos, CR_PAGE_ALIGN);
+	if (cr_img_after_precopy(&s->in))
+		return -1;
+	s->phase = PH_HEADER;
+	return 0;
 }
 
 static int rd_proc_ents(struct info *s, struct cur *c)
@@ -1026,6 +1070,12 @@ static int one_record(struct info *s)
 	if (type == CR_REC_PARENT && s->phase == PH_PROCTAB &&
 	    s->in.nrec == 2)
 		return rd_parent(s, &c);
+	if (type == CR_REC_PRECOPY && s->phase == PH_PROCTAB &&
+	    s->in.nrec == 2 && !s->precopy)
+		return rd_precopy(s, &c);
+	if (s->precopy && !s->parent_path && s->phase == PH_PROCTAB)
+		return bad(s, "the pre-copy is not followed by the image "
+			   "that refers to it");
 	if (type == CR_REC_PAGES_PARENT && !s->parent_path)
 		return bad(s, "pages of a parent in a full image");
 	if ((type == CR_REC_PAGES || type == CR_REC_PAGES_PARENT) &&
@@ -1280,10 +1330,16 @@ static void print_text(const struct info *s)
 		       (unsigned long long)s->zip_bytes);
 	else
 		printf("compression: none; ");
+	if (s->precopy)
+		printf("live checkpoint: a pre-copy of %u processes, %llu "
+		       "pages, %llu bytes, before this image\n",
+		       s->pre_procs, (unsigned long long)s->pre_pages,
+		       (unsigned long long)s->pre_bytes);
 	if (s->parent_path)
 		printf("parent image: %s (%u in the chain behind this one, "
 		       "identity %016llx), %llu pages there\n",
-		       s->parent_path, s->parent.depth,
+		       s->precopy ? "(the pre-copy)" : s->parent_path,
+		       s->parent.depth,
 		       (unsigned long long)s->parent.ident,
 		       (unsigned long long)s->parent_pages);
 	else
@@ -1487,6 +1543,11 @@ static void print_json(const struct info *s)
 	snprintf(id, sizeof(id), "%016llx", (unsigned long long)s->in.ident);
 	jtext(&f, "identity", id);
 	jtext(&f, "parent", s->parent_path);
+	if (s->precopy) {
+		jnum(&f, "precopy_procs", s->pre_procs);
+		jnum(&f, "precopy_pages", s->pre_pages);
+		jnum(&f, "precopy_bytes", s->pre_bytes);
+	}
 	if (s->parent_path) {
 		snprintf(id, sizeof(id), "%016llx",
 			 (unsigned long long)s->parent.ident);

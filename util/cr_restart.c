@@ -721,15 +721,22 @@ static bool lazy_by_default(int img)
 	return true;
 }
 
-/* --lazy: the image indexed, the processes' socket made. */
+/*
+ * --lazy: the image indexed, the processes' socket made.  Lazy by
+ * default (CR_RESTART_LAZY), an image the index refuses is restarted in
+ * full, quietly: the module then says what is wrong with it.
+ */
 static int lazy_open(struct opts *o, int img, struct cr_plan *plan,
 		     struct cr_lazy **lz)
 {
+	bool quiet = cr_quiet;
 	int err;
 
+	cr_quiet = quiet || !o->lazy;
 	*lz = cr_lazy_open(img, o->file ? o->file : "the context file");
+	cr_quiet = quiet;
 	if (!*lz)
-		return -EINVAL;
+		return o->lazy ? -EINVAL : 0;
 	err = cr_uffd_open(plan);
 	if (err) {
 		cr_lazy_abort(*lz);
@@ -814,7 +821,8 @@ static int restart(struct opts *o, int img, int ctrl)
 		err = lazy_open(o, img, &plan, &lz);
 		if (err)
 			return failed(o, err, NULL, true);
-		args.flags |= CR_ABI_RSTRT_LAZY;
+		if (lz)
+			args.flags |= CR_ABI_RSTRT_LAZY;
 	}
 	err = cri_rstrt_start(ctrl, &args);
 	if (!err && o->nreloc)

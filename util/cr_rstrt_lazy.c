@@ -40,6 +40,7 @@
 #define UFFD_FILLS	(1ULL << _UFFDIO_COPY | 1ULL << _UFFDIO_ZEROPAGE)
 #define STALL_MS	1	/* before a changing address space is retried */
 #define QUIET_MS	20	/* with no fault, before the background fills */
+#define HOLE_MAX	(2ULL << 20)	/* zeroed at one fault, at most */
 
 /* A PAGES record of a private anonymous mapping. */
 struct lz_rec {
@@ -575,9 +576,10 @@ static int load(struct cr_lazy *lz, size_t ri, uint64_t a)
 				       r->len - r->data);
 	if (why) {
 		if (!cr_quiet)
-			fprintf(stderr, "cr_restart: %s: page data at offset "
-				"%llu (pid %d, 0x%llx) is damaged or missing "
-				"(%s): the restarted processes are killed\n",
+			fprintf(stderr, "cr_restart: %s: bad page data at "
+				"offset %llu (pid %d, 0x%llx), damaged or "
+				"missing (%s): the restarted processes are "
+				"killed\n",
 				lz->path, (unsigned long long)r->off, r->pid,
 				(unsigned long long)a, why);
 		lz->said = true;
@@ -603,15 +605,62 @@ static int uffd_copy(int fd, uint64_t dst, const void *src, uint64_t len,
 	return -errno;
 }
 
-static int uffd_zero(int fd, uint64_t x)
+/*
+ * Zero pages from x, len bytes or up to a page already there: 0 once x
+ * has one, else -errno.  A range past x's mapping (ENOENT) is cut to x.
+ */
+static int uffd_zero(int fd, uint64_t x, uint64_t len)
 {
-	struct uffdio_zeropage z = { .range = { .start = x, .len = PAGE } };
+	struct uffdio_zeropage z = { .range = { .start = x, .len = len } };
 	int ret;
 
-	do
+	do {
+		z.zeropage = 0;
 		ret = ioctl(fd, UFFDIO_ZEROPAGE, &z);
-	while (ret && errno == EINTR);
+		if (ret && errno == ENOENT && z.range.len > PAGE) {
+			z.range.len = PAGE;
+			errno = EINTR;
+		}
+	} while (ret && errno == EINTR);
+	if (ret && errno == EEXIST && z.zeropage >= (int64_t)PAGE)
+		return 0;
 	return ret ? -errno : 0;
+}
+
+/*
+ * How far from x, in a hole of c's image pages, one fault zeroes: up to
+ * the next image page, within x's 2 MiB, so that a program reading a
+ * big sparse mapping does not fault once a page.  One page once c's
+ * memory moved (the image's addresses are no longer x's).
+ */
+static uint64_t hole_len(const struct cr_lazy *lz, const struct lz_ctx *c,
+			 uint64_t x)
+{
+	uint64_t end = (x | (HOLE_MAX - 1)) + 1, a;
+	size_t lo = c->first, hi = c->first + c->nrec, mid;
+	const struct lz_rec *r;
+	uint32_t k;
+
+	if (c->nop)
+		return PAGE;
+	while (lo < hi) {	/* the first record above x */
+		mid = lo + (hi - lo) / 2;
+		if (first_addr(lz, &lz->rec[mid]) <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->first + c->nrec && first_addr(lz, &lz->rec[lo]) < end)
+		end = first_addr(lz, &lz->rec[lo]);
+	r = lo > c->first ? &lz->rec[lo - 1] : NULL;
+	for (k = 0; r && k < r->npages; k++) {
+		a = lz->addr[r->addr + k];
+		if (a > x) {
+			end = a < end ? a : end;
+			break;
+		}
+	}
+	return end - x;
 }
 
 static int uffd_wake(int fd, uint64_t x)
@@ -694,7 +743,8 @@ static int fault(struct cr_lazy *lz, struct lz_ctx *c, uint64_t x)
 	if (ri != NONE && !c->done[ri - c->first] && fwd(c, a) == x) {
 		ret = fill(lz, c, ri, i);
 	} else {
-		ret = uffd_zero(c->fd, x);
+		ret = uffd_zero(c->fd, x, ri == NONE && a == x ?
+				hole_len(lz, c, x) : PAGE);
 		if (ret == -EEXIST || ret == -ENOENT || ret == -EFAULT)
 			ret = 0;
 	}

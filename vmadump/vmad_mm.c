@@ -185,6 +185,55 @@ skip:
 	return end;
 }
 
+#ifdef CONFIG_MEM_SOFT_DIRTY
+/*
+ * Whether the page at addr may have been written since the requester
+ * cleared the soft-dirty bits (cr_live.c): yes unless its pte or huge pmd
+ * (or their swap or migration entry) says no.  A KSM merge drops the bit
+ * of a page written before it, so a mergeable mapping is always written.
+ * Under the mmap lock, as vmad_next_mapped().
+ */
+static bool vmad_soft_dirty(struct vm_area_struct *vma, unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset(vma->vm_mm, addr);
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t pmd;
+	pte_t pte;
+
+	if (vma->vm_flags & (VM_SOFTDIRTY | VM_MERGEABLE))
+		return true;
+	if (!pgd_present(READ_ONCE(*pgd)))
+		return true;
+	p4d = p4d_offset(pgd, addr);
+	if (!p4d_present(READ_ONCE(*p4d)))
+		return true;
+	pud = pud_offset(p4d, addr);
+	if (!pud_present(READ_ONCE(*pud)) || pud_leaf(READ_ONCE(*pud)))
+		return true;
+	pmd = READ_ONCE(*pmd_offset(pud, addr));
+	if (pmd_trans_huge(pmd))
+		return pmd_soft_dirty(pmd);
+	if (pmd_none(pmd))
+		return true;
+	if (!pmd_present(pmd))	/* a huge page's migration entry */
+		return pmd_swp_soft_dirty(pmd);
+	if (pmd_bad(pmd))
+		return true;
+	rcu_read_lock();
+	pte = ptep_get(pte_offset_kernel(&pmd, addr));
+	rcu_read_unlock();
+	if (pte_present(pte))
+		return pte_soft_dirty(pte);
+	return pte_none(pte) || pte_swp_soft_dirty(pte);
+}
+#else
+static bool vmad_soft_dirty(struct vm_area_struct *vma, unsigned long addr)
+{
+	return true;
+}
+#endif
+
 /*
  * Takes up to a batch's room of pages at addr into the batch, keeping
  * those worth saving.  Returns the bytes it covered: empty page tables
@@ -192,7 +241,8 @@ skip:
  * hole (FOLL_DUMP's -EFAULT) covers one page.
  */
 static unsigned long vmad_take_pages(struct vm_area_struct *vma,
-				     unsigned long addr, struct cr_batch *b)
+				     unsigned long addr, struct cr_batch *b,
+				     bool live)
 {
 	unsigned long stop, next;
 	unsigned long room = CR_PAGES_MAX - b->n;
@@ -219,6 +269,9 @@ static unsigned long vmad_take_pages(struct vm_area_struct *vma,
 			continue;
 		}
 		b->addrs[b->n] = addr + i * PAGE_SIZE;
+		/* a live checkpoint's pre-copy holds what was not written */
+		if (live && !vmad_soft_dirty(vma, b->addrs[b->n]))
+			__set_bit(b->n, b->ref);
 		b->pages[b->n++] = page;
 	}
 	return n * PAGE_SIZE;
@@ -282,7 +335,8 @@ static int vmad_save_pages(struct vmad_save *vs, const struct cr_img_vma *v)
 		if (!vma || vma->vm_start != v->start || vma->vm_end != v->end)
 			err = -EBUSY;
 		while (!err && addr < v->end && vs->b->n < CR_PAGES_MAX) {
-			addr += vmad_take_pages(vma, addr, vs->b);
+			addr += vmad_take_pages(vma, addr, vs->b,
+						vs->sh->live);
 			cond_resched();
 		}
 		mmap_read_unlock(mm);

@@ -16,7 +16,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		7
+#define CR_ABI_MINOR		8
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -133,6 +133,37 @@ struct cr_chkpt_args {
  */
 #define CR_OP_CHKPT_REQ		_IOW(CR_IOC_MAGIC, 0x01, struct cr_chkpt_args)
 #define CR_OP_CHKPT_REAP	_IO(CR_IOC_MAGIC, 0x02)
+
+/*
+ * CR_OP_CHKPT_LIVE (since 2.8), the stop of a live checkpoint
+ * (cr_checkpoint --live).  The requester has cleared the soft-dirty bits
+ * of the processes in procs (/proc/PID/clear_refs, 4), then written their
+ * memory with them running, as a pre-copy image of identity ident, to the
+ * fd it passes in req (include/blcr/cr_image.h, PRECOPY).  The request is
+ * req's, except that the image has a PARENT with an empty path (the
+ * pre-copy before it in the stream), and a page of a process in procs
+ * (same pid, same start time) that is worth saving but not soft-dirty
+ * since is referred to (PAGES_PARENT) rather than written.  EINVAL with
+ * CR_ABI_CHKPT_INCREMENTAL; EOPNOTSUPP on a kernel without soft-dirty
+ * bits.
+ */
+struct cr_live_proc {
+	__s32 pid;
+	__u32 pad;
+	__u64 start;		/* /proc/PID/stat's starttime, clock ticks */
+};
+
+struct cr_chkpt_live_args {
+	struct cr_chkpt_args req;
+	__u64 ident;		/* the pre-copy's identity */
+	__u64 time_ns;		/* its HEADER's */
+	__u64 procs;		/* user pointer: nprocs struct cr_live_proc */
+	__u32 nprocs;		/* at most CR_LIVE_MAX_PROCS */
+	__u32 pad;
+};
+
+#define CR_LIVE_MAX_PROCS	65536
+#define CR_OP_CHKPT_LIVE	_IOW(CR_IOC_MAGIC, 0x25, struct cr_chkpt_live_args)
 
 struct cr_log_args {
 	__u64 buf;		/* user pointer */

@@ -18,7 +18,9 @@
  * then END.  An OBJ record and its PAGES come once per checkpoint, right
  * before the first MM, VMA or FILES record that names the object.
  * An incremental image has a PARENT record right after HEADER, and
- * PAGES_PARENT records among its PAGES.
+ * PAGES_PARENT records among its PAGES.  A live checkpoint's stream is
+ * a pre-copy image (PRECOPY right after HEADER) then an incremental
+ * image whose parent it is (below).
  * A reader validates every field before use: the file is untrusted.
  */
 #ifndef CR_IMAGE_H
@@ -26,7 +28,7 @@
 
 #include <linux/types.h>
 
-#define CR_IMG_VERSION		11
+#define CR_IMG_VERSION		12
 #define CR_REC_MAGIC		0x52434c42	/* "BLCR" */
 #define CR_REC_ALIGN		8
 #define CR_PAGE_ALIGN		4096		/* page data, for direct I/O */
@@ -60,6 +62,7 @@ enum cr_rec_type {
 	CR_REC_PTYDATA	= 26,
 	CR_REC_NLSOCKS	= 27,
 	CR_REC_PARENT	= 28,
+	CR_REC_PRECOPY	= 29,
 	CR_REC_END	= 255,
 };
 
@@ -291,6 +294,8 @@ struct cr_img_pages {
  * In each mapping or object, the addresses of its PAGES and PAGES_PARENT
  * records together are increasing.  Only cr_restart and cr_merge read
  * incremental images: they give the module the merged, full stream.
+ * A PARENT whose path is empty (path_len 1) is the pre-copy image right
+ * before this one in the same stream.
  */
 struct cr_img_parent {
 	__u64 ident;		/* the parent's identity */
@@ -302,6 +307,22 @@ struct cr_img_parent {
 };
 
 #define CR_MAX_CHAIN		1024	/* depth of a chain */
+
+/*
+ * A live checkpoint's pre-copy, written by the requester while the
+ * targets run: HEADER (nprocs: the processes that follow), PRECOPY, then
+ * per process a PROC record (only pid is set), and per mapping with
+ * pages a VMA record (start, end, prot, mapflags; the rest zero) and its
+ * PAGES records: every page that was present or swapped out, and not
+ * file-backed, when it was read (an anonymous mapping's zero pages may
+ * be left out); then END and zeros up to the next CR_PAGE_ALIGN stream
+ * offset, where the image that refers to it begins.  Never restarted by
+ * itself.
+ */
+struct cr_img_precopy {
+	__u32 nprocs;
+	__u32 pad;
+};
 
 #define CR_PAGES_MAX		256	/* pages in one record */
 #define CR_PAGES_ALIGN_MIN	64	/* pages in a record with aligned data */

@@ -8,6 +8,21 @@
  *
  * The children of "tree" write DIR/resumed.K too.
  *
+ * With BENCH_GAP=1 in the environment, a gap thread in the process (the
+ * first of "tree") measures from inside how long a checkpoint that leaves
+ * it running stops it (see gap_main()):
+ *   DIR/gap.arm    made by bench.sh before the checkpoint; the thread
+ *                  removes it, starts a new longest gap and makes
+ *                  DIR/gap.armed: from then on it reads CLOCK_MONOTONIC
+ *                  every GAP_TICK_NS and keeps the longest time between
+ *                  two consecutive readings
+ *   DIR/gap.get    made after the checkpoint; the thread removes it and
+ *                  gap.armed, writes the longest gap since gap.arm in
+ *                  microseconds to DIR/gap (whole: renamed into place)
+ *                  and is idle again, looking for gap.arm every 5 ms.
+ * A stop of T shows as a gap of T to T + GAP_TICK_NS (plus the timer's
+ * slack and wakeup latency): the resolution is about 1 ms.
+ *
  * Usage: bench_work DIR MODE ARGS
  *   anon MIB           MIB of anonymous memory, every word pseudo-random
  *   num MIB, text MIB  the same holding doubles, or words (they compress)
@@ -18,6 +33,7 @@
  *                      data on its stack
  *   tree N MIB         N processes (this one and N-1 children), MIB each
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -107,6 +123,106 @@ static void resumed(const char *name)
 	snprintf(text, sizeof(text), "%lld\n",
 		 ts.tv_sec * 1000000LL + ts.tv_nsec / 1000);
 	write_file(name, text);
+}
+
+/* ---- the gap thread (BENCH_GAP=1; see the top of the file) ---- */
+
+/*
+ * It sleeps between readings rather than spin: the guest has two CPUs,
+ * and the checkpoint must not compete with a busy loop for them.  A
+ * sleep adds at most its own length to a gap.
+ */
+#define GAP_TICK_NS	1000000L
+
+static char gap_arm[4096], gap_armed[4096], gap_get[4096], gap_out[4096],
+	gap_tmp[4096];
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void nap(long ns)
+{
+	struct timespec d = { 0, ns };
+
+	while (nanosleep(&d, &d) && errno == EINTR)
+		;
+}
+
+/* Writes DIR/gap whole: no stdio, no malloc (the heap is left alone). */
+static void gap_write(long long us)
+{
+	char text[32];
+	int fd, len;
+
+	len = snprintf(text, sizeof(text), "%lld\n", us);
+	fd = open(gap_tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, text, len) != len || close(fd) ||
+	    rename(gap_tmp, gap_out)) {
+		perror(gap_out);
+		exit(2);
+	}
+}
+
+/*
+ * Touches only its own small stack and these few static words, not the
+ * memory the checkpoints save and the check verifies.
+ */
+static void *gap_main(void *arg)
+{
+	long long last, t, gap;
+	int fd;
+
+	(void)arg;
+	for (;;) {
+		while (access(gap_arm, F_OK))
+			nap(5000000);
+		unlink(gap_arm);
+		gap = 0;
+		last = mono_ns();
+		fd = open(gap_armed, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || close(fd)) {
+			perror(gap_armed);
+			exit(2);
+		}
+		for (;;) {
+			t = mono_ns();
+			if (t - last > gap)
+				gap = t - last;
+			last = t;
+			if (!access(gap_get, F_OK))
+				break;
+			nap(GAP_TICK_NS);
+		}
+		/* Cleared before DIR/gap appears: bench.sh may arm again. */
+		unlink(gap_get);
+		unlink(gap_armed);
+		gap_write(gap / 1000);
+	}
+	return NULL;
+}
+
+static void start_gap(void)
+{
+	pthread_attr_t attr;
+	pthread_t tid;
+
+	path_of(gap_arm, sizeof(gap_arm), "gap.arm");
+	path_of(gap_armed, sizeof(gap_armed), "gap.armed");
+	path_of(gap_get, sizeof(gap_get), "gap.get");
+	path_of(gap_out, sizeof(gap_out), "gap");
+	path_of(gap_tmp, sizeof(gap_tmp), "gap.tmp");
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 << 10);
+	if (pthread_create(&tid, &attr, gap_main, NULL)) {
+		fprintf(stderr, "cannot start the gap thread\n");
+		exit(2);
+	}
+	pthread_attr_destroy(&attr);
 }
 
 /* ---- the workloads: each builds its state and returns its checker ---- */
@@ -381,6 +497,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_work DIR anon MIB | sparse MIB PCT | file PATH | maps N | threads N | tree N MIB\n");
 		return 2;
 	}
+	/* After the setup: the children of "tree" have none. */
+	if (getenv("BENCH_GAP") && !strcmp(getenv("BENCH_GAP"), "1"))
+		start_gap();
 	write_file("ready", "");
 	wait_go(5);
 	resumed("resumed");

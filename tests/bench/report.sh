@@ -1,9 +1,10 @@
 #!/bin/bash
 # report.sh LOG OUTDIR: on the host, after make bench: takes the CSV that
 # tests/bench.sh printed (found in LOG, vmrun --show's output) and writes
-# OUTDIR/bench.csv, OUTDIR/bench.txt (the table, with ratios; also printed)
-# and OUTDIR/bench.png (with gnuplot, if installed); the compression
-# ratios in OUTDIR/zip.txt, and after the table.
+# OUTDIR/bench.csv, OUTDIR/bench.txt (the table, with ratios, and the
+# downtime table of the checkpoints that leave the workload running; also
+# printed) and OUTDIR/bench.png (with gnuplot, if installed); the
+# compression ratios in OUTDIR/zip.txt, and after the tables.
 set -u
 log=$1
 out=$2
@@ -48,10 +49,45 @@ awk -F, '
 		print "ratios ours/floor (ckpt/write, restart/read) and ours/criu (ckpt, downtime/frozen, restart, lazy restart)."
 	}' "$out/bench.csv" > "$out/bench.txt"
 
+# The downtime table: columns 17-24 (tests/bench.sh run_cont), if there.
+awk -F, '
+	function r(a, b) { return a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/ && b > 0 ? sprintf("%.3f", a / b) : "-" }
+	function v(x) { return x == "" ? "-" : x }
+	NR == 1 && NF < 24 { exit }
+	NR == 1 { go = 1; next }
+	NR == 2 {
+		print ""
+		print "Checkpoints that leave the workload running: downtime from inside it"
+		printf "%-9s | %4s %4s | %-13s | %-18s | %-13s | %s\n", "", "", "", "ours stop-wrld",
+			"ours --live", "criu", "ratios (targets)"
+		printf "%-9s | %4s %4s | %6s %6s | %6s %6s %4s | %6s %6s | %6s %6s %6s\n",
+			"workload", "idle", "ok", "ckpt", "down", "ckpt", "down", "ok",
+			"down", "frozen", "ld/frz", "ld/sd", "lv/sw"
+		printf "%-9s | %4s %4s | %6s %6s | %6s %6s %4s | %6s %6s | %6s %6s %6s\n",
+			"", "", "", "", "", "", "", "", "", "", "<=0.05", "<=0.1", "<=1.2"
+	}
+	{
+		printf "%-9s | %4s %4s | %6s %6s | %6s %6s %4s | %6s %6s | %6s %6s %6s\n",
+			$1, v($24), v($23), v($21), v($18), v($17), v($19), v($22), v($20), v($12),
+			r($19, $12), r($19, $18), r($17, $21)
+	}
+	END {
+		if (!go)
+			exit
+		print ""
+		print "Times in ms, medians of the runs whose workload then verified its state (ok: of the continued"
+		print "workload; for --live also its image, restarted).  down: the longest gap between two clock readings"
+		print "of a thread of the workload that reads the clock every 1 ms, during the whole checkpoint command"
+		print "(resolution about 1 ms; idle: the same over 1 s without a checkpoint, the floor).  ours: cr_checkpoint"
+		print "(stop the world) and cr_checkpoint --live (pre-copy), the workload going on; criu: dump --leave-running,"
+		print "frozen: its own frozen_time (the main table).  -: not measured (no --live, no criu, a failed run)."
+		print "ratios: --live down/criu frozen, --live down/stop-the-world down, --live ckpt/stop-the-world ckpt."
+	}' "$out/bench.csv" >> "$out/bench.txt"
+
 if command -v gnuplot > /dev/null; then
 	# Warnings about columns without data (no criu) go to gnuplot.err.
 	gnuplot 2> "$out/gnuplot.err" <<-EOF || echo "report: gnuplot failed: $(tail -n 3 "$out/gnuplot.err")"
-		set terminal png size 1400,900 font ",10"
+		set terminal png size 1400,1350 font ",10"
 		set output "$out/bench.png"
 		set datafile separator ","
 		set datafile missing "-"
@@ -65,17 +101,26 @@ if command -v gnuplot > /dev/null; then
 		set grid ytics
 		set key top left
 		set xtics rotate by -30
-		set multiplot layout 2,1
+		set multiplot layout 3,1
 		set title "checkpoint (median)"
 		plot "$out/bench.csv" using 4:xtic(1) title "copy floor: write", \
 			"" using 6 title "ours: ckpt (= downtime)", \
 			"" using 11 title "criu: dump", \
-			"" using 12 title "criu: frozen"
+			"" using 12 title "criu: frozen", \
+			"" using 21 title "ours: ckpt, going on", \
+			"" using 17 title "ours: ckpt --live, going on"
 		set title "restart until the program runs (median)"
 		plot "$out/bench.csv" using 5:xtic(1) title "copy floor: read", \
 			"" using 8 title "ours: cr_restart", \
 			"" using 16 title "ours: cr_restart --lazy", \
 			"" using 13 title "criu: restore"
+		set title "downtime of a checkpoint that leaves the workload running: its longest gap (median)"
+		set key outside right top
+		plot "$out/bench.csv" using 18:xtic(1) title "ours: stop the world", \
+			"" using 19 title "ours: --live", \
+			"" using 20 title "criu: dump --leave-running", \
+			"" using 12 title "criu: frozen (its own count)", \
+			"" using 24 title "idle: no checkpoint (the floor)"
 		unset multiplot
 	EOF
 else

@@ -25,12 +25,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_INLINE_ALL	/* as cr_image_read.c: no library to link */
+#include <xxhash.h>
+
 #include "cr_image_read.h"
 #include "cr_fuzz.h"
 
 #define HDR_LEN		sizeof(struct cr_rec)
 #define MAX_OPS		4
 #define STALE_ONE_IN	8	/* mutants that keep their stale sums */
+/*
+ * Not a record: the zeros after a live checkpoint's pre-copy, up to the
+ * next CR_PAGE_ALIGN offset, where the image that refers to it begins.
+ */
+#define GAP		0
 
 struct rec {
 	uint16_t type;
@@ -49,6 +57,7 @@ struct img {
 	size_t outlen, outcap;
 	size_t *off;		/* each record's header offset in out */
 	size_t *plen;		/* and its payload length there */
+	size_t base;		/* the first record of the image serialised */
 	int stale;
 	uint64_t rng;
 	char desc[1024];
@@ -167,7 +176,16 @@ static void parse(struct img *m, const uint8_t *f, size_t size)
 
 	while (pos + HDR_LEN <= size) {
 		memcpy(&h, f + pos, HDR_LEN);
-		if (h.magic != CR_REC_MAGIC || h.len > size - pos - HDR_LEN) {
+		if (h.magic != CR_REC_MAGIC && m->n &&
+		    m->r[m->n - 1].type == CR_REC_END &&
+		    pos + cr_img_pad(pos, CR_PAGE_ALIGN) + HDR_LEN <= size) {
+			pos += cr_img_pad(pos, CR_PAGE_ALIGN);
+			memcpy(&h, f + pos, HDR_LEN);
+			h.type = GAP;
+			h.len = 0;
+		}
+		if ((h.magic != CR_REC_MAGIC && h.type != GAP) ||
+		    h.len > size - pos - HDR_LEN) {
 			fprintf(stderr, "cr_fuzz: bad record at %zu\n", pos);
 			exit(2);
 		}
@@ -180,6 +198,8 @@ static void parse(struct img *m, const uint8_t *f, size_t size)
 		memset(&m->r[m->n], 0, sizeof(*m->r));
 		parse_one(&m->r[m->n++], &h, f + pos + HDR_LEN,
 			  pos + HDR_LEN);
+		if (h.type == GAP)
+			continue;
 		pos += HDR_LEN + h.len;
 		pos += cr_img_pad(pos, CR_REC_ALIGN);
 	}
@@ -196,9 +216,8 @@ static size_t pick(struct img *m)
 {
 	size_t i = below(m, m->n), tries;
 
-	if (rnd(m) & 1)
-		return i;
-	for (tries = 0; tries < 64 && m->r[i].type == CR_REC_PAGES; tries++)
+	for (tries = 0; tries < 64 && (m->r[i].type == GAP ||
+	     ((rnd(m) & 1) && m->r[i].type == CR_REC_PAGES)); tries++)
 		i = below(m, m->n);
 	return i;
 }
@@ -600,14 +619,17 @@ static void emit(struct img *m, const void *p, size_t len)
 	m->outlen += len;
 }
 
-/* END must count the records and bytes before it, unless mutated. */
+/*
+ * END must count the records and bytes before it in its image (after the
+ * gap, if it follows one), unless mutated.
+ */
 static void fix_end(struct img *m, struct rec *r, size_t i)
 {
 	if (r->type != CR_REC_END || r->touched || m->stale ||
 	    r->len != sizeof(struct cr_img_end))
 		return;
-	put_le(r->buf, 8, i);
-	put_le(r->buf + 8, 8, m->outlen);
+	put_le(r->buf, 8, i - m->base);
+	put_le(r->buf + 8, 8, m->outlen - m->off[m->base]);
 }
 
 static void serialise(struct img *m)
@@ -618,8 +640,16 @@ static void serialise(struct img *m)
 
 	m->off = xalloc(m->n * sizeof(*m->off));
 	m->plen = xalloc(m->n * sizeof(*m->plen));
+	m->base = 0;
 	for (i = 0; i < m->n; i++) {
 		r = &m->r[i];
+		if (r->type == GAP) {
+			emit(m, NULL, cr_img_pad(m->outlen, CR_PAGE_ALIGN));
+			m->off[i] = m->outlen;
+			m->base = i + 1;
+			continue;
+		}
+		m->off[i] = m->outlen;	/* fix_end's base may be this one */
 		fix_end(m, r, i);
 		at = m->outlen;
 		pad = r->type == CR_REC_PAGES && r->split >= 4 &&
@@ -681,18 +711,46 @@ static void op_raw(struct img *m)
 	}
 }
 
+static void fix_sum(struct img *m, size_t i)
+{
+	struct cr_rec h;
+
+	memcpy(&h, m->out + m->off[i], HDR_LEN);
+	h.sum = cr_img_sum(m->out + m->off[i] + HDR_LEN, m->plen[i]);
+	h.hdr_sum = 0;
+	h.hdr_sum = cr_img_sum(&h, HDR_LEN);
+	memcpy(m->out + m->off[i], &h, HDR_LEN);
+}
+
 /* Sums matching the bytes now there, over the records as written. */
 static void fix_sums(struct img *m)
 {
-	struct cr_rec h;
 	size_t i;
 
-	for (i = 0; i < m->n; i++) {
-		memcpy(&h, m->out + m->off[i], HDR_LEN);
-		h.sum = cr_img_sum(m->out + m->off[i] + HDR_LEN, m->plen[i]);
-		h.hdr_sum = 0;
-		h.hdr_sum = cr_img_sum(&h, HDR_LEN);
-		memcpy(m->out + m->off[i], &h, HDR_LEN);
+	for (i = 0; i < m->n; i++)
+		if (m->r[i].type != GAP)
+			fix_sum(m, i);
+}
+
+/*
+ * After a gap, the first PARENT names the pre-copy before it by its
+ * identity: the pre-copy's as mutated, so that the mutant gets past it.
+ */
+static void fix_parent(struct img *m)
+{
+	uint64_t ident = 0;
+	size_t i, g;
+
+	for (g = 0; g < m->n && m->r[g].type != GAP; g++)
+		ident = XXH64(m->out + m->off[g], HDR_LEN, ident);
+	for (i = g + 1; i < m->n; i++) {
+		if (m->r[i].type != CR_REC_PARENT)
+			continue;
+		if (m->plen[i] >= sizeof(ident)) {
+			put_le(m->out + m->off[i] + HDR_LEN, 8, ident);
+			fix_sum(m, i);
+		}
+		return;
 	}
 }
 
@@ -703,7 +761,8 @@ static void truncate_out(struct img *m, unsigned long mutant)
 
 	if (rnd(m) & 1) {
 		i = mutant % m->n;
-		m->outlen = m->off[i] + (rnd(m) & 1 ? HDR_LEN : 0);
+		m->outlen = m->off[i] + (rnd(m) & 1 && m->r[i].type != GAP ?
+					 HDR_LEN : 0);
 		say(m, " cut#%zu@%zu", i, m->outlen);
 	} else {
 		m->outlen = below(m, m->outlen);
@@ -751,8 +810,10 @@ static void mutate(struct img *m, unsigned long mutant)
 	serialise(m);
 	for (k = 0; k < raw; k++)
 		op_raw(m);
-	if (!m->stale)
+	if (!m->stale) {
 		fix_sums(m);
+		fix_parent(m);
+	}
 	if (!below(m, 4))
 		truncate_out(m, mutant);
 }

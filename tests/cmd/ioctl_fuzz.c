@@ -61,7 +61,7 @@ static const unsigned int known[] = {
 	CR_OP_RSTRT_SOCKS, CR_OP_RSTRT_PTIMERS, CR_OP_RSTRT_SIGNAL,
 	CR_OP_RSTRT_INET, CR_OP_RSTRT_PTYS, CR_OP_RSTRT_NLSOCKS,
 	CR_OP_RSTRT_LAZY, CR_OP_HAND_WAIT, CR_OP_HAND_CHKPT, CR_OP_HAND_INFO,
-	CR_OP_CHKPT_FWD, CR_OP_HINT,
+	CR_OP_CHKPT_FWD, CR_OP_HINT, CR_OP_CHKPT_LIVE,
 };
 #define NKNOWN	(sizeof(known) / sizeof(known[0]))
 
@@ -217,8 +217,11 @@ static void fill_plausible(uint64_t *s, unsigned char *b, unsigned int nr,
 
 	memset(b, 0, BUF / 2);
 	switch (nr) {
-	case 0x01: {
-		struct cr_chkpt_args *a = (void *)b;
+	case 0x01:
+	case 0x25: {	/* a live one: a pre-copy that is not there */
+		struct cr_chkpt_live_args *l = (void *)b;
+		struct cr_chkpt_args *a = &l->req;
+		struct cr_live_proc *p = (void *)(half + 256);
 
 		a->target = rnd(s, 4) ? some_pid(s) : 0;
 		a->scope = 1 + rnd(s, 4);
@@ -228,6 +231,14 @@ static void fill_plausible(uint64_t *s, unsigned char *b, unsigned int nr,
 		a->flags = flags[rnd(s, sizeof(flags) / sizeof(flags[0]))];
 		strcpy((char *)half, "/tmp/ioctl_fuzz.ctx");
 		a->dest = rnd(s, 2) ? (uintptr_t)half : 0;
+		if (nr == 0x01)
+			break;
+		l->ident = rnd(s, 8) ? cr_xorshift(s) : 0;
+		l->nprocs = rnd(s, 8) ? rnd(s, 4) : some_word(s);
+		for (i = 0; i < 4; i++)
+			p[i] = (struct cr_live_proc){ .pid = some_pid(s),
+						      .start = rnd(s, 1000) };
+		l->procs = rnd(s, 8) ? (uintptr_t)p : bad_pointer(s);
 		break;
 	}
 	case 0x10:

@@ -2,14 +2,16 @@
 /*
  * Memory that changes a little at a time, for incremental images: MIB
  * mebibytes of pages, each filled from its number and the generation that
- * last wrote it.  Creates DIR/ready, then every few ms starts a new
- * generation g, which rewrites page g * STRIDE mod npages.  Once DIR/go
- * exists it checks every page against what g implies (recomputed from g
- * alone) and exits 0 iff all match.  With "shared" the pages are shared
- * anonymous memory (saved as an object) rather than malloc'd; with
- * "move" they move (mremap) to the other of two places every MOVE_GENS
- * generations.
- * Usage: mem_dirty DIR [MIB [shared|move]]
+ * last wrote it.  Creates DIR/ready, then every TICK_MS ms (default 5;
+ * 0: as fast as it can, for pages that change while a live checkpoint
+ * reads them) starts a new generation g, which rewrites page g * STRIDE
+ * mod npages.  Once DIR/go exists it checks every page against what g
+ * implies (recomputed from g alone) and exits 0 iff all match.  With
+ * "shared" the pages are shared anonymous memory (saved as an object)
+ * rather than private; with "move" they move (mremap) to the other of
+ * two places every MOVE_GENS generations; any other MODE ("-" or "" to
+ * give a TICK_MS) is plain private memory.
+ * Usage: mem_dirty DIR [MIB [MODE [TICK_MS]]]	(MODE: shared, move, -)
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -21,7 +23,7 @@
 
 #define PAGE_WORDS	(4096 / sizeof(uint64_t))
 #define STRIDE		7919	/* prime: every page in turn */
-#define TICK_MS		5
+#define TICK_MS		5	/* the default */
 #define MOVE_GENS	64
 
 static void fill(uint64_t *page, size_t no, uint64_t gen)
@@ -59,9 +61,17 @@ int main(int argc, char **argv)
 	size_t mib = 8, npages, no, bad;
 	uint64_t *p, *other = NULL, *q, gen = 0;
 	const char *mode = argc > 3 ? argv[3] : "";
+	unsigned long tick_ms = TICK_MS;
+	char *end;
+	int bad_tick = 0;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: mem_dirty DIR [MIB [shared]]\n");
+	if (argc > 4) {
+		tick_ms = strtoul(argv[4], &end, 0);
+		bad_tick = !*argv[4] || *end || tick_ms > 60000;
+	}
+	if (argc < 2 || argc > 5 || bad_tick) {
+		fprintf(stderr, "usage: mem_dirty DIR [MIB [shared|move|- "
+			"[TICK_MS]]]\n");
 		return 2;
 	}
 	if (argc > 2)
@@ -92,7 +102,8 @@ int main(int argc, char **argv)
 			other = p;
 			p = q;
 		}
-		cr_pause_ms(TICK_MS);
+		if (tick_ms)
+			cr_pause_ms(tick_ms);
 	}
 	bad = check(p, npages, gen);
 	printf("mem_dirty: %llu generations, %zu bad pages\n",
