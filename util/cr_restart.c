@@ -632,7 +632,8 @@ static int run_hook(const char *cmd)
 
 	if (!cmd)
 		return 0;
-	fflush(NULL);
+	/* not fflush(NULL): a merge's stream may be blocked in a write */
+	fflush(stdout);
 	status = system(cmd);
 	if (status < 0)
 		return cr_report("cannot run hook", -errno, cmd);
@@ -990,5 +991,15 @@ int main(int argc, char **argv)
 	ctrl = cri_ctrl_open();
 	if (ctrl < 0)
 		return failed(&o, ctrl, NULL, false);
-	return restart(&o, img, ctrl);
+	rc = restart(&o, img, ctrl);
+	/*
+	 * A merge still writing to a module that stopped reading holds its
+	 * stream's lock, for which exit() would wait: leave without it
+	 * (our end of the pipe closes, and the thread ends with EPIPE).
+	 */
+	if (cr_rstrt_chain_running()) {
+		fflush(stdout);
+		_exit(rc);
+	}
+	return rc;
 }

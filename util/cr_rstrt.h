@@ -73,6 +73,8 @@ int cr_pid_lock_init(struct cr_plan *plan);
 int cr_rstrt_chain(int img, const char *file, const char *parent_dir,
 		   char *why, size_t size);
 void cr_rstrt_chain_forget(void);
+/* Whether the merge's thread is still writing. */
+bool cr_rstrt_chain_running(void);
 /* The fds handed over for pipes and sockets, which epolls may watch. */
 struct cr_handed {
 	int *pipe_fds;		/* read and write end of each pipe */

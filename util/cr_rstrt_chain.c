@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
  */
 static int merge_wfd = -1;
 static struct stat merge_pipe;
+static atomic_bool merging;	/* the thread still runs */
 
 struct merge_job {
 	struct cr_chain c;
@@ -60,7 +62,13 @@ static void *merge_thread(void *arg)
 	    j->c.write_err != EPIPE && !cr_quiet)
 		fprintf(stderr, "cr_restart: %s\n", j->c.why);
 	merge_job_free(j);
+	merging = false;
 	return NULL;
+}
+
+bool cr_rstrt_chain_running(void)
+{
+	return merging;
 }
 
 /* img's HEADER and PARENT read from start into j: 0, or -errno. */
@@ -131,8 +139,10 @@ static int start_merge(struct merge_job *j, int img, const char *file,
 	 * nothing of ours to flush into the full pipe, or it waits there.
 	 */
 	setvbuf(j->out.f, NULL, _IONBF, 0);
+	merging = true;
 	err = -pthread_create(&t, NULL, merge_thread, j);
 	if (err) {
+		merging = false;
 		close(fds[0]);
 		goto out;
 	}
