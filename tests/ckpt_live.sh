@@ -18,7 +18,7 @@ d=$(mktemp -d)
 thp=/sys/kernel/mm/transparent_hugepage/enabled
 thp_was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $thp 2> /dev/null)
 # a failure may leave programs that spin (tick 0): end them, by pid
-trap 'for p in $(pgrep -f "cmd/mem_dirty $d"); do kill -9 $p; done
+trap 'for p in $(pgrep -f "$d/"); do kill -9 $p; done
       [ -z "$thp_was" ] || echo $thp_was > $thp; rm -rf $d' EXIT
 ready_secs=120
 ref0=$(module_refs)
@@ -118,7 +118,13 @@ setsid bash -c "\"$md\" $d/f 16 - 0 & while [ ! -e $d/f/go ]; do
 pid=$!
 wait_file $d/f/ready $pid $ready_secs ||
 	{ cat $d/log; fail "the tree did not get ready"; }
-ckpt_kill $d/f.ctx --tree --live
+# a child caught exiting fails the stop (ESRCH, "is exiting"): again
+for try in 1 2 3 4 5 6 7 8; do
+	cr_checkpoint -f $d/f.ctx --kill --tree --live $pid && break
+	[ $try -lt 8 ] || fail "cr_checkpoint of the forking tree failed 8 times"
+done
+wait $pid
+[ $? -eq 137 ] || fail "the forking tree was not killed"
 live_pages f.ctx
 restart_check f.ctx $d/f
 rm -f $d/f.ctx
