@@ -203,6 +203,14 @@ static bool vmad_soft_dirty(struct vm_area_struct *vma, unsigned long addr)
 
 	if (vma->vm_flags & (VM_SOFTDIRTY | VM_MERGEABLE))
 		return true;
+	/*
+	 * An anonymous mapping that mremap ever moved (its pgoff is still
+	 * where it began): a move of whole page tables keeps the ptes'
+	 * clean bits at their new addresses.
+	 */
+	if (vma_is_anonymous(vma) &&
+	    vma->vm_pgoff != vma->vm_start >> PAGE_SHIFT)
+		return true;
 	if (!pgd_present(READ_ONCE(*pgd)))
 		return true;
 	p4d = p4d_offset(pgd, addr);
