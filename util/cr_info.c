@@ -312,7 +312,6 @@ static int rd_precopy(struct info *s, struct cur *c)
 	struct cr_img_precopy pc;
 	uint32_t n;
 	size_t head, pad;
-
 	int ret;
 
 	if (!take(c, &pc, sizeof(pc)))
