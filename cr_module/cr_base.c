@@ -3,9 +3,11 @@
  * The bottom layer (cr_base.h): helpers for every part of the module,
  * calling none of them.
  */
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/namei.h>
 #include <linux/net.h>
+#include <linux/sched/coredump.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 
@@ -171,4 +173,24 @@ int cr_send_all(struct socket *from, void *data, size_t len)
 		len -= n;
 	} while (len && n);
 	return len ? -ENOSPC : 0;
+}
+
+/* Like ptrace: the same user and a dumpable target, or CAP_SYS_PTRACE. */
+bool cr_may_checkpoint(struct task_struct *t)
+{
+	const struct cred *me = current_cred(), *tc;
+	bool ok;
+
+	if (capable(CAP_SYS_PTRACE) || capable(CAP_CHECKPOINT_RESTORE))
+		return true;
+	rcu_read_lock();
+	tc = __task_cred(t);
+	ok = uid_eq(me->uid, tc->euid) && uid_eq(me->uid, tc->suid) &&
+	     uid_eq(me->uid, tc->uid) && gid_eq(me->gid, tc->egid) &&
+	     gid_eq(me->gid, tc->sgid) && gid_eq(me->gid, tc->gid);
+	rcu_read_unlock();
+	task_lock(t);
+	ok = ok && t->mm && get_dumpable(t->mm) == SUID_DUMP_USER;
+	task_unlock(t);
+	return ok;
 }

@@ -75,6 +75,8 @@ struct file *cr_seek(struct file *f, const struct cr_img_fd *e,
 		     struct cr_status *st);
 struct socket;
 int cr_send_all(struct socket *from, void *data, size_t len);
+struct task_struct;
+bool cr_may_checkpoint(struct task_struct *t);
 
 /* cr_testing.c */
 #ifdef CR_TEST_IOCTLS

@@ -111,24 +111,48 @@ int cr_write_pages(struct cr_stream *s, struct page **pages, unsigned int n,
 }
 
 /*
+ * A checkpoint's task work (TWA_SIGNAL) queued on a thread being restarted
+ * interrupts its read of a pipe, which would fail the restart: whether
+ * the read that returned ret may go on, the work left to run on the way
+ * back to user space (cr_renotify), as it does after a read of a file.
+ */
+static bool cr_notified(ssize_t ret, bool *notified)
+{
+	if (ret != -ERESTARTSYS || task_sigpending(current) ||
+	    !test_thread_flag(TIF_NOTIFY_SIGNAL))
+		return false;
+	clear_notify_signal();
+	*notified = true;
+	return true;
+}
+
+static void cr_renotify(bool notified)
+{
+	if (notified)
+		set_thread_flag(TIF_NOTIFY_SIGNAL);
+}
+
+/*
  * Whole pages read straight into their struct page at *pos: no copy here.
  * A pipe reads on from where it is, whatever *pos says.
  */
 int cr_pread_pages(struct file *f, loff_t *pos, struct page **pages,
 		   unsigned int n, struct bio_vec *bv)
 {
+	bool notified = false;
 	struct iov_iter it;
-	ssize_t ret;
+	ssize_t ret = 0;
 
 	cr_pages_iter(&it, ITER_DEST, pages, n, bv);
 	while (iov_iter_count(&it)) {
 		ret = vfs_iter_read(f, &it, pos, 0);
-		if (ret < 0)
-			return ret;
-		if (ret == 0)
-			return -ENODATA;	/* truncated file */
+		if (ret <= 0 && !cr_notified(ret, &notified))
+			break;
 	}
-	return 0;
+	cr_renotify(notified);
+	if (ret < 0)
+		return ret;
+	return iov_iter_count(&it) ? -ENODATA : 0;	/* truncated file */
 }
 
 static size_t cr_pad_len(loff_t pos, size_t align)
@@ -172,18 +196,23 @@ int cr_write_rec(struct cr_stream *s, u16 type, const void *buf, size_t len)
 
 int cr_read_raw(struct cr_stream *s, void *buf, size_t len)
 {
-	while (len) {
-		ssize_t n = kernel_read(s->file, buf, len, &s->file->f_pos);
+	bool notified = false;
+	ssize_t n = 0;
 
-		if (n < 0)
-			return n;
-		if (n == 0)
-			return -ENODATA;	/* truncated file */
+	while (len) {
+		n = kernel_read(s->file, buf, len, &s->file->f_pos);
+		if (n <= 0 && cr_notified(n, &notified))
+			continue;
+		if (n <= 0)
+			break;
 		s->pos += n;
 		buf += n;
 		len -= n;
 	}
-	return 0;
+	cr_renotify(notified);
+	if (n < 0)
+		return n;
+	return len ? -ENODATA : 0;	/* truncated file */
 }
 
 int cr_skip_pad(struct cr_stream *s, size_t align)

@@ -158,6 +158,8 @@ static long cr_ctrl_ioctl(struct file *file, unsigned int cmd,
 		return cr_test_ioctl(file, cmd, arg);
 	case CR_OP_HINT:
 		return cr_hint_ioctl(uarg);
+	case CR_OP_LIVE_WATCH:
+		return cr_live_watch(uarg);
 	}
 	mutex_lock(&c->lock);
 	ret = cr_ioctl_locked(c, file, cmd, arg);

@@ -9,9 +9,23 @@
  * space, is not exported.  A process is the pre-copy's only if its pid
  * and start time are those the requester saw: a reused pid is saved
  * whole.
+ *
+ * mremap moves whole page tables (2 MiB of ptes, or a table of those)
+ * without setting their ptes' soft-dirty bits, so a clean page may be at
+ * another address than where the pre-copy read it.  The requester has the
+ * module watch the processes before the clear (CR_OP_LIVE_WATCH): an mmu
+ * notifier counts the unmaps that hold an aligned 2 MiB, as the source of
+ * every such move does, and a process that had one is saved whole.
  */
+#include <linux/anon_inodes.h>
 #include <linux/bsearch.h>
+#include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
@@ -23,6 +37,170 @@ static int cr_live_cmp(const void *a, const void *b)
 	const struct cr_live_proc *x = a, *y = b;
 
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/*
+ * The start time as /proc/PID/stat shows it to a requester in the first
+ * time namespace (init_time_ns is not exported: in another, the process
+ * is saved whole).
+ */
+static u64 cr_start_ticks(struct task_struct *t)
+{
+	return div_u64(t->group_leader->start_boottime, NSEC_PER_SEC / USER_HZ);
+}
+
+/* One per address space, shared by every watch of it (mmu_notifier_get). */
+struct cr_moves {
+	struct mmu_notifier mn;
+	atomic_t n;
+};
+
+static int cr_moves_start(struct mmu_notifier *mn,
+			  const struct mmu_notifier_range *r)
+{
+	if (r->event == MMU_NOTIFY_UNMAP &&
+	    ALIGN(r->start, PMD_SIZE) + PMD_SIZE <= r->end)
+		atomic_inc(&container_of(mn, struct cr_moves, mn)->n);
+	return 0;
+}
+
+static struct mmu_notifier *cr_moves_alloc(struct mm_struct *mm)
+{
+	struct cr_moves *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	return m ? &m->mn : ERR_PTR(-ENOMEM);
+}
+
+static void cr_moves_free(struct mmu_notifier *mn)
+{
+	kfree(container_of(mn, struct cr_moves, mn));
+}
+
+static const struct mmu_notifier_ops cr_moves_ops = {
+	.invalidate_range_start = cr_moves_start,
+	.alloc_notifier = cr_moves_alloc,
+	.free_notifier = cr_moves_free,
+};
+
+/* A watched process, and its address space's count of moves then. */
+struct cr_watched {
+	pid_t pid;
+	int moves;
+	u64 start;
+	struct cr_moves *m;
+};
+
+/* What a watch fd holds, sorted by pid. */
+struct cr_watch {
+	u32 n;
+	struct cr_watched w[];
+};
+
+static int cr_watched_cmp(const void *a, const void *b)
+{
+	const struct cr_watched *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static void cr_watch_free(struct cr_watch *w)
+{
+	u32 i;
+
+	for (i = 0; i < w->n; i++)
+		mmu_notifier_put(&w->w[i].m->mn);
+	kvfree(w);
+}
+
+static int cr_watch_release(struct inode *inode, struct file *f)
+{
+	cr_watch_free(f->private_data);
+	return 0;
+}
+
+static const struct file_operations cr_watch_fops = {
+	.owner = THIS_MODULE,
+	.release = cr_watch_release,
+	.llseek = noop_llseek,
+};
+
+/* Whether p could be watched (into *w): alive, the same, the caller's. */
+static bool cr_watch_one(struct cr_watched *w, const struct cr_live_proc *p)
+{
+	struct pid *pid = find_get_pid(p->pid);
+	struct task_struct *t = get_pid_task(pid, PIDTYPE_TGID);
+	struct mmu_notifier *mn = ERR_PTR(-ESRCH);
+	struct mm_struct *mm;
+
+	put_pid(pid);
+	if (!t)
+		return false;
+	if (cr_start_ticks(t) != p->start || !cr_may_checkpoint(t))
+		goto out;
+	mm = get_task_mm(t);
+	if (!mm)
+		goto out;
+	mn = mmu_notifier_get(&cr_moves_ops, mm);
+	mmput(mm);
+	if (IS_ERR(mn))
+		goto out;
+	w->pid = p->pid;
+	w->start = p->start;
+	w->m = container_of(mn, struct cr_moves, mn);
+	w->moves = atomic_read(&w->m->n);
+out:
+	put_task_struct(t);
+	return !IS_ERR(mn);
+}
+
+/* CR_OP_LIVE_WATCH: the new watch's fd, or -errno. */
+long cr_live_watch(const void __user *uarg)
+{
+	struct cr_live_watch_args a;
+	struct cr_live_proc *procs;
+	struct cr_watch *w;
+	long fd = -ENOMEM;
+	u32 i;
+
+	if (!IS_ENABLED(CONFIG_MMU_NOTIFIER) ||
+	    !IS_ENABLED(CONFIG_MEM_SOFT_DIRTY))
+		return -EOPNOTSUPP;
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (!a.nprocs || a.nprocs > CR_LIVE_MAX_PROCS || a.pad)
+		return -EINVAL;
+	procs = vmemdup_user(u64_to_user_ptr(a.procs),
+			     array_size(a.nprocs, sizeof(*procs)));
+	if (IS_ERR(procs))
+		return PTR_ERR(procs);
+	w = kvzalloc(struct_size(w, w, a.nprocs), GFP_KERNEL);
+	if (!w)
+		goto out;
+	for (i = 0; i < a.nprocs; i++) {
+		if (fatal_signal_pending(current)) {
+			fd = -EINTR;
+			goto out;
+		}
+		if (procs[i].pid > 0 && cr_watch_one(&w->w[w->n], &procs[i]))
+			w->n++;
+	}
+	sort(w->w, w->n, sizeof(w->w[0]), cr_watched_cmp, NULL);
+	fd = anon_inode_getfd("[blcr-live]", &cr_watch_fops, w,
+			      O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		w = NULL;
+out:
+	if (w)
+		cr_watch_free(w);
+	kvfree(procs);
+	return fd;
+}
+
+/* The notifiers' frees, deferred by mmu_notifier_put, are done. */
+void cr_live_exit(void)
+{
+	if (IS_ENABLED(CONFIG_MMU_NOTIFIER))
+		mmu_notifier_synchronize();
 }
 
 /* The pre-copy's processes, checked: pids positive and distinct. */
@@ -58,7 +236,7 @@ struct cr_live *cr_live_copy(const struct cr_chkpt_live_args *a,
 				       "no soft-dirty bits: no live "
 				       "checkpoint"));
 	if (!a->ident || !a->nprocs || a->nprocs > CR_LIVE_MAX_PROCS ||
-	    a->pad || a->req.flags & CR_ABI_CHKPT_INCREMENTAL)
+	    a->req.flags & CR_ABI_CHKPT_INCREMENTAL)
 		return ERR_PTR(cr_fail(st, -EINVAL,
 				       "bad live checkpoint arguments"));
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
@@ -67,6 +245,12 @@ struct cr_live *cr_live_copy(const struct cr_chkpt_live_args *a,
 	l->ident = a->ident;
 	l->time_ns = a->time_ns;
 	l->nprocs = a->nprocs;
+	l->watch = fget(a->watch);
+	if (!l->watch || l->watch->f_op != &cr_watch_fops) {
+		cr_live_free(l);
+		return ERR_PTR(cr_fail(st, -EINVAL, "live checkpoint: fd %d "
+				       "is not a watch", a->watch));
+	}
 	err = cr_live_procs(l, a->procs, st);
 	if (err) {
 		cr_live_free(l);
@@ -79,26 +263,28 @@ void cr_live_free(struct cr_live *l)
 {
 	if (!l)
 		return;
+	if (l->watch)
+		fput(l->watch);
 	kvfree(l->procs);
 	kfree(l);
 }
 
 /*
- * The start time as /proc/PID/stat shows it to a requester in the first
- * time namespace (init_time_ns is not exported: in another, the process
- * is saved whole).
+ * Whether t's process is one the pre-copy holds, its address space the
+ * one watched, and none of its page tables moved since.
  */
-static u64 cr_start_ticks(struct task_struct *t)
-{
-	return div_u64(t->group_leader->start_boottime, NSEC_PER_SEC / USER_HZ);
-}
-
-/* Whether t's process is one the pre-copy holds. */
 bool cr_live_covers(const struct cr_live *l, struct task_struct *t)
 {
+	const struct cr_watch *w = l->watch->private_data;
 	struct cr_live_proc key = { .pid = task_tgid_vnr(t) };
+	struct cr_watched wkey = { .pid = key.pid };
 	const struct cr_live_proc *p;
+	const struct cr_watched *e;
 
 	p = bsearch(&key, l->procs, l->nprocs, sizeof(key), cr_live_cmp);
-	return p && p->start == cr_start_ticks(t);
+	if (!p || p->start != cr_start_ticks(t))
+		return false;
+	e = bsearch(&wkey, w->w, w->n, sizeof(wkey), cr_watched_cmp);
+	return e && e->start == p->start && e->m->mn.mm == t->mm &&
+	       atomic_read(&e->m->n) == e->moves;
 }

@@ -24,6 +24,7 @@ static void __exit cr_exit(void)
 	cr_ctrl_exit();
 	cr_hints_exit();
 	cr_track_exit();
+	cr_live_exit();
 }
 
 module_init(cr_init);

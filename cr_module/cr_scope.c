@@ -7,36 +7,14 @@
  * omitted process leaves the table.  req->scope_lock orders these with
  * the stopping of the processes.
  */
-#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/ptrace.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
 #include "cr_chkpt.h"
-
-/* Like ptrace: the same user and a dumpable target, or CAP_SYS_PTRACE. */
-static bool cr_may_checkpoint(struct task_struct *t)
-{
-	const struct cred *me = current_cred(), *tc;
-	bool ok;
-
-	if (capable(CAP_SYS_PTRACE) || capable(CAP_CHECKPOINT_RESTORE))
-		return true;
-	rcu_read_lock();
-	tc = __task_cred(t);
-	ok = uid_eq(me->uid, tc->euid) && uid_eq(me->uid, tc->suid) &&
-	     uid_eq(me->uid, tc->uid) && gid_eq(me->gid, tc->egid) &&
-	     gid_eq(me->gid, tc->sgid) && gid_eq(me->gid, tc->gid);
-	rcu_read_unlock();
-	task_lock(t);
-	ok = ok && t->mm && get_dumpable(t->mm) == SUID_DUMP_USER;
-	task_unlock(t);
-	return ok;
-}
 
 static int cr_check_target(struct cr_chkpt_req *req, struct task_struct *t,
 			   struct cr_status *st)

@@ -33,16 +33,22 @@ int cri_ctrl_open(void)
 	return fd;
 }
 
-int cri_module_version(struct cr_version_args *ver)
+/* op on a ctrl fd of its own, which serves no request. */
+static int cri_ioctl_once(unsigned long op, void *arg)
 {
 	int fd = cri_ctrl_open();
-	int err;
+	int ret;
 
 	if (fd < 0)
 		return fd;
-	err = cri_ioctl(fd, CR_OP_VERSION, ver);
+	ret = cri_ioctl(fd, op, arg);
 	close(fd);
-	return err;
+	return ret;
+}
+
+int cri_module_version(struct cr_version_args *ver)
+{
+	return cri_ioctl_once(CR_OP_VERSION, ver);
 }
 
 int cri_chkpt_start(int ctrl, const struct cr_chkpt_args *args)
@@ -53,6 +59,16 @@ int cri_chkpt_start(int ctrl, const struct cr_chkpt_args *args)
 int cri_chkpt_live(int ctrl, const struct cr_chkpt_live_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_CHKPT_LIVE, (void *)args);
+}
+
+/* The watch's fd (CR_OP_LIVE_WATCH), or -errno. */
+int cri_live_watch(const struct cr_live_proc *procs, unsigned int n)
+{
+	struct cr_live_watch_args a = {
+		.procs = (uintptr_t)procs, .nprocs = n,
+	};
+
+	return cri_ioctl_once(CR_OP_LIVE_WATCH, &a);
 }
 
 int cri_rstrt_start(int ctrl, const struct cr_rstrt_args *args)
@@ -71,14 +87,8 @@ int cri_hint(unsigned int op, const void *addr, size_t len)
 	struct cr_hint_args a = {
 		.addr = (uintptr_t)addr, .len = len, .op = op,
 	};
-	int fd = cri_ctrl_open();
-	int err;
 
-	if (fd < 0)
-		return fd;
-	err = cri_ioctl(fd, CR_OP_HINT, &a);
-	close(fd);
-	return err;
+	return cri_ioctl_once(CR_OP_HINT, &a);
 }
 
 int cri_rstrt_signal(int ctrl, int sig)

@@ -3,9 +3,9 @@
 # process only) gets EBUSY (exit 16) with a message and leaves no file,
 # and rmmod is refused; the first succeeds and its context restarts.  Two
 # requests started together: one may get EBUSY, none may fail otherwise.
-# A checkpoint of a process that cr_restart is still rebuilding is
-# refused or works (and then restarts), but does not hang.  Idle again,
-# the module unloads.
+# A checkpoint of a process that cr_restart is still rebuilding (from a
+# pipe) is refused or works (and then restarts), but does not hang.  Idle
+# again, the module unloads.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -61,7 +61,8 @@ check_counter $d/b 40
 step "a checkpoint of a process being restarted"
 start_ready $d/c $mem 128
 ckpt_kill $d/c/ctx
-cr_restart $d/c/ctx &
+# through a pipe, whose read the checkpoint's notification interrupts
+cat $d/c/ctx | cr_restart -F 0 &
 rpid=$!
 wait_until 60 "the restart did not create the process" test -e /proc/$pid
 timeout 60 cr_checkpoint -f $d/c/ctx2 $pid

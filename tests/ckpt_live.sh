@@ -5,8 +5,9 @@
 # image referring pages to the pre-copy; so do programs that
 # rewrite pages as fast as they can while the pre-copy reads them, in
 # private memory, shared memory (an object) and memory that moves
-# (mremap), a tree of two such programs under a shell, and one beside a
-# shell that forks and execs all the while.  Without
+# (mremap, whole page tables: also once, back to where it began, while
+# the pre-copy's stream is held), a tree of two such programs under a
+# shell, and one beside a shell that forks and execs all the while.  Without
 # --kill the target goes on unharmed, and its image restarts right too.
 # Written to a pipe the stream keeps its pre-copy; cr_merge makes a full
 # image of it that restarts right.  --live with --incremental is refused,
@@ -95,6 +96,27 @@ for mode in shared move; do
 	restart_check $mode.ctx
 	rm -f $d/$mode.ctx
 done
+
+# mremap moves whole page tables without marking their pages written: a
+# page the pre-copy read at one address would be referred to at another.
+# The program sits away from where its memory began; the checkpoint's
+# stream is held once the pre-copy is past its 16 MiB, while it moves
+# them back; the image must not refer to the pre-copy for them.
+step "memory moved back where it began, during the pre-copy"
+start_ready $d "$md" 16 flip 5
+cr_checkpoint -f - --live $pid |
+	{ dd bs=1M count=16 iflag=fullblock status=none
+	  touch $d/move
+	  wait_file $d/moved $pid 60 || echo "the program did not move" >&2
+	  cat; } > $d/flip.ctx
+rc=${PIPESTATUS[0]}
+[ $rc -eq 0 ] || fail "cr_checkpoint --live to the held pipe exited $rc"
+[ -e $d/moved ] || fail "the program did not move its memory"
+touch $d/go
+wait $pid || fail "the program exited $? after the checkpoint"
+live_pages flip.ctx
+restart_check flip.ctx
+rm -f $d/flip.ctx $d/moved
 
 step "a tree: a private and a shared program under a shell"
 mkdir $d/a $d/b

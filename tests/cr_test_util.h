@@ -156,6 +156,18 @@ static inline void cr_touch(const char *dir, const char *name)
 	close(cr_open_in(dir, name, O_WRONLY | O_CREAT | O_TRUNC));
 }
 
+/* Removes DIR/NAME; exits 2 if it cannot. */
+static inline void cr_remove(const char *dir, const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%.4000s/%s", dir, name);
+	if (unlink(path)) {
+		perror(path);
+		exit(2);
+	}
+}
+
 /* Waits for DIR/NAME, which the test creates (DIR/go: it checkpointed). */
 static inline void cr_wait_for(const char *dir, const char *name)
 {

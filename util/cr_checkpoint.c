@@ -375,17 +375,19 @@ static int precopy(struct opts *o, int out, struct cr_chkpt_live_args *a,
 	struct timespec t0;
 	uint64_t ident, time_ns, bytes;
 	double secs;
+	int watch;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (cr_live_scope(o->args.scope, o->args.target, &procs, &n, why,
 			  size))
 		return -ESRCH;
-	if (cr_live_precopy(out, procs, &n, &ident, &time_ns, &bytes, why,
-			    size)) {
+	if (cr_live_precopy(out, procs, &n, &watch, &ident, &time_ns, &bytes,
+			    why, size)) {
 		free(procs);
 		return -ESRCH;
 	}
 	a->req = o->args;
+	a->watch = watch;
 	a->ident = ident;
 	a->time_ns = time_ns;
 	a->procs = (uintptr_t)procs;
@@ -429,7 +431,8 @@ static int checkpoint(struct opts *o, int out)
 	o->args.fd = out;
 	if (o->live || by_default) {
 		err = precopy(o, out, &live, msg, sizeof(msg));
-		if (err) {
+		if (err && live.procs) {
+			close(live.watch);
 			free((void *)(uintptr_t)live.procs);
 			live.procs = 0;
 		}
@@ -456,6 +459,8 @@ static int checkpoint(struct opts *o, int out)
 		close(ctrl);
 		usleep(EAGAIN_WAIT_US);
 	}
+	if (o->live)
+		close(live.watch);
 	free((void *)(uintptr_t)live.procs);
 	if (ctrl < 0)
 		return cr_report("Checkpoint failed", ctrl, NULL);

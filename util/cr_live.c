@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cr_image_read.h"
+#include "cr_ioctl.h"
 #include "cr_live.h"
 
 #define PAGE		4096ULL		/* x86_64 */
@@ -360,8 +361,8 @@ static int clear_refs(pid_t pid)
 	return err;
 }
 
-/* The start time, then a clear: 0, GONE, or -1 with why. */
-static int mark(struct cr_live_proc *p, char *why, size_t why_len)
+/* The start time: 0, GONE, or -1 with why. */
+static int start_time(struct cr_live_proc *p, char *why, size_t why_len)
 {
 	struct pstat st;
 	int err;
@@ -376,7 +377,13 @@ static int mark(struct cr_live_proc *p, char *why, size_t why_len)
 	if (st.state == 'Z' || st.state == 'X')
 		return GONE;
 	p->start = st.f[22];
-	err = clear_refs(p->pid);
+	return 0;
+}
+
+static int clear(struct cr_live_proc *p, char *why, size_t why_len)
+{
+	int err = clear_refs(p->pid);
+
 	if (err && gone(-err))
 		return GONE;
 	if (err)
@@ -385,14 +392,16 @@ static int mark(struct cr_live_proc *p, char *why, size_t why_len)
 	return 0;
 }
 
-static int mark_all(struct cr_live_proc *procs, unsigned int *n, char *why,
-		    size_t why_len)
+/* fn on each of procs, dropping those found GONE: 0, or -1. */
+static int each_mark(struct cr_live_proc *procs, unsigned int *n,
+		     int (*fn)(struct cr_live_proc *, char *, size_t),
+		     char *why, size_t why_len)
 {
 	unsigned int i, j;
 	int ret;
 
 	for (i = j = 0; i < *n; i++) {
-		ret = mark(&procs[i], why, why_len);
+		ret = fn(&procs[i], why, why_len);
 		if (ret < 0)
 			return -1;
 		if (ret != GONE)
@@ -400,6 +409,33 @@ static int mark_all(struct cr_live_proc *procs, unsigned int *n, char *why,
 	}
 	*n = j;
 	return 0;
+}
+
+/*
+ * Start times, the module's watch (moves of page tables from then on,
+ * which soft-dirty bits miss), then the clear: the watch's fd, or -1.
+ */
+static int mark_all(struct cr_live_proc *procs, unsigned int *n, char *why,
+		    size_t why_len)
+{
+	unsigned int was = *n;
+	int watch;
+
+	if (each_mark(procs, n, start_time, why, why_len))
+		return -1;
+	if (*n) {
+		watch = cri_live_watch(procs, *n);
+		if (watch < 0)
+			return say(why, why_len, "the module cannot watch "
+				   "the processes: %s", strerror(-watch));
+		if (!each_mark(procs, n, clear, why, why_len) && *n)
+			return watch;
+		close(watch);
+		if (*n)
+			return -1;
+	}
+	return say(why, why_len, "no process left: %s exited",
+		   was == 1 ? "it has" : "all have");
 }
 
 /* ---- the pre-copy ---- */
@@ -768,28 +804,27 @@ static struct live *live_new(int fd, char *why, size_t why_len)
 }
 
 int cr_live_precopy(int fd, struct cr_live_proc *procs, unsigned int *n,
-		    uint64_t *ident, uint64_t *time_ns, uint64_t *bytes,
-		    char *why, size_t why_len)
+		    int *watch, uint64_t *ident, uint64_t *time_ns,
+		    uint64_t *bytes, char *why, size_t why_len)
 {
-	unsigned int was = *n;
 	struct live *l;
 	int ret;
 
-	if (mark_all(procs, n, why, why_len))
+	*watch = mark_all(procs, n, why, why_len);
+	if (*watch < 0)
 		return -1;
-	if (!*n)
-		return say(why, why_len, "no process left: %s exited",
-			   was == 1 ? "it has" : "all have");
 	l = live_new(fd, why, why_len);
-	if (!l)
-		return -1;
-	ret = write_image(l, procs, *n, time_ns, bytes);
-	if (fclose(l->out.f) && !ret)
+	ret = l ? write_image(l, procs, *n, time_ns, bytes) : -1;
+	if (l && fclose(l->out.f) && !ret)
 		ret = wfail(l);
 	if (!ret)
 		*ident = l->out.ident;
-	free(l->line);
-	free(l->buf);
-	free(l);
+	else
+		close(*watch);
+	if (l) {
+		free(l->line);
+		free(l->buf);
+		free(l);
+	}
 	return ret;
 }

@@ -29,18 +29,19 @@ int cr_live_scope(unsigned int scope, pid_t target,
 		  size_t why_len);
 
 /*
- * For procs[0..*n): records each one's start time, then clears the
- * soft-dirty bits of all, then writes their memory as a pre-copy image to
- * fd (from its offset, never seeking: it may be a pipe), padded with
- * zeros to a multiple of CR_PAGE_ALIGN bytes.  A process found gone (or a
- * zombie) before the image begins is dropped from procs, order kept; one
- * gone later keeps its PROC record, with what was read of it.  0 with
- * *ident, the image's identity, *time_ns, its HEADER's, and *bytes, what
- * was written; or -1 with why (naming the pid and file), also when no
- * process is left.
+ * For procs[0..*n): records each one's start time, has the module watch
+ * them (CR_OP_LIVE_WATCH), then clears the soft-dirty bits of all, then
+ * writes their memory as a pre-copy image to fd (from its offset, never
+ * seeking: it may be a pipe), padded with zeros to a multiple of
+ * CR_PAGE_ALIGN bytes.  A process found gone (or a zombie) before the
+ * image begins is dropped from procs, order kept; one gone later keeps
+ * its PROC record, with what was read of it.  0 with *watch, the watch's
+ * fd for CR_OP_CHKPT_LIVE, *ident, the image's identity, *time_ns, its
+ * HEADER's, and *bytes, what was written; or -1 with why (naming the pid
+ * and file), also when no process is left.
  */
 int cr_live_precopy(int fd, struct cr_live_proc *procs, unsigned int *n,
-		    uint64_t *ident, uint64_t *time_ns, uint64_t *bytes,
-		    char *why, size_t why_len);
+		    int *watch, uint64_t *ident, uint64_t *time_ns,
+		    uint64_t *bytes, char *why, size_t why_len);
 
 #endif /* CR_LIVE_H */

@@ -190,8 +190,9 @@ skip:
  * Whether the page at addr may have been written since the requester
  * cleared the soft-dirty bits (cr_live.c): yes unless its pte or huge pmd
  * (or their swap or migration entry) says no.  A KSM merge drops the bit
- * of a page written before it, so a mergeable mapping is always written.
- * Under the mmap lock, as vmad_next_mapped().
+ * of a page written before it, so a mergeable mapping is always written;
+ * page tables moved since are the watch's (cr_live.c).  Under the mmap
+ * lock, as vmad_next_mapped().
  */
 static bool vmad_soft_dirty(struct vm_area_struct *vma, unsigned long addr)
 {
@@ -202,14 +203,6 @@ static bool vmad_soft_dirty(struct vm_area_struct *vma, unsigned long addr)
 	pte_t pte;
 
 	if (vma->vm_flags & (VM_SOFTDIRTY | VM_MERGEABLE))
-		return true;
-	/*
-	 * An anonymous mapping that mremap ever moved (its pgoff is still
-	 * where it began): a move of whole page tables keeps the ptes'
-	 * clean bits at their new addresses.
-	 */
-	if (vma_is_anonymous(vma) &&
-	    vma->vm_pgoff != vma->vm_start >> PAGE_SHIFT)
 		return true;
 	if (!pgd_present(READ_ONCE(*pgd)))
 		return true;

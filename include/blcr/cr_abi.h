@@ -16,7 +16,7 @@
 #define CR_CTRL_FILE		"/proc/checkpoint/ctrl"
 
 #define CR_ABI_MAJOR		2
-#define CR_ABI_MINOR		8
+#define CR_ABI_MINOR		9
 
 #define CR_IOC_MAGIC		0xB1
 
@@ -136,16 +136,20 @@ struct cr_chkpt_args {
 
 /*
  * CR_OP_CHKPT_LIVE (since 2.8), the stop of a live checkpoint
- * (cr_checkpoint --live).  The requester has cleared the soft-dirty bits
- * of the processes in procs (/proc/PID/clear_refs, 4), then written their
+ * (cr_checkpoint --live).  The requester has watched the processes in
+ * procs (CR_OP_LIVE_WATCH, whose fd it passes as watch), then cleared
+ * their soft-dirty bits (/proc/PID/clear_refs, 4), then written their
  * memory with them running, as a pre-copy image of identity ident, to the
  * fd it passes in req (include/blcr/cr_image.h, PRECOPY).  The request is
  * req's, except that the image has a PARENT with an empty path (the
  * pre-copy before it in the stream), and a page of a process in procs
- * (same pid, same start time) that is worth saving but not soft-dirty
- * since is referred to (PAGES_PARENT) rather than written.  EINVAL with
- * CR_ABI_CHKPT_INCREMENTAL; EOPNOTSUPP on a kernel without soft-dirty
- * bits.
+ * (same pid, same start time, same address space as when watched) that is
+ * worth saving but not soft-dirty since is referred to (PAGES_PARENT)
+ * rather than written.  A process whose page tables may have moved since
+ * it was watched (an unmap or mremap of 2 MiB or more: moved tables keep
+ * their clean bits) is saved whole.  EINVAL with CR_ABI_CHKPT_INCREMENTAL
+ * or a watch that is not one; EOPNOTSUPP on a kernel without soft-dirty
+ * bits or mmu notifiers.
  */
 struct cr_live_proc {
 	__s32 pid;
@@ -159,11 +163,25 @@ struct cr_chkpt_live_args {
 	__u64 time_ns;		/* its HEADER's */
 	__u64 procs;		/* user pointer: nprocs struct cr_live_proc */
 	__u32 nprocs;		/* at most CR_LIVE_MAX_PROCS */
+	__s32 watch;		/* CR_OP_LIVE_WATCH's fd (2.9; 2.8: pad) */
+};
+
+/*
+ * CR_OP_LIVE_WATCH (since 2.9): before clearing the soft-dirty bits of
+ * procs (pid and start time each), the requester has the module note
+ * every move of their page tables from then on.  Returns a new fd that
+ * holds the watch until closed (close-on-exec).  A process gone, reused
+ * or not the caller's to checkpoint is left out (and saved whole).
+ */
+struct cr_live_watch_args {
+	__u64 procs;		/* user pointer: nprocs struct cr_live_proc */
+	__u32 nprocs;		/* at most CR_LIVE_MAX_PROCS */
 	__u32 pad;
 };
 
 #define CR_LIVE_MAX_PROCS	65536
 #define CR_OP_CHKPT_LIVE	_IOW(CR_IOC_MAGIC, 0x25, struct cr_chkpt_live_args)
+#define CR_OP_LIVE_WATCH	_IOW(CR_IOC_MAGIC, 0x26, struct cr_live_watch_args)
 
 struct cr_log_args {
 	__u64 buf;		/* user pointer */

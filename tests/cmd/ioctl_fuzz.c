@@ -61,7 +61,7 @@ static const unsigned int known[] = {
 	CR_OP_RSTRT_SOCKS, CR_OP_RSTRT_PTIMERS, CR_OP_RSTRT_SIGNAL,
 	CR_OP_RSTRT_INET, CR_OP_RSTRT_PTYS, CR_OP_RSTRT_NLSOCKS,
 	CR_OP_RSTRT_LAZY, CR_OP_HAND_WAIT, CR_OP_HAND_CHKPT, CR_OP_HAND_INFO,
-	CR_OP_CHKPT_FWD, CR_OP_HINT, CR_OP_CHKPT_LIVE,
+	CR_OP_CHKPT_FWD, CR_OP_HINT, CR_OP_CHKPT_LIVE, CR_OP_LIVE_WATCH,
 };
 #define NKNOWN	(sizeof(known) / sizeof(known[0]))
 
@@ -193,6 +193,43 @@ static uint64_t some_fds(uint64_t *s, unsigned char *b)
 	return (uintptr_t)f;
 }
 
+/* pid's start time (/proc/PID/stat), for a watch that takes; or 0. */
+static uint64_t start_time(pid_t pid)
+{
+	char path[40], buf[1024], *p;
+	unsigned long long start = 0;
+	ssize_t n;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	p = n > 0 ? (buf[n] = 0, strrchr(buf, ')')) : NULL;
+	for (i = 2; p && i < 22; i++)	/* to field 22 */
+		p = strchr(p + 1, ' ');
+	if (p)
+		sscanf(p, "%llu", &start);
+	return start;
+}
+
+/* A live checkpoint's processes at p, mostly: their count. */
+static uint32_t some_procs(uint64_t *s, struct cr_live_proc *p,
+			   __u64 *uptr)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		p[i].pid = some_pid(s);
+		p[i].start = rnd(s, 2) ? start_time(p[i].pid) :
+					 rnd(s, 1000);
+	}
+	*uptr = rnd(s, 8) ? (uintptr_t)p : bad_pointer(s);
+	return rnd(s, 8) ? rnd(s, 4) : some_word(s);
+}
+
 /*
  * A struct that gets past the first checks of request nr: fields in
  * range, fds open, pointers to the buffer's second half, so that the
@@ -234,11 +271,15 @@ static void fill_plausible(uint64_t *s, unsigned char *b, unsigned int nr,
 		if (nr == 0x01)
 			break;
 		l->ident = rnd(s, 8) ? cr_xorshift(s) : 0;
-		l->nprocs = rnd(s, 8) ? rnd(s, 4) : some_word(s);
-		for (i = 0; i < 4; i++)
-			p[i] = (struct cr_live_proc){ .pid = some_pid(s),
-						      .start = rnd(s, 1000) };
-		l->procs = rnd(s, 8) ? (uintptr_t)p : bad_pointer(s);
+		l->nprocs = some_procs(s, p, &l->procs);
+		l->watch = rnd(s, 4) ? (int32_t)rnd(s, 24) : (int32_t)some_word(s);
+		break;
+	}
+	case 0x26: {	/* a watch, of some pids */
+		struct cr_live_watch_args *a = (void *)b;
+
+		a->nprocs = some_procs(s, (void *)(half + 256), &a->procs);
+		a->pad = !rnd(s, 8);
 		break;
 	}
 	case 0x10:
@@ -363,6 +404,9 @@ static void one_request(uint64_t *s, unsigned char *b, int ctx_fd,
 		arg = (unsigned long)b;
 	}
 	ret = ioctl(fd, cmd, arg);
+	/* A watch is an fd of its own (the start time is rarely right). */
+	if (cmd == CR_OP_LIVE_WATCH && ret >= 0)
+		close(ret);
 	count(cmd, ret);
 }
 
