@@ -30,7 +30,9 @@
 #include <linux/sort.h>
 #include <linux/uaccess.h>
 
+#include "cr_compat.h"
 #include "cr_live.h"
+#include "cr_pageio.h"
 
 static int cr_live_cmp(const void *a, const void *b)
 {
@@ -90,8 +92,19 @@ struct cr_watched {
 	struct cr_moves *m;
 };
 
-/* What a watch fd holds, sorted by pid. */
+/*
+ * The pre-copy's pages, a record at a time: copied first, since the
+ * targets run, so that the record's checksum is that of what it holds.
+ */
+struct cr_live_copy {
+	struct cr_batch b;	/* b.pages: the copies, our own */
+	struct page *pinned[CR_PAGES_MAX];
+};
+
+/* What a watch fd holds: the processes sorted by pid, and the copy. */
 struct cr_watch {
+	struct mutex lock;	/* of copy */
+	struct cr_live_copy *copy;
 	u32 n;
 	struct cr_watched w[];
 };
@@ -103,13 +116,43 @@ static int cr_watched_cmp(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+static void cr_copy_free(struct cr_live_copy *c)
+{
+	u32 i;
+
+	for (i = 0; c && i < CR_PAGES_MAX && c->b.pages[i]; i++)
+		__free_page(c->b.pages[i]);
+	kfree(c);
+}
+
 static void cr_watch_free(struct cr_watch *w)
 {
 	u32 i;
 
 	for (i = 0; i < w->n; i++)
 		mmu_notifier_put(&w->w[i].m->mn);
+	cr_copy_free(w->copy);
 	kvfree(w);
+}
+
+/* The watch's copy, made at its first use. */
+static struct cr_live_copy *cr_copy_get(struct cr_watch *w)
+{
+	struct cr_live_copy *c = w->copy;
+	u32 i;
+
+	if (c)
+		return c;
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	for (i = 0; c && i < CR_PAGES_MAX; i++) {
+		c->b.pages[i] = alloc_page(GFP_KERNEL);
+		if (!c->b.pages[i]) {
+			cr_copy_free(c);
+			c = NULL;
+		}
+	}
+	w->copy = c;
+	return c;
 }
 
 static int cr_watch_release(struct inode *inode, struct file *f)
@@ -118,9 +161,161 @@ static int cr_watch_release(struct inode *inode, struct file *f)
 	return 0;
 }
 
+/*
+ * The watched process pid's address space, if it is still the one
+ * watched and the caller's to checkpoint (it may have made itself
+ * undumpable since): taken, or NULL.
+ */
+static struct mm_struct *cr_watched_mm(const struct cr_watch *w, pid_t pid)
+{
+	struct cr_watched key = { .pid = pid }, *e;
+	struct task_struct *t;
+	struct mm_struct *mm = NULL;
+	struct pid *p;
+
+	e = bsearch(&key, w->w, w->n, sizeof(key), cr_watched_cmp);
+	if (!e)
+		return NULL;
+	p = find_get_pid(pid);
+	t = get_pid_task(p, PIDTYPE_TGID);
+	put_pid(p);
+	if (!t)
+		return NULL;
+	if (cr_start_ticks(t) == e->start && cr_may_checkpoint(t))
+		mm = get_task_mm(t);
+	if (mm && mm != e->m->mn.mm) {
+		mmput(mm);
+		mm = NULL;
+	}
+	put_task_struct(t);
+	return mm;
+}
+
+/* How many of the n addresses at addrs follow each other page by page. */
+static u32 cr_run_len(const u64 *addrs, u32 n)
+{
+	u32 i = 1;
+
+	while (i < n && addrs[i] == addrs[i - 1] + PAGE_SIZE)
+		i++;
+	return i;
+}
+
+/*
+ * Copies the readable pages at addrs into c, in order, a run at a time;
+ * zero ones are left out with skip_zero.
+ */
+static int cr_live_copy_pages(struct mm_struct *mm, const u64 *addrs, u32 n,
+			      bool skip_zero, struct cr_live_copy *c)
+{
+	struct cr_batch *b = &c->b;
+	u32 i = 0, run;
+	long got, k;
+	int err = mmap_read_lock_killable(mm);
+
+	if (err)
+		return err;
+	while (i < n) {
+		run = cr_run_len(addrs + i, n - i);
+		got = cr_get_user_pages_remote(mm, addrs[i], run,
+					       CR_FOLL_DUMP | FOLL_FORCE,
+					       c->pinned);
+		for (k = 0; k < got; k++) {
+			copy_highpage(b->pages[b->n], c->pinned[k]);
+			put_page(c->pinned[k]);
+			if (!skip_zero || !cr_page_is_zero(b->pages[b->n]))
+				b->addrs[b->n++] = addrs[i + k];
+		}
+		/* the page after those got cannot be read: on past it */
+		i += max(got, 0L) + (got < run);
+	}
+	mmap_read_unlock(mm);
+	return 0;
+}
+
+/* A PAGES record of what b holds, at a->pos of a->fd's stream. */
+static int cr_live_write(struct cr_live_pages_args *a, struct cr_batch *b)
+{
+	struct file *f = fget(a->fd);
+	struct cr_stream s = { .file = f, .pos = a->pos, .ident = a->ident };
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = f->f_mode & FMODE_WRITE ? 0 : -EBADF;
+	if (!err)
+		err = cr_pages_write(&s, b->addrs, b->pages, b->bv, b->n);
+	fput(f);
+	a->pos = s.pos;
+	a->ident = s.ident;
+	return err;
+}
+
+/* CR_OP_LIVE_PAGES, with w->lock held. */
+static long cr_live_pages(struct cr_watch *w, struct cr_live_pages_args *a)
+{
+	struct cr_live_copy *c;
+	struct mm_struct *mm;
+	u64 *addrs;
+	long err;
+	u32 i;
+
+	if (!a->npages || a->npages > CR_PAGES_MAX ||
+	    a->flags & ~CR_LIVE_SKIP_ZERO || a->pad)
+		return -EINVAL;
+	addrs = memdup_user(u64_to_user_ptr(a->addrs),
+			    a->npages * sizeof(*addrs));
+	if (IS_ERR(addrs))
+		return PTR_ERR(addrs);
+	err = -EINVAL;
+	for (i = 0; i < a->npages; i++)
+		if (addrs[i] & ~PAGE_MASK || addrs[i] >= TASK_SIZE)
+			goto out;
+	err = -ENOMEM;
+	c = cr_copy_get(w);
+	if (!c)
+		goto out;
+	err = -ESRCH;
+	mm = cr_watched_mm(w, a->pid);
+	if (!mm)
+		goto out;
+	err = cr_live_copy_pages(mm, addrs, a->npages,
+				 a->flags & CR_LIVE_SKIP_ZERO, c);
+	mmput(mm);
+	a->saved = c->b.n;
+	if (!err && c->b.n)
+		err = cr_live_write(a, &c->b);
+	c->b.n = 0;
+out:
+	kfree(addrs);
+	return err;
+}
+
+static long cr_watch_ioctl(struct file *f, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct cr_live_pages_args a, __user *uarg = (void __user *)arg;
+	struct cr_watch *w = f->private_data;
+	long err;
+
+	if (cmd != CR_OP_LIVE_PAGES)
+		return -ENOTTY;
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	/* interruptible: the holder may wait long on a full pipe */
+	if (mutex_lock_interruptible(&w->lock))
+		return -EINTR;
+	err = cr_live_pages(w, &a);
+	mutex_unlock(&w->lock);
+	if (!err && copy_to_user(uarg, &a, sizeof(a)))
+		err = -EFAULT;
+	return err;
+}
+
 static const struct file_operations cr_watch_fops = {
 	.owner = THIS_MODULE,
 	.release = cr_watch_release,
+	.unlocked_ioctl = cr_watch_ioctl,
 	.llseek = noop_llseek,
 };
 
@@ -176,6 +371,7 @@ long cr_live_watch(const void __user *uarg)
 	w = kvzalloc(struct_size(w, w, a.nprocs), GFP_KERNEL);
 	if (!w)
 		goto out;
+	mutex_init(&w->lock);
 	for (i = 0; i < a.nprocs; i++) {
 		if (fatal_signal_pending(current)) {
 			fd = -EINTR;

@@ -71,6 +71,11 @@ int cri_live_watch(const struct cr_live_proc *procs, unsigned int n)
 	return cri_ioctl_once(CR_OP_LIVE_WATCH, &a);
 }
 
+int cri_live_pages(int watch, struct cr_live_pages_args *args)
+{
+	return cri_ioctl(watch, CR_OP_LIVE_PAGES, args);
+}
+
 int cri_rstrt_start(int ctrl, const struct cr_rstrt_args *args)
 {
 	return cri_ioctl(ctrl, CR_OP_RSTRT_REQ, (void *)args);

@@ -16,6 +16,7 @@ int cri_module_version(struct cr_version_args *ver);
 int cri_chkpt_start(int ctrl, const struct cr_chkpt_args *args);
 int cri_chkpt_live(int ctrl, const struct cr_chkpt_live_args *args);
 int cri_live_watch(const struct cr_live_proc *procs, unsigned int n);
+int cri_live_pages(int watch, struct cr_live_pages_args *args);
 int cri_rstrt_start(int ctrl, const struct cr_rstrt_args *args);
 int cri_rstrt_relocate(int ctrl, const struct cr_rstrt_reloc_args *args);
 int cri_rstrt_signal(int ctrl, int sig);

@@ -532,17 +532,25 @@ static size_t put_head(struct cr_chain *c, uint32_t n, const uint64_t *addr)
 	return sizeof(ph) + n * sizeof(uint64_t);
 }
 
+/* Where in c->buf put_pages() has the data of n pages: after the head. */
+static size_t data_off(const struct cr_img_out *out, uint32_t n)
+{
+	size_t head = sizeof(struct cr_img_pages) + n * sizeof(uint64_t);
+
+	return head + cr_img_data_pad(n, out->pos + sizeof(struct cr_rec) +
+					 head);
+}
+
 /* A plain PAGES record of n pages at addr, data[i] for each. */
 static int put_pages(struct cr_chain *c, struct cr_img_out *out,
 		     uint32_t n, const uint64_t *addr, const uint8_t *data)
 {
-	size_t head = put_head(c, n, addr), pad;
+	size_t head = put_head(c, n, addr), off = data_off(out, n);
 
-	pad = cr_img_data_pad(n, out->pos + sizeof(struct cr_rec) + head);
-	memset(c->buf + head, 0, pad);
-	if (data != c->buf + head + pad)
-		memmove(c->buf + head + pad, data, n * PAGE);
-	if (cr_img_put(out, CR_REC_PAGES, 0, c->buf, head + pad + n * PAGE))
+	memset(c->buf + head, 0, off - head);
+	if (data != c->buf + off)
+		memmove(c->buf + off, data, n * PAGE);
+	if (cr_img_put(out, CR_REC_PAGES, 0, c->buf, off + n * PAGE))
 		return put_fail(c);
 	return 0;
 }
@@ -644,7 +652,8 @@ static int merge_parent(struct cr_chain *c, const struct cr_sect *s,
 			const struct cr_pages_view *v,
 			struct cr_img_out *out)
 {
-	uint8_t *data = c->buf + PAGES_BUF;
+	/* read where put_pages() wants them: nothing moves */
+	uint8_t *data = c->buf + data_off(out, v->n);
 	const struct cr_page_ent *e, *next;
 	uint32_t i, j;
 

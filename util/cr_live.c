@@ -31,8 +31,6 @@
 #define GONE		1		/* the process has exited */
 #define SKIP		2		/* a mapping that cannot be read */
 #define NOSCAN		3		/* no PAGEMAP_SCAN: read pagemap */
-/* Room before the batch's pages for a PAGES record's head and padding. */
-#define DATA_OFF	8192
 #define NPM		4096		/* pagemap entries read at once */
 
 #define PM_PRESENT	(1ULL << 63)
@@ -443,15 +441,14 @@ static int mark_all(struct cr_live_proc *procs, unsigned int *n, char *why,
 struct live {
 	struct cr_img_out out;
 	pid_t pid;
-	int pm, mem;		/* its /proc/PID/pagemap and mem */
+	int pm;			/* its /proc/PID/pagemap */
+	int watch;		/* the module's (CR_OP_LIVE_PAGES) */
 	bool noscan;		/* PAGEMAP_SCAN is missing: read pagemap */
 	struct cr_img_vma vma;	/* the mapping being read */
 	bool vma_put;		/* its VMA record is written */
 	bool zero_ok;		/* its zero pages may be left out */
-	uint64_t rs, rl;	/* a run of wanted pages not yet read */
 	unsigned int n;		/* pages in the batch */
 	uint64_t addr[CR_PAGES_MAX];
-	uint8_t *buf;		/* DATA_OFF bytes, then the batch's pages */
 	union {
 		uint64_t pm[NPM];
 		struct cr_pm_region vec[NVEC];
@@ -473,85 +470,56 @@ static int put(struct live *l, uint16_t type, const void *p, size_t len)
 	return cr_img_put(&l->out, type, 0, p, len) ? wfail(l) : 0;
 }
 
-static bool is_zero(const uint8_t *page)
-{
-	const uint64_t *w = (const uint64_t *)page;
-	unsigned int i;
-
-	for (i = 0; i < PAGE / 8; i += 8)
-		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] |
-		    w[i + 5] | w[i + 6] | w[i + 7])
-			return false;
-	return true;
-}
-
-/* The batch as a PAGES record, after its mapping's VMA record. */
+/*
+ * The batch as a PAGES record, after its mapping's VMA record: the module
+ * reads the pages and writes the record, one copy.  What it cannot read
+ * (the mapping changed meanwhile) is left out: its reference to it at the
+ * stop would fail the restart, never mislead it.  0, GONE (the module
+ * will not read the process: gone, another address space), or -1.
+ */
 static int put_pages(struct live *l)
 {
-	struct cr_img_pages ph = { .npages = l->n };
-	size_t head = sizeof(ph) + l->n * sizeof(uint64_t), pad;
-	uint8_t *p;
+	struct cr_live_pages_args a = {
+		.addrs = (uintptr_t)l->addr, .npages = l->n, .pid = l->pid,
+		.fd = fileno(l->out.f),
+		.flags = l->zero_ok ? CR_LIVE_SKIP_ZERO : 0,
+	};
+	int err;
 
 	if (!l->n)
 		return 0;
 	if (!l->vma_put && put(l, CR_REC_VMA, &l->vma, sizeof(l->vma)))
 		return -1;
 	l->vma_put = true;
-	pad = cr_img_data_pad(l->n, l->out.pos + sizeof(struct cr_rec) + head);
-	/* Head and padding go right before the pages: nothing moves. */
-	p = l->buf + DATA_OFF - pad - head;
-	memcpy(p, &ph, sizeof(ph));
-	memcpy(p + sizeof(ph), l->addr, l->n * sizeof(uint64_t));
-	memset(p + head, 0, pad);
-	if (put(l, CR_REC_PAGES, p, head + pad + l->n * PAGE))
-		return -1;
+	if (fflush(l->out.f))
+		return wfail(l);
+	a.pos = l->out.pos;
+	a.ident = l->out.ident;
+	err = cri_live_pages(l->watch, &a);
 	l->n = 0;
+	if (err == -ESRCH)
+		return GONE;
+	if (err)
+		return say(l->why, l->why_len, "pid %d: the module's copy of "
+			   "its pages: %s", (int)l->pid, strerror(-err));
+	l->out.pos = a.pos;
+	l->out.ident = a.ident;
+	l->out.nrec += a.saved != 0;
 	return 0;
 }
 
-/*
- * Reads the run into the batch.  What cannot be read (the mapping
- * changed meanwhile) is left out: the module's reference to it would
- * fail the restart, never mislead it.
- */
-static int read_run(struct live *l)
-{
-	uint8_t *data = l->buf + DATA_OFF, *src;
-	ssize_t got;
-	uint64_t i, np;
-
-	if (!l->rl)
-		return 0;
-	got = pread(l->mem, data + l->n * PAGE, l->rl * PAGE, l->rs);
-	np = got > 0 ? (uint64_t)got / PAGE : 0;
-	src = data + l->n * PAGE;
-	for (i = 0; i < np; i++, src += PAGE) {
-		if (l->zero_ok && is_zero(src))
-			continue;
-		if (src != data + l->n * PAGE)
-			memcpy(data + l->n * PAGE, src, PAGE);
-		l->addr[l->n++] = l->rs + i * PAGE;
-	}
-	l->rl = 0;
-	return l->n == CR_PAGES_MAX ? put_pages(l) : 0;
-}
-
-/* Pages [a, a + np * PAGE) are wanted: read in runs of the batch's room. */
+/* Pages [a, a + np * PAGE) are wanted: 0, GONE, or -1. */
 static int want(struct live *l, uint64_t a, uint64_t np)
 {
-	uint64_t take;
+	int ret;
 
-	while (np) {
-		if (l->rl && (a != l->rs + l->rl * PAGE ||
-			      l->n + l->rl == CR_PAGES_MAX) && read_run(l))
-			return -1;
-		if (!l->rl)
-			l->rs = a;
-		take = CR_PAGES_MAX - l->n - l->rl;
-		take = take < np ? take : np;
-		l->rl += take;
-		a += take * PAGE;
-		np -= take;
+	for (; np; np--, a += PAGE) {
+		l->addr[l->n++] = a;
+		if (l->n == CR_PAGES_MAX) {
+			ret = put_pages(l);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
 }
@@ -570,6 +538,7 @@ static int scan_map(struct live *l)
 	};
 	const struct cr_pm_region *r;
 	long i, nr;
+	int ret;
 
 	while (a.start < a.end) {
 		nr = ioctl(l->pm, CR_PAGEMAP_SCAN, &a);
@@ -578,8 +547,9 @@ static int scan_map(struct live *l)
 			       gone(errno) ? GONE : SKIP;
 		for (i = 0; i < nr; i++) {
 			r = &l->scratch.vec[i];
-			if (want(l, r->start, (r->end - r->start) / PAGE))
-				return -1;
+			ret = want(l, r->start, (r->end - r->start) / PAGE);
+			if (ret)
+				return ret;
 		}
 		if (a.walk_end <= a.start)
 			break;
@@ -594,6 +564,7 @@ static int pagemap_map(struct live *l)
 	uint64_t a = l->vma.start, np, i, j, e;
 	const uint64_t *pm = l->scratch.pm;
 	ssize_t got;
+	int ret;
 
 	while (a < l->vma.end) {
 		np = (l->vma.end - a) / PAGE;
@@ -611,8 +582,9 @@ static int pagemap_map(struct live *l)
 				    e & PM_FILE)
 					break;
 			}
-			if (j > i && want(l, a + i * PAGE, j - i))
-				return -1;
+			ret = j > i ? want(l, a + i * PAGE, j - i) : 0;
+			if (ret)
+				return ret;
 			j += j == i;
 		}
 		a += np * PAGE;
@@ -632,7 +604,10 @@ static int read_map(struct live *l)
 		l->noscan = true;
 		ret = pagemap_map(l);
 	}
-	if (ret < 0 || read_run(l) || put_pages(l))
+	if (ret >= 0 && ret != GONE)
+		ret = put_pages(l);
+	l->n = 0;
+	if (ret < 0)
 		return -1;
 	return ret == GONE ? GONE : 0;
 }
@@ -690,9 +665,6 @@ static int open_all(struct live *l, FILE **maps)
 	l->pm = open_proc(l, "pagemap");
 	if (l->pm < 0)
 		return l->pm == -GONE ? GONE : -1;
-	l->mem = open_proc(l, "mem");
-	if (l->mem < 0)
-		return l->mem == -GONE ? GONE : -1;
 	fd = open_proc(l, "maps");
 	if (fd < 0)
 		return fd == -GONE ? GONE : -1;
@@ -713,7 +685,7 @@ static int read_proc(struct live *l, pid_t pid)
 	if (put(l, CR_REC_PROC, &proc, sizeof(proc)))
 		return -1;
 	l->pid = pid;
-	l->pm = l->mem = -1;
+	l->pm = -1;
 	ret = open_all(l, &maps);
 	while (!ret && getline(&l->line, &l->line_cap, maps) > 0)
 		if (parse_map(l, l->line))
@@ -722,8 +694,6 @@ static int read_proc(struct live *l, pid_t pid)
 		fclose(maps);
 	if (l->pm >= 0)
 		close(l->pm);
-	if (l->mem >= 0)
-		close(l->mem);
 	return ret < 0 ? -1 : 0;
 }
 
@@ -751,13 +721,13 @@ static int put_head(struct live *l, unsigned int n, uint64_t *time_ns)
 /* END, then zeros up to where the module's image starts. */
 static int put_tail(struct live *l, uint64_t *bytes)
 {
+	static const uint8_t zeros[CR_PAGE_ALIGN];
 	size_t pad;
 
 	if (cr_img_put_end(&l->out))
 		return wfail(l);
 	pad = cr_img_pad(l->out.pos, CR_PAGE_ALIGN);
-	memset(l->buf, 0, pad);
-	if (pad && fwrite(l->buf, pad, 1, l->out.f) != 1)
+	if (pad && fwrite(zeros, pad, 1, l->out.f) != 1)
 		return wfail(l);
 	*bytes = l->out.pos + pad;
 	return 0;
@@ -776,17 +746,16 @@ static int write_image(struct live *l, const struct cr_live_proc *procs,
 	return put_tail(l, bytes);
 }
 
-static struct live *live_new(int fd, char *why, size_t why_len)
+static struct live *live_new(int fd, int watch, char *why, size_t why_len)
 {
 	struct live *l = calloc(1, sizeof(*l));
 	int dfd;
 
-	if (!l || posix_memalign((void **)&l->buf, PAGE,
-				 DATA_OFF + CR_PAGES_MAX * PAGE)) {
-		free(l);
+	if (!l) {
 		say(why, why_len, "out of memory");
 		return NULL;
 	}
+	l->watch = watch;
 	l->why = why;
 	l->why_len = why_len;
 	dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -798,7 +767,6 @@ static struct live *live_new(int fd, char *why, size_t why_len)
 	say(why, why_len, "the pre-copy's fd %d: %s", fd, strerror(errno));
 	if (dfd >= 0)
 		close(dfd);
-	free(l->buf);
 	free(l);
 	return NULL;
 }
@@ -813,7 +781,7 @@ int cr_live_precopy(int fd, struct cr_live_proc *procs, unsigned int *n,
 	*watch = mark_all(procs, n, why, why_len);
 	if (*watch < 0)
 		return -1;
-	l = live_new(fd, why, why_len);
+	l = live_new(fd, *watch, why, why_len);
 	ret = l ? write_image(l, procs, *n, time_ns, bytes) : -1;
 	if (l && fclose(l->out.f) && !ret)
 		ret = wfail(l);
@@ -823,7 +791,6 @@ int cr_live_precopy(int fd, struct cr_live_proc *procs, unsigned int *n,
 		close(*watch);
 	if (l) {
 		free(l->line);
-		free(l->buf);
 		free(l);
 	}
 	return ret;

@@ -183,6 +183,32 @@ struct cr_live_watch_args {
 #define CR_OP_CHKPT_LIVE	_IOW(CR_IOC_MAGIC, 0x25, struct cr_chkpt_live_args)
 #define CR_OP_LIVE_WATCH	_IOW(CR_IOC_MAGIC, 0x26, struct cr_live_watch_args)
 
+/*
+ * CR_OP_LIVE_PAGES (since 2.9), on a watch's fd: the pre-copy's pages,
+ * written by the module, one copy.  A PAGES record of the pages at addrs
+ * of process pid (watched, the same address space, still the caller's
+ * to checkpoint) goes to fd, at position pos of an image whose identity
+ * so far is ident; both come back updated, with saved, the pages the
+ * record holds (0: none was written).  Pages that cannot be read (gone
+ * meanwhile) are left out, and zero pages with CR_LIVE_SKIP_ZERO.
+ * ESRCH: pid is not one the watch may read.
+ */
+struct cr_live_pages_args {
+	__u64 addrs;		/* user pointer: npages page addresses */
+	__u64 pos;
+	__u64 ident;
+	__s32 pid;
+	__s32 fd;
+	__u32 npages;		/* 1 to CR_LIVE_PAGES_MAX */
+	__u32 flags;		/* CR_LIVE_SKIP_ZERO */
+	__u32 saved;		/* out */
+	__u32 pad;
+};
+
+#define CR_LIVE_PAGES_MAX	256	/* cr_image.h's CR_PAGES_MAX */
+#define CR_LIVE_SKIP_ZERO	0x1
+#define CR_OP_LIVE_PAGES	_IOWR(CR_IOC_MAGIC, 0x27, struct cr_live_pages_args)
+
 struct cr_log_args {
 	__u64 buf;		/* user pointer */
 	__u32 len;
