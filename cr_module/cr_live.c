@@ -143,9 +143,9 @@ static struct cr_live_copy *cr_copy_get(struct cr_watch *w)
 
 	if (c)
 		return c;
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	for (i = 0; c && i < CR_PAGES_MAX; i++) {
-		c->b.pages[i] = alloc_page(GFP_KERNEL);
+		c->b.pages[i] = alloc_page(GFP_KERNEL_ACCOUNT);
 		if (!c->b.pages[i]) {
 			cr_copy_free(c);
 			c = NULL;
@@ -368,7 +368,8 @@ long cr_live_watch(const void __user *uarg)
 			     array_size(a.nprocs, sizeof(*procs)));
 	if (IS_ERR(procs))
 		return PTR_ERR(procs);
-	w = kvzalloc(struct_size(w, w, a.nprocs), GFP_KERNEL);
+	/* a user may hold many watches: their memory is the user's */
+	w = kvzalloc(struct_size(w, w, a.nprocs), GFP_KERNEL_ACCOUNT);
 	if (!w)
 		goto out;
 	mutex_init(&w->lock);

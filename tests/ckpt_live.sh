@@ -29,13 +29,20 @@ md=$CR_TESTS/cmd/mem_dirty
 # the programs write their verdicts to $d/log, their output (emptied:
 # each writes at the offset it had)
 restart_check() {
-	local dir rc
+	local dir rc rpid
 	for dir in ${2:-$d}; do
 		rm -f $dir/go
 		touch $dir/go
 	done
 	: > $d/log
-	cr_restart $d/$1
+	cr_restart $d/$1 &
+	rpid=$!
+	# one hang was seen once, under load, in CI: say where it waits
+	if ! poll 150 - eval '! kill -0 $rpid 2> /dev/null'; then
+		show_stuck $rpid $(pgrep -f "$CR_TESTS/cmd/mem_dirty")
+		kill -9 $rpid
+	fi
+	wait $rpid
 	rc=$?
 	tr -d '\0' < $d/log
 	[ $rc -eq 0 ] || fail "restart of $1 exited $rc"

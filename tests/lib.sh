@@ -75,6 +75,21 @@ wait_file() {
 	poll ${3:-30} $2 test -e "$1"
 }
 
+# show_stuck PID...: where each PID and its descendants wait (state,
+# wchan, kernel stack of each thread), for a test that found them stuck.
+show_stuck() {
+	local p t
+	for p in "$@" $(pgrep -P "$(echo "$@" | tr ' ' ,)" 2> /dev/null); do
+		[ -d /proc/$p ] || continue
+		echo "stuck: $p $(tr '\0' ' ' < /proc/$p/cmdline)"
+		for t in /proc/$p/task/*; do
+			echo "  thread ${t##*/}: $(cut -d' ' -f3 $t/stat)" \
+				"$(cat $t/wchan 2> /dev/null)"
+			sed 's/^/    /' $t/stack 2> /dev/null
+		done
+	done
+}
+
 # wait_until SECS WHAT CMD...: polls CMD until it succeeds; fails saying
 # WHAT did not happen if that takes over SECS.
 wait_until() {
