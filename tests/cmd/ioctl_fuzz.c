@@ -62,6 +62,7 @@ static const unsigned int known[] = {
 	CR_OP_RSTRT_INET, CR_OP_RSTRT_PTYS, CR_OP_RSTRT_NLSOCKS,
 	CR_OP_RSTRT_LAZY, CR_OP_HAND_WAIT, CR_OP_HAND_CHKPT, CR_OP_HAND_INFO,
 	CR_OP_CHKPT_FWD, CR_OP_HINT, CR_OP_CHKPT_LIVE, CR_OP_LIVE_WATCH,
+	CR_OP_LIVE_PAGES,
 };
 #define NKNOWN	(sizeof(known) / sizeof(known[0]))
 
@@ -275,10 +276,14 @@ static void fill_plausible(uint64_t *s, unsigned char *b, unsigned int nr,
 		l->watch = rnd(s, 4) ? (int32_t)rnd(s, 24) : (int32_t)some_word(s);
 		break;
 	}
-	case 0x26: {	/* a watch, of some pids */
+	case 0x26: {	/* a watch, of some pids: often ourselves */
 		struct cr_live_watch_args *a = (void *)b;
+		struct cr_live_proc *p = (void *)(half + 256);
 
-		a->nprocs = some_procs(s, (void *)(half + 256), &a->procs);
+		a->nprocs = some_procs(s, p, &a->procs);
+		if (rnd(s, 2))
+			p[0] = (struct cr_live_proc){
+				.pid = getpid(), .start = start_time(getpid()) };
 		a->pad = !rnd(s, 8);
 		break;
 	}
@@ -377,7 +382,8 @@ static void new_kid(uint64_t *s)
 }
 
 /*
- * Pre-copy pages through a watch: of a watched pid or another, at our own
+ * Pre-copy pages through a watch (b: its request, fill_plausible's): of
+ * a pid it was asked for or another, at our own
  * pages (the guard's PROT_NONE one too) or anywhere, to /dev/null or no
  * fd, at any stream position.
  */
@@ -386,16 +392,21 @@ static void live_pages(uint64_t *s, int watch, unsigned char *b,
 {
 	struct cr_live_pages_args *a = (void *)b;
 	uint64_t *addr = (uint64_t *)(b + BUF / 2);
+	const struct cr_live_proc *p = (void *)(b + BUF / 2 + 256);
 	unsigned int i, n = rnd(s, 4);
+	int edgy;
 
 	while (n--) {
 		memset(a, 0, sizeof(*a));
+		edgy = !rnd(s, 4);	/* else every address is ours */
 		for (i = 0; i < 16; i++)
-			addr[i] = rnd(s, 4) ? (uintptr_t)guard + 4096 *
-				  rnd(s, 2) : bad_pointer(s) & ~4095ULL;
+			addr[i] = edgy && !rnd(s, 4) ?
+				  bad_pointer(s) & ~4095ULL :
+				  (uintptr_t)guard + 4096 * rnd(s, 2);
 		a->addrs = rnd(s, 8) ? (uintptr_t)addr : bad_pointer(s);
 		a->npages = rnd(s, 8) ? 1 + rnd(s, 16) : some_word(s);
-		a->pid = rnd(s, 2) ? getpid() : some_pid(s);
+		a->pid = rnd(s, 4) ? p[rnd(s, 2) ? 0 : rnd(s, 4)].pid :
+				     some_pid(s);
 		/* not stdout: the test reads it */
 		a->fd = rnd(s, 4) ? null_fd : rnd(s, 2) ? -1 : 4096;
 		a->flags = rnd(s, 8) ? rnd(s, 2) : some_word(s);
