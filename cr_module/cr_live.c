@@ -162,6 +162,25 @@ static int cr_watch_release(struct inode *inode, struct file *f)
 }
 
 /*
+ * The address space of process pid, if it started at start (not a reused
+ * pid) and is the caller's to checkpoint: taken, or NULL.
+ */
+static struct mm_struct *cr_proc_mm(pid_t pid, u64 start)
+{
+	struct pid *p = find_get_pid(pid);
+	struct task_struct *t = get_pid_task(p, PIDTYPE_TGID);
+	struct mm_struct *mm = NULL;
+
+	put_pid(p);
+	if (!t)
+		return NULL;
+	if (cr_start_ticks(t) == start && cr_may_checkpoint(t))
+		mm = get_task_mm(t);
+	put_task_struct(t);
+	return mm;
+}
+
+/*
  * The watched process pid's address space, if it is still the one
  * watched and the caller's to checkpoint (it may have made itself
  * undumpable since): taken, or NULL.
@@ -169,25 +188,14 @@ static int cr_watch_release(struct inode *inode, struct file *f)
 static struct mm_struct *cr_watched_mm(const struct cr_watch *w, pid_t pid)
 {
 	struct cr_watched key = { .pid = pid }, *e;
-	struct task_struct *t;
-	struct mm_struct *mm = NULL;
-	struct pid *p;
+	struct mm_struct *mm;
 
 	e = bsearch(&key, w->w, w->n, sizeof(key), cr_watched_cmp);
-	if (!e)
-		return NULL;
-	p = find_get_pid(pid);
-	t = get_pid_task(p, PIDTYPE_TGID);
-	put_pid(p);
-	if (!t)
-		return NULL;
-	if (cr_start_ticks(t) == e->start && cr_may_checkpoint(t))
-		mm = get_task_mm(t);
+	mm = e ? cr_proc_mm(pid, e->start) : NULL;
 	if (mm && mm != e->m->mn.mm) {
 		mmput(mm);
 		mm = NULL;
 	}
-	put_task_struct(t);
 	return mm;
 }
 
@@ -260,7 +268,8 @@ static long cr_live_pages(struct cr_watch *w, struct cr_live_pages_args *a)
 	long err;
 	u32 i;
 
-	if (!a->npages || a->npages > CR_PAGES_MAX ||
+	static_assert(CR_LIVE_PAGES_MAX == CR_PAGES_MAX);
+	if (!a->npages || a->npages > CR_LIVE_PAGES_MAX ||
 	    a->flags & ~CR_LIVE_SKIP_ZERO || a->pad)
 		return -EINVAL;
 	addrs = memdup_user(u64_to_user_ptr(a->addrs),
@@ -322,30 +331,20 @@ static const struct file_operations cr_watch_fops = {
 /* Whether p could be watched (into *w): alive, the same, the caller's. */
 static bool cr_watch_one(struct cr_watched *w, const struct cr_live_proc *p)
 {
-	struct pid *pid = find_get_pid(p->pid);
-	struct task_struct *t = get_pid_task(pid, PIDTYPE_TGID);
-	struct mmu_notifier *mn = ERR_PTR(-ESRCH);
-	struct mm_struct *mm;
+	struct mm_struct *mm = cr_proc_mm(p->pid, p->start);
+	struct mmu_notifier *mn;
 
-	put_pid(pid);
-	if (!t)
-		return false;
-	if (cr_start_ticks(t) != p->start || !cr_may_checkpoint(t))
-		goto out;
-	mm = get_task_mm(t);
 	if (!mm)
-		goto out;
+		return false;
 	mn = mmu_notifier_get(&cr_moves_ops, mm);
 	mmput(mm);
 	if (IS_ERR(mn))
-		goto out;
+		return false;
 	w->pid = p->pid;
 	w->start = p->start;
 	w->m = container_of(mn, struct cr_moves, mn);
 	w->moves = atomic_read(&w->m->n);
-out:
-	put_task_struct(t);
-	return !IS_ERR(mn);
+	return true;
 }
 
 /* CR_OP_LIVE_WATCH: the new watch's fd, or -errno. */
