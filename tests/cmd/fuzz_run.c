@@ -13,8 +13,9 @@
  *   (nobody with --no-restore-pid) in a session of its own.  Once
  *   cr_restart waits for its program the restart has run and the session
  *   is killed; a cr_restart still running after TMO s is a hang.  A
- *   restart must end in "Restart failed..." with an exit status in 1..127,
- *   or run; after it SIGKILL must remove every process of its session.
+ *   restart must end in "Restart failed..." (or a lazy one in the fill's
+ *   "...killed") with an exit status in 1..127, or run; after it SIGKILL
+ *   must remove every process of its session.
  *   --after K=PATH removes DIR/WHO/PATH after each restart of K (a file
  *   the program makes, which must not exist when it is restarted).
  *   --valid restarts the unmutated contexts instead, each of which must run.
@@ -275,6 +276,19 @@ static void reap(struct fuzz *f, pid_t sid, pid_t child)
 		describe(left[j]);
 }
 
+/*
+ * The restart said it failed: "Restart failed...", or, lazily, a page
+ * found bad as cr_restart fills it in after the processes began (it
+ * kills them).
+ */
+static bool refused(const struct fuzz *f)
+{
+	if (!strncmp(f->msg, "Restart failed", 14))
+		return true;
+	return lazy(f) && !strncmp(f->msg, "cr_restart:", 11) &&
+	       strstr(f->msg, " killed\n");
+}
+
 static void judge(struct fuzz *f, int st)
 {
 	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -282,7 +296,7 @@ static void judge(struct fuzz *f, int st)
 
 	snprintf(path, sizeof(path), "%s/msg", f->dir);
 	read_small(path, f->msg, sizeof(f->msg));
-	if (!strncmp(f->msg, "Restart failed", 14)) {
+	if (refused(f)) {
 		if (rc < 1 || rc > 127)
 			bad(f, "exit %d after: %s", rc, f->msg);
 		f->rejected++;
