@@ -96,6 +96,31 @@ int cr_make_parents(const char *path)
 	return err;
 }
 
+/*
+ * Removes the name of f, a file a failed restart made: what it could not
+ * fill is not left behind as the file the job had.  Nothing if the name
+ * is no longer f's.
+ */
+void cr_unmake(struct file *f)
+{
+	struct path parent = { .mnt = f->f_path.mnt };
+	/* a reference besides f's, as a lookup's: d stays f's, unhashed */
+	struct dentry *d = dget(f->f_path.dentry);
+
+	if (mnt_want_write(parent.mnt))
+		goto out;
+	parent.dentry = dget_parent(d);
+	inode_lock_nested(d_inode(parent.dentry), I_MUTEX_PARENT);
+	if (d->d_parent == parent.dentry && !d_unhashed(d) &&
+	    !security_path_unlink(&parent, d))
+		cr_vfs_unlink(&parent, d);
+	inode_unlock(d_inode(parent.dentry));
+	dput(parent.dentry);
+	mnt_drop_write(parent.mnt);
+out:
+	dput(d);
+}
+
 /* A path at the start of buf (CR_PATH_MAX), and its length with NUL. */
 int cr_file_path_of(const struct path *path, char *buf, u32 *len)
 {

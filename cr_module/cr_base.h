@@ -69,6 +69,7 @@ bool cr_path_ok(const char *path, u32 len);
 int cr_file_path_of(const struct path *path, char *buf, u32 *len);
 int cr_file_path(struct file *f, char *buf, u32 *len);
 int cr_make_parents(const char *path);
+void cr_unmake(struct file *f);
 void cr_inherit_fd(struct file *f, struct cr_img_fd *e);
 struct file *cr_shared_file(struct file *f, const struct cr_img_fd *e);
 struct file *cr_seek(struct file *f, const struct cr_img_fd *e,

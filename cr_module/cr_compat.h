@@ -90,6 +90,17 @@ static inline int cr_vfs_mkdir(const struct path *parent, struct dentry *d,
 #endif
 }
 
+static inline int cr_vfs_unlink(const struct path *parent, struct dentry *d)
+{
+#ifdef HAVE_MNT_IDMAP
+	return vfs_unlink(mnt_idmap(parent->mnt), d_inode(parent->dentry), d,
+			  NULL);
+#else
+	return vfs_unlink(mnt_user_ns(parent->mnt), d_inode(parent->dentry),
+			  d, NULL);
+#endif
+}
+
 /* Before 6.3 every registered rseq area was the original 32 bytes. */
 #define CR_RSEQ_ORIG_LEN	32
 

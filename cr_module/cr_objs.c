@@ -301,6 +301,20 @@ static int cr_obj_fd(struct cr_stream *s, struct cr_shared *sh,
 
 /* ---- restart ---- */
 
+/* len bytes at pos; a short write is tried again for its reason. */
+static int cr_obj_pwrite(struct file *f, const u8 *buf, size_t len,
+			 loff_t pos)
+{
+	ssize_t w;
+
+	for (; len; buf += w, len -= w) {
+		w = kernel_write(f, buf, len, &pos);
+		if (w <= 0)
+			return w ?: -EIO;
+	}
+	return 0;
+}
+
 /* The object's pages, written to f, or only read when there is none. */
 static int cr_obj_fill(struct cr_stream *s, struct file *f, loff_t size,
 		       u8 *data, u64 *addrs)
@@ -311,17 +325,10 @@ static int cr_obj_fill(struct cr_stream *s, struct file *f, loff_t size,
 		n = cr_read_pages(s, 0, PAGE_ALIGN(size), data, addrs);
 		if (n < 0)
 			return n;
-		for (i = 0; f && i < n; i++) {
-			loff_t pos = addrs[i];
-			size_t len = min_t(loff_t, PAGE_SIZE, size - pos);
-			ssize_t w = kernel_write(f, data + i * PAGE_SIZE, len,
-						 &pos);
-
-			if (w != len) {
-				err = w < 0 ? w : -EIO;
-				break;
-			}
-		}
+		for (i = 0; f && !err && i < n; i++)
+			err = cr_obj_pwrite(f, data + i * PAGE_SIZE,
+					    min_t(loff_t, PAGE_SIZE,
+						  size - addrs[i]), addrs[i]);
 	}
 	return err;
 }
@@ -472,6 +479,11 @@ static int cr_restore_obj(struct cr_stream *s, struct cr_shared *sh,
 	if (err)
 		goto out;
 	err = cr_obj_fill(s, fill ? f : NULL, o->size, data, addrs);
+	if (err && fill && o->kind == CR_OBJ_TMPFS_KEEP) {
+		cr_fail(st, err, "cannot make %s again",
+			(const char *)(o + 1));
+		cr_unmake(f);
+	}
 	if (!err)
 		err = xa_err(xa_store(&os->seals, o->obj_id,
 				      xa_mk_value(o->seals), GFP_KERNEL));

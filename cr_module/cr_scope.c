@@ -16,8 +16,9 @@
 
 #include "cr_chkpt.h"
 
+/* Whether t may be saved; root is the target's own process, or NULL. */
 static int cr_check_target(struct cr_chkpt_req *req, struct task_struct *t,
-			   struct cr_status *st)
+			   struct task_struct *root, struct cr_status *st)
 {
 	pid_t pid = task_tgid_vnr(t);
 
@@ -32,9 +33,16 @@ static int cr_check_target(struct cr_chkpt_req *req, struct task_struct *t,
 	/* Its leader may look dead while another thread takes its place. */
 	if (READ_ONCE(t->signal->group_exec_task))
 		return cr_fail(st, -EAGAIN, "pid %d is in execve", pid);
+	/*
+	 * Another member that began to exit after the gather waited for
+	 * those exiting (a shell's child ending) is a zombie soon, which a
+	 * request asked again saves.
+	 */
 	if (t->exit_state || (t->flags & PF_EXITING) || !t->mm)
-		return cr_fail(st, -ESRCH, "pid %d is exiting or a zombie",
-			       pid);
+		return t == root ?
+		       cr_fail(st, -ESRCH, "pid %d is exiting or a zombie",
+			       pid) :
+		       cr_fail(st, -EAGAIN, "pid %d is exiting", pid);
 	if (test_tsk_thread_flag(t, TIF_ADDR32))
 		return cr_fail(st, -EOPNOTSUPP, "pid %d is a 32-bit process",
 			       pid);
@@ -564,7 +572,7 @@ static int cr_add_target(struct cr_chkpt_req *req, const struct cr_target *tg,
 	else if (!err && busy && live && !kept)
 		err = cr_fail(st, -ESRCH, "every process was left out");
 	for (i = 0; !err && i < kept; i++)
-		err = cr_check_target(req, m[i].task, st);
+		err = cr_check_target(req, m[i].task, tg->task, st);
 	if (!err && busy && busy(req))
 		err = cr_fail(st, -EBUSY, "pid %d is already being checkpointed",
 			      tg->nr);

@@ -75,11 +75,21 @@ wait_file() {
 	poll ${3:-30} $2 test -e "$1"
 }
 
+# descendants PID...: the PIDs and all their descendants.
+descendants() {
+	local all="$*" new="$*"
+	while new=$(pgrep -P "$(echo $new | tr ' ' ,)"); do
+		new=$(echo $new)
+		all="$all $new"
+	done
+	echo $all
+}
+
 # show_stuck PID...: where each PID and its descendants wait (state,
 # wchan, kernel stack of each thread), for a test that found them stuck.
 show_stuck() {
 	local p t
-	for p in "$@" $(pgrep -P "$(echo "$@" | tr ' ' ,)" 2> /dev/null); do
+	for p in $(descendants "$@"); do
 		[ -d /proc/$p ] || continue
 		echo "stuck: $p $(tr '\0' ' ' < /proc/$p/cmdline)"
 		for t in /proc/$p/task/*; do

@@ -1,12 +1,13 @@
 # A restart that fails half-way leaves nothing behind.  A tree of four
 # processes whose third (child 2) cannot be rebuilt: a file it had open is
-# now a directory (a small tmpfs file gone would be made again), or its
-# address-space limit (RLIMIT_AS, lowered while it ran, is
-# restored before its memory) is too small for its memory.  Or a 48 MiB
-# program restarted in a memory cgroup limited to 16 MiB, where the OOM
-# killer ends it.  cr_restart fails with a message, and no process is
-# left, nor a module reference.  With the file back, or the limit raised,
-# the contexts restart.
+# now a directory, or is gone from a tmpfs that is now full (the restart
+# must make it again, as it was, and has no room), or its address-space
+# limit (RLIMIT_AS, lowered while it ran, is restored before its memory)
+# is too small for its memory.  Or a 48 MiB program restarted in a memory
+# cgroup limited to 16 MiB, where the OOM killer ends it.  cr_restart
+# fails with a message, and no process is left, nor a module reference.
+# With the file back, room made, or the limit raised, the contexts
+# restart.
 . "$CR_TESTS/lib.sh"
 
 d=$(mktemp -d)
@@ -42,6 +43,15 @@ start_tree() {
 	wait_until 60 "the tree did not start" has_lines 3 $1/out.{0,1,2,3}
 }
 
+# tree_ok DIR: the restarted tree in DIR counted on to its end.
+tree_ok() {
+	local k
+	grep -qx ok $1/result || fail "parent: $(cat $1/result)"
+	for k in 0 1 2 3; do
+		check_seq $1/out.$k $limit "process $k"
+	done
+}
+
 step "a file of the third process is now a directory"
 start_tree $d/tree
 ckpt_kill $d/tree/ctx --tree
@@ -52,10 +62,24 @@ grep -qi "out.2" $d/msg || fail "the message does not name the file"
 rmdir $d/tree/out.2
 mv $d/tree/saved.2 $d/tree/out.2
 cr_restart $d/tree/ctx || fail "with the file back, cr_restart exited $?"
-grep -qx ok $d/tree/result || fail "parent: $(cat $d/tree/result)"
-for k in 0 1 2 3; do
-	check_seq $d/tree/out.$k $limit "process $k"
-done
+tree_ok $d/tree
+
+step "a file of the third process must be made again, on a full tmpfs"
+mkdir $d/full
+mount -t tmpfs -o size=4m tmpfs $d/full || fail "cannot mount a tmpfs"
+trap 'umount $d/full; rm -rf $d' EXIT
+start_tree $d/full
+ckpt_kill $d/full.ctx --tree
+rm $d/full/out.2
+cat /dev/zero > $d/full/filler 2> /dev/null
+restart_fails $d/full.ctx
+grep -q "No space left" $d/msg || fail "the message does not say so"
+[ ! -e $d/full/out.2 ] || fail "the failed restart left out.2"
+rm $d/full/filler
+cr_restart $d/full.ctx || fail "with room again, cr_restart exited $?"
+tree_ok $d/full
+umount $d/full
+trap 'rm -rf $d' EXIT
 
 step "the third process's memory is over its RLIMIT_AS"
 start_tree $d/mem

@@ -3,7 +3,9 @@
 # for its reference output and duration, then CR_STRESS_N times (default
 # 50), each time checkpointed with --tree at a random moment of its run:
 # the odd times killed and restarted, the even times left running on.
-# Every run's output must be the reference's.  A mismatch keeps the
+# Every run's output must be the reference's, and every run end within
+# ten times the uninterrupted one and a minute (else where its processes
+# wait is shown, and they are killed).  A mismatch keeps the
 # context file, the program's work directory (input and output) and the
 # reference under CR_STRESS_SAVE (default /tmp/out/stress, which vmrun
 # --keep keeps), prints the cr_restart command that replays it, and fails
@@ -147,7 +149,7 @@ keep() {
 # missed) if the program had ended, else a mismatch.
 missed() {
 	if kill -0 $pid 2> /dev/null; then
-		wait $pid
+		bounded $pid
 		keep $1 $2 "cr_checkpoint failed: $(tail -n 2 $d/$1.$2.err)"
 	else
 		wait $pid
@@ -155,6 +157,25 @@ missed() {
 		rm -rf $d/$1.$2 $d/$1.$2.err
 		return 1
 	fi
+}
+
+# bounded PID: waits for PID, a run's program or cr_restart, and returns
+# its status; 124 if it is still there after ten times an uninterrupted
+# run and a minute, once where it and its descendants wait is shown and
+# they are killed.
+bounded() {
+	local end=$((EPOCHSECONDS + ms / 100 + 60)) all
+	while kill -0 $1 2> /dev/null; do
+		if [ $EPOCHSECONDS -ge $end ]; then
+			all=$(descendants $1)
+			show_stuck $all
+			kill -KILL $all
+			wait $1
+			return 124
+		fi
+		sleep 0.2
+	done
+	wait $1
 }
 
 # one NAME K MS: run K of NAME, checkpointed after MS ms; killed and
@@ -170,12 +191,16 @@ one() {
 		{ missed $1 $2; return; }
 	if [ -n "$kill" ]; then
 		wait $pid 2> /dev/null
-		(cd $w && cr_restart $d/$1.$2.ctx) > /dev/null 2>> $w.err
+		(cd $w && exec cr_restart $d/$1.$2.ctx) > /dev/null \
+			2>> $w.err &
+		bounded $!
 	else
-		wait $pid
+		bounded $pid
 	fi
 	rc=$?
-	if [ $rc != 0 ]; then
+	if [ $rc = 124 ]; then
+		keep $1 $2 "hung (above)"
+	elif [ $rc != 0 ]; then
 		keep $1 $2 "exit $rc: $(tail -n 2 $w.err)"
 	elif ! cmp -s $w/out $d/$1.ref/out; then
 		keep $1 $2 "the output differs"

@@ -355,9 +355,9 @@ static int wait_done(int ctrl, int out, bool progress)
 }
 
 /*
- * A process of the scope that forks or starts a thread while the request
- * stops the others fails it with EAGAIN before anything is written, and
- * the targets go on: asking again soon is enough.
+ * A process of the scope that forks, starts a thread or exits while the
+ * request stops the others fails it with EAGAIN before anything is
+ * written, and the targets go on: asking again soon is enough.
  */
 #define EAGAIN_TRIES	10
 #define EAGAIN_WAIT_US	20000
@@ -528,6 +528,7 @@ int main(int argc, char **argv)
 	err = o.fd >= 0 ? cr_outfile_fd(&f, o.fd) : cr_outfile_open(&f, o.file);
 	if (err)
 		return cr_report("Checkpoint failed", err, o.file);
+	cr_pipe_grow(f.fd);
 	if (o.sync && !f.direct)
 		o.args.flags |= CR_ABI_CHKPT_SYNC;
 	if (f.dest[0])

@@ -984,6 +984,8 @@ int main(int argc, char **argv)
 		return rc;
 	img = open_context(&o, path, sizeof(path), why);
 	if (img >= 0)
+		cr_pipe_grow(img);
+	if (img >= 0)
 		img = cr_rstrt_chain(img, o.file, o.parent_dir, why,
 				     sizeof(why));
 	if (img < 0)

@@ -23,8 +23,6 @@
 #include "cr_rstrt.h"
 #include "cr_util.h"
 
-#define MERGE_PIPE_SZ	(1 << 20)	/* pipe-max-size's default */
-
 /*
  * The pipe's write end, which the restarted processes must not hold, and
  * the pipe's inode: the thread may have closed it, and the number been
@@ -127,12 +125,7 @@ static int start_merge(struct merge_job *j, int img, const char *file,
 		err = -errno;
 		goto out;
 	}
-	/*
-	 * A pipe of a whole page record (the default holds 16 pages): each
-	 * hand-over between the thread and the module wakes the other, and
-	 * under TCG a wakeup of another CPU costs milliseconds.  Best effort.
-	 */
-	fcntl(fds[1], F_SETPIPE_SZ, MERGE_PIPE_SZ);
+	cr_pipe_grow(fds[1]);
 	merge_wfd = fds[1];
 	fstat(fds[1], &merge_pipe);
 	j->out.f = fdopen(fds[1], "wb");

@@ -236,6 +236,14 @@ static int open_in_place(struct cr_outfile *f)
 }
 
 /* -F FD: written from its offset, never replaced nor removed. */
+void cr_pipe_grow(int fd)
+{
+	struct stat st;
+
+	if (!fstat(fd, &st) && S_ISFIFO(st.st_mode))
+		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
 int cr_outfile_fd(struct cr_outfile *f, int fd)
 {
 	f->direct = true;

@@ -79,6 +79,14 @@ int cr_dir_path(const char *dir, const char *file, char *path, size_t size);
  */
 int cr_make_parents(const char *path, size_t len);
 
+/*
+ * A pipe's buffer made a page record's size (1 MiB, pipe-max-size's
+ * default), best effort; nothing if fd is no pipe.  With the default 16
+ * pages every hand-over between the module and the other end wakes the
+ * other side, which under TCG costs milliseconds a time.
+ */
+void cr_pipe_grow(int fd);
+
 /* How an existing context file is replaced: cr_checkpoint --atomic etc. */
 enum cr_clobber {
 	CR_ATOMIC,	/* a temporary file, renamed when complete */
