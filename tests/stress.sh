@@ -159,15 +159,15 @@ missed() {
 	fi
 }
 
-# bounded PID: waits for PID, a run's program or cr_restart, and returns
-# its status; 124 if it is still there after ten times an uninterrupted
-# run and a minute, once where it and its descendants wait is shown and
-# they are killed.
+# bounded PID [PID...]: waits for the first PID, a run's program,
+# cr_checkpoint or cr_restart, and returns its status; 124 if it is still
+# there after ten times an uninterrupted run and a minute, once where
+# every PID and its descendants wait is shown, and they are killed.
 bounded() {
 	local end=$((EPOCHSECONDS + ms / 100 + 60)) all
 	while kill -0 $1 2> /dev/null; do
 		if [ $EPOCHSECONDS -ge $end ]; then
-			all=$(descendants $1)
+			all=$(descendants "$@")
 			show_stuck $all
 			kill -KILL $all
 			wait $1
@@ -178,18 +178,11 @@ bounded() {
 	wait $1
 }
 
-# one NAME K MS: run K of NAME, checkpointed after MS ms; killed and
-# restarted when K is odd.  False when the program ended before it.
-one() {
-	local w=$d/$1.$2 rc kill=
-	cp -a $d/$1.ref.in $w
-	(cd $w && run_$1) > /dev/null 2>&1 &
-	pid=$!
-	in_ms $3
-	[ $(($2 % 2)) = 1 ] && kill=--kill
-	cr_checkpoint --tree $kill -f $d/$1.$2.ctx $pid 2> $w.err ||
-		{ missed $1 $2; return; }
-	if [ -n "$kill" ]; then
+# finish NAME K [--kill]: run K of NAME after its checkpoint: restarted
+# (--kill) or left running to its end, then judged.
+finish() {
+	local w=$d/$1.$2 rc
+	if [ -n "$3" ]; then
 		wait $pid 2> /dev/null
 		(cd $w && exec cr_restart $d/$1.$2.ctx) > /dev/null \
 			2>> $w.err &
@@ -204,6 +197,29 @@ one() {
 		keep $1 $2 "exit $rc: $(tail -n 2 $w.err)"
 	elif ! cmp -s $w/out $d/$1.ref/out; then
 		keep $1 $2 "the output differs"
+	fi
+}
+
+# one NAME K MS: run K of NAME, checkpointed after MS ms; killed and
+# restarted when K is odd.  False when the program ended before it.
+one() {
+	local w=$d/$1.$2 rc kill=
+	cp -a $d/$1.ref.in $w
+	(cd $w && run_$1) > /dev/null 2>&1 &
+	pid=$!
+	in_ms $3
+	[ $(($2 % 2)) = 1 ] && kill=--kill
+	cr_checkpoint --tree $kill -f $d/$1.$2.ctx $pid 2> $w.err &
+	bounded $! $pid
+	rc=$?
+	if [ $rc = 124 ]; then
+		wait $pid
+		keep $1 $2 "cr_checkpoint hung (above)"
+	elif [ $rc != 0 ]; then
+		missed $1 $2
+		return
+	else
+		finish $1 $2 $kill
 	fi
 	rm -rf $w $w.err $d/$1.$2.ctx
 	return 0
