@@ -182,7 +182,7 @@ bounded() {
 # (--kill) or left running to its end, then judged.
 finish() {
 	local w=$d/$1.$2 rc
-	if [ -n "$3" ]; then
+	if [ -n "${3:-}" ]; then
 		wait $pid 2> /dev/null
 		(cd $w && exec cr_restart $d/$1.$2.ctx) > /dev/null \
 			2>> $w.err &
