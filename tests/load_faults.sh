@@ -29,8 +29,9 @@
 
 rounds=${CR_LF_ROUNDS:-20}
 jobs=${CR_LF_JOBS:-3}
-RANDOM=${CR_LF_SEED:-$(date +%s)}
-echo "seed $RANDOM, $jobs jobs, $rounds rounds"
+seed=${CR_LF_SEED:-$(date +%s)}
+RANDOM=$seed
+echo "seed $seed, $jobs jobs, $rounds rounds"
 d=$(mktemp -d)
 disk=$d/disk
 cg=/sys/fs/cgroup

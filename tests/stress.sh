@@ -17,8 +17,9 @@
 
 n=${CR_STRESS_N:-50}
 save=${CR_STRESS_SAVE:-/tmp/out/stress}
-RANDOM=${CR_STRESS_SEED:-$(date +%s)}
-echo "seed $RANDOM, $n runs a program"
+seed=${CR_STRESS_SEED:-$(date +%s)}
+RANDOM=$seed
+echo "seed $seed, $n runs a program"
 d=$(mktemp -d)
 trap 'pkill -KILL -f "$d/"; rm -rf $d' EXIT
 bad=0
