@@ -235,15 +235,16 @@ static int open_in_place(struct cr_outfile *f)
 	return f->fd < 0 ? -errno : 0;
 }
 
-/* -F FD: written from its offset, never replaced nor removed. */
 void cr_pipe_grow(int fd)
 {
 	struct stat st;
 
-	if (!fstat(fd, &st) && S_ISFIFO(st.st_mode))
-		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+	if (!fstat(fd, &st) && S_ISFIFO(st.st_mode) &&
+	    fcntl(fd, F_GETPIPE_SZ) < CR_PIPE_SIZE)
+		fcntl(fd, F_SETPIPE_SZ, CR_PIPE_SIZE);
 }
 
+/* -F FD: written from its offset, never replaced nor removed. */
 int cr_outfile_fd(struct cr_outfile *f, int fd)
 {
 	f->direct = true;

@@ -80,11 +80,12 @@ int cr_dir_path(const char *dir, const char *file, char *path, size_t size);
 int cr_make_parents(const char *path, size_t len);
 
 /*
- * A pipe's buffer made a page record's size (1 MiB, pipe-max-size's
- * default), best effort; nothing if fd is no pipe.  With the default 16
- * pages every hand-over between the module and the other end wakes the
- * other side, which under TCG costs milliseconds a time.
+ * A pipe's buffer grown to a page record's size (1 MiB, pipe-max-size's
+ * default), best effort; nothing if fd is no pipe or a larger one.  With
+ * the default 16 pages every hand-over between the module and the other
+ * end wakes the other side, which under TCG costs milliseconds a time.
  */
+#define CR_PIPE_SIZE	(1 << 20)
 void cr_pipe_grow(int fd);
 
 /* How an existing context file is replaced: cr_checkpoint --atomic etc. */
