@@ -61,7 +61,13 @@ static void *merge_thread(void *arg)
 	if (cr_chain_merge(&j->c, &j->in, &j->hdr, &j->out) &&
 	    j->c.write_err != EPIPE && !cr_quiet)
 		fprintf(stderr, "cr_restart: %s\n", j->c.why);
-	merge_job_free(j);
+	/*
+	 * No malloc or free in this thread once it runs (its buffers come
+	 * from the check): a process cr_restart makes by clone3 (no fork
+	 * handlers) while this thread held malloc's lock would wait for it
+	 * for ever.  The job's memory goes with cr_restart.
+	 */
+	close(fileno(j->out.f));
 	merging = false;
 	return NULL;
 }
@@ -75,9 +81,14 @@ bool cr_rstrt_chain_running(void)
 static int read_head(struct merge_job *j, int img, off_t start,
 		     struct cr_img_parent *p, char **name)
 {
+	uint8_t *buf = j->in.buf;	/* as large as the check needed */
+	size_t cap = j->in.cap;
+
 	if (j->in.f)
 		fclose(j->in.f);
 	memset(&j->in, 0, sizeof(j->in));
+	j->in.buf = buf;
+	j->in.cap = cap;
 	if (lseek(img, start, SEEK_SET) != start)
 		return -errno;
 	j->in.f = fdopen(dup(img), "rb");
